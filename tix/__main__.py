@@ -1,0 +1,3 @@
+from tix.cli.app import main
+
+main()

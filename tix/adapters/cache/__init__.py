@@ -1,0 +1,1 @@
+"""Caches and rate limiters: Redis when configured, in-process or database otherwise."""

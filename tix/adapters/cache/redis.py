@@ -1,0 +1,92 @@
+"""Redis as a cache and a rate limiter. Redis is never the source of truth: a cache that
+cannot reach it answers misses, and the limiter refuses to guess (it raises Unavailable)."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from datetime import datetime, timedelta
+
+import redis
+
+from tix.core.errors import Unavailable
+from tix.core.ports import RateDecision
+
+log = logging.getLogger(__name__)
+
+
+def connect(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5,
+                                decode_responses=True)
+
+
+class RedisCache:
+    def __init__(self, client: redis.Redis, prefix: str = "tix:") -> None:
+        self._client = client
+        self._prefix = prefix
+        self._down_until = 0.0
+
+    def get(self, key: str) -> str | None:
+        if self._is_down():
+            return None
+        try:
+            value = self._client.get(self._prefix + key)
+        except redis.RedisError as error:
+            self._went_down(error)
+            return None
+        return value  # type: ignore[return-value]
+
+    def set(self, key: str, value: str, ttl: timedelta) -> None:
+        if self._is_down():
+            return
+        try:
+            self._client.set(self._prefix + key, value,
+                             px=max(1, int(ttl.total_seconds() * 1000)))
+        except redis.RedisError as error:
+            self._went_down(error)
+
+    def delete(self, *keys: str) -> None:
+        if not keys:
+            return
+        try:
+            self._client.delete(*(self._prefix + k for k in keys))
+        except redis.RedisError as error:
+            # A stale entry could outlive its truth: keep trying deletes even while "down".
+            self._went_down(error)
+
+    def _is_down(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def _went_down(self, error: Exception) -> None:
+        # Back off for a few seconds so a dead Redis does not add a timeout to every call.
+        self._down_until = time.monotonic() + 5
+        log.warning("redis unavailable, using the database meanwhile: %s", error)
+
+
+class RedisRateLimiter:
+    """A sliding window per key in a sorted set, shared by every process."""
+
+    def __init__(self, client: redis.Redis, prefix: str = "tix:rl:") -> None:
+        self._client = client
+        self._prefix = prefix
+
+    def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
+        name = self._prefix + key
+        stamp = now.timestamp()
+        start = stamp - window.total_seconds()
+        try:
+            pipe = self._client.pipeline()
+            pipe.zremrangebyscore(name, "-inf", start)
+            pipe.zrange(name, 0, -1, withscores=True)
+            _, hits = pipe.execute()
+            if len(hits) >= limit:
+                oldest = min(score for _, score in hits)
+                return RateDecision(False, timedelta(seconds=oldest - start))
+            pipe = self._client.pipeline()
+            pipe.zadd(name, {uuid.uuid4().hex: stamp})
+            pipe.expire(name, int(window.total_seconds()) + 1)
+            pipe.execute()
+        except redis.RedisError as error:
+            raise Unavailable(f"rate limiter (redis) unavailable: {error}") from error
+        return RateDecision(True)

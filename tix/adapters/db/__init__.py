@@ -1,0 +1,1 @@
+"""SQLAlchemy persistence: SQLite (embedded default) and PostgreSQL."""

@@ -1,0 +1,81 @@
+"""Engines and sessions for SQLite and PostgreSQL, and database errors in domain terms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, exc, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from tix.core.errors import Busy, TixError, Unavailable
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+PG_LOCK_TIMEOUT_MS = 3000
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=False,
+        connect_args={"connect_timeout": 5,
+                      "options": f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}"})
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event issue BEGIN, so writers can take the lock up front.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        # BEGIN IMMEDIATE takes the write lock at once: no deadlock between two
+        # transactions that both read, then both try to write.
+        readonly = conn.get_execution_options().get("tix_readonly", False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def domain_error(error: exc.DBAPIError) -> TixError | None:
+    """Busy for lock waits, Unavailable for a lost or refused connection, else None."""
+    text = str(error.orig or error).lower()
+    if ("lock timeout" in text or "locknotavailable" in type(error.orig).__name__.lower()
+            or "database is locked" in text or "deadlock detected" in text
+            or "could not serialize" in text):
+        return Busy("the database is busy with another sale; try again")
+    if isinstance(error, exc.OperationalError | exc.InterfaceError) or error.connection_invalidated:
+        first_line = (str(error.orig) if error.orig else str(error)).strip().splitlines()[0]
+        return Unavailable(f"database unavailable: {first_line}")
+    return None
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Raise database failures as the domain's Busy or Unavailable."""
+    try:
+        yield
+    except exc.DBAPIError as error:
+        translated = domain_error(error)
+        if translated is None:
+            raise
+        raise translated from error

@@ -1,0 +1,54 @@
+"""Schema migrations: `tix db upgrade`, and the embedded database upgraded on first use."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+from tix.adapters.db.engine import translated_errors
+from tix.core.errors import Unavailable
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def head_revision() -> str:
+    """The newest revision, read from file names (NNNN_slug.py) without loading Alembic."""
+    names = [n for n in os.listdir(MIGRATIONS / "versions") if n[:4].isdigit()]
+    return max(names)[:4]
+
+
+def current_revision(engine: Engine) -> str | None:
+    with translated_errors(), engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine) -> str:
+    """Apply every pending migration; returns the revision now current."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with translated_errors(), engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    return head_revision()
+
+
+def ensure_current(engine: Engine, *, auto_upgrade: bool, lock_dir: Path | None) -> None:
+    """Make sure the schema is current: upgrade the embedded database, refuse otherwise."""
+    if current_revision(engine) == head_revision():
+        return
+    if not auto_upgrade:
+        raise Unavailable("the database schema is not up to date: run `tix db upgrade`")
+    assert lock_dir is not None
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with (lock_dir / ".migrate.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two first commands at once migrate only once
+        if current_revision(engine) != head_revision():
+            upgrade(engine)

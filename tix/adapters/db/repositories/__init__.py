@@ -1,0 +1,1 @@
+"""Repositories: translate between rows and core objects, one file per core module."""

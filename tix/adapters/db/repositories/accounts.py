@@ -1,0 +1,138 @@
+"""Users, account tokens and sessions in SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, exc, select, update
+from sqlalchemy.orm import Session
+
+from tix.adapters.db.rows.accounts import AccountTokenRow, SessionRow, UserRow
+from tix.core.accounts.model import AccountToken, Role, TokenPurpose, User
+from tix.core.accounts.model import Session as UserSession
+from tix.core.errors import RuleViolation
+
+
+def email_key(email: str) -> str:
+    return email.strip().lower()
+
+
+class SqlUsers:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, user: User) -> None:
+        self._session.add(UserRow(
+            id=user.id, email=user.email, email_key=email_key(user.email), name=user.name,
+            date_of_birth=user.date_of_birth, password_hash=user.password_hash,
+            role=user.role.value, created_at=user.created_at, verified_at=user.verified_at,
+            failed_logins=user.failed_logins, locked_at=user.locked_at))
+        try:
+            self._session.flush()
+        except exc.IntegrityError:
+            raise RuleViolation(f"{user.email} is already registered",
+                                code="already_registered") from None
+
+    def get(self, user_id: str, *, lock: bool = False) -> User | None:
+        return self._one(UserRow.id == user_id, lock)
+
+    def by_email(self, email: str, *, lock: bool = False) -> User | None:
+        return self._one(UserRow.email_key == email_key(email), lock)
+
+    def save(self, user: User) -> None:
+        self._session.execute(update(UserRow).where(UserRow.id == user.id).values(
+            name=user.name, role=user.role.value, password_hash=user.password_hash,
+            verified_at=user.verified_at, failed_logins=user.failed_logins,
+            locked_at=user.locked_at))
+
+    def emails_of_role(self, role: str) -> list[str]:
+        rows = self._session.scalars(select(UserRow.email).where(UserRow.role == role))
+        return list(rows)
+
+    def _one(self, condition: ColumnElement[bool], lock: bool) -> User | None:
+        query = select(UserRow).where(condition)
+        if lock:
+            query = query.with_for_update()
+        row = self._session.scalars(query).one_or_none()
+        return None if row is None else _user(row)
+
+
+def _user(row: UserRow) -> User:
+    return User(id=row.id, email=row.email, name=row.name, date_of_birth=row.date_of_birth,
+                password_hash=row.password_hash, role=Role(row.role),
+                created_at=row.created_at, verified_at=row.verified_at,
+                failed_logins=row.failed_logins, locked_at=row.locked_at)
+
+
+class SqlAccountTokens:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, token: AccountToken) -> None:
+        self._session.add(AccountTokenRow(
+            id=token.id, user_id=token.user_id, purpose=token.purpose.value,
+            token_hash=token.token_hash, created_at=token.created_at,
+            expires_at=token.expires_at, used_at=token.used_at))
+
+    def find(self, purpose: TokenPurpose, token_hash: str, *, lock: bool = False
+             ) -> AccountToken | None:
+        query = select(AccountTokenRow).where(AccountTokenRow.purpose == purpose.value,
+                                              AccountTokenRow.token_hash == token_hash)
+        if lock:
+            query = query.with_for_update()
+        row = self._session.scalars(query).one_or_none()
+        if row is None:
+            return None
+        return AccountToken(id=row.id, user_id=row.user_id, purpose=TokenPurpose(row.purpose),
+                            token_hash=row.token_hash, created_at=row.created_at,
+                            expires_at=row.expires_at, used_at=row.used_at)
+
+    def mark_used(self, token_id: str, now: datetime) -> bool:
+        result = self._session.execute(
+            update(AccountTokenRow)
+            .where(AccountTokenRow.id == token_id, AccountTokenRow.used_at.is_(None))
+            .values(used_at=now))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def retire_all(self, user_id: str, purpose: TokenPurpose, now: datetime) -> None:
+        self._session.execute(
+            update(AccountTokenRow)
+            .where(AccountTokenRow.user_id == user_id,
+                   AccountTokenRow.purpose == purpose.value,
+                   AccountTokenRow.used_at.is_(None))
+            .values(used_at=now))
+
+
+class SqlSessions:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, session: UserSession) -> None:
+        self._session.add(SessionRow(
+            id=session.id, user_id=session.user_id, created_at=session.created_at,
+            expires_at=session.expires_at, revoked_at=session.revoked_at, host=session.host))
+
+    def get(self, session_id: str) -> UserSession | None:
+        row = self._session.get(SessionRow, session_id)
+        if row is None:
+            return None
+        return UserSession(id=row.id, user_id=row.user_id, created_at=row.created_at,
+                           expires_at=row.expires_at, host=row.host,
+                           revoked_at=row.revoked_at)
+
+    def revoke(self, session_id: str, now: datetime) -> None:
+        self._session.execute(update(SessionRow).where(
+            SessionRow.id == session_id, SessionRow.revoked_at.is_(None)
+        ).values(revoked_at=now))
+
+    def active_ids(self, user_id: str, now: datetime) -> list[str]:
+        return list(self._session.scalars(select(SessionRow.id).where(
+            SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None),
+            SessionRow.expires_at > now)))
+
+    def revoke_all(self, user_id: str, now: datetime) -> list[str]:
+        ids = self.active_ids(user_id, now)
+        if ids:
+            self._session.execute(update(SessionRow).where(SessionRow.id.in_(ids))
+                                  .values(revoked_at=now))
+        return ids

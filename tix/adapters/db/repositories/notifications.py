@@ -1,0 +1,68 @@
+"""The outgoing mail log in SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from tix.adapters.db.rows.notifications import NotificationRow
+from tix.core.notifications.model import Notification, Status
+
+_SENDABLE = (Status.PENDING.value, Status.FAILED.value)
+
+
+class SqlNotifications:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, notification: Notification) -> None:
+        n = notification
+        self._session.add(NotificationRow(
+            id=n.id, recipient=n.recipient, template=n.template, subject=n.subject,
+            text_body=n.text, html_body=n.html, status=n.status.value, attempts=n.attempts,
+            last_error=n.last_error, created_at=n.created_at,
+            next_attempt_at=n.next_attempt_at, sent_at=n.sent_at, user_id=n.user_id,
+            source_message_id=n.source_message_id))
+
+    def get(self, notification_id: str) -> Notification | None:
+        row = self._session.get(NotificationRow, notification_id)
+        return None if row is None else _notification(row)
+
+    def save(self, notification: Notification) -> None:
+        n = notification
+        self._session.execute(update(NotificationRow).where(NotificationRow.id == n.id).values(
+            status=n.status.value, attempts=n.attempts, last_error=n.last_error,
+            next_attempt_at=n.next_attempt_at, sent_at=n.sent_at))
+
+    def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[Notification]:
+        rows = list(self._session.scalars(
+            select(NotificationRow)
+            .where(NotificationRow.status.in_(_SENDABLE),
+                   NotificationRow.next_attempt_at <= now)
+            .order_by(NotificationRow.next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)))
+        if rows:
+            # Push the due time past the lease: another daemon skips these while we send,
+            # and takes them over if we die before recording the outcome.
+            self._session.execute(update(NotificationRow)
+                                  .where(NotificationRow.id.in_([r.id for r in rows]))
+                                  .values(next_attempt_at=now + lease))
+        return [_notification(r) for r in rows]
+
+    def list(self, status: Status | None = None, limit: int = 100) -> list[Notification]:
+        query = select(NotificationRow).order_by(NotificationRow.created_at.desc()).limit(limit)
+        if status is not None:
+            query = query.where(NotificationRow.status == status.value)
+        return [_notification(r) for r in self._session.scalars(query)]
+
+
+def _notification(row: NotificationRow) -> Notification:
+    return Notification(
+        id=row.id, recipient=row.recipient, template=row.template, subject=row.subject,
+        text=row.text_body, html=row.html_body, created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at, status=Status(row.status), attempts=row.attempts,
+        last_error=row.last_error, sent_at=row.sent_at, user_id=row.user_id,
+        source_message_id=row.source_message_id)

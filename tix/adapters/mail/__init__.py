@@ -1,0 +1,1 @@
+"""Mailers: a Maildir in the data dir (default) and SMTP."""

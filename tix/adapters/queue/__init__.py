@@ -1,0 +1,1 @@
+"""Message transport: the database outbox (default) and, later, SQS."""

@@ -1,0 +1,83 @@
+"""The outbox table as a queue: written in the service's transaction, drained by daemons.
+
+Daemons claim rows with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE on
+SQLite), so several run side by side and none holds a transaction open while it works. A
+daemon that dies lets its lease run out and another takes the rows over.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from tix.adapters.db.engine import translated_errors
+from tix.adapters.db.rows.messaging import OutboxRow, ProcessedMessageRow
+from tix.adapters.db.sql import insert_ignoring_duplicates
+from tix.core.clock import Clock
+from tix.core.ids import new_id
+from tix.core.messages import Envelope, Message
+
+CLAIM_LEASE = timedelta(minutes=2)
+
+
+def write_messages(session: Session, messages: Iterable[Message], now: datetime) -> None:
+    rows = [{"id": new_id(), "name": m.message_type, "payload": json.dumps(m.to_payload()),
+             "created_at": now, "available_at": now, "attempts": 0} for m in messages]
+    if rows:
+        session.execute(insert(OutboxRow), rows)
+
+
+def mark_processed(session: Session, message_id: str, handler: str, now: datetime) -> bool:
+    """Record that `handler` processed the message; False if it already had."""
+    return insert_ignoring_duplicates(session, ProcessedMessageRow.__table__, {  # type: ignore[arg-type]
+        "message_id": message_id, "handler": handler, "processed_at": now})
+
+
+class OutboxQueue:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+
+    def claim(self, worker: str, limit: int = 100, lease: timedelta = CLAIM_LEASE
+              ) -> list[Envelope]:
+        now = self._clock.now()
+        with translated_errors(), self._sessions() as session, session.begin():
+            rows = session.execute(
+                select(OutboxRow.seq, OutboxRow.id, OutboxRow.name, OutboxRow.payload,
+                       OutboxRow.attempts)
+                .where(OutboxRow.processed_at.is_(None), OutboxRow.available_at <= now,
+                       (OutboxRow.claimed_until.is_(None)) | (OutboxRow.claimed_until < now))
+                .order_by(OutboxRow.seq)
+                .limit(limit)
+                .with_for_update(skip_locked=True)).all()
+            if rows:
+                session.execute(update(OutboxRow)
+                                .where(OutboxRow.seq.in_([r.seq for r in rows]))
+                                .values(claimed_by=worker, claimed_until=now + lease))
+        return [Envelope(r.id, r.name, json.loads(r.payload), r.attempts) for r in rows]
+
+    def ack(self, message_ids: list[str]) -> None:
+        if not message_ids:
+            return
+        now = self._clock.now()
+        with translated_errors(), self._sessions() as session, session.begin():
+            session.execute(update(OutboxRow).where(OutboxRow.id.in_(message_ids))
+                            .values(processed_at=now, claimed_until=None, last_error=None))
+
+    def retry_later(self, message_id: str, error: str, delay: timedelta) -> None:
+        now = self._clock.now()
+        with translated_errors(), self._sessions() as session, session.begin():
+            session.execute(update(OutboxRow).where(OutboxRow.id == message_id).values(
+                attempts=OutboxRow.attempts + 1, last_error=error[:2000],
+                available_at=now + delay, claimed_until=None))
+
+    def pending_count(self) -> int:
+        from sqlalchemy import func
+
+        with self._sessions() as session:
+            return session.scalar(select(func.count()).select_from(OutboxRow)
+                                  .where(OutboxRow.processed_at.is_(None))) or 0

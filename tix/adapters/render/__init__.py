@@ -1,0 +1,1 @@
+"""Rendering: mail templates (and later QR codes, PDFs, calendar files)."""

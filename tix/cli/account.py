@@ -1,0 +1,72 @@
+"""tix account …: register, verify, reset a password."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tix.cli.output import JsonFlag, emit, say
+from tix.cli.passwords import PasswordStdin, read_password
+from tix.cli.state import state
+
+app = typer.Typer(help="Your account: register, verify your email, reset your password.",
+                  no_args_is_help=True)
+
+EmailOption = Annotated[str, typer.Option(help="Email address.")]
+
+
+@app.command()
+def register(
+    ctx: typer.Context,
+    email: EmailOption,
+    name: Annotated[str, typer.Option(help="Your full name.")],
+    dob: Annotated[str, typer.Option(help="Date of birth, YYYY-MM-DD.")],
+    organizer: Annotated[bool, typer.Option(
+        "--organizer", help="Register as an organizer (you can create events).")] = False,
+    password_stdin: PasswordStdin = False,
+    json_: JsonFlag = False,
+) -> None:
+    """Create an account; a verification mail follows."""
+    from tix.core.accounts.model import Role, parse_date_of_birth
+
+    cli = state(ctx)
+    date_of_birth = parse_date_of_birth(dob, cli.runtime.clock.now().date())
+    password = read_password(from_stdin=password_stdin, confirm=True)
+    user_id = cli.runtime.accounts.register(
+        email=email, password=password, name=name, date_of_birth=date_of_birth,
+        role=Role.ORGANIZER if organizer else Role.CUSTOMER)
+    account = cli.runtime.accounts.get(user_id)
+    emit(account, as_json=json_, human=lambda a: say(
+        f"Registered {a.email} as {a.role}. Check your mail for the verification command."))
+
+
+@app.command()
+def verify(ctx: typer.Context, token: str, json_: JsonFlag = False) -> None:
+    """Confirm your email address with the token from the verification mail."""
+    email = state(ctx).runtime.accounts.verify_email(token)
+    emit({"email": email, "verified": True}, as_json=json_,
+         human=lambda d: say(f"{d['email']} is verified. Log in with `tix login`."))
+
+
+@app.command("resend-verification")
+def resend_verification(ctx: typer.Context, email: EmailOption) -> None:
+    """Send a new verification mail (the old token stops working)."""
+    state(ctx).runtime.accounts.resend_verification(email)
+    say(f"If {email} has an unverified account, a new verification mail is on its way.")
+
+
+@app.command("forgot-password")
+def forgot_password(ctx: typer.Context, email: EmailOption) -> None:
+    """Mail a password reset token (valid 15 minutes)."""
+    state(ctx).runtime.accounts.forgot_password(email)
+    say(f"If {email} has an account, a reset mail is on its way. The token is valid 15 min.")
+
+
+@app.command("reset-password")
+def reset_password(ctx: typer.Context, token: str,
+                   password_stdin: PasswordStdin = False) -> None:
+    """Choose a new password with the token from the reset mail."""
+    password = read_password(from_stdin=password_stdin, confirm=True, prompt="New password")
+    email = state(ctx).runtime.accounts.reset_password(token, password)
+    say(f"Password changed for {email}; every session was logged out. Log in again.")

@@ -1,0 +1,72 @@
+"""The root of `tix`: the command groups, and errors turned into one line and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from tix.cli import account, admin, auth, daemon, db, demo, notifications
+from tix.cli.errors import INTERNAL, exit_code
+from tix.cli.output import fail
+from tix.cli.state import CliState
+from tix.core.errors import TixError
+
+
+class TixGroup(TyperGroup):
+    """Runs every command inside the error contract of CLI.md."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except TixError as error:
+            fail(error.message)
+            raise typer.Exit(exit_code(error)) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # usage errors and --help: typer prints them and picks the code
+        except KeyboardInterrupt:
+            fail("interrupted")
+            raise typer.Exit(130) from None
+        except Exception as error:
+            if os.environ.get("TIX_DEBUG"):
+                raise
+            fail(f"internal error: {type(error).__name__}: {error} "
+                 "(set TIX_DEBUG=1 for the traceback)")
+            raise typer.Exit(INTERNAL) from None
+
+
+app = typer.Typer(
+    cls=TixGroup,
+    name="tix",
+    help="Ticketing from your terminal: events, holds, orders, tickets and check-in.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def root(ctx: typer.Context) -> None:
+    if ctx.obj is None:
+        ctx.obj = CliState()
+    ctx.call_on_close(ctx.obj.close)
+
+
+auth.register(app)
+app.add_typer(account.app, name="account")
+app.add_typer(admin.app, name="admin")
+app.add_typer(db.app, name="db")
+app.add_typer(notifications.app, name="notifications")
+demo.register(app)
+daemon.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except TixError as error:  # raised while building the state, before any command
+        fail(error.message)
+        sys.exit(exit_code(error))

@@ -1,0 +1,52 @@
+"""tix daemon: deliver messages, send mail, retry, expire holds, resume sagas."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Annotated
+
+import typer
+
+from tix.cli.output import say
+from tix.cli.state import state
+
+
+def daemon(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option(
+        "--once", help="Deliver everything pending, then exit.")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Parallel workers.")] = 1,
+    idle: Annotated[float, typer.Option(
+        min=0.05, help="Seconds to sleep when there is nothing to do.")] = 1.0,
+) -> None:
+    """Run the background work; stops cleanly on Ctrl-C or SIGTERM."""
+    from tix.daemon import Daemon
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    runtime = state(ctx).runtime
+    daemons = [Daemon(runtime, idle_sleep=idle,
+                      worker_id=None if workers == 1 else f"worker-{n}") for n in range(workers)]
+    if once:
+        done = sum(d.run_once() for d in daemons[:1])
+        say(f"Delivered {done} item(s); nothing left to do.")
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        say(f"{signal.Signals(signum).name}: finishing the work in hand, then stopping.")
+        for d in daemons:
+            d.stopping.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    threads = [threading.Thread(target=d.run_forever, name=d.worker_id) for d in daemons]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        while thread.is_alive():
+            thread.join(0.5)  # short joins keep the main thread responsive to signals
+
+
+def register(app: typer.Typer) -> None:
+    app.command("daemon")(daemon)

@@ -1,0 +1,57 @@
+"""Output: stdout is data (one JSON document with --json), messages go to stderr."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+def to_jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: to_jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def emit(data: Any, *, as_json: bool, human: Callable[[Any], None] | None = None) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
+    elif human is not None:
+        human(data)
+    else:
+        sys.stdout.write(f"{data}\n")
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal (stderr, so stdout stays data)."""
+    typer.echo(message, err=True)
+
+
+def fail(message: str) -> None:
+    typer.echo(f"tix: {message}", err=True)
+
+
+def table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    grid = Table(*columns, title=title, show_edge=False, header_style="bold")
+    for row in rows:
+        grid.add_row(*row)
+    Console().print(grid)

@@ -1,0 +1,111 @@
+"""Settings from TIX_* environment variables and an optional config.toml.
+
+Precedence: environment, then `config.toml` in the config dir, then defaults. Cheap to
+import: `tix --help` loads this and nothing heavier.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from tix.core.errors import Invalid
+
+APP_NAME = "tix"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    config_dir: Path
+    database_url: str
+    redis_url: str | None = None
+    smtp_url: str | None = None
+    stripe_api_key: str | None = None
+    stripe_api_base: str | None = None
+    queue_url: str | None = None
+    secret_key: str | None = None
+    previous_secret_keys: tuple[str, ...] = ()
+    encryption_key: str | None = None
+    public_url: str = "http://localhost:8000"
+    mail_from: str = "tix <tickets@tix.localhost>"
+    template_dir: Path | None = None
+    env: str = "development"
+    bcrypt_rounds: int = 12
+    hold_minutes: int = 10
+    debug: bool = False
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+    @property
+    def credentials_path(self) -> Path:
+        return self.config_dir / "credentials.json"
+
+    @property
+    def is_embedded_database(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("TIX_DATA_DIR") or _user_dir("data"))
+    config_dir = Path(env.get("TIX_CONFIG_DIR") or _user_dir("config"))
+    values: dict[str, object] = dict(_read_config_file(config_dir / "config.toml"))
+    for field in fields(Settings):
+        variable = f"TIX_{field.name.upper()}"
+        if variable in env:
+            values[field.name] = env[variable]
+    values["data_dir"] = data_dir
+    values["config_dir"] = config_dir
+    values.setdefault("database_url", f"sqlite:///{data_dir / 'tix.db'}")
+    return Settings(**_typed(values))  # type: ignore[arg-type]  # _typed converts each
+
+
+def _user_dir(kind: str) -> str:
+    import platformdirs
+
+    if kind == "data":
+        return platformdirs.user_data_dir(APP_NAME, appauthor=False)
+    return platformdirs.user_config_dir(APP_NAME, appauthor=False)
+
+
+def _read_config_file(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise Invalid(f"cannot read {path}: {error}") from None
+    known = {f.name for f in fields(Settings)} - {"data_dir", "config_dir"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise Invalid(f"{path}: unknown setting(s) {', '.join(unknown)}")
+    return data
+
+
+def _typed(values: dict[str, object]) -> dict[str, object]:
+    typed: dict[str, object] = {}
+    for name, value in values.items():
+        if value == "" and name not in ("data_dir", "config_dir"):
+            continue  # an empty variable means "not set"
+        if name in ("bcrypt_rounds", "hold_minutes"):
+            try:
+                typed[name] = int(str(value))
+            except ValueError:
+                raise Invalid(f"TIX_{name.upper()} must be a whole number") from None
+        elif name == "debug":
+            typed[name] = str(value).lower() in ("1", "true", "yes", "on")
+        elif name == "template_dir":
+            typed[name] = Path(str(value))
+        elif name == "previous_secret_keys":
+            keys = value if isinstance(value, list) else str(value).split(",")
+            typed[name] = tuple(k.strip() for k in keys if k.strip())
+        else:
+            typed[name] = value
+    return typed

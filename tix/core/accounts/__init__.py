@@ -1,0 +1,1 @@
+"""Accounts: users, roles, verification and reset tokens, sessions, lockout."""

@@ -1,0 +1,358 @@
+"""Account use cases: register, verify, log in and out, reset passwords, administer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from tix.core.accounts.events import (
+    AccountLocked,
+    PasswordChanged,
+    PasswordResetRequested,
+    UserRegistered,
+    VerificationRequested,
+)
+from tix.core.accounts.model import (
+    AccountToken,
+    Role,
+    Session,
+    TokenPurpose,
+    User,
+    check_date_of_birth,
+    check_name,
+    check_password_rules,
+    hash_token,
+    new_secret_token,
+    session_lifetime,
+)
+from tix.core.clock import Clock
+from tix.core.errors import NotAllowed, NotAuthenticated, NotFound, RuleViolation
+from tix.core.ids import new_id
+from tix.core.ports import (
+    AccessTokens,
+    Cache,
+    PasswordHasher,
+    RateLimiter,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+VERIFICATION_TTL = timedelta(hours=24)
+RESET_TTL = timedelta(minutes=15)
+RESET_REQUESTS_PER_HOUR = 3
+PRINCIPAL_CACHE_TTL = timedelta(minutes=5)
+WRONG_CREDENTIALS = "wrong email or password"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the user behind a valid session."""
+
+    user_id: str
+    email: str
+    name: str
+    role: Role
+    session_id: str
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles or self.role is Role.ADMIN
+
+    def require(self, *roles: Role) -> None:
+        if not self.has_role(*roles):
+            wanted = " or ".join(r.value for r in roles)
+            raise NotAllowed(f"this needs the {wanted} role; you are {self.role.value}")
+
+
+@dataclass(frozen=True)
+class Login:
+    token: str
+    expires_at: datetime
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class AccountView:
+    id: str
+    email: str
+    name: str
+    role: str
+    verified: bool
+    locked: bool
+
+
+class AccountService:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        hasher: PasswordHasher,
+        tokens: AccessTokens,
+        cache: Cache,
+        limiter: RateLimiter,
+        normalize_email: Callable[[str], str],
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._hasher = hasher
+        self._tokens = tokens
+        self._cache = cache
+        self._limiter = limiter
+        self._normalize_email = normalize_email
+        self._dummy: str | None = None
+
+    # -- registration and verification -------------------------------------------------
+
+    def register(self, *, email: str, password: str, name: str, date_of_birth: date | None,
+                 role: Role = Role.CUSTOMER, verified: bool = False) -> str:
+        now = self._clock.now()
+        email = self._normalize_email(email)
+        name = check_name(name)
+        if date_of_birth is not None:
+            check_date_of_birth(date_of_birth, now.date())
+        check_password_rules(password)
+        user = User(id=new_id(), email=email, name=name, date_of_birth=date_of_birth,
+                    password_hash="", role=role, created_at=now,
+                    verified_at=now if verified else None)
+        with self._uow() as uow:
+            if uow.users.by_email(email) is not None:
+                raise RuleViolation(f"{email} is already registered", code="already_registered")
+            # Hash only once the cheap checks passed: bcrypt is deliberately slow.
+            user.password_hash = self._hasher.hash(password)
+            uow.users.add(user)
+            uow.publish(UserRegistered(user_id=user.id, role=role.value))
+            if not verified:
+                self._issue_verification(uow, user, now)
+            uow.commit()
+        return user.id
+
+    def verify_email(self, token: str) -> str:
+        now = self._clock.now()
+        with self._uow() as uow:
+            record = self._usable_token(uow, TokenPurpose.VERIFY_EMAIL, token, now)
+            user = uow.users.get(record.user_id, lock=True)
+            if user is None:
+                raise NotFound("user", record.user_id)
+            uow.account_tokens.mark_used(record.id, now)
+            if user.verified_at is None:
+                user.verified_at = now
+                uow.users.save(user)
+            uow.commit()
+            return user.email
+
+    def resend_verification(self, email: str) -> None:
+        """Answers the same for unknown and already verified addresses."""
+        now = self._clock.now()
+        email = self._normalize_email(email)
+        self._limit(f"verify:{email}", "verification mails")
+        with self._uow() as uow:
+            user = uow.users.by_email(email, lock=True)
+            if user is None or user.is_verified:
+                return
+            uow.account_tokens.retire_all(user.id, TokenPurpose.VERIFY_EMAIL, now)
+            self._issue_verification(uow, user, now)
+            uow.commit()
+
+    def _issue_verification(self, uow: UnitOfWork, user: User, now: datetime) -> None:
+        token = self._new_token(uow, user, TokenPurpose.VERIFY_EMAIL, now, VERIFICATION_TTL)
+        uow.publish(VerificationRequested(
+            user_id=user.id, email=user.email, name=user.name, token=token,
+            expires_at=(now + VERIFICATION_TTL).isoformat()))
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def login(self, *, email: str, password: str, remember_me: bool = False,
+              host: str = "") -> Login:
+        now = self._clock.now()
+        try:
+            email = self._normalize_email(email)
+        except Exception:
+            raise NotAuthenticated(WRONG_CREDENTIALS, code="wrong_credentials") from None
+        with self._uow() as uow:
+            user = uow.users.by_email(email, lock=True)
+            if user is None:
+                self._hasher.verify(password, self._dummy_hash())  # same cost as a real try
+                raise NotAuthenticated(WRONG_CREDENTIALS, code="wrong_credentials")
+            if user.is_locked:
+                raise NotAuthenticated(
+                    "account locked after too many failed logins; reset your password "
+                    "(tix account forgot-password) or ask an admin to unlock it",
+                    code="account_locked")
+            if not self._hasher.verify(password, user.password_hash):
+                if user.record_failed_login(now):
+                    uow.publish(AccountLocked(user_id=user.id, email=user.email, name=user.name))
+                uow.users.save(user)
+                uow.commit()
+                raise NotAuthenticated(WRONG_CREDENTIALS, code="wrong_credentials")
+            if not user.is_verified:
+                raise NotAuthenticated(
+                    "email not verified yet: run the `tix account verify` command from the "
+                    "mail we sent, or `tix account resend-verification`",
+                    code="not_verified")
+            user.record_successful_login()
+            uow.users.save(user)
+            session = Session(id=new_id(), user_id=user.id, created_at=now,
+                              expires_at=now + session_lifetime(remember_me), host=host)
+            uow.sessions.add(session)
+            uow.commit()
+        principal = Principal(user.id, user.email, user.name, user.role, session.id)
+        self._cache_principal(principal, session.expires_at, now)
+        token = self._tokens.issue(user_id=user.id, session_id=session.id, issued_at=now,
+                                   expires_at=session.expires_at)
+        return Login(token=token, expires_at=session.expires_at, principal=principal)
+
+    def authenticate(self, token: str) -> Principal:
+        now = self._clock.now()
+        claims = self._tokens.read(token, now=now)
+        cached = self._cache.get(_principal_key(claims.session_id))
+        if cached is not None:
+            user_id, email, name, role = cached.split("\x1f")
+            if user_id == claims.user_id:
+                return Principal(user_id, email, name, Role(role), claims.session_id)
+        with self._uow(readonly=True) as uow:
+            session = uow.sessions.get(claims.session_id)
+            if session is None or not session.active_at(now):
+                raise NotAuthenticated("your session has ended; log in again",
+                                       code="session_ended")
+            user = uow.users.get(session.user_id)
+            if user is None or user.is_locked:
+                raise NotAuthenticated("your session has ended; log in again",
+                                       code="session_ended")
+        principal = Principal(user.id, user.email, user.name, user.role, session.id)
+        self._cache_principal(principal, session.expires_at, now)
+        return principal
+
+    def logout(self, token: str) -> None:
+        now = self._clock.now()
+        claims = self._tokens.read(token, now=now)
+        with self._uow() as uow:
+            uow.sessions.revoke(claims.session_id, now)
+            uow.commit()
+        self._cache.delete(_principal_key(claims.session_id))
+
+    # -- password reset ------------------------------------------------------------------
+
+    def forgot_password(self, email: str) -> None:
+        """The same answer whether or not the address is registered."""
+        now = self._clock.now()
+        email = self._normalize_email(email)
+        self._limit(f"reset:{email}", "password reset requests")
+        with self._uow() as uow:
+            user = uow.users.by_email(email, lock=True)
+            if user is None:
+                return
+            uow.account_tokens.retire_all(user.id, TokenPurpose.RESET_PASSWORD, now)
+            token = self._new_token(uow, user, TokenPurpose.RESET_PASSWORD, now, RESET_TTL)
+            uow.publish(PasswordResetRequested(
+                user_id=user.id, email=user.email, name=user.name, token=token,
+                expires_at=(now + RESET_TTL).isoformat()))
+            uow.commit()
+
+    def reset_password(self, token: str, new_password: str) -> str:
+        now = self._clock.now()
+        check_password_rules(new_password)
+        with self._uow() as uow:
+            record = self._usable_token(uow, TokenPurpose.RESET_PASSWORD, token, now)
+            user = uow.users.get(record.user_id, lock=True)
+            if user is None:
+                raise NotFound("user", record.user_id)
+            if not uow.account_tokens.mark_used(record.id, now):
+                raise RuleViolation("this reset token was already used", code="token_used")
+            user.password_hash = self._hasher.hash(new_password)
+            user.unlock()
+            uow.users.save(user)
+            revoked = uow.sessions.revoke_all(user.id, now)
+            uow.publish(PasswordChanged(user_id=user.id, email=user.email, name=user.name))
+            uow.commit()
+        self._cache.delete(*(_principal_key(s) for s in revoked))
+        return user.email
+
+    # -- administration ------------------------------------------------------------------
+
+    def grant(self, email: str, role: Role) -> None:
+        self._change_user(email, lambda user: setattr(user, "role", role))
+
+    def unlock(self, email: str) -> None:
+        self._change_user(email, User.unlock)
+
+    def get(self, user_id: str) -> AccountView:
+        with self._uow(readonly=True) as uow:
+            user = uow.users.get(user_id)
+        if user is None:
+            raise NotFound("user", user_id)
+        return _view(user)
+
+    def _change_user(self, email: str, change: Callable[[User], None]) -> None:
+        now = self._clock.now()
+        email = self._normalize_email(email)
+        with self._uow() as uow:
+            user = uow.users.by_email(email, lock=True)
+            if user is None:
+                raise NotFound("user", email)
+            change(user)
+            uow.users.save(user)
+            uow.commit()
+        self._forget_sessions_of(user.id, now)
+
+    def _forget_sessions_of(self, user_id: str, now: datetime) -> None:
+        """Drop cached principals so a role change or unlock shows at once."""
+        with self._uow(readonly=True) as uow:
+            ids = uow.sessions.active_ids(user_id, now)
+        self._cache.delete(*(_principal_key(s) for s in ids))
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _new_token(self, uow: UnitOfWork, user: User, purpose: TokenPurpose, now: datetime,
+                   ttl: timedelta) -> str:
+        token = new_secret_token()
+        uow.account_tokens.add(AccountToken(
+            id=new_id(), user_id=user.id, purpose=purpose, token_hash=hash_token(token),
+            created_at=now, expires_at=now + ttl))
+        return token
+
+    def _usable_token(self, uow: UnitOfWork, purpose: TokenPurpose, token: str,
+                      now: datetime) -> AccountToken:
+        record = uow.account_tokens.find(
+            purpose, hash_token(token.strip()), lock=True)
+        what = "verification" if purpose is TokenPurpose.VERIFY_EMAIL else "reset"
+        if record is None:
+            raise NotFound(f"{what} token", "(as given)")
+        if record.used_at is not None:
+            raise RuleViolation(f"this {what} token was already used or replaced by a newer one",
+                                code="token_used")
+        if not record.usable_at(now):
+            raise RuleViolation(f"this {what} token has expired; ask for a new one",
+                                code="token_expired")
+        return record
+
+    def _dummy_hash(self) -> str:
+        """A hash to check unknown emails against, so timing hides who is registered."""
+        if self._dummy is None:
+            self._dummy = self._hasher.hash(new_secret_token()[:40])
+        return self._dummy
+
+    def _limit(self, key: str, what: str) -> None:
+        decision = self._limiter.hit(key, limit=RESET_REQUESTS_PER_HOUR,
+                                     window=timedelta(hours=1), now=self._clock.now())
+        if not decision.allowed:
+            minutes = max(1, int(decision.retry_after.total_seconds() + 59) // 60)
+            raise RuleViolation(
+                f"too many {what} for this address; try again in {minutes} min",
+                code="rate_limited")
+
+    def _cache_principal(self, principal: Principal, expires_at: datetime,
+                         now: datetime) -> None:
+        ttl = min(PRINCIPAL_CACHE_TTL, expires_at - now)
+        value = "\x1f".join((principal.user_id, principal.email, principal.name,
+                             principal.role.value))
+        self._cache.set(_principal_key(principal.session_id), value, ttl)
+
+
+def _principal_key(session_id: str) -> str:
+    return f"session:{session_id}"
+
+
+def _view(user: User) -> AccountView:
+    return AccountView(id=user.id, email=user.email, name=user.name, role=user.role.value,
+                       verified=user.is_verified, locked=user.is_locked)

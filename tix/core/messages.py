@@ -1,0 +1,67 @@
+"""Messages: facts one module tells the others, delivered through the outbox.
+
+A message is a frozen dataclass of plain values (str, int, bool, lists of those), so its
+payload survives JSON and a queue unchanged. Subclasses register themselves by class name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+MESSAGE_TYPES: dict[str, type[Message]] = {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message:
+    message_type: ClassVar[str] = "Message"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.message_type = cls.__name__
+        MESSAGE_TYPES[cls.__name__] = cls
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Message:
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in payload.items() if k in known})
+
+
+def load_message(name: str, payload: dict[str, Any]) -> Message:
+    """Rebuild a message read back from the outbox or a queue."""
+    try:
+        message_type = MESSAGE_TYPES[name]
+    except KeyError:
+        raise LookupError(f"unknown message type {name!r}") from None
+    return message_type.from_payload(payload)
+
+
+class Publisher(Protocol):
+    def publish(self, *messages: Message) -> None: ...
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One handler of one message type; `name` keys its idempotency record."""
+
+    message: type[Message]
+    name: str
+    handle: Callable[[Any, Any], None]  # (message, unit of work) -> None
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A message as it travels: with the id handlers key their idempotency on."""
+
+    id: str
+    name: str
+    payload: dict[str, Any]
+    attempts: int = 0
+
+    def open(self) -> Message:
+        return load_message(self.name, self.payload)

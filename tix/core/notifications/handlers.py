@@ -1,0 +1,62 @@
+"""Which message becomes which mail."""
+
+from __future__ import annotations
+
+from tix.core.accounts.events import (
+    AccountLocked,
+    PasswordChanged,
+    PasswordResetRequested,
+    VerificationRequested,
+)
+from tix.core.messages import Subscription
+from tix.core.notifications.events import NotificationFailed
+from tix.core.notifications.service import NotificationService
+from tix.core.ports import UnitOfWork
+
+
+class AccountMails:
+    def __init__(self, notifications: NotificationService) -> None:
+        self._notifications = notifications
+
+    def subscriptions(self) -> list[Subscription]:
+        return [
+            Subscription(VerificationRequested, "mail_verification", self.mail_verification),
+            Subscription(PasswordResetRequested, "mail_password_reset", self.mail_reset),
+            Subscription(PasswordChanged, "mail_password_changed", self.mail_password_changed),
+            Subscription(AccountLocked, "mail_account_locked", self.mail_account_locked),
+            Subscription(NotificationFailed, "alert_admins", self.alert_admins),
+        ]
+
+    def mail_verification(self, msg: VerificationRequested, uow: UnitOfWork) -> None:
+        base = self._notifications.public_url
+        self._notifications.queue(uow, to=msg.email, template="email_verification",
+                                  user_id=msg.user_id, context={
+                                      "name": msg.name, "token": msg.token,
+                                      "command": f"tix account verify {msg.token}",
+                                      "link": f"{base}/verify?token={msg.token}",
+                                      "expires_at": msg.expires_at})
+
+    def mail_reset(self, msg: PasswordResetRequested, uow: UnitOfWork) -> None:
+        base = self._notifications.public_url
+        self._notifications.queue(uow, to=msg.email, template="password_reset",
+                                  user_id=msg.user_id, context={
+                                      "name": msg.name, "token": msg.token,
+                                      "command": f"tix account reset-password {msg.token}",
+                                      "link": f"{base}/reset?token={msg.token}",
+                                      "expires_at": msg.expires_at})
+
+    def mail_password_changed(self, msg: PasswordChanged, uow: UnitOfWork) -> None:
+        self._notifications.queue(uow, to=msg.email, template="password_changed",
+                                  user_id=msg.user_id, context={"name": msg.name})
+
+    def mail_account_locked(self, msg: AccountLocked, uow: UnitOfWork) -> None:
+        self._notifications.queue(uow, to=msg.email, template="account_locked",
+                                  user_id=msg.user_id, context={"name": msg.name})
+
+    def alert_admins(self, msg: NotificationFailed, uow: UnitOfWork) -> None:
+        if msg.template == "admin_alert":
+            return  # an alert about a failed alert would loop
+        for admin in uow.users.emails_of_role("admin"):
+            self._notifications.queue(uow, to=admin, template="admin_alert", context={
+                "recipient": msg.recipient, "template": msg.template,
+                "reason": msg.reason, "notification_id": msg.notification_id})

@@ -1,0 +1,115 @@
+"""Composing mails from templates, sending them with retries, and the admins' view."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+
+from tix.core.clock import Clock
+from tix.core.errors import NotFound, RuleViolation
+from tix.core.ids import new_id
+from tix.core.notifications.events import NotificationFailed
+from tix.core.notifications.model import (
+    DEFAULT_RETRY_DELAYS,
+    SEND_LEASE,
+    Notification,
+    Status,
+)
+from tix.core.ports import (
+    Mailer,
+    MailError,
+    MailRenderer,
+    OutgoingMail,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+log = logging.getLogger(__name__)
+
+
+class NotificationService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, mailer: Mailer,
+                 renderer: MailRenderer, public_url: str,
+                 retry_delays: tuple[timedelta, ...] = DEFAULT_RETRY_DELAYS) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._mailer = mailer
+        self._renderer = renderer
+        self.public_url = public_url.rstrip("/")
+        self._delays = retry_delays
+
+    def queue(self, uow: UnitOfWork, *, to: str, template: str,
+              context: Mapping[str, object], user_id: str | None = None,
+              source_message_id: str | None = None) -> Notification:
+        """Render a mail and store it as PENDING inside the caller's transaction."""
+        now = self._clock.now()
+        rendered = self._renderer.render(
+            template, {"public_url": self.public_url, **context})
+        notification = Notification(
+            id=new_id(), recipient=to, template=template, subject=rendered.subject,
+            text=rendered.text, html=rendered.html, created_at=now, next_attempt_at=now,
+            user_id=user_id, source_message_id=source_message_id)
+        uow.notifications.add(notification)
+        return notification
+
+    def send_due(self, limit: int = 200) -> int:
+        """Send what is due; returns how many were attempted."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            batch = uow.notifications.claim_due(now, limit, SEND_LEASE)
+            uow.commit()
+        for notification in batch:
+            self._send(notification)
+        return len(batch)
+
+    def _send(self, notification: Notification) -> None:
+        mail = OutgoingMail(to=notification.recipient, subject=notification.subject,
+                            text=notification.text, html=notification.html or None,
+                            message_id=f"<{notification.id}@tix>")
+        try:
+            self._mailer.send(mail)
+        except MailError as error:
+            self._record_failure(notification, error)
+            return
+        with self._uow() as uow:
+            notification.sent(self._clock.now())
+            uow.notifications.save(notification)
+            uow.commit()
+
+    def _record_failure(self, notification: Notification, error: MailError) -> None:
+        now = self._clock.now()
+        with self._uow() as uow:
+            gave_up = notification.failed(error.reason, temporary=error.temporary, now=now,
+                                          delays=self._delays)
+            uow.notifications.save(notification)
+            if gave_up:
+                uow.publish(NotificationFailed(
+                    notification_id=notification.id, recipient=notification.recipient,
+                    template=notification.template, reason=error.reason))
+            uow.commit()
+        if gave_up:
+            log.error("mail %s (%s) failed for good: %s", notification.id,
+                      notification.template, error.reason)
+        else:
+            log.warning("mail %s (%s) failed, retry at %s: %s", notification.id,
+                        notification.template, notification.next_attempt_at.isoformat(),
+                        error.reason)
+
+    def list(self, status: Status | None = None, limit: int = 100) -> list[Notification]:
+        with self._uow(readonly=True) as uow:
+            return uow.notifications.list(status, limit)
+
+    def retry(self, notification_id: str) -> None:
+        """Send a failed mail again at the next daemon pass."""
+        with self._uow() as uow:
+            notification = uow.notifications.get(notification_id)
+            if notification is None:
+                raise NotFound("notification", notification_id)
+            if notification.status is Status.SENT:
+                raise RuleViolation("this mail was already sent", code="already_sent")
+            notification.status = Status.PENDING
+            notification.attempts = 0
+            notification.next_attempt_at = self._clock.now()
+            uow.notifications.save(notification)
+            uow.commit()

@@ -1,0 +1,100 @@
+"""The daemon: delivers outbox messages to their handlers and runs periodic jobs.
+
+Delivery is at-least-once; every handler runs in its own unit of work that first records
+(message id, handler), so a message delivered twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections import defaultdict
+from datetime import timedelta
+
+from tix.bootstrap import Runtime
+from tix.core.errors import TixError
+from tix.core.messages import Envelope, Subscription
+
+log = logging.getLogger("tix.daemon")
+
+MAX_RETRY_DELAY = timedelta(hours=1)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(timedelta(seconds=5 * 2**attempts), MAX_RETRY_DELAY)
+
+
+class Daemon:
+    def __init__(self, runtime: Runtime, *, worker_id: str | None = None, batch: int = 100,
+                 idle_sleep: float = 1.0) -> None:
+        self._runtime = runtime
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
+        self._batch = batch
+        self._idle_sleep = idle_sleep
+        self._handlers: dict[str, list[Subscription]] = defaultdict(list)
+        for subscription in runtime.subscriptions:
+            self._handlers[subscription.message.message_type].append(subscription)
+        self.stopping = threading.Event()
+
+    def run_once(self, max_rounds: int = 10_000) -> int:
+        """Deliver everything pending and run every job until nothing is left to do."""
+        done = 0
+        for _ in range(max_rounds):
+            work = self.deliver_batch() + self.run_jobs()
+            done += work
+            if work == 0 or self.stopping.is_set():
+                break
+        return done
+
+    def run_forever(self) -> None:
+        log.info("daemon %s started", self.worker_id)
+        while not self.stopping.is_set():
+            try:
+                work = self.deliver_batch() + self.run_jobs()
+            except TixError as error:  # the database went away: wait, then try again
+                log.error("%s", error.message)
+                work = 0
+            if work == 0:
+                self.stopping.wait(self._idle_sleep)
+        log.info("daemon %s stopped", self.worker_id)
+
+    def deliver_batch(self) -> int:
+        envelopes = self._runtime.outbox.claim(self.worker_id, self._batch)
+        delivered: list[str] = []
+        for envelope in envelopes:
+            if self.stopping.is_set():
+                break  # the rest of the claim returns to the queue when its lease ends
+            if self._deliver(envelope):
+                delivered.append(envelope.id)
+        self._runtime.outbox.ack(delivered)
+        return len(envelopes)
+
+    def run_jobs(self) -> int:
+        done = 0
+        for job in self._runtime.jobs:
+            if self.stopping.is_set():
+                break
+            try:
+                done += job.run()
+            except TixError as error:
+                log.error("job %r: %s", job.name, error.message)
+        return done
+
+    def _deliver(self, envelope: Envelope) -> bool:
+        try:
+            message = envelope.open()
+            for subscription in self._handlers.get(envelope.name, []):
+                with self._runtime.uow() as uow:
+                    if uow.mark_processed(envelope.id, subscription.name):
+                        subscription.handle(message, uow)
+                    uow.commit()
+        except Exception as error:  # one bad message must not stop the others
+            delay = retry_delay(envelope.attempts)
+            log.exception("message %s (%s) failed; retry in %s", envelope.id, envelope.name,
+                          delay)
+            self._runtime.outbox.retry_later(envelope.id, f"{type(error).__name__}: {error}",
+                                             delay)
+            return False
+        return True
