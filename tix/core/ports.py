@@ -11,6 +11,8 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from tix.core.accounts.ports import AccountTokens, Sessions, Users
+from tix.core.catalog.ports import Catalog
+from tix.core.inventory.ports import Stock
 from tix.core.messages import Message
 from tix.core.notifications.ports import Notifications
 
@@ -30,6 +32,12 @@ class UnitOfWork(Protocol):
 
     @property
     def notifications(self) -> Notifications: ...
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    @property
+    def stock(self) -> Stock: ...
 
     def __enter__(self) -> Self: ...
 

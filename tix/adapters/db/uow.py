@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tix.adapters.db.engine import domain_error, translated_errors
 from tix.adapters.db.repositories.accounts import SqlAccountTokens, SqlSessions, SqlUsers
+from tix.adapters.db.repositories.catalog import SqlCatalog
+from tix.adapters.db.repositories.inventory import SqlStock
 from tix.adapters.db.repositories.notifications import SqlNotifications
 from tix.adapters.queue.outbox import mark_processed, write_messages
 from tix.core.clock import Clock
@@ -22,6 +24,8 @@ class SqlUnitOfWork:
     account_tokens: SqlAccountTokens
     sessions: SqlSessions
     notifications: SqlNotifications
+    catalog: SqlCatalog
+    stock: SqlStock
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, *,
                  readonly: bool = False) -> None:
@@ -39,6 +43,8 @@ class SqlUnitOfWork:
         self.account_tokens = SqlAccountTokens(self.session)
         self.sessions = SqlSessions(self.session)
         self.notifications = SqlNotifications(self.session)
+        self.catalog = SqlCatalog(self.session)
+        self.stock = SqlStock(self.session)
         self._messages = []
         return self
 

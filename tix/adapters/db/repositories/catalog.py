@@ -1,0 +1,102 @@
+"""Events and ticket types in SQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tix.adapters.db.rows.catalog import EventRow, TicketTypeRow
+from tix.core.catalog.model import (
+    Category,
+    Event,
+    EventStatus,
+    RefundRule,
+    TicketType,
+    TicketTypeView,
+)
+
+
+class SqlCatalog:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, event: Event) -> None:
+        self._session.add(EventRow(
+            id=event.id, number=event.number, organizer_id=event.organizer_id,
+            name=event.name, description=event.description, category=event.category.value,
+            venue=event.venue, city=event.city, address=event.address,
+            image_url=event.image_url, starts_at=event.starts_at, ends_at=event.ends_at,
+            timezone=event.timezone, currency=event.currency, status=event.status.value,
+            cancellation_policy=policy_to_json(event.cancellation_policy),
+            created_at=event.created_at))
+        self._session.flush()  # the event row first: ticket types refer to it
+        for tt in event.ticket_types:
+            self._session.add(TicketTypeRow(
+                id=tt.id, event_id=event.id, name=tt.name, price=tt.price,
+                quantity=tt.quantity, per_person_limit=tt.per_person_limit,
+                sale_starts_at=tt.sale_starts_at, sale_ends_at=tt.sale_ends_at,
+                position=tt.position))
+        self._session.flush()
+
+    def next_number(self) -> int:
+        return int(self._session.scalar(select(func.coalesce(func.max(EventRow.number), 0)))) + 1
+
+    def get(self, event_id: str, *, lock: bool = False) -> Event | None:
+        query = select(EventRow).where(EventRow.id == event_id)
+        if lock:
+            query = query.with_for_update()
+        row = self._session.scalars(query).one_or_none()
+        if row is None:
+            return None
+        types = self._session.scalars(select(TicketTypeRow)
+                                      .where(TicketTypeRow.event_id == event_id)
+                                      .order_by(TicketTypeRow.position, TicketTypeRow.name))
+        return event_from_row(row, [ticket_type_from_row(t) for t in types])
+
+    def ticket_type(self, ticket_type_id: str) -> TicketTypeView | None:
+        found = self._session.execute(
+            select(TicketTypeRow, EventRow)
+            .join(EventRow, EventRow.id == TicketTypeRow.event_id)
+            .where(TicketTypeRow.id == ticket_type_id)).one_or_none()
+        if found is None:
+            return None
+        tt, ev = found
+        return TicketTypeView(
+            id=tt.id, name=tt.name, price=tt.price, currency=ev.currency,
+            quantity=tt.quantity, per_person_limit=tt.per_person_limit,
+            sale_starts_at=tt.sale_starts_at, sale_ends_at=tt.sale_ends_at,
+            event_id=ev.id, event_number=ev.number, event_name=ev.name,
+            event_status=EventStatus(ev.status), event_starts_at=ev.starts_at,
+            event_ends_at=ev.ends_at, event_timezone=ev.timezone,
+            organizer_id=ev.organizer_id, venue=ev.venue, city=ev.city)
+
+
+def policy_to_json(policy: tuple[RefundRule, ...]) -> str:
+    return json.dumps([{"before_hours": int(r.before.total_seconds() // 3600),
+                        "percent": r.percent} for r in policy])
+
+
+def policy_from_json(text: str) -> tuple[RefundRule, ...]:
+    return tuple(RefundRule(before=timedelta(hours=r["before_hours"]), percent=r["percent"])
+                 for r in json.loads(text))
+
+
+def ticket_type_from_row(row: TicketTypeRow) -> TicketType:
+    return TicketType(id=row.id, event_id=row.event_id, name=row.name, price=row.price,
+                      quantity=row.quantity, per_person_limit=row.per_person_limit,
+                      sale_starts_at=row.sale_starts_at, sale_ends_at=row.sale_ends_at,
+                      position=row.position)
+
+
+def event_from_row(row: EventRow, ticket_types: list[TicketType]) -> Event:
+    return Event(
+        id=row.id, number=row.number, organizer_id=row.organizer_id, name=row.name,
+        description=row.description, category=Category(row.category), venue=row.venue,
+        city=row.city, starts_at=row.starts_at, ends_at=row.ends_at, timezone=row.timezone,
+        currency=row.currency, created_at=row.created_at, address=row.address,
+        image_url=row.image_url, status=EventStatus(row.status),
+        cancellation_policy=policy_from_json(row.cancellation_policy),
+        ticket_types=ticket_types)

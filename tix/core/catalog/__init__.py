@@ -1,0 +1,1 @@
+"""Catalog: events, venues, ticket types, search, suggestions, popularity."""

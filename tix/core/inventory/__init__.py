@@ -1,0 +1,1 @@
+"""Inventory: availability per ticket type, holds, per-person limits."""

@@ -1,0 +1,1 @@
+"""Orders: order numbers, the payment saga and its compensations, cancellations, refunds."""
