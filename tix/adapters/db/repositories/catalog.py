@@ -42,7 +42,7 @@ class SqlCatalog:
         self._session.flush()
 
     def next_number(self) -> int:
-        return int(self._session.scalar(select(func.coalesce(func.max(EventRow.number), 0)))) + 1
+        return (self._session.scalar(select(func.max(EventRow.number))) or 0) + 1
 
     def get(self, event_id: str, *, lock: bool = False) -> Event | None:
         query = select(EventRow).where(EventRow.id == event_id)
