@@ -12,6 +12,14 @@ DEFAULT_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(mi
 SEND_LEASE = timedelta(minutes=5)
 
 
+@dataclass(frozen=True)
+class AttachmentRef:
+    """A file to attach, built when the mail is sent (a PDF is not stored in the log)."""
+
+    kind: str  # e.g. "ticket_pdf"; a source registered for the kind builds it
+    ref: str  # what the source needs to find it, e.g. a ticket id
+
+
 class Status(StrEnum):
     PENDING = "PENDING"
     SENT = "SENT"
@@ -35,6 +43,7 @@ class Notification:
     sent_at: datetime | None = None
     user_id: str | None = None
     source_message_id: str | None = None
+    attachments: tuple[AttachmentRef, ...] = ()
 
     def sent(self, now: datetime) -> None:
         self.status = Status.SENT

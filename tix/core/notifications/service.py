@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 
 from tix.core.clock import Clock
@@ -13,10 +13,12 @@ from tix.core.notifications.events import NotificationFailed
 from tix.core.notifications.model import (
     DEFAULT_RETRY_DELAYS,
     SEND_LEASE,
+    AttachmentRef,
     Notification,
     Status,
 )
 from tix.core.ports import (
+    Attachment,
     Mailer,
     MailError,
     MailRenderer,
@@ -38,10 +40,16 @@ class NotificationService:
         self._renderer = renderer
         self.public_url = public_url.rstrip("/")
         self._delays = retry_delays
+        self._attachment_sources: dict[str, Callable[[str], Attachment]] = {}
+
+    def add_attachment_source(self, kind: str, build: Callable[[str], Attachment]) -> None:
+        """Teach the sender to build attachments of `kind` from their reference."""
+        self._attachment_sources[kind] = build
 
     def queue(self, uow: UnitOfWork, *, to: str, template: str,
               context: Mapping[str, object], user_id: str | None = None,
-              source_message_id: str | None = None) -> Notification:
+              source_message_id: str | None = None,
+              attachments: Sequence[AttachmentRef] = ()) -> Notification:
         """Render a mail and store it as PENDING inside the caller's transaction."""
         now = self._clock.now()
         rendered = self._renderer.render(
@@ -49,7 +57,8 @@ class NotificationService:
         notification = Notification(
             id=new_id(), recipient=to, template=template, subject=rendered.subject,
             text=rendered.text, html=rendered.html, created_at=now, next_attempt_at=now,
-            user_id=user_id, source_message_id=source_message_id)
+            user_id=user_id, source_message_id=source_message_id,
+            attachments=tuple(attachments))
         uow.notifications.add(notification)
         return notification
 
@@ -64,10 +73,11 @@ class NotificationService:
         return len(batch)
 
     def _send(self, notification: Notification) -> None:
-        mail = OutgoingMail(to=notification.recipient, subject=notification.subject,
-                            text=notification.text, html=notification.html or None,
-                            message_id=f"<{notification.id}@tix>")
         try:
+            mail = OutgoingMail(to=notification.recipient, subject=notification.subject,
+                                text=notification.text, html=notification.html or None,
+                                attachments=self._build_attachments(notification),
+                                message_id=f"<{notification.id}@tix>")
             self._mailer.send(mail)
         except MailError as error:
             self._record_failure(notification, error)
@@ -76,6 +86,20 @@ class NotificationService:
             notification.sent(self._clock.now())
             uow.notifications.save(notification)
             uow.commit()
+
+    def _build_attachments(self, notification: Notification) -> tuple[Attachment, ...]:
+        built = []
+        for ref in notification.attachments:
+            source = self._attachment_sources.get(ref.kind)
+            if source is None:
+                raise MailError(f"no source for attachments of kind {ref.kind!r}",
+                                temporary=False)
+            try:
+                built.append(source(ref.ref))
+            except Exception as error:  # a broken document must not stop the other mails
+                raise MailError(f"cannot build the {ref.kind} attachment {ref.ref}: {error}",
+                                temporary=True) from error
+        return tuple(built)
 
     def _record_failure(self, notification: Notification, error: MailError) -> None:
         now = self._clock.now()

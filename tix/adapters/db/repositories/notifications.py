@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tix.adapters.db.rows.notifications import NotificationRow
-from tix.core.notifications.model import Notification, Status
+from tix.core.notifications.model import AttachmentRef, Notification, Status
 
 _SENDABLE = (Status.PENDING.value, Status.FAILED.value)
 
@@ -24,7 +25,8 @@ class SqlNotifications:
             text_body=n.text, html_body=n.html, status=n.status.value, attempts=n.attempts,
             last_error=n.last_error, created_at=n.created_at,
             next_attempt_at=n.next_attempt_at, sent_at=n.sent_at, user_id=n.user_id,
-            source_message_id=n.source_message_id))
+            source_message_id=n.source_message_id,
+            attachments=json.dumps([{"kind": a.kind, "ref": a.ref} for a in n.attachments])))
 
     def get(self, notification_id: str) -> Notification | None:
         row = self._session.get(NotificationRow, notification_id)
@@ -65,4 +67,6 @@ def _notification(row: NotificationRow) -> Notification:
         text=row.text_body, html=row.html_body, created_at=row.created_at,
         next_attempt_at=row.next_attempt_at, status=Status(row.status), attempts=row.attempts,
         last_error=row.last_error, sent_at=row.sent_at, user_id=row.user_id,
-        source_message_id=row.source_message_id)
+        source_message_id=row.source_message_id,
+        attachments=tuple(AttachmentRef(a["kind"], a["ref"])
+                          for a in json.loads(row.attachments)))

@@ -28,5 +28,7 @@ class NotificationRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     user_id: Mapped[str | None] = mapped_column(Id, index=True)
     source_message_id: Mapped[str | None] = mapped_column(Id)
+    # JSON list of {"kind", "ref"}: documents are built when the mail is sent.
+    attachments: Mapped[str] = mapped_column(Text, default="[]")
 
     __table_args__ = (Index("ix_notifications_due", "status", "next_attempt_at"),)
