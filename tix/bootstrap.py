@@ -1,34 +1,35 @@
-"""Builds the services from Settings: the one place that picks adapters."""
+"""Builds the services from Settings: the one place that picks adapters.
+
+Everything is built on first use, so a command imports only what it touches: `tix whoami`
+with Redis configured never loads SQLAlchemy, and nothing but the daemon loads Jinja.
+To add a service: a `cached_property` here; its message handlers go in `subscriptions`,
+its periodic work in `jobs`.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
-from tix.adapters.cache.memory import MemoryCache
-from tix.adapters.db.engine import make_engine, make_session_factory
-from tix.adapters.db.migrate import ensure_current
-from tix.adapters.db.ratelimit import SqlRateLimiter
-from tix.adapters.db.uow import SqlUnitOfWork
-from tix.adapters.email_address import normalize_email
-from tix.adapters.mail.maildir import MaildirMailer
-from tix.adapters.queue.outbox import OutboxQueue
-from tix.adapters.render.templates import JinjaMailRenderer
-from tix.adapters.security import BcryptHasher, JwtAccessTokens
 from tix.config import Settings, load_settings
-from tix.core.accounts.service import AccountService
 from tix.core.clock import Clock, SystemClock
 from tix.core.errors import Invalid
-from tix.core.messages import Subscription
-from tix.core.notifications.handlers import AccountMails
-from tix.core.notifications.service import NotificationService
-from tix.core.ports import Cache, Mailer, RateLimiter
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from tix.adapters.db.uow import SqlUnitOfWork
+    from tix.adapters.queue.outbox import OutboxQueue
+    from tix.core.accounts.service import AccountService
+    from tix.core.messages import Subscription
+    from tix.core.notifications.service import NotificationService
+    from tix.core.ports import Cache, Mailer, RateLimiter
 
 
 @dataclass(frozen=True)
@@ -39,75 +40,155 @@ class Job:
     run: Callable[[], int]
 
 
-@dataclass
 class Runtime:
-    settings: Settings
-    clock: Clock
-    engine: Engine
-    sessions: sessionmaker[Session]
-    cache: Cache
-    limiter: RateLimiter
-    mailer: Mailer
-    accounts: AccountService
-    notifications: NotificationService
-    outbox: OutboxQueue
-    subscriptions: list[Subscription] = field(default_factory=list)
-    jobs: list[Job] = field(default_factory=list)
+    def __init__(self, settings: Settings, *, clock: Clock | None = None,
+                 mailer: Mailer | None = None, migrate: bool = True) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self._mailer = mailer
+        self._migrate = migrate
+
+    # -- storage -------------------------------------------------------------------------
+
+    @cached_property
+    def engine(self) -> Engine:
+        from tix.adapters.db.engine import make_engine
+        from tix.adapters.db.migrate import ensure_current
+
+        engine = make_engine(self.settings.database_url)
+        if self._migrate:
+            ensure_current(engine, auto_upgrade=self.settings.is_embedded_database,
+                           lock_dir=self.settings.data_dir)
+        return engine
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        from tix.adapters.db.engine import make_session_factory
+
+        return make_session_factory(self.engine)
 
     def uow(self, *, readonly: bool = False) -> SqlUnitOfWork:
+        from tix.adapters.db.uow import SqlUnitOfWork
+
         return SqlUnitOfWork(self.sessions, self.clock, readonly=readonly)
 
+    @cached_property
+    def outbox(self) -> OutboxQueue:
+        from tix.adapters.queue.outbox import OutboxQueue
+
+        return OutboxQueue(self.sessions, self.clock)
+
+    # -- infrastructure ------------------------------------------------------------------
+
+    @cached_property
+    def cache(self) -> Cache:
+        if self.settings.redis_url:
+            from tix.adapters.cache.redis import RedisCache
+
+            return RedisCache(self._redis)
+        from tix.adapters.cache.memory import MemoryCache
+
+        return MemoryCache()
+
+    @cached_property
+    def limiter(self) -> RateLimiter:
+        if self.settings.redis_url:
+            from tix.adapters.cache.redis import RedisRateLimiter
+
+            return RedisRateLimiter(self._redis)
+        from tix.adapters.db.ratelimit import SqlRateLimiter
+
+        return SqlRateLimiter(self.sessions)
+
+    @cached_property
+    def _redis(self):  # type: ignore[no-untyped-def]
+        from tix.adapters.cache.redis import connect
+
+        assert self.settings.redis_url
+        return connect(self.settings.redis_url)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        if self._mailer is not None:
+            return self._mailer
+        if self.settings.smtp_url:
+            from tix.adapters.mail.smtp import SmtpConfig, SmtpMailer
+
+            return SmtpMailer(SmtpConfig.from_url(self.settings.smtp_url),
+                              self.settings.mail_from)
+        from tix.adapters.mail.maildir import MaildirMailer
+
+        return MaildirMailer(self.settings.mail_dir, self.settings.mail_from)
+
+    # -- services ------------------------------------------------------------------------
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        from tix.adapters.email_address import normalize_email
+        from tix.adapters.security import BcryptHasher, JwtAccessTokens
+        from tix.core.accounts.service import AccountService
+
+        tokens = JwtAccessTokens(_secret_key(self.settings),
+                                 previous_secrets=self.settings.previous_secret_keys)
+        return AccountService(
+            uow=self.uow, clock=self.clock, hasher=BcryptHasher(self.settings.bcrypt_rounds),
+            tokens=tokens, cache=self.cache, limiter=self.limiter,
+            normalize_email=normalize_email)
+
+    @cached_property
+    def notifications(self) -> NotificationService:
+        from tix.adapters.render.templates import JinjaMailRenderer
+        from tix.core.notifications.service import NotificationService
+
+        return NotificationService(
+            uow=self.uow, clock=self.clock, mailer=self.mailer,
+            public_url=self.settings.public_url,
+            renderer=JinjaMailRenderer(self.settings.template_dir))
+
+    # -- what the daemon runs ------------------------------------------------------------
+
+    @cached_property
+    def subscriptions(self) -> list[Subscription]:
+        from tix.core.notifications.handlers import AccountMails
+
+        subscriptions: list[Subscription] = []
+        subscriptions += AccountMails(self.notifications).subscriptions()
+        return subscriptions
+
+    @cached_property
+    def jobs(self) -> list[Job]:
+        jobs = [Job("send mail", self.notifications.send_due)]
+        return jobs
+
     def close(self) -> None:
-        self.engine.dispose()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
 
 
 def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
               mailer: Mailer | None = None, migrate: bool = True) -> Runtime:
-    settings = settings or load_settings()
-    clock = clock or SystemClock()
+    return Runtime(settings or load_settings(), clock=clock, mailer=mailer, migrate=migrate)
+
+
+def upgrade_database(settings: Settings) -> str:
+    """Apply pending migrations; returns the revision now current."""
+    from tix.adapters.db.engine import make_engine
+    from tix.adapters.db.migrate import upgrade
+
     engine = make_engine(settings.database_url)
-    if migrate:
-        ensure_current(engine, auto_upgrade=settings.is_embedded_database,
-                       lock_dir=settings.data_dir)
-    sessions = make_session_factory(engine)
-
-    def uow(*, readonly: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions, clock, readonly=readonly)
-
-    cache, limiter = _cache_and_limiter(settings, sessions)
-    mailer = mailer or _mailer(settings)
-    notifications = NotificationService(
-        uow=uow, clock=clock, mailer=mailer, public_url=settings.public_url,
-        renderer=JinjaMailRenderer(settings.template_dir))
-    secret = _secret_key(settings)
-    accounts = AccountService(
-        uow=uow, clock=clock, hasher=BcryptHasher(settings.bcrypt_rounds),
-        tokens=JwtAccessTokens(secret, previous_secrets=settings.previous_secret_keys),
-        cache=cache, limiter=limiter, normalize_email=normalize_email)
-    runtime = Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions,
-                      cache=cache, limiter=limiter, mailer=mailer, accounts=accounts,
-                      notifications=notifications, outbox=OutboxQueue(sessions, clock))
-    runtime.subscriptions.extend(AccountMails(notifications).subscriptions())
-    runtime.jobs.append(Job("send mail", notifications.send_due))
-    return runtime
+    try:
+        return upgrade(engine)
+    finally:
+        engine.dispose()
 
 
-def _cache_and_limiter(settings: Settings, sessions: sessionmaker[Session]
-                       ) -> tuple[Cache, RateLimiter]:
-    if settings.redis_url:
-        from tix.adapters.cache.redis import RedisCache, RedisRateLimiter, connect
+def erase_all_data(runtime: Runtime) -> None:
+    """Delete every row of every tix table (for `tix demo --reset`); the schema stays."""
+    from tix.adapters.db.rows import metadata
 
-        client = connect(settings.redis_url)
-        return RedisCache(client), RedisRateLimiter(client)
-    return MemoryCache(), SqlRateLimiter(sessions)
-
-
-def _mailer(settings: Settings) -> Mailer:
-    if settings.smtp_url:
-        from tix.adapters.mail.smtp import SmtpConfig, SmtpMailer
-
-        return SmtpMailer(SmtpConfig.from_url(settings.smtp_url), settings.mail_from)
-    return MaildirMailer(settings.mail_dir, settings.mail_from)
+    with runtime.engine.begin() as conn:
+        for table in reversed(metadata().sorted_tables):
+            conn.execute(table.delete())
 
 
 DEVELOPMENT_SECRET_FILE = "secret.key"
@@ -138,23 +219,3 @@ def _key_file(path: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
-
-
-def upgrade_database(settings: Settings) -> str:
-    """Apply pending migrations; returns the revision now current."""
-    from tix.adapters.db.migrate import upgrade
-
-    engine = make_engine(settings.database_url)
-    try:
-        return upgrade(engine)
-    finally:
-        engine.dispose()
-
-
-def erase_all_data(runtime: Runtime) -> None:
-    """Delete every row of every tix table (for `tix demo --reset`); the schema stays."""
-    from tix.adapters.db.rows import Base
-
-    with runtime.engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())

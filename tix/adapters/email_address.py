@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
-
 from tix.core.errors import Invalid
 
 
 def normalize_email(address: str) -> str:
+    from email_validator import EmailNotValidError, validate_email  # 30 ms: only when used
+
     try:
         result = validate_email(address.strip(), check_deliverability=False)
     except EmailNotValidError as error:

@@ -25,14 +25,14 @@ class TixGroup(TyperGroup):
         except TixError as error:
             fail(error.message)
             raise typer.Exit(exit_code(error)) from None
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # usage errors and --help: typer prints them and picks the code
+        except (typer.Exit, typer.Abort):
+            raise
         except KeyboardInterrupt:
             fail("interrupted")
             raise typer.Exit(130) from None
         except Exception as error:
-            if os.environ.get("TIX_DEBUG"):
-                raise
+            if hasattr(error, "show") or os.environ.get("TIX_DEBUG"):
+                raise  # a usage error (click's exceptions can show themselves): exit 2
             fail(f"internal error: {type(error).__name__}: {error} "
                  "(set TIX_DEBUG=1 for the traceback)")
             raise typer.Exit(INTERNAL) from None
@@ -45,6 +45,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: rendering it with rich costs ~0.1 s per call
 )
 
 

@@ -8,11 +8,11 @@ from alembic import context
 from sqlalchemy import Connection
 
 from tix.adapters.db.engine import make_engine
-from tix.adapters.db.rows import Base
+from tix.adapters.db.rows import metadata
 from tix.adapters.db.types import UtcDateTime
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata()
 
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> Any:

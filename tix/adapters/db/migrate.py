@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, exc, text
 
 from tix.adapters.db.engine import translated_errors
 from tix.core.errors import Unavailable
@@ -21,10 +22,17 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The applied revision, None for an empty database. One query: it runs every command."""
     with translated_errors(), engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
+        try:
+            with conn.begin_nested() if conn.dialect.name == "postgresql" else nullcontext():
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except exc.ProgrammingError:  # PostgreSQL: no such table
             return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except exc.OperationalError as error:
+            if "no such table" in str(error):  # SQLite
+                return None
+            raise
 
 
 def upgrade(engine: Engine) -> str:

@@ -1,31 +1,32 @@
-"""The SQL unit of work: one transaction, the repositories bound to it, and the outbox."""
+"""The SQL unit of work: one transaction, the repositories bound to it, and the outbox.
+
+Repositories are built on first use, and their modules imported then: a command that
+only reads sessions does not load (nor configure the mappers of) every table of tix.
+"""
 
 from __future__ import annotations
 
+from functools import cached_property
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from tix.adapters.db.engine import domain_error, translated_errors
-from tix.adapters.db.repositories.accounts import SqlAccountTokens, SqlSessions, SqlUsers
-from tix.adapters.db.repositories.catalog import SqlCatalog
-from tix.adapters.db.repositories.inventory import SqlStock
-from tix.adapters.db.repositories.notifications import SqlNotifications
 from tix.adapters.queue.outbox import mark_processed, write_messages
 from tix.core.clock import Clock
 from tix.core.messages import Message
 
+if TYPE_CHECKING:
+    from tix.adapters.db.repositories.accounts import SqlAccountTokens, SqlSessions, SqlUsers
+    from tix.adapters.db.repositories.catalog import SqlCatalog
+    from tix.adapters.db.repositories.inventory import SqlStock
+    from tix.adapters.db.repositories.notifications import SqlNotifications
+
 
 class SqlUnitOfWork:
     session: Session
-    users: SqlUsers
-    account_tokens: SqlAccountTokens
-    sessions: SqlSessions
-    notifications: SqlNotifications
-    catalog: SqlCatalog
-    stock: SqlStock
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, *,
                  readonly: bool = False) -> None:
@@ -34,17 +35,51 @@ class SqlUnitOfWork:
         self._readonly = readonly
         self._messages: list[Message] = []
 
+    # -- repositories (one per core module's storage port) -------------------------------
+
+    @cached_property
+    def users(self) -> SqlUsers:
+        from tix.adapters.db.repositories.accounts import SqlUsers
+
+        return SqlUsers(self.session)
+
+    @cached_property
+    def account_tokens(self) -> SqlAccountTokens:
+        from tix.adapters.db.repositories.accounts import SqlAccountTokens
+
+        return SqlAccountTokens(self.session)
+
+    @cached_property
+    def sessions(self) -> SqlSessions:
+        from tix.adapters.db.repositories.accounts import SqlSessions
+
+        return SqlSessions(self.session)
+
+    @cached_property
+    def notifications(self) -> SqlNotifications:
+        from tix.adapters.db.repositories.notifications import SqlNotifications
+
+        return SqlNotifications(self.session)
+
+    @cached_property
+    def catalog(self) -> SqlCatalog:
+        from tix.adapters.db.repositories.catalog import SqlCatalog
+
+        return SqlCatalog(self.session)
+
+    @cached_property
+    def stock(self) -> SqlStock:
+        from tix.adapters.db.repositories.inventory import SqlStock
+
+        return SqlStock(self.session)
+
+    # -- the transaction -----------------------------------------------------------------
+
     def __enter__(self) -> Self:
         self.session = self._sessions()
         if self._readonly:
             with translated_errors():
                 self.session.connection(execution_options={"tix_readonly": True})
-        self.users = SqlUsers(self.session)
-        self.account_tokens = SqlAccountTokens(self.session)
-        self.sessions = SqlSessions(self.session)
-        self.notifications = SqlNotifications(self.session)
-        self.catalog = SqlCatalog(self.session)
-        self.stock = SqlStock(self.session)
         self._messages = []
         return self
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tix.adapters.db.rows import accounts  # noqa: F401  (users, named by a foreign key)
 from tix.adapters.db.rows.base import Base, Id
 from tix.adapters.db.types import UtcDateTime
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tix.adapters.db.rows import catalog  # noqa: F401  (ticket_types, named by a foreign key)
 from tix.adapters.db.rows.base import Base, Id
 
 
