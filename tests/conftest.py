@@ -31,7 +31,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "database" in metafunc.fixturenames:
+    explicit = any("database" in m.args[0] for m in metafunc.definition.iter_markers("parametrize"))
+    if "database" in metafunc.fixturenames and not explicit:
         choice = metafunc.config.getoption("--db")
         kinds = ["sqlite", "postgres"] if choice == "both" else [choice]
         metafunc.parametrize("database", kinds, indirect=True)

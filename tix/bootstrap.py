@@ -132,8 +132,17 @@ class Runtime:
                                  previous_secrets=self.settings.previous_secret_keys)
         return AccountService(
             uow=self.uow, clock=self.clock, hasher=BcryptHasher(self.settings.bcrypt_rounds),
-            tokens=tokens, cache=self.cache, limiter=self.limiter,
+            tokens=tokens, cache=self._session_cache, limiter=self.limiter,
             normalize_email=normalize_email)
+
+    @property
+    def _session_cache(self) -> Cache:
+        """Sessions are cached only where every process sees a logout: in Redis."""
+        if self.settings.redis_url:
+            return self.cache
+        from tix.adapters.cache.memory import NoCache
+
+        return NoCache()
 
     @cached_property
     def notifications(self) -> NotificationService:

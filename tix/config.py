@@ -60,10 +60,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         variable = f"TIX_{field.name.upper()}"
         if variable in env:
             values[field.name] = env[variable]
-    values["data_dir"] = data_dir
-    values["config_dir"] = config_dir
-    values.setdefault("database_url", f"sqlite:///{data_dir / 'tix.db'}")
-    return Settings(**_typed(values))  # type: ignore[arg-type]  # _typed converts each
+    typed = _typed(values)
+    typed["data_dir"] = data_dir
+    typed["config_dir"] = config_dir
+    typed.setdefault("database_url", f"sqlite:///{data_dir / 'tix.db'}")
+    return Settings(**typed)  # type: ignore[arg-type]  # _typed converted each value
 
 
 def _user_dir(kind: str) -> str:
@@ -92,7 +93,7 @@ def _read_config_file(path: Path) -> dict[str, object]:
 def _typed(values: dict[str, object]) -> dict[str, object]:
     typed: dict[str, object] = {}
     for name, value in values.items():
-        if value == "" and name not in ("data_dir", "config_dir"):
+        if value == "":
             continue  # an empty variable means "not set"
         if name in ("bcrypt_rounds", "hold_minutes"):
             try:

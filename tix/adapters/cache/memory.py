@@ -41,3 +41,16 @@ class MemoryCache:
             del self._entries[key]
         if len(self._entries) >= self._max:
             del self._entries[next(iter(self._entries))]
+
+
+class NoCache:
+    """Remembers nothing: for data that must never be stale across processes."""
+
+    def get(self, key: str) -> str | None:
+        return None
+
+    def set(self, key: str, value: str, ttl: timedelta) -> None:
+        pass
+
+    def delete(self, *keys: str) -> None:
+        pass

@@ -13,9 +13,11 @@ def insert_ignoring_duplicates(session: Session, table: Table, values: dict[str,
     """INSERT … ON CONFLICT DO NOTHING; True when the row was inserted."""
     dialect = session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table).values(**values).on_conflict_do_nothing()
-    result = session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    first_column = next(iter(table.primary_key.columns))
+    # RETURNING tells for sure: rowcount of a skipped INSERT is not reliable on every driver.
+    statement = (module.insert(table).values(**values).on_conflict_do_nothing()
+                 .returning(first_column))
+    return session.execute(statement).first() is not None
 
 
 def is_postgres(session: Session) -> bool:

@@ -1,0 +1,135 @@
+"""The outbox: written with the change, delivered at least once, handled exactly once."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import pytest
+
+from tix.core.messages import Message, Subscription
+from tix.daemon import Daemon
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pinged(Message):
+    n: int
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.seen: Counter[int] = Counter()
+        self.lock = threading.Lock()
+        self.fail_first: set[int] = set()
+
+    def handle(self, message: Pinged, uow) -> None:
+        with self.lock:
+            if message.n in self.fail_first:
+                self.fail_first.discard(message.n)
+                raise RuntimeError("boom")
+            self.seen[message.n] += 1
+
+
+def with_recorder(runtime, recorder: Recorder):
+    runtime.subscriptions.append(Subscription(Pinged, "record_ping", recorder.handle))
+    return runtime
+
+
+def publish(runtime, *numbers: int, commit: bool = True) -> None:
+    with runtime.uow() as uow:
+        uow.publish(*(Pinged(n=n) for n in numbers))
+        if commit:
+            uow.commit()
+
+
+def test_messages_of_a_rolled_back_transaction_are_never_delivered(runtime):
+    recorder = Recorder()
+    with_recorder(runtime, recorder)
+    publish(runtime, 1, commit=False)
+    publish(runtime, 2)
+    Daemon(runtime).run_once()
+    assert recorder.seen == Counter({2: 1})
+
+
+def test_a_message_delivered_twice_is_handled_once(runtime):
+    recorder = Recorder()
+    with_recorder(runtime, recorder)
+    publish(runtime, 7)
+    envelope = runtime.outbox.claim("test")[0]
+    daemon = Daemon(runtime)
+    daemon._deliver(envelope)  # as if the daemon died before its acknowledgement ...
+    daemon._deliver(envelope)  # ... and the message came again
+    assert recorder.seen == Counter({7: 1})
+
+
+def test_a_failing_handler_is_retried_later_without_blocking_others(runtime, clock):
+    from datetime import timedelta
+
+    recorder = Recorder()
+    recorder.fail_first = {1}
+    with_recorder(runtime, recorder)
+    publish(runtime, 1, 2)
+    Daemon(runtime).run_once()
+    assert recorder.seen == Counter({2: 1})
+    assert runtime.outbox.pending_count() == 1
+    clock.advance(timedelta(seconds=6))
+    Daemon(runtime).run_once()
+    assert recorder.seen == Counter({1: 1, 2: 1})
+    assert runtime.outbox.pending_count() == 0
+
+
+def test_a_claim_left_by_a_dead_daemon_is_taken_over_after_its_lease(runtime, clock):
+    from datetime import timedelta
+
+    recorder = Recorder()
+    with_recorder(runtime, recorder)
+    publish(runtime, 3)
+    assert len(runtime.outbox.claim("dead-daemon")) == 1
+    assert Daemon(runtime).run_once() == 0  # still leased
+    clock.advance(timedelta(minutes=3))
+    Daemon(runtime).run_once()
+    assert recorder.seen == Counter({3: 1})
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
+def test_two_daemons_side_by_side_deliver_each_message_once(database, make_runtime):
+    recorder = Recorder()
+    publisher = make_runtime(database)
+    publish(publisher, *range(600))
+    daemons = [Daemon(with_recorder(make_runtime(database), recorder), worker_id=f"d{i}",
+                      batch=20) for i in range(2)]
+    claimed = Counter()
+
+    def run(daemon: Daemon) -> None:
+        while (n := daemon.deliver_batch()):
+            claimed[daemon.worker_id] += n
+
+    threads = [threading.Thread(target=run, args=(d,)) for d in daemons]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(recorder.seen) == list(range(600))
+    assert set(recorder.seen.values()) == {1}
+    assert all(claimed[d.worker_id] > 0 for d in daemons), claimed  # both really worked
+    assert publisher.outbox.pending_count() == 0
+
+
+def test_the_daemon_stops_cleanly_on_sigterm(tmp_path):
+    env = {**os.environ, "TIX_DATA_DIR": str(tmp_path / "data"),
+           "TIX_CONFIG_DIR": str(tmp_path / "config"), "TIX_DATABASE_URL": ""}
+    process = subprocess.Popen([sys.executable, "-m", "tix", "daemon", "--idle", "0.1"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 20
+    while not (tmp_path / "data" / "tix.db").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    assert "SIGTERM" in stderr and "stopped" in stderr
