@@ -27,7 +27,7 @@ def test_the_environment_overrides_the_config_file(tmp_path: Path):
 
 def test_unknown_settings_and_bad_numbers_are_clear_errors(tmp_path: Path):
     (tmp_path / "config.toml").write_text('redis_ulr = "typo"\n')
-    with pytest.raises(Invalid, match="unknown setting.*redis_ulr"):
+    with pytest.raises(Invalid, match=r"unknown setting.*redis_ulr"):
         load_settings({"TIX_CONFIG_DIR": str(tmp_path), "TIX_DATA_DIR": str(tmp_path)})
     with pytest.raises(Invalid, match="whole number"):
         load_settings({"TIX_CONFIG_DIR": str(tmp_path / "none"), "TIX_DATA_DIR": str(tmp_path),
