@@ -18,6 +18,7 @@ class MaildirMailer:
     def send(self, mail: OutgoingMail) -> None:
         try:
             if self._box is None:
+                self._path.parent.mkdir(parents=True, exist_ok=True)  # Maildir makes one level
                 self._box = mailbox.Maildir(self._path, create=True)
             self._box.add(to_mime(mail, self._sender))  # written to tmp/, renamed into new/
         except OSError as error:
