@@ -12,10 +12,14 @@ import socket
 import threading
 from collections import defaultdict
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from tix.bootstrap import Runtime
 from tix.core.errors import TixError
 from tix.core.messages import Envelope, Subscription
+
+if TYPE_CHECKING:
+    from tix.adapters.db.uow import SqlUnitOfWork
 
 log = logging.getLogger("tix.daemon")
 
@@ -61,14 +65,30 @@ class Daemon:
         log.info("daemon %s stopped", self.worker_id)
 
     def deliver_batch(self) -> int:
+        """Claim a batch and handle it in one transaction, each message in a savepoint.
+
+        One commit per batch instead of one per message: the handlers' work and the
+        acknowledgements land together, or (if the commit fails) not at all, and the
+        messages come again when the claim's lease ends.
+        """
         envelopes = self._runtime.outbox.claim(self.worker_id, self._batch)
-        delivered: list[str] = []
-        for envelope in envelopes:
-            if self.stopping.is_set():
-                break  # the rest of the claim returns to the queue when its lease ends
-            if self._deliver(envelope):
-                delivered.append(envelope.id)
-        self._runtime.outbox.ack(delivered)
+        failures: list[tuple[Envelope, Exception]] = []
+        with self._runtime.uow() as uow:
+            delivered: list[str] = []
+            for envelope in envelopes:
+                if self.stopping.is_set():
+                    break  # the rest of the claim returns to the queue when its lease ends
+                try:
+                    with uow.savepoint():
+                        self._handle(envelope, uow)
+                except Exception as error:  # one bad message must not stop the others
+                    failures.append((envelope, error))
+                else:
+                    delivered.append(envelope.id)
+            uow.acknowledge(delivered)
+            uow.commit()
+        for failed, reason in failures:
+            self._retry_later(failed, reason)
         return len(envelopes)
 
     def run_jobs(self) -> int:
@@ -82,19 +102,15 @@ class Daemon:
                 log.error("job %r: %s", job.name, error.message)
         return done
 
-    def _deliver(self, envelope: Envelope) -> bool:
-        try:
-            message = envelope.open()
-            for subscription in self._handlers.get(envelope.name, []):
-                with self._runtime.uow() as uow:
-                    if uow.mark_processed(envelope.id, subscription.name):
-                        subscription.handle(message, uow)
-                    uow.commit()
-        except Exception as error:  # one bad message must not stop the others
-            delay = retry_delay(envelope.attempts)
-            log.exception("message %s (%s) failed; retry in %s", envelope.id, envelope.name,
-                          delay)
-            self._runtime.outbox.retry_later(envelope.id, f"{type(error).__name__}: {error}",
-                                             delay)
-            return False
-        return True
+    def _handle(self, envelope: Envelope, uow: SqlUnitOfWork) -> None:
+        message = envelope.open()
+        for subscription in self._handlers.get(envelope.name, []):
+            if uow.mark_processed(envelope.id, subscription.name):
+                subscription.handle(message, uow)
+
+    def _retry_later(self, envelope: Envelope, error: Exception) -> None:
+        delay = retry_delay(envelope.attempts)
+        log.error("message %s (%s) failed; retry in %s", envelope.id, envelope.name, delay,
+                  exc_info=error)
+        self._runtime.outbox.retry_later(envelope.id, f"{type(error).__name__}: {error}",
+                                         delay)

@@ -61,8 +61,10 @@ def test_a_message_delivered_twice_is_handled_once(runtime):
     publish(runtime, 7)
     envelope = runtime.outbox.claim("test")[0]
     daemon = Daemon(runtime)
-    daemon._deliver(envelope)  # as if the daemon died before its acknowledgement ...
-    daemon._deliver(envelope)  # ... and the message came again
+    for _ in range(2):  # as if the daemon died before its acknowledgement, and it came again
+        with runtime.uow() as uow:
+            daemon._handle(envelope, uow)
+            uow.commit()
     assert recorder.seen == Counter({7: 1})
 
 

@@ -6,6 +6,8 @@ only reads sessions does not load (nor configure the mappers of) every table of 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
@@ -14,7 +16,7 @@ from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from tix.adapters.db.engine import domain_error, translated_errors
-from tix.adapters.queue.outbox import mark_processed, write_messages
+from tix.adapters.queue.outbox import mark_delivered, mark_processed, write_messages
 from tix.core.clock import Clock
 from tix.core.messages import Message
 
@@ -102,6 +104,23 @@ class SqlUnitOfWork:
         write_messages(self.session, self._messages, self._clock.now())
         self._messages.clear()
         self.session.commit()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Work that may fail on its own: undone alone, with the messages it published."""
+        published = len(self._messages)
+        nested = self.session.begin_nested()
+        try:
+            yield
+        except BaseException:
+            nested.rollback()
+            del self._messages[published:]
+            raise
+        nested.commit()
+
+    def acknowledge(self, message_ids: list[str]) -> None:
+        """Mark outbox messages delivered, in this transaction with the handlers' work."""
+        mark_delivered(self.session, message_ids, self._clock.now())
 
     def mark_processed(self, message_id: str, handler: str) -> bool:
         """Record the handler's work on this message; False if it was done before."""

@@ -37,6 +37,12 @@ def mark_processed(session: Session, message_id: str, handler: str, now: datetim
         "message_id": message_id, "handler": handler, "processed_at": now})
 
 
+def mark_delivered(session: Session, message_ids: list[str], now: datetime) -> None:
+    if message_ids:
+        session.execute(update(OutboxRow).where(OutboxRow.id.in_(message_ids))
+                        .values(processed_at=now, claimed_until=None, last_error=None))
+
+
 class OutboxQueue:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self._sessions = sessions
@@ -63,10 +69,8 @@ class OutboxQueue:
     def ack(self, message_ids: list[str]) -> None:
         if not message_ids:
             return
-        now = self._clock.now()
         with translated_errors(), self._sessions() as session, session.begin():
-            session.execute(update(OutboxRow).where(OutboxRow.id.in_(message_ids))
-                            .values(processed_at=now, claimed_until=None, last_error=None))
+            mark_delivered(session, message_ids, self._clock.now())
 
     def retry_later(self, message_id: str, error: str, delay: timedelta) -> None:
         now = self._clock.now()
