@@ -35,7 +35,7 @@ def time_command(args: list[str], env: dict[str, str], runs: int) -> list[float]
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(tix_command() + args, env=env, check=True, capture_output=True)
+        subprocess.run([*tix_command(), *args], env=env, check=True, capture_output=True)
         timings.append(time.perf_counter() - started)
     return timings
 
@@ -45,9 +45,9 @@ def cli_figures(home: Path, runs: int) -> None:
            "TIX_CONFIG_DIR": str(home / "config"), "TIX_BCRYPT_ROUNDS": "4"}
     for variable in ("TIX_DATABASE_URL", "TIX_REDIS_URL", "TIX_SMTP_URL"):
         env.pop(variable, None)
-    subprocess.run(tix_command() + ["demo"], env=env, check=True, capture_output=True)
-    subprocess.run(tix_command() + ["login", "--email", "customer@demo.tix",
-                                    "--password-stdin"], env=env, check=True,
+    subprocess.run([*tix_command(), "demo"], env=env, check=True, capture_output=True)
+    subprocess.run([*tix_command(), "login", "--email", "customer@demo.tix",
+                    "--password-stdin"], env=env, check=True,
                    capture_output=True, input=b"Demo-pass-2026!\n")
     for label, args, target in (("tix --help", ["--help"], 0.2),
                                 ("tix whoami", ["whoami"], 0.6)):
@@ -73,7 +73,7 @@ def daemon_figure(label: str, database_url: str, home: Path, messages: int) -> N
                 user_id=str(uuid.uuid4()), email=f"user{n}@example.com", name=f"User {n}",
                 token=uuid.uuid4().hex, expires_at="2026-11-25T12:00:00+00:00"))
         uow.commit()
-    runtime.notifications  # build services outside the timed part, as a running daemon has
+    _ = runtime.notifications  # built before timing, as in a daemon already running
     started = time.perf_counter()
     Daemon(runtime).run_once()
     elapsed = time.perf_counter() - started
