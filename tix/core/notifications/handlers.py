@@ -28,22 +28,20 @@ class AccountMails:
         ]
 
     def mail_verification(self, msg: VerificationRequested, uow: UnitOfWork) -> None:
-        base = self._notifications.public_url
-        self._notifications.queue(uow, to=msg.email, template="email_verification",
-                                  user_id=msg.user_id, context={
-                                      "name": msg.name, "token": msg.token,
-                                      "command": f"tix account verify {msg.token}",
-                                      "link": f"{base}/verify?token={msg.token}",
-                                      "expires_at": msg.expires_at})
+        self._mail_token(uow, msg, "email_verification", "tix account verify", "verify")
 
     def mail_reset(self, msg: PasswordResetRequested, uow: UnitOfWork) -> None:
+        self._mail_token(uow, msg, "password_reset", "tix account reset-password", "reset")
+
+    def _mail_token(self, uow: UnitOfWork, msg: VerificationRequested | PasswordResetRequested,
+                    template: str, command: str, path: str) -> None:
+        """A mail that carries a one-time token: as a command to paste and as a link."""
         base = self._notifications.public_url
-        self._notifications.queue(uow, to=msg.email, template="password_reset",
-                                  user_id=msg.user_id, context={
-                                      "name": msg.name, "token": msg.token,
-                                      "command": f"tix account reset-password {msg.token}",
-                                      "link": f"{base}/reset?token={msg.token}",
-                                      "expires_at": msg.expires_at})
+        self._notifications.queue(uow, to=msg.email, template=template, user_id=msg.user_id,
+                                  context={"name": msg.name, "token": msg.token,
+                                           "command": f"{command} {msg.token}",
+                                           "link": f"{base}/{path}?token={msg.token}",
+                                           "expires_at": msg.expires_at})
 
     def mail_password_changed(self, msg: PasswordChanged, uow: UnitOfWork) -> None:
         self._notifications.queue(uow, to=msg.email, template="password_changed",
