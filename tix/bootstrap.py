@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tix.adapters.db.uow import SqlUnitOfWork
     from tix.adapters.queue.outbox import OutboxQueue
     from tix.core.accounts.service import AccountService
+    from tix.core.audit.service import AuditService
     from tix.core.messages import Subscription
     from tix.core.notifications.service import NotificationService
     from tix.core.ports import Cache, Mailer, RateLimiter
@@ -133,7 +134,13 @@ class Runtime:
         return AccountService(
             uow=self.uow, clock=self.clock, hasher=BcryptHasher(self.settings.bcrypt_rounds),
             tokens=tokens, cache=self._session_cache, limiter=self.limiter,
-            normalize_email=normalize_email)
+            normalize_email=normalize_email, audit=self.audit)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from tix.core.audit.service import AuditService
+
+        return AuditService(uow=self.uow, clock=self.clock, origin=_origin())
 
     @property
     def _session_cache(self) -> Cache:
@@ -166,7 +173,8 @@ class Runtime:
 
     @cached_property
     def jobs(self) -> list[Job]:
-        jobs = [Job("send mail", self.notifications.send_due)]
+        jobs = [Job("send mail", self.notifications.send_due),
+                Job("seal the audit trail", self.audit.seal)]
         return jobs
 
     def close(self) -> None:
@@ -198,6 +206,18 @@ def erase_all_data(runtime: Runtime) -> None:
     with runtime.engine.begin() as conn:
         for table in reversed(metadata().sorted_tables):
             conn.execute(table.delete())
+
+
+def _origin() -> str:
+    """Who runs this process, where: recorded with every audit entry."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name (a container without passwd entry)
+        user = str(os.getuid())
+    return f"{user}@{socket.gethostname()}"
 
 
 DEVELOPMENT_SECRET_FILE = "secret.key"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -50,3 +50,42 @@ def unlock(ctx: typer.Context, email: str) -> None:
     """Open an account locked after failed logins."""
     state(ctx).runtime.accounts.unlock(email)
     say(f"{email} is unlocked.")
+
+
+@app.command()
+def audit(
+    ctx: typer.Context,
+    verify: Annotated[bool, typer.Option(
+        "--verify", help="Check the hash chain: exit 5 naming any edited or deleted entry.")
+    ] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many entries.")] = 50,
+    json_: JsonFlag = False,
+) -> None:
+    """The audit trail: the newest entries, or --verify the whole chain."""
+    from tix.core.errors import RuleViolation
+
+    runtime = state(ctx).runtime
+    if verify:
+        runtime.audit.seal()  # entries written since the daemon's last pass join the chain
+        report = runtime.audit.verify()
+        data = {"intact": report.intact, "checked": report.checked,
+                "unsealed": report.unsealed, "problems": report.problems}
+        emit(data, as_json=json_, human=lambda d: say(
+            f"Audit trail intact: {d['checked']} entries chained." if d["intact"] else
+            "Audit trail BROKEN:\n  " + "\n  ".join(d["problems"])))
+        if not report.intact:
+            raise RuleViolation(f"the audit trail was tampered with ({len(report.problems)} "
+                                "problem(s))", code="audit_broken")
+        return
+    entries = runtime.audit.newest(limit)
+    rows = [{"position": e.position, "at": e.at, "action": e.action, "actor": e.actor,
+             "subject": e.subject, "origin": e.origin, "details": e.details} for e in entries]
+    emit(rows, as_json=json_, human=_print_audit)
+
+
+def _print_audit(rows: list[dict[str, Any]]) -> None:
+    from tix.cli.output import table
+
+    table(["#", "when (UTC)", "action", "actor", "subject", "from"],
+          [[str(r["position"] or "…"), f"{r['at']:%Y-%m-%d %H:%M:%S}", r["action"], r["actor"],
+            r["subject"], r["origin"]] for r in rows])

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from tix.core.accounts.ports import AccountTokens, Sessions, Users
+from tix.core.audit.ports import AuditLog
 from tix.core.catalog.ports import Catalog
 from tix.core.inventory.ports import Stock
 from tix.core.messages import Message
@@ -32,6 +33,9 @@ class UnitOfWork(Protocol):
 
     @property
     def notifications(self) -> Notifications: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
 
     @property
     def catalog(self) -> Catalog: ...

@@ -22,6 +22,7 @@ from tix.core.messages import Message
 
 if TYPE_CHECKING:
     from tix.adapters.db.repositories.accounts import SqlAccountTokens, SqlSessions, SqlUsers
+    from tix.adapters.db.repositories.audit import SqlAuditLog
     from tix.adapters.db.repositories.catalog import SqlCatalog
     from tix.adapters.db.repositories.inventory import SqlStock
     from tix.adapters.db.repositories.notifications import SqlNotifications
@@ -74,6 +75,12 @@ class SqlUnitOfWork:
         from tix.adapters.db.repositories.inventory import SqlStock
 
         return SqlStock(self.session)
+
+    @cached_property
+    def audit(self) -> SqlAuditLog:
+        from tix.adapters.db.repositories.audit import SqlAuditLog
+
+        return SqlAuditLog(self.session)
 
     # -- the transaction -----------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from tix.core.accounts.model import (
     new_secret_token,
     session_lifetime,
 )
+from tix.core.audit.service import AuditService
 from tix.core.clock import Clock
 from tix.core.errors import NotAllowed, NotAuthenticated, NotFound, RuleViolation
 from tix.core.ids import new_id
@@ -92,6 +93,7 @@ class AccountService:
         cache: Cache,
         limiter: RateLimiter,
         normalize_email: Callable[[str], str],
+        audit: AuditService,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -100,6 +102,7 @@ class AccountService:
         self._cache = cache
         self._limiter = limiter
         self._normalize_email = normalize_email
+        self._audit = audit
         self._dummy: str | None = None
 
     # -- registration and verification -------------------------------------------------
@@ -122,6 +125,9 @@ class AccountService:
             user.password_hash = self._hasher.hash(password)
             uow.users.add(user)
             uow.publish(UserRegistered(user_id=user.id, role=role.value))
+            self._audit.record(uow, "account.registered", subject=f"user:{user.id}",
+                               actor_id=user.id, actor=user.email,
+                               details={"role": role.value, "verified": str(verified)})
             if not verified:
                 self._issue_verification(uow, user, now)
             uow.commit()
@@ -138,6 +144,8 @@ class AccountService:
             if user.verified_at is None:
                 user.verified_at = now
                 uow.users.save(user)
+                self._audit.record(uow, "email.verified", subject=f"user:{user.id}",
+                                   actor_id=user.id, actor=user.email)
             uow.commit()
             return user.email
 
@@ -173,6 +181,9 @@ class AccountService:
             user = uow.users.by_email(email, lock=True)
             if user is None:
                 self._hasher.verify(password, self._dummy_hash())  # same cost as a real try
+                self._audit.record(uow, "login.failed", subject=f"email:{email}", actor=email,
+                                   details={"reason": "unknown email", "host": host})
+                uow.commit()
                 raise NotAuthenticated(WRONG_CREDENTIALS, code="wrong_credentials")
             if user.is_locked:
                 raise NotAuthenticated(
@@ -180,8 +191,13 @@ class AccountService:
                     "(tix account forgot-password) or ask an admin to unlock it",
                     code="account_locked")
             if not self._hasher.verify(password, user.password_hash):
+                self._audit.record(uow, "login.failed", subject=f"user:{user.id}",
+                                   actor_id=user.id, actor=user.email,
+                                   details={"reason": "wrong password", "host": host})
                 if user.record_failed_login(now):
                     uow.publish(AccountLocked(user_id=user.id, email=user.email, name=user.name))
+                    self._audit.record(uow, "account.locked", subject=f"user:{user.id}",
+                                       details={"failed_logins": str(user.failed_logins)})
                 uow.users.save(user)
                 uow.commit()
                 raise NotAuthenticated(WRONG_CREDENTIALS, code="wrong_credentials")
@@ -195,6 +211,10 @@ class AccountService:
             session = Session(id=new_id(), user_id=user.id, created_at=now,
                               expires_at=now + session_lifetime(remember_me), host=host)
             uow.sessions.add(session)
+            self._audit.record(uow, "login.succeeded", subject=f"user:{user.id}",
+                               actor_id=user.id, actor=user.email,
+                               details={"session": session.id, "host": host,
+                                        "remember_me": str(remember_me)})
             uow.commit()
         principal = Principal(user.id, user.email, user.name, user.role, session.id)
         self._cache_principal(principal, session.expires_at, now)
@@ -228,6 +248,8 @@ class AccountService:
         claims = self._tokens.read(token, now=now)
         with self._uow() as uow:
             uow.sessions.revoke(claims.session_id, now)
+            self._audit.record(uow, "logout", subject=f"user:{claims.user_id}",
+                               actor_id=claims.user_id, details={"session": claims.session_id})
             uow.commit()
         self._cache.delete(_principal_key(claims.session_id))
 
@@ -244,6 +266,7 @@ class AccountService:
                 return
             uow.account_tokens.retire_all(user.id, TokenPurpose.RESET_PASSWORD, now)
             token = self._new_token(uow, user, TokenPurpose.RESET_PASSWORD, now, RESET_TTL)
+            self._audit.record(uow, "password.reset_requested", subject=f"user:{user.id}")
             uow.publish(PasswordResetRequested(
                 user_id=user.id, email=user.email, name=user.name, token=token,
                 expires_at=(now + RESET_TTL).isoformat()))
@@ -264,6 +287,9 @@ class AccountService:
             uow.users.save(user)
             revoked = uow.sessions.revoke_all(user.id, now)
             uow.publish(PasswordChanged(user_id=user.id, email=user.email, name=user.name))
+            self._audit.record(uow, "password.reset", subject=f"user:{user.id}",
+                               actor_id=user.id, actor=user.email,
+                               details={"sessions_revoked": str(len(revoked))})
             uow.commit()
         self._cache.delete(*(_principal_key(s) for s in revoked))
         return user.email
@@ -271,10 +297,11 @@ class AccountService:
     # -- administration ------------------------------------------------------------------
 
     def grant(self, email: str, role: Role) -> None:
-        self._change_user(email, lambda user: setattr(user, "role", role))
+        self._change_user(email, lambda user: setattr(user, "role", role), "role.granted",
+                          {"role": role.value})
 
     def unlock(self, email: str) -> None:
-        self._change_user(email, User.unlock)
+        self._change_user(email, User.unlock, "account.unlocked", {})
 
     def get(self, user_id: str) -> AccountView:
         with self._uow(readonly=True) as uow:
@@ -283,7 +310,9 @@ class AccountService:
             raise NotFound("user", user_id)
         return _view(user)
 
-    def _change_user(self, email: str, change: Callable[[User], None]) -> None:
+    def _change_user(self, email: str, change: Callable[[User], None], action: str,
+                     details: dict[str, str]) -> None:
+        """An operator's change to an account (from the database host: actor "system")."""
         now = self._clock.now()
         email = self._normalize_email(email)
         with self._uow() as uow:
@@ -292,6 +321,7 @@ class AccountService:
                 raise NotFound("user", email)
             change(user)
             uow.users.save(user)
+            self._audit.record(uow, action, subject=f"user:{user.id}", details=details)
             uow.commit()
         self._forget_sessions_of(user.id, now)
 
