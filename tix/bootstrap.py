@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from tix.adapters.crypto import FieldCipher
     from tix.adapters.db.uow import SqlUnitOfWork
     from tix.adapters.queue.outbox import OutboxQueue
     from tix.core.accounts.service import AccountService
@@ -71,13 +72,21 @@ class Runtime:
     def uow(self, *, readonly: bool = False) -> SqlUnitOfWork:
         from tix.adapters.db.uow import SqlUnitOfWork
 
-        return SqlUnitOfWork(self.sessions, self.clock, readonly=readonly)
+        return SqlUnitOfWork(self.sessions, self.clock, self.cipher, readonly=readonly)
 
     @cached_property
     def outbox(self) -> OutboxQueue:
         from tix.adapters.queue.outbox import OutboxQueue
 
-        return OutboxQueue(self.sessions, self.clock)
+        return OutboxQueue(self.sessions, self.clock, self.cipher)
+
+    @cached_property
+    def cipher(self) -> FieldCipher:
+        """Encrypts personal data at rest (TIX_ENCRYPTION_KEY, or a key file made here)."""
+        from tix.adapters.crypto import FieldCipher, key_ring
+
+        return FieldCipher(key_ring(self.settings.encryption_key, self.settings.data_dir,
+                                    production=self.settings.env == "production"))
 
     # -- infrastructure ------------------------------------------------------------------
 
@@ -96,10 +105,10 @@ class Runtime:
         if self.settings.redis_url:
             from tix.adapters.cache.redis import RedisRateLimiter
 
-            return RedisRateLimiter(self._redis)
+            return RedisRateLimiter(self._redis, self.cipher.blind_index)
         from tix.adapters.db.ratelimit import SqlRateLimiter
 
-        return SqlRateLimiter(self.sessions)
+        return SqlRateLimiter(self.sessions, self.cipher.blind_index)
 
     @cached_property
     def _redis(self):  # type: ignore[no-untyped-def]

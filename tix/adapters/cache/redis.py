@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import redis
@@ -67,12 +68,14 @@ class RedisCache:
 class RedisRateLimiter:
     """A sliding window per key in a sorted set, shared by every process."""
 
-    def __init__(self, client: redis.Redis, prefix: str = "tix:rl:") -> None:
+    def __init__(self, client: redis.Redis, hide: Callable[[str], str],
+                 prefix: str = "tix:rl:") -> None:
         self._client = client
+        self._hide = hide  # keys name people ("reset:<email>"): use a keyed hash
         self._prefix = prefix
 
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
-        name = self._prefix + key
+        name = self._prefix + self._hide(key)
         stamp = now.timestamp()
         start = stamp - window.total_seconds()
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select
@@ -13,10 +14,12 @@ from tix.core.ports import RateDecision
 
 
 class SqlRateLimiter:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], hide: Callable[[str], str]) -> None:
         self._sessions = sessions
+        self._hide = hide  # keys name people ("reset:<email>"): store a keyed hash
 
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
+        key = self._hide(key)
         start = now - window
         # Its own short transaction: the attempt counts even if the caller's work fails.
         with translated_errors(), self._sessions() as session, session.begin():

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.engine import domain_error, translated_errors
 from tix.adapters.queue.outbox import mark_delivered, mark_processed, write_messages
 from tix.core.clock import Clock
@@ -31,10 +32,11 @@ if TYPE_CHECKING:
 class SqlUnitOfWork:
     session: Session
 
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock, *,
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher, *,
                  readonly: bool = False) -> None:
         self._sessions = sessions
         self._clock = clock
+        self.cipher = cipher  # repositories that keep personal data encrypt with it
         self._readonly = readonly
         self._messages: list[Message] = []
 
@@ -44,7 +46,7 @@ class SqlUnitOfWork:
     def users(self) -> SqlUsers:
         from tix.adapters.db.repositories.accounts import SqlUsers
 
-        return SqlUsers(self.session)
+        return SqlUsers(self.session, self.cipher)
 
     @cached_property
     def account_tokens(self) -> SqlAccountTokens:
@@ -62,7 +64,7 @@ class SqlUnitOfWork:
     def notifications(self) -> SqlNotifications:
         from tix.adapters.db.repositories.notifications import SqlNotifications
 
-        return SqlNotifications(self.session)
+        return SqlNotifications(self.session, self.cipher)
 
     @cached_property
     def catalog(self) -> SqlCatalog:
@@ -80,7 +82,7 @@ class SqlUnitOfWork:
     def audit(self) -> SqlAuditLog:
         from tix.adapters.db.repositories.audit import SqlAuditLog
 
-        return SqlAuditLog(self.session)
+        return SqlAuditLog(self.session, self.cipher)
 
     # -- the transaction -----------------------------------------------------------------
 
@@ -108,7 +110,7 @@ class SqlUnitOfWork:
         self._messages.extend(messages)
 
     def commit(self) -> None:
-        write_messages(self.session, self._messages, self._clock.now())
+        write_messages(self.session, self._messages, self._clock.now(), self.cipher)
         self._messages.clear()
         self.session.commit()
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.engine import translated_errors
 from tix.adapters.db.rows.messaging import OutboxRow, ProcessedMessageRow
 from tix.adapters.db.sql import insert_ignoring_duplicates
@@ -24,8 +25,11 @@ from tix.core.messages import Envelope, Message
 CLAIM_LEASE = timedelta(minutes=2)
 
 
-def write_messages(session: Session, messages: Iterable[Message], now: datetime) -> None:
-    rows = [{"id": new_id(), "name": m.message_type, "payload": json.dumps(m.to_payload()),
+def write_messages(session: Session, messages: Iterable[Message], now: datetime,
+                   cipher: FieldCipher) -> None:
+    # Payloads carry names and addresses: encrypted like every other personal field.
+    rows = [{"id": new_id(), "name": m.message_type,
+             "payload": cipher.encrypt(json.dumps(m.to_payload())),
              "created_at": now, "available_at": now, "attempts": 0} for m in messages]
     if rows:
         session.execute(insert(OutboxRow), rows)
@@ -44,9 +48,11 @@ def mark_delivered(session: Session, message_ids: list[str], now: datetime) -> N
 
 
 class OutboxQueue:
-    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock,
+                 cipher: FieldCipher) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._cipher = cipher
 
     def claim(self, worker: str, limit: int = 100, lease: timedelta = CLAIM_LEASE
               ) -> list[Envelope]:
@@ -64,7 +70,8 @@ class OutboxQueue:
                 session.execute(update(OutboxRow)
                                 .where(OutboxRow.seq.in_([r.seq for r in rows]))
                                 .values(claimed_by=worker, claimed_until=now + lease))
-        return [Envelope(r.id, r.name, json.loads(r.payload), r.attempts) for r in rows]
+        return [Envelope(r.id, r.name, json.loads(self._cipher.decrypt(r.payload)), r.attempts)
+                for r in rows]
 
     def ack(self, message_ids: list[str]) -> None:
         if not message_ids:

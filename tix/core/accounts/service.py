@@ -181,7 +181,7 @@ class AccountService:
             user = uow.users.by_email(email, lock=True)
             if user is None:
                 self._hasher.verify(password, self._dummy_hash())  # same cost as a real try
-                self._audit.record(uow, "login.failed", subject=f"email:{email}", actor=email,
+                self._audit.record(uow, "login.failed", subject="login", actor=email,
                                    details={"reason": "unknown email", "host": host})
                 uow.commit()
                 raise NotAuthenticated(WRONG_CREDENTIALS, code="wrong_credentials")

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, exc, select, update
 from sqlalchemy.orm import Session
 
+from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.accounts import AccountTokenRow, SessionRow, UserRow
 from tix.core.accounts.model import AccountToken, Role, TokenPurpose, User
 from tix.core.accounts.model import Session as UserSession
 from tix.core.errors import RuleViolation
 
 
-def email_key(email: str) -> str:
-    return email.strip().lower()
-
-
 class SqlUsers:
-    def __init__(self, session: Session) -> None:
+    """Users, with email, name and date of birth encrypted and email found by blind index."""
+
+    def __init__(self, session: Session, cipher: FieldCipher) -> None:
         self._session = session
+        self._cipher = cipher
 
     def add(self, user: User) -> None:
+        seal = self._cipher.encrypt
         self._session.add(UserRow(
-            id=user.id, email=user.email, email_key=email_key(user.email), name=user.name,
-            date_of_birth=user.date_of_birth, password_hash=user.password_hash,
+            id=user.id, email=seal(user.email), email_key=self._cipher.blind_index(user.email),
+            name=seal(user.name),
+            date_of_birth=seal(user.date_of_birth.isoformat()) if user.date_of_birth else None,
+            password_hash=user.password_hash,
             role=user.role.value, created_at=user.created_at, verified_at=user.verified_at,
             failed_logins=user.failed_logins, locked_at=user.locked_at))
         try:
@@ -37,31 +40,34 @@ class SqlUsers:
         return self._one(UserRow.id == user_id, lock)
 
     def by_email(self, email: str, *, lock: bool = False) -> User | None:
-        return self._one(UserRow.email_key == email_key(email), lock)
+        return self._one(UserRow.email_key.in_(self._cipher.blind_indexes(email)), lock)
 
     def save(self, user: User) -> None:
         self._session.execute(update(UserRow).where(UserRow.id == user.id).values(
-            name=user.name, role=user.role.value, password_hash=user.password_hash,
+            name=self._cipher.encrypt(user.name), role=user.role.value,
+            password_hash=user.password_hash,
             verified_at=user.verified_at, failed_logins=user.failed_logins,
             locked_at=user.locked_at))
 
     def emails_of_role(self, role: str) -> list[str]:
         rows = self._session.scalars(select(UserRow.email).where(UserRow.role == role))
-        return list(rows)
+        return [self._cipher.decrypt(email) for email in rows]
 
     def _one(self, condition: ColumnElement[bool], lock: bool) -> User | None:
         query = select(UserRow).where(condition)
         if lock:
             query = query.with_for_update()
         row = self._session.scalars(query).one_or_none()
-        return None if row is None else _user(row)
+        return None if row is None else self._user(row)
 
-
-def _user(row: UserRow) -> User:
-    return User(id=row.id, email=row.email, name=row.name, date_of_birth=row.date_of_birth,
-                password_hash=row.password_hash, role=Role(row.role),
-                created_at=row.created_at, verified_at=row.verified_at,
-                failed_logins=row.failed_logins, locked_at=row.locked_at)
+    def _user(self, row: UserRow) -> User:
+        plain = self._cipher.decrypt
+        born = plain(row.date_of_birth) if row.date_of_birth else None
+        return User(id=row.id, email=plain(row.email), name=plain(row.name),
+                    date_of_birth=date.fromisoformat(born) if born else None,
+                    password_hash=row.password_hash, role=Role(row.role),
+                    created_at=row.created_at, verified_at=row.verified_at,
+                    failed_logins=row.failed_logins, locked_at=row.locked_at)
 
 
 class SqlAccountTokens:

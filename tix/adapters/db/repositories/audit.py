@@ -7,19 +7,23 @@ import json
 from sqlalchemy import func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.audit import AuditEntryRow
 from tix.core.audit.model import GENESIS, AuditEntry
 
 
 class SqlAuditLog:
-    def __init__(self, session: Session) -> None:
+    """Actor and details name people: stored encrypted, verified as the plain content."""
+
+    def __init__(self, session: Session, cipher: FieldCipher) -> None:
         self._session = session
+        self._cipher = cipher
 
     def add(self, entry: AuditEntry) -> None:
         self._session.execute(insert(AuditEntryRow).values(
             id=entry.id, at=entry.at, action=entry.action, actor_id=entry.actor_id,
-            actor=entry.actor, subject=entry.subject, origin=entry.origin,
-            details=json.dumps(entry.details, sort_keys=True)))
+            actor=self._cipher.encrypt(entry.actor), subject=entry.subject, origin=entry.origin,
+            details=self._cipher.encrypt(json.dumps(entry.details, sort_keys=True))))
 
     def unsealed(self, limit: int) -> list[AuditEntry]:
         if self._session.get_bind().dialect.name == "postgresql":
@@ -28,7 +32,7 @@ class SqlAuditLog:
         rows = self._session.scalars(select(AuditEntryRow)
                                      .where(AuditEntryRow.position.is_(None))
                                      .order_by(AuditEntryRow.seq).limit(limit))
-        return [_entry(r) for r in rows]
+        return [self._entry(r) for r in rows]
 
     def last_sealed(self) -> tuple[int, str]:
         row = self._session.execute(select(AuditEntryRow.position, AuditEntryRow.hash)
@@ -44,7 +48,7 @@ class SqlAuditLog:
         rows = self._session.scalars(select(AuditEntryRow)
                                      .where(AuditEntryRow.position.is_not(None))
                                      .order_by(AuditEntryRow.position))
-        return [_entry(r) for r in rows]
+        return [self._entry(r) for r in rows]
 
     def count_unsealed(self) -> int:
         return int(self._session.scalar(select(func.count()).select_from(AuditEntryRow)
@@ -54,16 +58,22 @@ class SqlAuditLog:
         rows = self._session.scalars(select(AuditEntryRow).where(or_(
             AuditEntryRow.actor_id == user_id, AuditEntryRow.subject == f"user:{user_id}"))
             .order_by(AuditEntryRow.seq))
-        return [_entry(r) for r in rows]
+        return [self._entry(r) for r in rows]
 
     def newest(self, limit: int) -> list[AuditEntry]:
         rows = self._session.scalars(select(AuditEntryRow)
                                      .order_by(AuditEntryRow.seq.desc()).limit(limit))
-        return [_entry(r) for r in rows]
+        return [self._entry(r) for r in rows]
 
+    def _entry(self, row: AuditEntryRow) -> AuditEntry:
+        return AuditEntry(id=row.id, at=row.at, action=row.action, actor_id=row.actor_id,
+                          actor=self._plain(row.actor),
+                          details=json.loads(self._plain(row.details) or "{}"),
+                          subject=row.subject, origin=row.origin, position=row.position,
+                          previous_hash=row.previous_hash, hash=row.hash)
 
-def _entry(row: AuditEntryRow) -> AuditEntry:
-    return AuditEntry(id=row.id, at=row.at, action=row.action, actor_id=row.actor_id,
-                      actor=row.actor, subject=row.subject, origin=row.origin,
-                      details=json.loads(row.details), position=row.position,
-                      previous_hash=row.previous_hash, hash=row.hash)
+    def _plain(self, stored: str) -> str:
+        try:
+            return self._cipher.decrypt(stored)
+        except Exception:  # tampered ciphertext: show it as such, verify flags the entry
+            return f"<undecryptable: {stored[:20]}…>"

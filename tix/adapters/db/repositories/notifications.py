@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.notifications import NotificationRow
 from tix.core.notifications.model import AttachmentRef, Notification, Status
 
@@ -15,14 +16,19 @@ _SENDABLE = (Status.PENDING.value, Status.FAILED.value)
 
 
 class SqlNotifications:
-    def __init__(self, session: Session) -> None:
+    """The mail log; recipient, subject and bodies are personal data, stored encrypted."""
+
+    def __init__(self, session: Session, cipher: FieldCipher) -> None:
         self._session = session
+        self._cipher = cipher
 
     def add(self, notification: Notification) -> None:
         n = notification
+        seal = self._cipher.encrypt
         self._session.add(NotificationRow(
-            id=n.id, recipient=n.recipient, template=n.template, subject=n.subject,
-            text_body=n.text, html_body=n.html, status=n.status.value, attempts=n.attempts,
+            id=n.id, recipient=seal(n.recipient), template=n.template, subject=seal(n.subject),
+            text_body=seal(n.text), html_body=seal(n.html), status=n.status.value,
+            attempts=n.attempts,
             last_error=n.last_error, created_at=n.created_at,
             next_attempt_at=n.next_attempt_at, sent_at=n.sent_at, user_id=n.user_id,
             source_message_id=n.source_message_id,
@@ -30,7 +36,7 @@ class SqlNotifications:
 
     def get(self, notification_id: str) -> Notification | None:
         row = self._session.get(NotificationRow, notification_id)
-        return None if row is None else _notification(row)
+        return None if row is None else self._notification(row)
 
     def save(self, notification: Notification) -> None:
         n = notification
@@ -52,21 +58,21 @@ class SqlNotifications:
             self._session.execute(update(NotificationRow)
                                   .where(NotificationRow.id.in_([r.id for r in rows]))
                                   .values(next_attempt_at=now + lease))
-        return [_notification(r) for r in rows]
+        return [self._notification(r) for r in rows]
 
     def list(self, status: Status | None = None, limit: int = 100) -> list[Notification]:
         query = select(NotificationRow).order_by(NotificationRow.created_at.desc()).limit(limit)
         if status is not None:
             query = query.where(NotificationRow.status == status.value)
-        return [_notification(r) for r in self._session.scalars(query)]
+        return [self._notification(r) for r in self._session.scalars(query)]
 
-
-def _notification(row: NotificationRow) -> Notification:
-    return Notification(
-        id=row.id, recipient=row.recipient, template=row.template, subject=row.subject,
-        text=row.text_body, html=row.html_body, created_at=row.created_at,
-        next_attempt_at=row.next_attempt_at, status=Status(row.status), attempts=row.attempts,
-        last_error=row.last_error, sent_at=row.sent_at, user_id=row.user_id,
-        source_message_id=row.source_message_id,
-        attachments=tuple(AttachmentRef(a["kind"], a["ref"])
-                          for a in json.loads(row.attachments)))
+    def _notification(self, row: NotificationRow) -> Notification:
+        plain = self._cipher.decrypt
+        return Notification(
+            id=row.id, recipient=plain(row.recipient), template=row.template,
+            subject=plain(row.subject), text=plain(row.text_body), html=plain(row.html_body),
+            created_at=row.created_at, next_attempt_at=row.next_attempt_at,
+            status=Status(row.status), attempts=row.attempts, last_error=row.last_error,
+            sent_at=row.sent_at, user_id=row.user_id, source_message_id=row.source_message_id,
+            attachments=tuple(AttachmentRef(a["kind"], a["ref"])
+                              for a in json.loads(row.attachments)))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tix.adapters.db.rows.base import Base, Id
@@ -15,11 +15,12 @@ class UserRow(Base):
     __tablename__ = "users"
 
     id: Mapped[str] = mapped_column(Id, primary_key=True)
-    email: Mapped[str] = mapped_column(String(320))
-    # The key that makes addresses unique and findable regardless of case.
+    # Personal data is stored encrypted (tix.adapters.crypto): email, name, date of birth.
+    email: Mapped[str] = mapped_column(Text)
+    # A keyed HMAC of the lower-cased address: unique and searchable, never in clear.
     email_key: Mapped[str] = mapped_column(String(320), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(Text)
+    date_of_birth: Mapped[str | None] = mapped_column(Text)
     password_hash: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

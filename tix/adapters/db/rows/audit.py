@@ -20,7 +20,7 @@ class AuditEntryRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     action: Mapped[str] = mapped_column(String(60))
     actor_id: Mapped[str | None] = mapped_column(Id, index=True)
-    actor: Mapped[str] = mapped_column(String(320))
+    actor: Mapped[str] = mapped_column(Text)  # encrypted, like the details
     subject: Mapped[str] = mapped_column(String(100), index=True)
     origin: Mapped[str] = mapped_column(String(300))
     details: Mapped[str] = mapped_column(Text)  # JSON object of strings

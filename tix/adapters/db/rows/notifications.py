@@ -15,7 +15,7 @@ class NotificationRow(Base):
     __tablename__ = "notifications"
 
     id: Mapped[str] = mapped_column(Id, primary_key=True)
-    recipient: Mapped[str] = mapped_column(String(320))
+    recipient: Mapped[str] = mapped_column(Text)  # encrypted, like the subject and bodies
     template: Mapped[str] = mapped_column(String(100))
     subject: Mapped[str] = mapped_column(Text)
     text_body: Mapped[str] = mapped_column(Text)
