@@ -213,3 +213,25 @@ def test_a_granted_role_shows_at_once_in_existing_sessions(runtime):
     assert runtime.accounts.authenticate(login.token).role is Role.CUSTOMER
     runtime.accounts.grant("ann@example.com", Role.ORGANIZER)
     assert runtime.accounts.authenticate(login.token).role is Role.ORGANIZER
+
+
+def test_many_failed_logins_from_one_host_make_it_wait(runtime, clock):
+    user(runtime)
+    for n in range(20):
+        with pytest.raises(NotAuthenticated):
+            runtime.accounts.login(email=f"guess{n}@example.com", password=PASSWORD,
+                                   host="mallory@box")
+    with pytest.raises(RuleViolation, match="too many failed logins; try again in 15 min"):
+        runtime.accounts.login(email="ann@example.com", password=PASSWORD, host="mallory@box")
+    runtime.accounts.login(email="ann@example.com", password=PASSWORD, host="ann@laptop")
+    clock.advance(timedelta(minutes=15))
+    runtime.accounts.login(email="ann@example.com", password=PASSWORD, host="mallory@box")
+
+
+def test_many_failed_logins_for_one_address_make_it_wait_from_any_host(runtime):
+    for n in range(10):
+        with pytest.raises(NotAuthenticated):
+            runtime.accounts.login(email="target@example.com", password=PASSWORD,
+                                   host=f"bot{n}@net")
+    with pytest.raises(RuleViolation, match="too many failed logins"):
+        runtime.accounts.login(email="target@example.com", password=PASSWORD, host="new@net")

@@ -148,3 +148,8 @@ class RateLimiter(Protocol):
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
         """Count one attempt for `key`; refused once `limit` attempts fall in `window`."""
         ...
+
+    def check(self, key: str, *, limit: int, window: timedelta, now: datetime
+              ) -> RateDecision:
+        """Whether one more attempt would be allowed, counting nothing."""
+        ...

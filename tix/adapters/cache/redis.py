@@ -75,6 +75,14 @@ class RedisRateLimiter:
         self._prefix = prefix
 
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
+        return self._attempt(key, limit, window, now, count=True)
+
+    def check(self, key: str, *, limit: int, window: timedelta, now: datetime
+              ) -> RateDecision:
+        return self._attempt(key, limit, window, now, count=False)
+
+    def _attempt(self, key: str, limit: int, window: timedelta, now: datetime, *,
+                 count: bool) -> RateDecision:
         name = self._prefix + self._hide(key)
         stamp = now.timestamp()
         start = stamp - window.total_seconds()
@@ -86,10 +94,11 @@ class RedisRateLimiter:
             if len(hits) >= limit:
                 oldest = min(score for _, score in hits)
                 return RateDecision(False, timedelta(seconds=oldest - start))
-            pipe = self._client.pipeline()
-            pipe.zadd(name, {uuid.uuid4().hex: stamp})
-            pipe.expire(name, int(window.total_seconds()) + 1)
-            pipe.execute()
+            if count:
+                pipe = self._client.pipeline()
+                pipe.zadd(name, {uuid.uuid4().hex: stamp})
+                pipe.expire(name, int(window.total_seconds()) + 1)
+                pipe.execute()
         except redis.RedisError as error:
             raise Unavailable(f"rate limiter (redis) unavailable: {error}") from error
         return RateDecision(True)

@@ -19,6 +19,14 @@ class SqlRateLimiter:
         self._hide = hide  # keys name people ("reset:<email>"): store a keyed hash
 
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
+        return self._attempt(key, limit, window, now, count=True)
+
+    def check(self, key: str, *, limit: int, window: timedelta, now: datetime
+              ) -> RateDecision:
+        return self._attempt(key, limit, window, now, count=False)
+
+    def _attempt(self, key: str, limit: int, window: timedelta, now: datetime, *,
+                 count: bool) -> RateDecision:
         key = self._hide(key)
         start = now - window
         # Its own short transaction: the attempt counts even if the caller's work fails.
@@ -31,5 +39,6 @@ class SqlRateLimiter:
             hits = list(session.scalars(select(rows.at).where(rows.key == key)))
             if len(hits) >= limit:
                 return RateDecision(False, min(hits) - start)
-            session.execute(insert(rows).values(key=key, at=now))
+            if count:
+                session.execute(insert(rows).values(key=key, at=now))
         return RateDecision(True)

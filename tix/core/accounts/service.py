@@ -43,6 +43,10 @@ VERIFICATION_TTL = timedelta(hours=24)
 RESET_TTL = timedelta(minutes=15)
 RESET_REQUESTS_PER_HOUR = 3
 PRINCIPAL_CACHE_TTL = timedelta(minutes=5)
+# Failed logins allowed before a source is told to wait: beyond the lockout of one account
+# (3 in a row), these stop guessing across many accounts from one host, or slow guessing.
+FAILED_LOGINS_PER_HOST = (20, timedelta(minutes=15))
+FAILED_LOGINS_PER_EMAIL = (10, timedelta(hours=1))
 WRONG_CREDENTIALS = "wrong email or password"
 
 
@@ -177,6 +181,19 @@ class AccountService:
             email = self._normalize_email(email)
         except Exception:
             raise NotAuthenticated(WRONG_CREDENTIALS, code="wrong_credentials") from None
+        self._refuse_while_limited(now, (f"login-host:{host}", FAILED_LOGINS_PER_HOST),
+                                   (f"login-email:{email}", FAILED_LOGINS_PER_EMAIL))
+        try:
+            return self._login(email, password, remember_me, host, now)
+        except NotAuthenticated as error:
+            if error.code == "wrong_credentials":
+                for key, (limit, window) in ((f"login-host:{host}", FAILED_LOGINS_PER_HOST),
+                                             (f"login-email:{email}", FAILED_LOGINS_PER_EMAIL)):
+                    self._limiter.hit(key, limit=limit, window=window, now=now)
+            raise
+
+    def _login(self, email: str, password: str, remember_me: bool, host: str,
+               now: datetime) -> Login:
         with self._uow() as uow:
             user = uow.users.by_email(email, lock=True)
             if user is None:
@@ -362,14 +379,20 @@ class AccountService:
             self._dummy = self._hasher.hash(new_secret_token()[:40])
         return self._dummy
 
+    def _refuse_while_limited(self, now: datetime,
+                              *limits: tuple[str, tuple[int, timedelta]]) -> None:
+        for key, (limit, window) in limits:
+            decision = self._limiter.check(key, limit=limit, window=window, now=now)
+            if not decision.allowed:
+                raise RuleViolation(f"too many failed logins; try again in "
+                                    f"{_minutes(decision.retry_after)} min", code="rate_limited")
+
     def _limit(self, key: str, what: str) -> None:
         decision = self._limiter.hit(key, limit=RESET_REQUESTS_PER_HOUR,
                                      window=timedelta(hours=1), now=self._clock.now())
         if not decision.allowed:
-            minutes = max(1, int(decision.retry_after.total_seconds() + 59) // 60)
-            raise RuleViolation(
-                f"too many {what} for this address; try again in {minutes} min",
-                code="rate_limited")
+            raise RuleViolation(f"too many {what} for this address; try again in "
+                                f"{_minutes(decision.retry_after)} min", code="rate_limited")
 
     def _cache_principal(self, principal: Principal, expires_at: datetime,
                          now: datetime) -> None:
@@ -377,6 +400,10 @@ class AccountService:
         value = "\x1f".join((principal.user_id, principal.email, principal.name,
                              principal.role.value))
         self._cache.set(_principal_key(principal.session_id), value, ttl)
+
+
+def _minutes(wait: timedelta) -> int:
+    return max(1, int(wait.total_seconds() + 59) // 60)
 
 
 def _principal_key(session_id: str) -> str:
