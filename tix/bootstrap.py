@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tix.adapters.crypto import FieldCipher
     from tix.adapters.db.uow import SqlUnitOfWork
     from tix.adapters.queue.outbox import OutboxQueue
+    from tix.core.accounts.privacy import PrivacyService
     from tix.core.accounts.service import AccountService
     from tix.core.audit.service import AuditService
     from tix.core.messages import Subscription
@@ -144,6 +145,13 @@ class Runtime:
             uow=self.uow, clock=self.clock, hasher=BcryptHasher(self.settings.bcrypt_rounds),
             tokens=tokens, cache=self._session_cache, limiter=self.limiter,
             normalize_email=normalize_email, audit=self.audit)
+
+    @cached_property
+    def privacy(self) -> PrivacyService:
+        from tix.core.accounts.privacy import PrivacyService
+
+        return PrivacyService(uow=self.uow, clock=self.clock, audit=self.audit,
+                              cache=self._session_cache)
 
     @cached_property
     def audit(self) -> AuditService:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -70,3 +71,51 @@ def reset_password(ctx: typer.Context, token: str,
     password = read_password(from_stdin=password_stdin, confirm=True, prompt="New password")
     email = state(ctx).runtime.accounts.reset_password(token, password)
     say(f"Password changed for {email}; every session was logged out. Log in again.")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write to this file (mode 0600) instead of stdout.")] = None,
+) -> None:
+    """GDPR: everything tix holds about you, as JSON."""
+    cli = state(ctx)
+    principal = cli.principal()
+    data = cli.runtime.privacy.export(principal.user_id, by=principal)
+    write_export(data, output)
+
+
+@app.command()
+def delete(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
+) -> None:
+    """GDPR: anonymise your account for good (orders are kept without your name)."""
+    from tix.core.errors import Invalid
+
+    if not yes:
+        raise Invalid("erasing an account cannot be undone: add --yes to confirm")
+    cli = state(ctx)
+    principal = cli.principal()
+    cli.runtime.privacy.erase(principal.user_id, by=principal)
+    from tix.cli import credentials
+
+    credentials.clear(cli.settings.credentials_path)
+    say("Your account was anonymised and you are logged out. Goodbye.")
+
+
+def write_export(data: object, output: Path | None) -> None:
+    import json
+    import os
+
+    from tix.cli.output import to_jsonable
+
+    text = json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    say(f"Wrote {output}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -89,3 +90,34 @@ def _print_audit(rows: list[dict[str, Any]]) -> None:
     table(["#", "when (UTC)", "action", "actor", "subject", "from"],
           [[str(r["position"] or "…"), f"{r['at']:%Y-%m-%d %H:%M:%S}", r["action"], r["actor"],
             r["subject"], r["origin"]] for r in rows])
+
+
+@app.command("export")
+def export_user(
+    ctx: typer.Context,
+    email: str,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file.")
+                      ] = None,
+) -> None:
+    """GDPR: everything held about a user, as JSON."""
+    from tix.cli.account import write_export
+
+    runtime = state(ctx).runtime
+    user_id = runtime.accounts.id_of(email)
+    write_export(runtime.privacy.export(user_id), output)
+
+
+@app.command()
+def erase(
+    ctx: typer.Context,
+    email: str,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
+) -> None:
+    """GDPR: anonymise a user's account for good."""
+    from tix.core.errors import Invalid
+
+    if not yes:
+        raise Invalid("erasing an account cannot be undone: add --yes to confirm")
+    runtime = state(ctx).runtime
+    runtime.privacy.erase(runtime.accounts.id_of(email))
+    say(f"{email} was anonymised.")

@@ -43,3 +43,10 @@ class AccountLocked(Message):
     user_id: str
     email: str
     name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountErased(Message):
+    """Other modules wipe what they hold about the user (holder names, future tickets)."""
+
+    user_id: str

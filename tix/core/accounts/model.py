@@ -50,6 +50,19 @@ class User:
     verified_at: datetime | None = None
     failed_logins: int = 0
     locked_at: datetime | None = None
+    erased_at: datetime | None = None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    def erase(self, now: datetime) -> None:
+        """GDPR erasure: every personal field wiped for good, login made impossible."""
+        self.email = f"erased-{self.id}@erased.invalid"
+        self.name = "(erased)"
+        self.date_of_birth = None
+        self.password_hash = "!"  # matches no password
+        self.erased_at = now
 
     @property
     def is_verified(self) -> bool:

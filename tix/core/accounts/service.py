@@ -253,7 +253,7 @@ class AccountService:
                 raise NotAuthenticated("your session has ended; log in again",
                                        code="session_ended")
             user = uow.users.get(session.user_id)
-            if user is None or user.is_locked:
+            if user is None or user.is_locked or user.is_erased:
                 raise NotAuthenticated("your session has ended; log in again",
                                        code="session_ended")
         principal = Principal(user.id, user.email, user.name, user.role, session.id)
@@ -295,7 +295,7 @@ class AccountService:
         with self._uow() as uow:
             record = self._usable_token(uow, TokenPurpose.RESET_PASSWORD, token, now)
             user = uow.users.get(record.user_id, lock=True)
-            if user is None:
+            if user is None or user.is_erased:
                 raise NotFound("user", record.user_id)
             if not uow.account_tokens.mark_used(record.id, now):
                 raise RuleViolation("this reset token was already used", code="token_used")
@@ -319,6 +319,13 @@ class AccountService:
 
     def unlock(self, email: str) -> None:
         self._change_user(email, User.unlock, "account.unlocked", {})
+
+    def id_of(self, email: str) -> str:
+        with self._uow(readonly=True) as uow:
+            user = uow.users.by_email(self._normalize_email(email))
+        if user is None:
+            raise NotFound("user", email)
+        return user.id
 
     def get(self, user_id: str) -> AccountView:
         with self._uow(readonly=True) as uow:

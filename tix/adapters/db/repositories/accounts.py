@@ -43,9 +43,12 @@ class SqlUsers:
         return self._one(UserRow.email_key.in_(self._cipher.blind_indexes(email)), lock)
 
     def save(self, user: User) -> None:
+        seal = self._cipher.encrypt
         self._session.execute(update(UserRow).where(UserRow.id == user.id).values(
-            name=self._cipher.encrypt(user.name), role=user.role.value,
-            password_hash=user.password_hash,
+            email=seal(user.email), email_key=self._cipher.blind_index(user.email),
+            name=seal(user.name),
+            date_of_birth=seal(user.date_of_birth.isoformat()) if user.date_of_birth else None,
+            role=user.role.value, password_hash=user.password_hash, erased_at=user.erased_at,
             verified_at=user.verified_at, failed_logins=user.failed_logins,
             locked_at=user.locked_at))
 
@@ -67,7 +70,8 @@ class SqlUsers:
                     date_of_birth=date.fromisoformat(born) if born else None,
                     password_hash=row.password_hash, role=Role(row.role),
                     created_at=row.created_at, verified_at=row.verified_at,
-                    failed_logins=row.failed_logins, locked_at=row.locked_at)
+                    failed_logins=row.failed_logins, locked_at=row.locked_at,
+                    erased_at=row.erased_at)
 
 
 class SqlAccountTokens:
@@ -135,6 +139,13 @@ class SqlSessions:
         return list(self._session.scalars(select(SessionRow.id).where(
             SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None),
             SessionRow.expires_at > now)))
+
+    def of_user(self, user_id: str) -> list[UserSession]:
+        rows = self._session.scalars(select(SessionRow).where(SessionRow.user_id == user_id)
+                                     .order_by(SessionRow.created_at))
+        return [UserSession(id=r.id, user_id=r.user_id, created_at=r.created_at,
+                            expires_at=r.expires_at, host=r.host, revoked_at=r.revoked_at)
+                for r in rows]
 
     def revoke_all(self, user_id: str, now: datetime) -> list[str]:
         ids = self.active_ids(user_id, now)

@@ -60,6 +60,20 @@ class SqlNotifications:
                                   .values(next_attempt_at=now + lease))
         return [self._notification(r) for r in rows]
 
+    def for_user(self, user_id: str) -> list[Notification]:
+        rows = self._session.scalars(select(NotificationRow)
+                                     .where(NotificationRow.user_id == user_id)
+                                     .order_by(NotificationRow.created_at))
+        return [self._notification(r) for r in rows]
+
+    def erase_for_user(self, user_id: str, address: str) -> int:
+        erased = self._cipher.encrypt("")
+        result = self._session.execute(
+            update(NotificationRow).where(NotificationRow.user_id == user_id).values(
+                recipient=self._cipher.encrypt(address), subject=erased, text_body=erased,
+                html_body=erased))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     def list(self, status: Status | None = None, limit: int = 100) -> list[Notification]:
         query = select(NotificationRow).order_by(NotificationRow.created_at.desc()).limit(limit)
         if status is not None:

@@ -27,6 +27,7 @@ class UserRow(Base):
     verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class AccountTokenRow(Base):

@@ -1,0 +1,78 @@
+"""GDPR: export everything held about a user; erase irreversibly."""
+
+import json
+import os
+import stat
+
+import pytest
+
+from tests.cli.conftest import Tix
+from tests.support import PASSWORD, deliver, logged_in
+from tix.core.errors import NotAuthenticated, NotFound, RuleViolation
+
+
+def test_the_export_holds_profile_sessions_mails_and_audit(runtime):
+    me = logged_in(runtime)
+    runtime.accounts.forgot_password("ann@example.com")
+    deliver(runtime)
+    data = runtime.privacy.export(me.user_id)
+    assert data["profile"]["email"] == "ann@example.com"
+    assert data["profile"]["name"] == "Ann Example"
+    assert len(data["sessions"]) == 1
+    assert [n["template"] for n in data["notifications"]] == ["password_reset"]
+    assert {"account.registered", "login.succeeded"} <= {a["action"] for a in data["audit"]}
+
+
+def test_erasure_wipes_personal_data_and_makes_login_impossible(runtime, mailer):
+    me = logged_in(runtime)
+    login = runtime.accounts.login(email="ann@example.com", password=PASSWORD)
+    runtime.accounts.forgot_password("ann@example.com")
+    deliver(runtime)
+    reset_token = mailer.last_to("ann@example.com").text.split("reset-password ")[1].split()[0]
+    runtime.privacy.erase(me.user_id)
+    with pytest.raises(NotAuthenticated):
+        runtime.accounts.authenticate(login.token)
+    with pytest.raises(NotAuthenticated):
+        runtime.accounts.login(email="ann@example.com", password=PASSWORD)
+    with pytest.raises(RuleViolation):
+        runtime.accounts.reset_password(reset_token, "Another-pass-9!")  # retired
+    data = runtime.privacy.export(me.user_id)
+    assert data["profile"]["email"].endswith("@erased.invalid")
+    assert data["profile"]["name"] == "(erased)" and data["profile"]["date_of_birth"] is None
+    assert all(n["subject"] == "" for n in data["notifications"])
+    with pytest.raises(RuleViolation, match="already erased"):
+        runtime.privacy.erase(me.user_id)
+    runtime.accounts.register(email="ann@example.com", password=PASSWORD, name="Ann Again",
+                              date_of_birth=None)  # the address is free again
+
+
+def test_erasure_tells_the_other_modules(runtime):
+    me = logged_in(runtime)
+    runtime.privacy.erase(me.user_id)
+    names = [e.name for e in runtime.outbox.claim("test")]
+    assert "AccountErased" in names
+
+
+def test_the_cli_exports_to_a_private_file_and_erases_only_with_yes(runtime, tmp_path):
+    tix = Tix(runtime)
+    logged_in(runtime)
+    tix.login("ann@example.com", PASSWORD)
+    target = tmp_path / "me.json"
+    assert tix("account", "export", "-o", str(target)).exit_code == 0
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert json.loads(target.read_text())["profile"]["email"] == "ann@example.com"
+    assert tix("account", "delete").exit_code == 2
+    assert tix("account", "delete", "--yes").exit_code == 0
+    assert tix("whoami").exit_code == 3
+    assert tix.login("ann@example.com", PASSWORD).exit_code == 3
+
+
+def test_an_admin_exports_and_erases_a_user(runtime):
+    tix = Tix(runtime)
+    logged_in(runtime)
+    exported = tix("admin", "export", "ann@example.com")
+    assert exported.exit_code == 0 and exported.json()["profile"]["name"] == "Ann Example"
+    assert tix("admin", "erase", "ann@example.com", "--yes").exit_code == 0
+    assert tix("admin", "export", "ann@example.com").exit_code == 4
+    with pytest.raises(NotFound):
+        runtime.accounts.id_of("ann@example.com")
