@@ -216,6 +216,30 @@ def upgrade_database(settings: Settings) -> str:
         engine.dispose()
 
 
+def rotate_encryption_key(runtime: Runtime, *, new_key: bool,
+                          progress: Callable[[str, int], None]) -> tuple[str, int]:
+    """Re-encrypt personal data with the current key (after making one, with new_key).
+
+    With TIX_ENCRYPTION_KEY the operator puts the new key first in the variable; on the
+    embedded default `new_key` adds one to the key file. Returns (key id, rows changed).
+    """
+    from tix.adapters.crypto import add_key_to_file
+    from tix.adapters.db.rekey import rekey
+    from tix.adapters.db.rows import metadata
+
+    if new_key:
+        if runtime.settings.encryption_key:
+            raise Invalid("TIX_ENCRYPTION_KEY is set: put the new key first in it "
+                          "(NEWID:BASE64,OLDID:BASE64) and run without --new-key")
+        _ = runtime.cipher  # makes the key file if there is none yet
+        add_key_to_file(runtime.settings.data_dir)
+        runtime.__dict__.pop("cipher", None)
+    cipher = runtime.cipher
+    changed = rekey(runtime.engine, cipher, metadata(),
+                    lambda step: progress(step.table, step.rows))
+    return cipher.current_key_id, changed
+
+
 def erase_all_data(runtime: Runtime) -> None:
     """Delete every row of every tix table (for `tix demo --reset`); the schema stays."""
     from tix.adapters.db.rows import metadata

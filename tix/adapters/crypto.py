@@ -117,3 +117,18 @@ def key_ring(configured: str | None, data_dir: Path, *, production: bool) -> Key
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
     return KeyRing.parse(text)
+
+
+def add_key_to_file(data_dir: Path) -> str:
+    """Put a new current key in front of the key file's ring; returns its id."""
+    path = data_dir / KEY_FILE
+    ring = KeyRing.parse(path.read_text())
+    number = 1 + max(int(k[1:]) for k in ring.keys if k[1:].isdigit())
+    key_id = f"k{number}"
+    text = f"{key_id}:{base64.b64encode(secrets.token_bytes(32)).decode()},{path.read_text()}"
+    temporary = path.with_suffix(".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text.strip())
+    os.replace(temporary, path)
+    return key_id

@@ -121,3 +121,21 @@ def erase(
     runtime = state(ctx).runtime
     runtime.privacy.erase(runtime.accounts.id_of(email))
     say(f"{email} was anonymised.")
+
+
+@app.command("rotate-key")
+def rotate_key(
+    ctx: typer.Context,
+    new_key: Annotated[bool, typer.Option(
+        "--new-key", help="Make a new key in the data dir's key file first.")] = False,
+    json_: JsonFlag = False,
+) -> None:
+    """Re-encrypt personal data with the current key, in batches (safe to re-run)."""
+    from tix.bootstrap import rotate_encryption_key
+
+    key_id, changed = rotate_encryption_key(
+        state(ctx).runtime, new_key=new_key,
+        progress=lambda table, rows: say(f"  {table}: {rows} row(s) re-encrypted"))
+    emit({"key_id": key_id, "rows": changed}, as_json=json_,
+         human=lambda d: say(f"Every personal value is now under key {d['key_id']} "
+                             f"({d['rows']} row(s) changed)."))
