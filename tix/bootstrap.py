@@ -50,6 +50,10 @@ class Runtime:
         self.clock: Clock = clock or SystemClock()
         self._mailer = mailer
         self._migrate = migrate
+        if settings.env == "production":  # refuse to start on development secrets
+            _secret_key(settings)
+            if not settings.encryption_key:
+                raise Invalid("TIX_ENCRYPTION_KEY must be set when TIX_ENV=production")
 
     # -- storage -------------------------------------------------------------------------
 

@@ -38,3 +38,18 @@ def test_an_empty_variable_means_not_set(tmp_path: Path):
     settings = load_settings({"TIX_CONFIG_DIR": str(tmp_path), "TIX_DATA_DIR": str(tmp_path),
                               "TIX_REDIS_URL": ""})
     assert settings.redis_url is None
+
+
+def test_production_refuses_development_secrets(tmp_path: Path):
+    from tix.bootstrap import Runtime
+
+    base = {"TIX_CONFIG_DIR": str(tmp_path), "TIX_DATA_DIR": str(tmp_path),
+            "TIX_ENV": "production"}
+    with pytest.raises(Invalid, match="TIX_SECRET_KEY must be set"):
+        Runtime(load_settings(base))
+    with pytest.raises(Invalid, match="at least 32"):
+        Runtime(load_settings(base | {"TIX_SECRET_KEY": "short"}))
+    with pytest.raises(Invalid, match="TIX_ENCRYPTION_KEY"):
+        Runtime(load_settings(base | {"TIX_SECRET_KEY": "s" * 40}))
+    Runtime(load_settings(base | {"TIX_SECRET_KEY": "s" * 40,
+                                  "TIX_ENCRYPTION_KEY": "k1:" + "A" * 43 + "="}))
