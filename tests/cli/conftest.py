@@ -28,7 +28,7 @@ class Tix:
         self.runtime = runtime
         self._runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None) -> Outcome:
+    def __call__(self, *args: str, input: str | bytes | None = None) -> Outcome:
         result = self._runner.invoke(app, list(args), obj=CliState(runtime=self.runtime),
                                      input=input, catch_exceptions=False)
         return Outcome(result.exit_code, result.stdout, result.stderr)
