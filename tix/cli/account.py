@@ -99,7 +99,7 @@ def delete(
     cli = state(ctx)
     principal = cli.principal()
     cli.runtime.privacy.erase(principal.user_id, by=principal)
-    from tix.cli import credentials
+    from tix import credentials
 
     credentials.clear(cli.settings.credentials_path)
     say("Your account was anonymised and you are logged out. Goodbye.")

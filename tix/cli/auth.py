@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tix.cli import credentials
+from tix import credentials
 from tix.cli.output import JsonFlag, emit, say
 from tix.cli.passwords import PasswordStdin, read_password
 from tix.cli.state import state

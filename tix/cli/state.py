@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from tix.cli import credentials
+from tix import credentials
 
 if TYPE_CHECKING:
     from tix.bootstrap import Runtime
