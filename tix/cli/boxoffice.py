@@ -1,0 +1,18 @@
+"""tix box-office: the full-screen terminal app."""
+
+from __future__ import annotations
+
+import typer
+
+from tix.cli.state import state
+
+
+def box_office(ctx: typer.Context) -> None:
+    """The full-screen box office: sell, scan and watch sales."""
+    from tix.tui.app import TixApp
+
+    TixApp(state(ctx).runtime).run()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("box-office")(box_office)

@@ -1,0 +1,66 @@
+"""`tix box-office`: the full-screen app for the door and the launch night.
+
+Screens call the same core services as the CLI, from thread workers, and post results
+back to the UI thread; no business rule lives in a screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tix import credentials
+from tix.core.errors import TixError
+from tix.tui.screens.home import HomeScreen
+from tix.tui.screens.sign_in import SignInScreen
+
+if TYPE_CHECKING:
+    from tix.bootstrap import Runtime
+    from tix.core.accounts.service import Principal
+
+
+class TixApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "tix box office"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, runtime: Runtime, *, use_stored_login: bool = True) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.principal: Principal | None = None
+        self._use_stored_login = use_stored_login
+
+    def on_mount(self) -> None:
+        if self._use_stored_login:
+            self.resume_stored_login()
+        else:
+            self.push_screen(SignInScreen())
+
+    @work(thread=True, exclusive=True, group="sign-in")
+    def resume_stored_login(self) -> None:
+        """Start signed in with the CLI's stored login, if it is still valid."""
+        try:
+            stored = credentials.load(self.runtime.settings.credentials_path)
+            principal = self.runtime.accounts.authenticate(stored.token)
+        except TixError:  # no stored login, or it ended
+            self.call_from_thread(self.push_screen, SignInScreen())
+            return
+        self.call_from_thread(self.signed_in, principal)
+
+    def signed_in(self, principal: Principal) -> None:
+        self.principal = principal
+        if self.screen_stack and isinstance(self.screen, SignInScreen):
+            self.switch_screen(HomeScreen())
+        else:
+            self.push_screen(HomeScreen())
+        self.sub_title = f"{principal.name} · {principal.role.value}"
+
+    def sign_out(self) -> None:
+        self.principal = None
+        self.switch_screen(SignInScreen())
+        self.sub_title = ""

@@ -1,0 +1,1 @@
+"""The box office's screens, one per task."""
