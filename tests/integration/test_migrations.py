@@ -26,3 +26,25 @@ def test_a_migrated_database_matches_the_models(database):
         assert differences == []
     finally:
         engine.dispose()
+
+
+def test_upgrading_keeps_the_rows_of_tables_that_point_at_rebuilt_ones(tmp_path):
+    """SQLite rebuilds a table to alter it; its children (sessions → users) must survive."""
+    from tix.adapters.db.engine import make_engine
+    from tix.adapters.db.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0007")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO users (id, email, email_key, name, date_of_birth, password_hash, role,"
+            " created_at, failed_logins) VALUES ('u1', 'a@example.com', 'a@example.com', 'A',"
+            " '1990-01-01', 'x', 'customer', '2026-01-01 00:00:00', 0)")
+        conn.exec_driver_sql(
+            "INSERT INTO sessions (id, user_id, created_at, expires_at, host) VALUES "
+            "('s1', 'u1', '2026-01-01 00:00:00', '2027-01-01 00:00:00', 'h')")
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM sessions").scalar() == 1
+        assert conn.exec_driver_sql("SELECT date_of_birth FROM users").scalar() == "1990-01-01"
+    engine.dispose()

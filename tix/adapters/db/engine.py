@@ -16,16 +16,18 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 PG_LOCK_TIMEOUT_MS = 3000
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, foreign_keys: bool = True) -> Engine:
+    """`foreign_keys=False` is for migrations on SQLite only: a batch migration rebuilds a
+    table by copy, drop and rename, and the drop would cascade into every child table."""
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, foreign_keys=foreign_keys)
     return create_engine(
         url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=False,
         connect_args={"connect_timeout": 5,
                       "options": f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}"})
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, *, foreign_keys: bool) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +40,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, exc, text
 
-from tix.adapters.db.engine import translated_errors
+from tix.adapters.db.engine import make_engine, translated_errors
 from tix.core.errors import Unavailable
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -35,17 +35,29 @@ def current_revision(engine: Engine) -> str | None:
             raise
 
 
-def upgrade(engine: Engine) -> str:
-    """Apply every pending migration; returns the revision now current."""
+def upgrade(engine: Engine, revision: str = "head") -> str:
+    """Apply pending migrations (up to `revision`); returns the revision now current."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with translated_errors(), engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
-    return head_revision()
+    migrating = engine
+    if engine.dialect.name == "sqlite":  # see make_engine: no cascades while rebuilding
+        migrating = make_engine(engine.url.render_as_string(hide_password=False),
+                                foreign_keys=False)
+    try:
+        with translated_errors(), migrating.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            if conn.dialect.name == "sqlite":
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left dangling references: {broken[:5]}")
+    finally:
+        if migrating is not engine:
+            migrating.dispose()
+    return current_revision(engine) or ""
 
 
 def ensure_current(engine: Engine, *, auto_upgrade: bool, lock_dir: Path | None) -> None:

@@ -40,7 +40,10 @@ class SqlUsers:
         return self._one(UserRow.id == user_id, lock)
 
     def by_email(self, email: str, *, lock: bool = False) -> User | None:
-        return self._one(UserRow.email_key.in_(self._cipher.blind_indexes(email)), lock)
+        # Rows from before encryption keep the lower-cased address as their key until
+        # `tix admin rotate-key` moves them to the blind index.
+        keys = [*self._cipher.blind_indexes(email), email.strip().lower()]
+        return self._one(UserRow.email_key.in_(keys), lock)
 
     def save(self, user: User) -> None:
         seal = self._cipher.encrypt
