@@ -13,7 +13,7 @@ from tix.cli import account, admin, auth, boxoffice, daemon, db, demo, notificat
 from tix.cli.errors import INTERNAL, exit_code
 from tix.cli.output import fail
 from tix.cli.state import CliState
-from tix.core.errors import TixError
+from tix.core.errors import Invalid, TixError
 
 
 class TixGroup(TyperGroup):
@@ -27,6 +27,9 @@ class TixGroup(TyperGroup):
             raise typer.Exit(exit_code(error)) from None
         except (typer.Exit, typer.Abort):
             raise
+        except UnicodeError:  # bytes in argv or stdin that are not UTF-8
+            fail("input is not valid UTF-8 text")
+            raise typer.Exit(exit_code(Invalid(""))) from None
         except KeyboardInterrupt:
             fail("interrupted")
             raise typer.Exit(130) from None
