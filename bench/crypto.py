@@ -67,23 +67,27 @@ def timed(action: Callable[[int], object], rounds: int) -> float:
     return statistics.median(samples)
 
 
+def one_mode(make_url: Callable[[Path, str], str], mode: str, rounds: int
+             ) -> dict[str, float]:
+    home = Path(tempfile.mkdtemp())
+    runtime = runtime_for(make_url(home, mode), home, plain=mode == "plain")
+    run = uuid.uuid4().hex[:6]
+
+    def register(n: int) -> None:
+        runtime.accounts.register(email=f"u{n}-{run}@example.com", password=PASSWORD,
+                                  name=f"User Number {n}", date_of_birth=date(1990, 1, 1),
+                                  verified=True)
+
+    def login(n: int) -> None:
+        runtime.accounts.login(email=f"u{n}-{run}@example.com", password=PASSWORD)
+
+    figures = {"register": timed(register, rounds), "login": timed(login, rounds)}
+    runtime.close()
+    return figures
+
+
 def measure(label: str, make_url: Callable[[Path, str], str], rounds: int) -> None:
-    results: dict[str, dict[str, float]] = {}
-    for mode in ("plain", "encrypted"):
-        home = Path(tempfile.mkdtemp())
-        runtime = runtime_for(make_url(home, mode), home, plain=mode == "plain")
-        run = uuid.uuid4().hex[:6]
-
-        def register(n: int) -> None:
-            runtime.accounts.register(email=f"u{n}-{run}@example.com", password=PASSWORD,
-                                      name=f"User Number {n}", date_of_birth=date(1990, 1, 1),
-                                      verified=True)
-
-        def login(n: int) -> None:
-            runtime.accounts.login(email=f"u{n}-{run}@example.com", password=PASSWORD)
-
-        results[mode] = {"register": timed(register, rounds), "login": timed(login, rounds)}
-        runtime.close()
+    results = {mode: one_mode(make_url, mode, rounds) for mode in ("plain", "encrypted")}
     for path in ("register", "login"):
         plain, sealed = results["plain"][path], results["encrypted"][path]
         print(f"{label:<10} {path:<9} plain {plain * 1000:6.2f} ms   encrypted "
