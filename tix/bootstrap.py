@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from tix.core.accounts.privacy import PrivacyService
     from tix.core.accounts.service import AccountService
     from tix.core.audit.service import AuditService
+    from tix.core.catalog.service import CatalogService
     from tix.core.messages import Subscription
     from tix.core.notifications.service import NotificationService
     from tix.core.ports import Cache, Mailer, RateLimiter
@@ -173,6 +174,14 @@ class Runtime:
         return NoCache()
 
     @cached_property
+    def catalog(self) -> CatalogService:
+        from tix.adapters.db.repositories.catalog_search import SqlCatalogSearch
+        from tix.core.catalog.service import CatalogService
+
+        return CatalogService(uow=self.uow, clock=self.clock, cache=self.cache,
+                              search=SqlCatalogSearch(self.sessions), audit=self.audit)
+
+    @cached_property
     def notifications(self) -> NotificationService:
         from tix.adapters.render.templates import JinjaMailRenderer
         from tix.core.notifications.service import NotificationService
@@ -186,16 +195,21 @@ class Runtime:
 
     @cached_property
     def subscriptions(self) -> list[Subscription]:
+        from tix.core.messages import Subscription
         from tix.core.notifications.handlers import AccountMails
+        from tix.core.orders.events import PaymentCompleted
 
         subscriptions: list[Subscription] = []
         subscriptions += AccountMails(self.notifications).subscriptions()
+        subscriptions.append(Subscription(PaymentCompleted, "count_sale_for_popularity",
+                                          self.catalog.count_sale))
         return subscriptions
 
     @cached_property
     def jobs(self) -> list[Job]:
         jobs = [Job("send mail", self.notifications.send_due),
-                Job("seal the audit trail", self.audit.seal)]
+                Job("seal the audit trail", self.audit.seal),
+                Job("age event popularity", self.catalog.age_popularity)]
         return jobs
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from tix.cli import account, admin, auth, boxoffice, daemon, db, demo, notifications
+from tix.cli import account, admin, auth, boxoffice, daemon, db, demo, event, notifications
 from tix.cli.errors import INTERNAL, exit_code
 from tix.cli.output import fail
 from tix.cli.state import CliState
@@ -63,6 +63,7 @@ auth.register(app)
 app.add_typer(account.app, name="account")
 app.add_typer(admin.app, name="admin")
 app.add_typer(db.app, name="db")
+app.add_typer(event.app, name="event")
 app.add_typer(notifications.app, name="notifications")
 demo.register(app)
 daemon.register(app)

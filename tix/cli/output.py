@@ -51,7 +51,9 @@ def table(columns: list[str], rows: list[list[str]], title: str | None = None) -
     from rich.console import Console
     from rich.table import Table
 
-    grid = Table(*columns, title=title, show_edge=False, header_style="bold")
+    grid = Table(title=title, show_edge=False, header_style="bold")
+    for column in columns:
+        grid.add_column(column, overflow="fold")  # ids are for copying: never cut them
     for row in rows:
         grid.add_row(*row)
     Console().print(grid)

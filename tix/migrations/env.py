@@ -22,6 +22,11 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> Any:
     return False
 
 
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Search indexes are raw SQL per database (0003), not part of the models."""
+    return not (name or "").startswith(("search_", "events_fts"))
+
+
 def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -29,6 +34,7 @@ def run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Protocol
 
-from tix.core.catalog.model import Event, TicketTypeView
+from tix.core.catalog.model import Event, TicketType, TicketTypeView
 
 
 class Catalog(Protocol):
     def add(self, event: Event) -> None:
-        """Store a new event with its ticket types (assigns nothing; ids are set)."""
+        """Store a new event with its ticket types."""
         ...
 
     def next_number(self) -> int:
-        """The readable number for the next event."""
+        """The readable number for the next event (serialised between creators)."""
         ...
 
     def get(self, event_id: str, *, lock: bool = False) -> Event | None: ...
 
+    def resolve(self, reference: str) -> str | None:
+        """An event id from its id or readable number ("E12", "12")."""
+        ...
+
     def ticket_type(self, ticket_type_id: str) -> TicketTypeView | None: ...
+
+    def save(self, event: Event) -> None:
+        """Store changed details, status and ticket types (new ones are added)."""
+        ...
+
+    def add_ticket_type(self, ticket_type: TicketType) -> None: ...
+
+    def bump_version(self) -> None:
+        """Tell search caches that events changed."""
+        ...
+
+    def record_sale(self, event_id: str, day: date, tickets: int) -> None:
+        """Count tickets sold on a day, for popularity."""
+        ...
+
+    def forget_sales_before(self, day: date) -> int:
+        """Take days that left the popularity window out of the score."""
+        ...

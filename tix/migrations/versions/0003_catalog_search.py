@@ -1,4 +1,6 @@
-"""catalog search indexes (filled in by the catalog work)
+"""reserved for the catalog's search indexes; shipped empty (they landed as 0010)
+
+Databases have applied it as a no-op, so it stays one.
 
 Revision ID: 0003
 Revises: 0002

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tix.adapters.db.rows.catalog import EventRow, TicketTypeRow
+from tix.adapters.db.rows.catalog import (
+    CatalogVersionRow,
+    EventRow,
+    EventSalesDayRow,
+    TicketTypeRow,
+)
 from tix.core.catalog.model import (
     Category,
     Event,
@@ -17,6 +24,7 @@ from tix.core.catalog.model import (
     TicketType,
     TicketTypeView,
 )
+from tix.core.ids import looks_like_uuid
 
 
 class SqlCatalog:
@@ -31,7 +39,7 @@ class SqlCatalog:
             image_url=event.image_url, starts_at=event.starts_at, ends_at=event.ends_at,
             timezone=event.timezone, currency=event.currency, status=event.status.value,
             cancellation_policy=policy_to_json(event.cancellation_policy),
-            created_at=event.created_at))
+            created_at=event.created_at, **_price_range(event)))
         self._session.flush()  # the event row first: ticket types refer to it
         for tt in event.ticket_types:
             self._session.add(TicketTypeRow(
@@ -42,7 +50,71 @@ class SqlCatalog:
         self._session.flush()
 
     def next_number(self) -> int:
+        if self._session.get_bind().dialect.name == "postgresql":
+            # Two organizers creating at once must not draw the same number.
+            self._session.execute(text("SELECT pg_advisory_xact_lock(hashtext('tix.events'))"))
         return (self._session.scalar(select(func.max(EventRow.number))) or 0) + 1
+
+    def resolve(self, reference: str) -> str | None:
+        if looks_like_uuid(reference):
+            return reference
+        digits = reference.upper().removeprefix("E")
+        if not digits.isdigit() or len(digits) > 9:
+            return None
+        return self._session.scalar(select(EventRow.id).where(EventRow.number == int(digits)))
+
+    def save(self, event: Event) -> None:
+        self._session.execute(update(EventRow).where(EventRow.id == event.id).values(
+            name=event.name, description=event.description, category=event.category.value,
+            venue=event.venue, city=event.city, address=event.address,
+            image_url=event.image_url, starts_at=event.starts_at, ends_at=event.ends_at,
+            timezone=event.timezone, currency=event.currency, status=event.status.value,
+            cancellation_policy=policy_to_json(event.cancellation_policy),
+            **_price_range(event)))
+        for tt in event.ticket_types:
+            self._session.execute(update(TicketTypeRow).where(TicketTypeRow.id == tt.id).values(
+                name=tt.name, price=tt.price, quantity=tt.quantity,
+                per_person_limit=tt.per_person_limit, sale_starts_at=tt.sale_starts_at,
+                sale_ends_at=tt.sale_ends_at, position=tt.position))
+
+    def add_ticket_type(self, ticket_type: TicketType) -> None:
+        tt = ticket_type
+        self._session.execute(insert(TicketTypeRow).values(
+            id=tt.id, event_id=tt.event_id, name=tt.name, price=tt.price,
+            quantity=tt.quantity, per_person_limit=tt.per_person_limit,
+            sale_starts_at=tt.sale_starts_at, sale_ends_at=tt.sale_ends_at,
+            position=tt.position))
+
+    def bump_version(self) -> None:
+        bumped = self._session.execute(update(CatalogVersionRow).where(
+            CatalogVersionRow.id == 1).values(version=CatalogVersionRow.version + 1))
+        if not bumped.rowcount:  # type: ignore[attr-defined]
+            self._session.execute(insert(CatalogVersionRow).values(id=1, version=1))
+
+    def record_sale(self, event_id: str, day: date, tickets: int) -> None:
+        dialect = self._session.get_bind().dialect.name
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        table = EventSalesDayRow.__table__
+        statement = module.insert(table).values(event_id=event_id, day=day, tickets=tickets,
+                                                counted=True)
+        self._session.execute(statement.on_conflict_do_update(
+            index_elements=["event_id", "day"],
+            set_={"tickets": table.c.tickets + tickets}))
+        self._session.execute(update(EventRow).where(EventRow.id == event_id).values(
+            recent_sales=EventRow.recent_sales + tickets))
+
+    def forget_sales_before(self, day: date) -> int:
+        old = self._session.execute(
+            select(EventSalesDayRow.event_id, EventSalesDayRow.day, EventSalesDayRow.tickets)
+            .where(EventSalesDayRow.day < day, EventSalesDayRow.counted.is_(True))
+            .limit(1000).with_for_update()).all()
+        for row in old:
+            self._session.execute(update(EventRow).where(EventRow.id == row.event_id).values(
+                recent_sales=EventRow.recent_sales - row.tickets))
+            self._session.execute(update(EventSalesDayRow).where(
+                EventSalesDayRow.event_id == row.event_id, EventSalesDayRow.day == row.day
+            ).values(counted=False))
+        return len(old)
 
     def get(self, event_id: str, *, lock: bool = False) -> Event | None:
         query = select(EventRow).where(EventRow.id == event_id)
@@ -72,6 +144,11 @@ class SqlCatalog:
             event_status=EventStatus(ev.status), event_starts_at=ev.starts_at,
             event_ends_at=ev.ends_at, event_timezone=ev.timezone,
             organizer_id=ev.organizer_id, venue=ev.venue, city=ev.city)
+
+
+def _price_range(event: Event) -> dict[str, int]:
+    prices = [t.price for t in event.ticket_types] or [0]
+    return {"min_price": min(prices), "max_price": max(prices)}
 
 
 def policy_to_json(policy: tuple[RefundRule, ...]) -> str:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tix.adapters.db.rows import accounts  # noqa: F401  (users, named by a foreign key)
@@ -33,11 +43,40 @@ class EventRow(Base):
     # JSON list of {"before_hours": int, "percent": int}
     cancellation_policy: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Kept by the catalog for searching and sorting without touching ticket types:
+    min_price: Mapped[int] = mapped_column(Integer, default=0)
+    max_price: Mapped[int] = mapped_column(Integer, default=0)
+    recent_sales: Mapped[int] = mapped_column(Integer, default=0)  # tickets, last 7 days
 
     __table_args__ = (
         Index("ix_events_status_starts_at", "status", "starts_at"),
+        Index("ix_events_status_min_price", "status", "min_price"),
+        Index("ix_events_status_recent_sales", "status", "recent_sales"),
+        Index("ix_events_category_starts_at", "category", "starts_at"),
+        Index("ix_events_city_key", text("lower(city)")),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
+
+
+class EventSalesDayRow(Base):
+    """Tickets sold per event per day: the popularity score is the last 7 days' sum."""
+
+    __tablename__ = "event_sales_days"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer, default=0)
+    counted: Mapped[bool] = mapped_column(Boolean, default=True)  # still in recent_sales
+
+
+class CatalogVersionRow(Base):
+    """One row: bumped by every change to an event, so search caches know they are stale."""
+
+    __tablename__ = "catalog_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class TicketTypeRow(Base):

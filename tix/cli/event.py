@@ -1,0 +1,236 @@
+"""tix event …: create and manage events (organizers); find them (everyone)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tix.cli.output import JsonFlag, emit, say, table
+from tix.cli.state import state
+
+if TYPE_CHECKING:
+    from tix.core.catalog.search import EventDetails, EventSummary
+
+app = typer.Typer(help="Events: create and manage them, find them.", no_args_is_help=True)
+
+FileOption = Annotated[Path | None, typer.Option(
+    "--file", "-f", help="The event as YAML or JSON (what organizers script).")]
+TicketTypeOption = Annotated[list[str] | None, typer.Option(
+    "--ticket-type", help='"NAME:PRICE:QUANTITY[:LIMIT]", PRICE in major units; repeatable.')]
+
+
+@app.command()
+def create(
+    ctx: typer.Context,
+    file: FileOption = None,
+    name: Annotated[str | None, typer.Option(help="The event's name.")] = None,
+    description: Annotated[str | None, typer.Option(help="What it is about.")] = None,
+    category: Annotated[str | None, typer.Option(
+        help="music, sports, theatre, comedy, conference, festival, family, other.")] = None,
+    venue: Annotated[str | None, typer.Option(help="Where.")] = None,
+    city: Annotated[str | None, typer.Option(help="The venue's city.")] = None,
+    address: Annotated[str | None, typer.Option(help="The venue's address.")] = None,
+    image_url: Annotated[str | None, typer.Option("--image-url", help="An image.")] = None,
+    starts: Annotated[str | None, typer.Option(help="Local start, e.g. 2026-12-31T20:00.")
+                      ] = None,
+    ends: Annotated[str | None, typer.Option(help="Local end.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA zone, e.g. Europe/Berlin.")
+                        ] = None,
+    currency: Annotated[str, typer.Option(help="ISO 4217 code.")] = "EUR",
+    ticket_type: TicketTypeOption = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Create an event with its ticket types (organizers); prints its id."""
+    from tix.core.catalog.spec import parse_ticket_type_option
+
+    options = {"name": name, "description": description, "category": category,
+               "venue": venue, "city": city, "address": address, "image_url": image_url,
+               "starts": starts, "ends": ends, "timezone": timezone}
+    spec: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
+    spec["currency"] = currency
+    if ticket_type:
+        spec["ticket_types"] = [parse_ticket_type_option(t) for t in ticket_type]
+    cli = state(ctx)
+    principal = cli.principal()
+    event_id = _with_file(file, spec, lambda merged: cli.runtime.catalog.create(
+        principal, merged))
+    details = cli.runtime.catalog.show(event_id)
+    emit(event_json(details), as_json=json_, human=lambda _: typer.echo(event_id))
+
+
+@app.command()
+def update(
+    ctx: typer.Context,
+    event: Annotated[str, typer.Argument(help="Event id or number (E12).")],
+    file: FileOption = None,
+    name: Annotated[str | None, typer.Option()] = None,
+    description: Annotated[str | None, typer.Option()] = None,
+    category: Annotated[str | None, typer.Option()] = None,
+    venue: Annotated[str | None, typer.Option()] = None,
+    city: Annotated[str | None, typer.Option()] = None,
+    address: Annotated[str | None, typer.Option()] = None,
+    image_url: Annotated[str | None, typer.Option("--image-url")] = None,
+    starts: Annotated[str | None, typer.Option(help="New local start.")] = None,
+    ends: Annotated[str | None, typer.Option(help="New local end.")] = None,
+    ticket_type: TicketTypeOption = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Change an event (its organizer or an admin); holders hear of new times or places."""
+    from tix.core.catalog.spec import parse_ticket_type_option
+
+    options = {"name": name, "description": description, "category": category,
+               "venue": venue, "city": city, "address": address, "image_url": image_url,
+               "starts": starts, "ends": ends}
+    changes: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
+    if ticket_type:
+        changes["ticket_types"] = [parse_ticket_type_option(t) for t in ticket_type]
+    cli = state(ctx)
+    principal = cli.principal()
+    event_id = _with_file(file, changes, lambda merged: cli.runtime.catalog.update(
+        principal, event, merged))
+    emit(event_json(cli.runtime.catalog.show(event_id)), as_json=json_,
+         human=lambda _: say(f"Updated {event}."))
+
+
+@app.command()
+def cancel(
+    ctx: typer.Context,
+    event: Annotated[str, typer.Argument(help="Event id or number.")],
+    reason: Annotated[str, typer.Option(help="Told to ticket holders.")] = "",
+    json_: JsonFlag = False,
+) -> None:
+    """Cancel an event: holders are told and refunded in full."""
+    cli = state(ctx)
+    event_id = cli.runtime.catalog.cancel(cli.principal(), event, reason)
+    emit({"id": event_id, "status": "CANCELLED"}, as_json=json_,
+         human=lambda _: say(f"Cancelled {event}; holders will be mailed and refunded."))
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words to search for.")] = "",
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    city: Annotated[str | None, typer.Option(help="Only this city.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="Starting on or after DATE.")
+                     ] = None,
+    to: Annotated[str | None, typer.Option(help="Starting before DATE.")] = None,
+    min_price: Annotated[str | None, typer.Option("--min-price", help="Major units.")] = None,
+    max_price: Annotated[str | None, typer.Option("--max-price", help="Major units.")] = None,
+    available: Annotated[bool, typer.Option(
+        "--available", help="Only events with tickets left.")] = False,
+    sort: Annotated[str, typer.Option(help="date, price or popularity.")] = "date",
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many (pages).")] = 0,
+    all_: Annotated[bool, typer.Option("--all", help="Past and cancelled events too.")
+                    ] = False,
+    json_: JsonFlag = False,
+) -> None:
+    """Find events (no login needed)."""
+    from tix.cli.search_options import search_query
+
+    page = state(ctx).runtime.catalog.search(search_query(
+        text=query, category=category, city=city, starts_from=from_, until=to,
+        min_price=min_price, max_price=max_price, only_available=available, sort=sort,
+        limit=limit, offset=offset, include_all=all_))
+    emit([summary_json(r) for r in page.results], as_json=json_,
+         human=lambda _: _print_results(page.results))
+
+
+@app.command()
+def suggest(ctx: typer.Context, prefix: str, json_: JsonFlag = False) -> None:
+    """Event names for a search box: best first, at most 8, typos forgiven on PostgreSQL."""
+    found = state(ctx).runtime.catalog.suggest(prefix)
+    emit([{"id": s.event_id, "name": s.name, "starts_at": s.starts_at} for s in found],
+         as_json=json_, human=lambda rows: typer.echo("\n".join(r["name"] for r in rows)))
+
+
+@app.command()
+def show(ctx: typer.Context, event: str, json_: JsonFlag = False) -> None:
+    """An event with every ticket type's price and live availability."""
+    details = state(ctx).runtime.catalog.show(event)
+    emit(event_json(details), as_json=json_, human=lambda _: _print_details(details))
+
+
+def _with_file(file: Path | None, options: dict[str, Any], act: Any) -> str:
+    """Options override the file's fields; errors point at the file's line."""
+    if file is None:
+        result: str = act(options)
+        return result
+    from tix.cli.event_files import locate, read_event_file
+    from tix.core.errors import Invalid
+
+    data, nodes = read_event_file(file)
+    try:
+        result = act({**data, **options})
+    except Invalid as error:
+        raise locate(error, file, nodes) from None
+    return result
+
+
+def summary_json(summary: EventSummary) -> dict[str, Any]:
+    return {"id": summary.id, "number": f"E{summary.number}", "name": summary.name,
+            "starts_at": _local(summary.starts_at, summary.timezone),
+            "ends_at": _local(summary.ends_at, summary.timezone),
+            "timezone": summary.timezone, "venue": summary.venue, "city": summary.city,
+            "category": summary.category, "status": summary.status,
+            "currency": summary.currency, "min_price": summary.min_price,
+            "max_price": summary.max_price, "available": summary.available,
+            "image_url": summary.image_url}
+
+
+def event_json(details: EventDetails) -> dict[str, Any]:
+    return {**summary_json(details.summary), "description": details.description,
+            "address": details.address, "organizer_id": details.organizer_id,
+            "cancellation_policy": details.cancellation_policy,
+            "ticket_types": [{"id": t.id, "name": t.name, "price": t.price,
+                              "currency": t.currency, "quantity": t.quantity,
+                              "available": t.available, "limit": t.limit,
+                              "sale_starts_at": t.sale_starts_at,
+                              "sale_ends_at": t.sale_ends_at}
+                             for t in details.ticket_types]}
+
+
+def _local(moment: datetime, zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(zone)).isoformat()
+
+
+def _price_range(summary: EventSummary) -> str:
+    from tix.core.catalog.money import format_money
+
+    low = format_money(summary.min_price, summary.currency)
+    if summary.min_price == summary.max_price:
+        return low
+    high = format_money(summary.max_price, summary.currency)
+    return f"{low.rsplit(' ', 1)[0]}–{high}"  # noqa: RUF001  (a range: en dash)
+
+
+def _print_results(results: list[EventSummary]) -> None:
+    if not results:
+        say("No events found.")
+        return
+    table(["#", "event", "starts (local)", "venue", "city", "price", "left"],
+          [[f"E{r.number}", r.name, _local(r.starts_at, r.timezone)[:16].replace("T", " "),
+            r.venue, r.city, _price_range(r),
+            "sold out" if r.available == 0 else str(r.available)] for r in results])
+
+
+def _print_details(details: EventDetails) -> None:
+    from tix.core.catalog.money import format_money
+
+    s = details.summary
+    typer.echo(f"E{s.number}  {s.name}  [{s.status.lower()}]")
+    typer.echo(f"{_local(s.starts_at, s.timezone)[:16].replace('T', ' ')} - "
+               f"{_local(s.ends_at, s.timezone)[11:16]} ({s.timezone})")
+    typer.echo(f"{s.venue}, {details.address + ', ' if details.address else ''}{s.city}")
+    if details.description:
+        typer.echo(f"\n{details.description}\n")
+    table(["ticket type", "id", "price", "left", "per person"],
+          [[t.name, t.id, format_money(t.price, t.currency),
+            "sold out" if t.available == 0 else f"{t.available} of {t.quantity}",
+            str(t.limit or "")] for t in details.ticket_types])

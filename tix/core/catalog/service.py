@@ -1,0 +1,306 @@
+"""Organizers create and manage events; everyone finds them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from tix.core.accounts.model import Role
+from tix.core.accounts.service import Principal
+from tix.core.audit.service import AuditService
+from tix.core.catalog.events import EventCancelled, EventPublished, EventUpdated
+from tix.core.catalog.model import Event, EventStatus
+from tix.core.catalog.search import (
+    CatalogSearch,
+    EventDetails,
+    EventSummary,
+    SearchPage,
+    SearchQuery,
+    Suggestion,
+    TicketTypeDetails,
+)
+from tix.core.catalog.spec import CheckedEvent, check_event, new_ticket_type
+from tix.core.clock import Clock
+from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation
+from tix.core.ids import new_id
+from tix.core.orders.events import PaymentCompleted
+from tix.core.ports import Cache, UnitOfWork, UnitOfWorkFactory
+
+SEARCH_CACHE_TTL = timedelta(minutes=5)
+POPULARITY_WINDOW = timedelta(days=7)
+SUGGESTIONS = 8
+# Changes a ticket holder must hear about.
+HOLDER_RELEVANT = ("starts_at", "ends_at", "venue", "city", "address")
+
+
+class CatalogService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, cache: Cache,
+                 search: CatalogSearch, audit: AuditService) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._cache = cache
+        self._search = search
+        self._audit = audit
+
+    # -- organizers ----------------------------------------------------------------------
+
+    def create(self, principal: Principal, spec: Mapping[str, Any]) -> str:
+        principal.require(Role.ORGANIZER)
+        now = self._clock.now()
+        checked = check_event(spec, now=now)
+        with self._uow() as uow:
+            event_id = new_id()
+            event = Event(
+                id=event_id, number=uow.catalog.next_number(), organizer_id=principal.user_id,
+                name=checked.name, description=checked.description, category=checked.category,
+                venue=checked.venue, city=checked.city, address=checked.address,
+                image_url=checked.image_url, starts_at=checked.starts_at,
+                ends_at=checked.ends_at, timezone=checked.timezone, currency=checked.currency,
+                created_at=now, cancellation_policy=checked.cancellation_policy,
+                ticket_types=[new_ticket_type(t, ticket_type_id=new_id(), event_id=event_id,
+                                              position=i)
+                              for i, t in enumerate(checked.ticket_types)])
+            uow.catalog.add(event)
+            for ticket_type in event.ticket_types:  # the inventory opens with the event
+                uow.stock.add(ticket_type.id, ticket_type.quantity)
+            uow.catalog.bump_version()
+            uow.publish(EventPublished(event_id=event.id, organizer_id=principal.user_id,
+                                       name=event.name))
+            self._audit.record(uow, "event.created", subject=f"event:{event.id}",
+                               actor_id=principal.user_id, actor=principal.email,
+                               details={"name": event.name})
+            uow.commit()
+        return event_id
+
+    def update(self, principal: Principal, reference: str, changes: Mapping[str, Any]) -> str:
+        now = self._clock.now()
+        with self._uow() as uow:
+            event = self._own_event(uow, principal, reference, lock=True)
+            if event.status is EventStatus.CANCELLED:
+                raise RuleViolation("a cancelled event cannot be changed", code="cancelled")
+            merged = {**_as_spec(event), **changes}
+            if "ticket_types" in changes:
+                merged["ticket_types"] = _merge_ticket_types(event, changes["ticket_types"])
+            checked = check_event(merged, now=now,
+                                  require_future_start="starts" in changes)
+            before = _relevant(event)
+            self._apply(uow, event, checked)
+            uow.catalog.save(event)
+            uow.catalog.bump_version()
+            moved = {k: [before[k], v] for k, v in _relevant(event).items() if before[k] != v}
+            if moved:
+                uow.publish(EventUpdated(event_id=event.id, event_name=event.name,
+                                         changes=moved))
+            self._audit.record(uow, "event.updated", subject=f"event:{event.id}",
+                               actor_id=principal.user_id, actor=principal.email,
+                               details={"fields": ",".join(sorted(changes))})
+            uow.commit()
+        return event.id
+
+    def cancel(self, principal: Principal, reference: str, reason: str = "") -> str:
+        with self._uow() as uow:
+            event = self._own_event(uow, principal, reference, lock=True)
+            if event.status is EventStatus.CANCELLED:
+                raise RuleViolation("the event is already cancelled", code="cancelled")
+            event.status = EventStatus.CANCELLED
+            uow.catalog.save(event)
+            uow.catalog.bump_version()
+            uow.publish(EventCancelled(event_id=event.id, event_name=event.name,
+                                       reason=reason[:500]))
+            self._audit.record(uow, "event.cancelled", subject=f"event:{event.id}",
+                               actor_id=principal.user_id, actor=principal.email,
+                               details={"reason": reason[:500]})
+            uow.commit()
+        return event.id
+
+    # -- everyone ------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        if not 1 <= query.limit <= 100:
+            raise Invalid("limit: between 1 and 100")
+        if query.offset < 0:
+            raise Invalid("offset: must not be negative")
+        now = self._clock.now()
+        version = self._search.version()
+        # Minute resolution: "now" hides past events, and a key per microsecond never hits.
+        key = f"catalog:search:v{version}:{now:%Y%m%d%H%M}:{query.cache_key()}"
+        cached = self._cache.get(key)
+        if cached is not None:
+            results, hit = _decode(cached), True
+        else:
+            results, hit = self._search.search(query, now), False
+            self._cache.set(key, _encode(results), SEARCH_CACHE_TTL)
+        # Availability changes with every hold: always live, never from the cache.
+        live = self._search.availability([r.id for r in results])
+        for result in results:
+            result.available = live.get(result.id, 0)
+        if query.only_available:
+            results = [r for r in results if r.available > 0]
+        return SearchPage(results=results, limit=query.limit, offset=query.offset, cached=hit)
+
+    def suggest(self, prefix: str) -> list[Suggestion]:
+        prefix = " ".join(prefix.split())[:100]
+        if not prefix:
+            return []
+        return self._search.suggest(prefix, self._clock.now(), SUGGESTIONS)
+
+    def show(self, reference: str) -> EventDetails:
+        with self._uow(readonly=True) as uow:
+            event = self._event(uow, reference)
+            levels = uow.stock.levels([t.id for t in event.ticket_types])
+        types = [TicketTypeDetails(
+            id=t.id, name=t.name, price=t.price, currency=event.currency, quantity=t.quantity,
+            available=levels[t.id].available if t.id in levels else 0,
+            limit=t.per_person_limit, sale_starts_at=t.sale_starts_at,
+            sale_ends_at=t.sale_ends_at) for t in event.ticket_types]
+        prices = [t.price for t in event.ticket_types] or [0]
+        summary = EventSummary(
+            id=event.id, number=event.number, name=event.name, category=event.category.value,
+            venue=event.venue, city=event.city, starts_at=event.starts_at,
+            ends_at=event.ends_at, timezone=event.timezone, currency=event.currency,
+            status=event.status.value, min_price=min(prices), max_price=max(prices),
+            image_url=event.image_url, available=sum(t.available for t in types))
+        policy = [{"before_hours": int(r.before.total_seconds() // 3600), "percent": r.percent}
+                  for r in event.cancellation_policy]
+        return EventDetails(summary=summary, description=event.description,
+                            address=event.address, organizer_id=event.organizer_id,
+                            cancellation_policy=policy, ticket_types=types)
+
+    def resolve(self, reference: str) -> str:
+        with self._uow(readonly=True) as uow:
+            return self._event(uow, reference).id
+
+    # -- popularity (daemon) -------------------------------------------------------------
+
+    def count_sale(self, message: PaymentCompleted, uow: UnitOfWork) -> None:
+        ticket_type = uow.catalog.ticket_type(message.ticket_type_id)
+        if ticket_type is not None:
+            uow.catalog.record_sale(ticket_type.event_id, self._clock.now().date(),
+                                    message.quantity)
+
+    def age_popularity(self) -> int:
+        with self._uow() as uow:
+            aged = uow.catalog.forget_sales_before(
+                (self._clock.now() - POPULARITY_WINDOW).date())
+            uow.commit()
+        return aged
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _event(self, uow: UnitOfWork, reference: str, *, lock: bool = False) -> Event:
+        event_id = uow.catalog.resolve(reference.strip())
+        event = uow.catalog.get(event_id, lock=lock) if event_id else None
+        if event is None:
+            raise NotFound("event", reference)
+        return event
+
+    def _own_event(self, uow: UnitOfWork, principal: Principal, reference: str, *,
+                   lock: bool) -> Event:
+        event = self._event(uow, reference, lock=lock)
+        if event.organizer_id != principal.user_id and principal.role is not Role.ADMIN:
+            raise NotAllowed("only the event's organizer or an admin may change it")
+        return event
+
+    def _apply(self, uow: UnitOfWork, event: Event, checked: CheckedEvent) -> None:
+        for name in ("name", "description", "category", "venue", "city", "address",
+                     "image_url", "starts_at", "ends_at", "timezone", "currency",
+                     "cancellation_policy"):
+            setattr(event, name, getattr(checked, name))
+        existing = {t.id: t for t in event.ticket_types}
+        kept = []
+        for position, wanted in enumerate(checked.ticket_types):
+            current = existing.get(wanted.id or "")
+            if current is None:
+                created = new_ticket_type(wanted, ticket_type_id=new_id(), event_id=event.id,
+                                          position=position)
+                uow.catalog.add_ticket_type(created)
+                uow.stock.add(created.id, created.quantity)
+                kept.append(created)
+                continue
+            if wanted.quantity != current.quantity and not uow.stock.resize(
+                    current.id, wanted.quantity):
+                raise RuleViolation(
+                    f"{current.name}: cannot lower the quantity to {wanted.quantity}, below "
+                    "what is already sold or held", code="below_sold")
+            kept.append(replace(current, name=wanted.name, price=wanted.price,
+                                quantity=wanted.quantity,
+                                per_person_limit=wanted.per_person_limit,
+                                sale_starts_at=wanted.sale_starts_at,
+                                sale_ends_at=wanted.sale_ends_at, position=position))
+        missing = set(existing) - {t.id for t in kept}
+        if missing:
+            raise Invalid("ticket_types: a ticket type cannot be removed (set its quantity "
+                          "to what is sold, or cancel the event)")
+        event.ticket_types = kept
+
+
+def _as_spec(event: Event) -> dict[str, Any]:
+    """The event as it would be written in a file: local times, major units."""
+    from tix.core.catalog.money import CURRENCIES
+
+    zone_times = {"starts": event.starts_at, "ends": event.ends_at}
+    exponent = CURRENCIES.get(event.currency, 2)
+    return {
+        "name": event.name, "description": event.description,
+        "category": event.category.value, "venue": event.venue, "city": event.city,
+        "address": event.address, "image_url": event.image_url,
+        **{k: v.isoformat() for k, v in zone_times.items()}, "timezone": event.timezone,
+        "currency": event.currency,
+        "cancellation_policy": [{"before_hours": int(r.before.total_seconds() // 3600),
+                                 "percent": r.percent} for r in event.cancellation_policy],
+        "ticket_types": [_ticket_type_spec(t, exponent) for t in event.ticket_types],
+    }
+
+
+def _ticket_type_spec(ticket_type: Any, exponent: int) -> dict[str, Any]:
+    spec = {"id": ticket_type.id, "name": ticket_type.name,
+            "price": str(ticket_type.price / 10**exponent) if exponent else ticket_type.price,
+            "quantity": ticket_type.quantity, "limit": ticket_type.per_person_limit,
+            "sale_starts": ticket_type.sale_starts_at.isoformat()
+            if ticket_type.sale_starts_at else None,
+            "sale_ends": ticket_type.sale_ends_at.isoformat()
+            if ticket_type.sale_ends_at else None}
+    return spec
+
+
+def _merge_ticket_types(event: Event, changes: Any) -> Any:
+    """Changes name ticket types by id or name; unnamed fields keep their values."""
+    if not isinstance(changes, list):
+        return changes
+    from tix.core.catalog.money import CURRENCIES
+
+    exponent = CURRENCIES.get(event.currency, 2)
+    current = [_ticket_type_spec(t, exponent) for t in event.ticket_types]
+    by_key = {t["id"]: t for t in current} | {t["name"].lower(): t for t in current}
+    merged = list(current)
+    for change in changes:
+        if not isinstance(change, Mapping):
+            return changes  # let validation explain
+        target = by_key.get(str(change.get("id", ""))) or by_key.get(
+            str(change.get("name", "")).lower())
+        if target is None:
+            merged.append(dict(change))
+        else:
+            target.update(change)
+    return merged
+
+
+def _relevant(event: Event) -> dict[str, str]:
+    return {name: str(getattr(event, name) or "") for name in HOLDER_RELEVANT}
+
+
+def _encode(results: list[EventSummary]) -> str:
+    import json
+
+    return json.dumps([{**asdict(r), "starts_at": r.starts_at.isoformat(),
+                        "ends_at": r.ends_at.isoformat()} for r in results])
+
+
+def _decode(text: str) -> list[EventSummary]:
+    import json
+
+    return [EventSummary(**{**item, "starts_at": datetime.fromisoformat(item["starts_at"]),
+                            "ends_at": datetime.fromisoformat(item["ends_at"])})
+            for item in json.loads(text)]
