@@ -108,13 +108,15 @@ class Runtime:
 
     @cached_property
     def limiter(self) -> RateLimiter:
-        if self.settings.redis_url:
-            from tix.adapters.cache.redis import RedisRateLimiter
-
-            return RedisRateLimiter(self._redis, self.cipher.blind_index)
         from tix.adapters.db.ratelimit import SqlRateLimiter
 
-        return SqlRateLimiter(self.sessions, self.cipher.blind_index)
+        in_database = SqlRateLimiter(self.sessions, self.cipher.blind_index)
+        if self.settings.redis_url:
+            from tix.adapters.cache.redis import RateLimiterWithFallback, RedisRateLimiter
+
+            return RateLimiterWithFallback(
+                RedisRateLimiter(self._redis, self.cipher.blind_index), in_database)
+        return in_database
 
     @cached_property
     def _redis(self):  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ import pytest
 import redis
 
 from tests.support import PASSWORD, user
-from tix.adapters.cache.redis import RedisCache
+from tix.adapters.cache.redis import RedisCache, connect
 from tix.core.errors import NotAuthenticated, RuleViolation
 
 
@@ -39,7 +39,7 @@ def test_the_reset_limit_holds_across_processes_through_redis(with_redis, clock)
 
 
 def test_a_cache_whose_redis_is_gone_answers_misses_instead_of_errors():
-    gone = RedisCache(redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2))
+    gone = RedisCache(connect("redis://127.0.0.1:1/0"))
     gone.set("k", "v", timedelta(seconds=5))
     assert gone.get("k") is None
     gone.delete("k")

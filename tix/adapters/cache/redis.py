@@ -12,14 +12,18 @@ from datetime import datetime, timedelta
 import redis
 
 from tix.core.errors import Unavailable
-from tix.core.ports import RateDecision
+from tix.core.ports import RateDecision, RateLimiter
 
 log = logging.getLogger(__name__)
 
 
 def connect(url: str) -> redis.Redis:
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    # No retries: the callers fall back to the database at once instead of waiting.
     return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5,
-                                decode_responses=True)
+                                decode_responses=True, retry=Retry(NoBackoff(), 0))
 
 
 class RedisCache:
@@ -71,6 +75,7 @@ class RedisRateLimiter:
     def __init__(self, client: redis.Redis, hide: Callable[[str], str],
                  prefix: str = "tix:rl:") -> None:
         self._client = client
+        self._down_until = 0.0
         self._hide = hide  # keys name people ("reset:<email>"): use a keyed hash
         self._prefix = prefix
 
@@ -83,6 +88,8 @@ class RedisRateLimiter:
 
     def _attempt(self, key: str, limit: int, window: timedelta, now: datetime, *,
                  count: bool) -> RateDecision:
+        if time.monotonic() < self._down_until:
+            raise Unavailable("rate limiter (redis) unavailable, retrying shortly")
         name = self._prefix + self._hide(key)
         stamp = now.timestamp()
         start = stamp - window.total_seconds()
@@ -100,5 +107,29 @@ class RedisRateLimiter:
                 pipe.expire(name, int(window.total_seconds()) + 1)
                 pipe.execute()
         except redis.RedisError as error:
+            self._down_until = time.monotonic() + 5
             raise Unavailable(f"rate limiter (redis) unavailable: {error}") from error
         return RateDecision(True)
+
+
+class RateLimiterWithFallback:
+    """Redis first; while it is unreachable, the database keeps counting (never no limit,
+    never an outage: a dead Redis must not lock every user out)."""
+
+    def __init__(self, primary: RateLimiter, fallback: RateLimiter) -> None:
+        self._primary = primary
+        self._fallback = fallback
+
+    def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
+        try:
+            return self._primary.hit(key, limit=limit, window=window, now=now)
+        except Unavailable as error:
+            log.warning("%s; counting in the database", error.message)
+            return self._fallback.hit(key, limit=limit, window=window, now=now)
+
+    def check(self, key: str, *, limit: int, window: timedelta, now: datetime
+              ) -> RateDecision:
+        try:
+            return self._primary.check(key, limit=limit, window=window, now=now)
+        except Unavailable:
+            return self._fallback.check(key, limit=limit, window=window, now=now)

@@ -19,7 +19,7 @@ CURRENCIES: dict[str, int] = {
 def check_currency(code: str) -> str:
     normal = code.strip().upper()
     if normal not in CURRENCIES:
-        raise Invalid(f"unknown currency {code!r} (ISO 4217, e.g. EUR, USD, GBP, JPY)")
+        raise Invalid(f"currency: unknown code {code!r} (ISO 4217, e.g. EUR, USD, GBP, JPY)")
     return normal
 
 

@@ -45,6 +45,9 @@ class SqlCatalogSearch:
         with translated_errors(), self._sessions() as session:
             if _is_postgres(session):
                 phrase = " ".join(words)
+                # 0.3 lets one swapped letter in a short word through ("frham" → Frahm);
+                # the default 0.6 would not. The trigram index still answers the query.
+                session.execute(text("SET LOCAL pg_trgm.word_similarity_threshold = 0.3"))
                 # Typo-tolerant: word similarity on a trigram index, exact prefixes first.
                 statement = (
                     select(EventRow.id, EventRow.name, EventRow.starts_at)

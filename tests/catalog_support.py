@@ -1,0 +1,37 @@
+"""Events for tests, built through the catalog service as an organizer would."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from tests.support import logged_in
+from tix.bootstrap import Runtime
+from tix.core.accounts.model import Role
+from tix.core.accounts.service import Principal
+
+
+def organizer(runtime: Runtime, email: str = "olga@example.com") -> Principal:
+    return logged_in(runtime, email, role=Role.ORGANIZER, name="Olga Organizer")
+
+
+def local(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def event_spec(runtime: Runtime, *, days: int = 30, name: str = "Nils Frahm live",
+               **overrides: Any) -> dict[str, Any]:
+    start = runtime.clock.now() + timedelta(days=days)
+    spec: dict[str, Any] = {
+        "name": name, "description": "Piano, synthesizers and a long night.",
+        "category": "music", "venue": "Funkhaus", "city": "Berlin",
+        "starts": local(start), "ends": local(start + timedelta(hours=3)),
+        "timezone": "UTC", "currency": "EUR",
+        "ticket_types": [{"name": "Standing", "price": "45.00", "quantity": 100, "limit": 4},
+                         {"name": "Seated", "price": "65.50", "quantity": 20}]}
+    spec.update(overrides)
+    return spec
+
+
+def an_event(runtime: Runtime, owner: Principal | None = None, **overrides: Any) -> str:
+    return runtime.catalog.create(owner or organizer(runtime), event_spec(runtime, **overrides))
