@@ -56,4 +56,5 @@ def table(columns: list[str], rows: list[list[str]], title: str | None = None) -
         grid.add_column(column, overflow="fold")  # ids are for copying: never cut them
     for row in rows:
         grid.add_row(*row)
-    Console().print(grid)
+    # A terminal gets its own width; a pipe gets long lines rather than wrapped cells.
+    Console(width=None if sys.stdout.isatty() else 200).print(grid)
