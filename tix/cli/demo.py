@@ -48,10 +48,18 @@ def demo(
             created.append(email)
         except RuleViolation:
             pass  # already seeded: demo is safe to run twice
+    from tix.cli.demo_catalog import seed_catalog
+
+    # The events are the demo organizer's, created in a session of theirs.
+    login = runtime.accounts.login(email="organizer@demo.tix", password=DEMO_PASSWORD,
+                                   host="tix demo")
+    events = seed_catalog(runtime, login.principal)
+    runtime.accounts.logout(login.token)
     accounts = [{"email": e, "name": n, "role": r, "password": DEMO_PASSWORD,
                  "login": f"echo '{DEMO_PASSWORD}' | tix login --email {e} --password-stdin"}
                 for e, n, r in DEMO_USERS]
-    emit({"accounts": accounts, "created": created}, as_json=json_, human=_print)
+    emit({"accounts": accounts, "created": created, "events_created": events},
+         as_json=json_, human=_print)
 
 
 def _where(cli: Any) -> str:
@@ -63,6 +71,7 @@ def _print(data: dict[str, Any]) -> None:
     table(["role", "email", "log in with"],
           [[a["role"], a["email"], a["login"]] for a in data["accounts"]],
           title="tix demo accounts")
+    say("Events to browse: `tix event list`, `tix event show E1`.")
     say("Mail lands in the Maildir of your data dir; `tix daemon --once` delivers it.")
 
 
