@@ -70,6 +70,15 @@ class Runtime:
         return engine
 
     @cached_property
+    def read_engine(self) -> Engine:
+        """For read views (search): autocommit, and the replica when one is configured."""
+        from tix.adapters.db.engine import make_engine
+
+        _ = self.engine  # the schema is checked (and migrated) through the primary
+        return make_engine(self.settings.database_replica_url or self.settings.database_url,
+                           autocommit=True)
+
+    @cached_property
     def sessions(self) -> sessionmaker[Session]:
         from tix.adapters.db.engine import make_session_factory
 
@@ -181,7 +190,7 @@ class Runtime:
         from tix.core.catalog.service import CatalogService
 
         return CatalogService(uow=self.uow, clock=self.clock, cache=self.cache,
-                              search=SqlCatalogSearch(self.sessions), audit=self.audit)
+                              search=SqlCatalogSearch(self.read_engine), audit=self.audit)
 
     @cached_property
     def notifications(self) -> NotificationService:
@@ -215,8 +224,9 @@ class Runtime:
         return jobs
 
     def close(self) -> None:
-        if "engine" in self.__dict__:
-            self.engine.dispose()
+        for name in ("engine", "read_engine"):
+            if name in self.__dict__:
+                self.__dict__[name].dispose()
 
 
 def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,

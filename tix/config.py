@@ -22,6 +22,7 @@ class Settings:
     data_dir: Path
     config_dir: Path
     database_url: str
+    database_replica_url: str | None = None  # read views (search) go there when set
     redis_url: str | None = None
     smtp_url: str | None = None
     stripe_api_key: str | None = None

@@ -16,15 +16,22 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 PG_LOCK_TIMEOUT_MS = 3000
 
 
-def make_engine(url: str, *, pool_size: int = 5, foreign_keys: bool = True) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, foreign_keys: bool = True,
+                autocommit: bool = False) -> Engine:
     """`foreign_keys=False` is for migrations on SQLite only: a batch migration rebuilds a
     table by copy, drop and rename, and the drop would cascade into every child table."""
     if url.startswith("sqlite"):
-        return _sqlite_engine(url, foreign_keys=foreign_keys)
+        engine = _sqlite_engine(url, foreign_keys=foreign_keys)
+        return engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine
     return create_engine(
         url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=False,
+        # Read views: every statement its own transaction, no BEGIN/ROLLBACK round trips.
+        isolation_level="AUTOCOMMIT" if autocommit else "READ COMMITTED",
         connect_args={"connect_timeout": 5,
-                      "options": f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}"})
+                      # The trigram threshold lets one swapped letter through in event
+                      # suggestions ("frham" finds Frahm); the default 0.6 would not.
+                      "options": f"-c lock_timeout={PG_LOCK_TIMEOUT_MS} "
+                                 "-c pg_trgm.word_similarity_threshold=0.3"})
 
 
 def _sqlite_engine(url: str, *, foreign_keys: bool) -> Engine:
@@ -48,8 +55,10 @@ def _sqlite_engine(url: str, *, foreign_keys: bool) -> Engine:
     def _begin(conn: Any) -> None:
         # BEGIN IMMEDIATE takes the write lock at once: no deadlock between two
         # transactions that both read, then both try to write.
-        readonly = conn.get_execution_options().get("tix_readonly", False)
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return  # read views: each statement on its own
+        conn.exec_driver_sql("BEGIN" if options.get("tix_readonly") else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -93,6 +93,12 @@ class EventDetails:
     ticket_types: list[TicketTypeDetails] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class LiveState:
+    version: int
+    available: dict[str, int]
+
+
 class CatalogSearch(Protocol):
     """A read view over events, their prices and the inventory."""
 
@@ -100,8 +106,8 @@ class CatalogSearch(Protocol):
 
     def suggest(self, prefix: str, now: datetime, limit: int) -> list[Suggestion]: ...
 
-    def availability(self, event_ids: list[str]) -> dict[str, int]:
-        """Tickets available right now, per event."""
+    def live(self, event_ids: list[str]) -> LiveState:
+        """The catalog's version and the tickets left per event, right now."""
         ...
 
     def version(self) -> int:

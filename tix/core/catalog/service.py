@@ -123,19 +123,21 @@ class CatalogService:
         if query.offset < 0:
             raise Invalid("offset: must not be negative")
         now = self._clock.now()
-        version = self._search.version()
         # Minute resolution: "now" hides past events, and a key per microsecond never hits.
-        key = f"catalog:search:v{version}:{now:%Y%m%d%H%M}:{query.cache_key()}"
+        key = f"catalog:search:{now:%Y%m%d%H%M}:{query.cache_key()}"
         cached = self._cache.get(key)
-        if cached is not None:
-            results, hit = _decode(cached), True
-        else:
+        version, results = _decode(cached) if cached else (-1, [])
+        hit = cached is not None
+        # One round trip tells whether the cached page is still current (the version
+        # moves with every event change) and the tickets left, which are never cached.
+        live = self._search.live([r.id for r in results])
+        if live.version != version:
+            version = self._search.version()
             results, hit = self._search.search(query, now), False
-            self._cache.set(key, _encode(results), SEARCH_CACHE_TTL)
-        # Availability changes with every hold: always live, never from the cache.
-        live = self._search.availability([r.id for r in results])
+            self._cache.set(key, _encode(version, results), SEARCH_CACHE_TTL)
+            live = self._search.live([r.id for r in results])
         for result in results:
-            result.available = live.get(result.id, 0)
+            result.available = live.available.get(result.id, 0)
         if query.only_available:
             results = [r for r in results if r.available > 0]
         return SearchPage(results=results, limit=query.limit, offset=query.offset, cached=hit)
@@ -291,16 +293,19 @@ def _relevant(event: Event) -> dict[str, str]:
     return {name: str(getattr(event, name) or "") for name in HOLDER_RELEVANT}
 
 
-def _encode(results: list[EventSummary]) -> str:
+def _encode(version: int, results: list[EventSummary]) -> str:
     import json
 
-    return json.dumps([{**asdict(r), "starts_at": r.starts_at.isoformat(),
-                        "ends_at": r.ends_at.isoformat()} for r in results])
+    return json.dumps({"version": version, "results": [
+        {**asdict(r), "starts_at": r.starts_at.isoformat(), "ends_at": r.ends_at.isoformat()}
+        for r in results]})
 
 
-def _decode(text: str) -> list[EventSummary]:
+def _decode(text: str) -> tuple[int, list[EventSummary]]:
     import json
 
-    return [EventSummary(**{**item, "starts_at": datetime.fromisoformat(item["starts_at"]),
-                            "ends_at": datetime.fromisoformat(item["ends_at"])})
-            for item in json.loads(text)]
+    data = json.loads(text)
+    return data["version"], [
+        EventSummary(**{**item, "starts_at": datetime.fromisoformat(item["starts_at"]),
+                        "ends_at": datetime.fromisoformat(item["ends_at"])})
+        for item in data["results"]]

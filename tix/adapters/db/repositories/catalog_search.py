@@ -10,13 +10,28 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    and_,
+    exists,
+    func,
+    literal_column,
+    select,
+    text,
+)
 
 from tix.adapters.db.engine import translated_errors
 from tix.adapters.db.rows.catalog import CatalogVersionRow, EventRow, TicketTypeRow
 from tix.adapters.db.rows.inventory import StockRow
-from tix.core.catalog.search import EventSummary, SearchQuery, SortOrder, Suggestion
+from tix.core.catalog.search import (
+    EventSummary,
+    LiveState,
+    SearchQuery,
+    SortOrder,
+    Suggestion,
+)
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 8
@@ -27,11 +42,16 @@ PG_DOCUMENT = ("to_tsvector('simple', coalesce(events.name, '') || ' ' || "
 
 
 class SqlCatalogSearch:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._sessions = sessions
+    """Reads on an autocommit engine: one round trip per query, no BEGIN/ROLLBACK."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _read(self) -> Connection:
+        return self._engine.connect()
 
     def search(self, query: SearchQuery, now: datetime) -> list[EventSummary]:
-        with translated_errors(), self._sessions() as session:
+        with translated_errors(), self._read() as session:
             statement = self._filtered(session, query, now)
             statement = statement.order_by(*_order(query.sort)).limit(query.limit).offset(
                 query.offset)
@@ -42,12 +62,9 @@ class SqlCatalogSearch:
         if not words:
             return []
         upcoming = and_(EventRow.status == "SCHEDULED", EventRow.starts_at > now)
-        with translated_errors(), self._sessions() as session:
+        with translated_errors(), self._read() as session:
             if _is_postgres(session):
                 phrase = " ".join(words)
-                # 0.3 lets one swapped letter in a short word through ("frham" → Frahm);
-                # the default 0.6 would not. The trigram index still answers the query.
-                session.execute(text("SET LOCAL pg_trgm.word_similarity_threshold = 0.3"))
                 # Typo-tolerant: word similarity on a trigram index, exact prefixes first.
                 statement = (
                     select(EventRow.id, EventRow.name, EventRow.starts_at)
@@ -66,23 +83,29 @@ class SqlCatalogSearch:
                     .limit(limit))
             return [Suggestion(r.id, r.name, r.starts_at) for r in session.execute(statement)]
 
-    def availability(self, event_ids: list[str]) -> dict[str, int]:
-        if not event_ids:
-            return {}
-        with translated_errors(), self._sessions() as session:
+    def live(self, event_ids: list[str]) -> LiveState:
+        """The catalog version and each event's tickets left, in one round trip."""
+        version = select(CatalogVersionRow.version).where(
+            CatalogVersionRow.id == 1).scalar_subquery()
+        with translated_errors(), self._read() as session:
+            if not event_ids:
+                return LiveState(int(session.scalar(select(version)) or 0), {})
             rows = session.execute(
-                select(TicketTypeRow.event_id, func.sum(StockRow.available))
+                select(TicketTypeRow.event_id, func.sum(StockRow.available), version)
                 .join(StockRow, StockRow.ticket_type_id == TicketTypeRow.id)
                 .where(TicketTypeRow.event_id.in_(event_ids))
-                .group_by(TicketTypeRow.event_id))
-            return {event_id: int(total or 0) for event_id, total in rows}
+                .group_by(TicketTypeRow.event_id)).all()
+            if not rows:
+                return LiveState(int(session.scalar(select(version)) or 0), {})
+            return LiveState(int(rows[0][2] or 0),
+                             {event_id: int(total or 0) for event_id, total, _ in rows})
 
     def version(self) -> int:
-        with translated_errors(), self._sessions() as session:
+        with translated_errors(), self._read() as session:
             return int(session.scalar(select(CatalogVersionRow.version)
                                       .where(CatalogVersionRow.id == 1)) or 0)
 
-    def _filtered(self, session: Session, query: SearchQuery, now: datetime) -> Any:
+    def _filtered(self, session: Connection, query: SearchQuery, now: datetime) -> Any:
         e = EventRow
         statement = select(e.id, e.number, e.name, e.category, e.venue, e.city, e.starts_at,
                            e.ends_at, e.timezone, e.currency, e.status, e.min_price,
@@ -141,8 +164,8 @@ def _order(sort: SortOrder) -> list[Any]:
     return [e.starts_at, e.id]
 
 
-def _is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+def _is_postgres(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
 
 
 def _summary(row: Any) -> EventSummary:
