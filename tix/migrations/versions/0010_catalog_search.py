@@ -30,7 +30,8 @@ def upgrade() -> None:
     for column in ("min_price", "max_price", "recent_sales"):
         op.add_column("events", sa.Column(column, sa.Integer(), nullable=False,
                                           server_default="0"))
-    op.create_index("ix_events_status_min_price", "events", ["status", "min_price"])
+    op.create_index("ix_events_status_min_price", "events",
+                    ["status", "min_price", "starts_at"])
     op.create_index("ix_events_status_recent_sales", "events", ["status", "recent_sales"])
     op.create_index("ix_events_category_starts_at", "events", ["category", "starts_at"])
     op.create_index("ix_events_city_key", "events", [sa.text("lower(city)")])
@@ -51,8 +52,12 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute(f"CREATE INDEX search_events_text ON events USING gin ({PG_DOCUMENT})")
+        # Suggestions: word prefixes through a full-text index on names, and typos through
+        # nearest-neighbour search on a GiST trigram index (ORDER BY phrase <<-> name).
+        op.execute("CREATE INDEX search_events_name_words ON events "
+                   "USING gin (to_tsvector('simple', name))")
         op.execute("CREATE INDEX search_events_name_trgm ON events "
-                   "USING gin (name gin_trgm_ops)")
+                   "USING gist (name gist_trgm_ops)")
     else:
         op.execute(f"CREATE VIRTUAL TABLE events_fts USING fts5({FTS_COLUMNS}, "
                    "content='events', content_rowid='rowid', tokenize='unicode61')")
@@ -75,6 +80,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS search_events_name_trgm")
+        op.execute("DROP INDEX IF EXISTS search_events_name_words")
         op.execute("DROP INDEX IF EXISTS search_events_text")
     else:
         for trigger in ("insert", "delete", "update"):

@@ -50,7 +50,7 @@ class EventRow(Base):
 
     __table_args__ = (
         Index("ix_events_status_starts_at", "status", "starts_at"),
-        Index("ix_events_status_min_price", "status", "min_price"),
+        Index("ix_events_status_min_price", "status", "min_price", "starts_at"),
         Index("ix_events_status_recent_sales", "status", "recent_sales"),
         Index("ix_events_category_starts_at", "category", "starts_at"),
         Index("ix_events_city_key", text("lower(city)")),
