@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from tix.core.accounts.service import AccountService
     from tix.core.audit.service import AuditService
     from tix.core.catalog.service import CatalogService
+    from tix.core.inventory.service import InventoryService
     from tix.core.messages import Subscription
     from tix.core.notifications.service import NotificationService
     from tix.core.ports import Cache, Mailer, RateLimiter
@@ -193,6 +194,15 @@ class Runtime:
                               search=SqlCatalogSearch(self.read_engine), audit=self.audit)
 
     @cached_property
+    def inventory(self) -> InventoryService:
+        from datetime import timedelta
+
+        from tix.core.inventory.service import InventoryService
+
+        return InventoryService(uow=self.uow, clock=self.clock,
+                                hold_ttl=timedelta(minutes=self.settings.hold_minutes))
+
+    @cached_property
     def notifications(self) -> NotificationService:
         from tix.adapters.render.templates import JinjaMailRenderer
         from tix.core.notifications.service import NotificationService
@@ -220,7 +230,8 @@ class Runtime:
     def jobs(self) -> list[Job]:
         jobs = [Job("send mail", self.notifications.send_due),
                 Job("seal the audit trail", self.audit.seal),
-                Job("age event popularity", self.catalog.age_popularity)]
+                Job("age event popularity", self.catalog.age_popularity),
+                Job("expire holds", self.inventory.expire_holds)]
         return jobs
 
     def close(self) -> None:

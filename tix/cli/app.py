@@ -9,7 +9,18 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from tix.cli import account, admin, auth, boxoffice, daemon, db, demo, event, notifications
+from tix.cli import (
+    account,
+    admin,
+    auth,
+    boxoffice,
+    daemon,
+    db,
+    demo,
+    event,
+    notifications,
+    purchase,
+)
 from tix.cli.errors import INTERNAL, exit_code
 from tix.cli.output import fail
 from tix.cli.state import CliState
@@ -68,6 +79,7 @@ app.add_typer(notifications.app, name="notifications")
 demo.register(app)
 daemon.register(app)
 boxoffice.register(app)
+purchase.register(app)
 
 
 def main() -> None:

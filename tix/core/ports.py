@@ -13,7 +13,7 @@ from typing import Protocol, Self
 from tix.core.accounts.ports import AccountTokens, Sessions, Users
 from tix.core.audit.ports import AuditLog
 from tix.core.catalog.ports import Catalog
-from tix.core.inventory.ports import Stock
+from tix.core.inventory.ports import Holds, Stock
 from tix.core.messages import Message
 from tix.core.notifications.ports import Notifications
 
@@ -42,6 +42,9 @@ class UnitOfWork(Protocol):
 
     @property
     def stock(self) -> Stock: ...
+
+    @property
+    def holds(self) -> Holds: ...
 
     def __enter__(self) -> Self: ...
 

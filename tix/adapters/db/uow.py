@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from tix.adapters.db.repositories.accounts import SqlAccountTokens, SqlSessions, SqlUsers
     from tix.adapters.db.repositories.audit import SqlAuditLog
     from tix.adapters.db.repositories.catalog import SqlCatalog
-    from tix.adapters.db.repositories.inventory import SqlStock
+    from tix.adapters.db.repositories.inventory import SqlHolds, SqlStock
     from tix.adapters.db.repositories.notifications import SqlNotifications
 
 
@@ -83,6 +83,12 @@ class SqlUnitOfWork:
         from tix.adapters.db.repositories.audit import SqlAuditLog
 
         return SqlAuditLog(self.session, self.cipher)
+
+    @cached_property
+    def holds(self) -> SqlHolds:
+        from tix.adapters.db.repositories.inventory import SqlHolds
+
+        return SqlHolds(self.session)
 
     # -- the transaction -----------------------------------------------------------------
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
+
+from tix.core.inventory.model import Hold
 
 
 @dataclass(frozen=True)
@@ -23,3 +26,29 @@ class Stock(Protocol):
         ...
 
     def levels(self, ticket_type_ids: list[str]) -> dict[str, StockLevel]: ...
+
+    def take(self, ticket_type_id: str, quantity: int) -> bool:
+        """Take tickets out of availability if that many are left (one atomic statement)."""
+        ...
+
+    def give_back(self, ticket_type_id: str, quantity: int) -> None: ...
+
+
+class Holds(Protocol):
+    def add(self, hold: Hold) -> None: ...
+
+    def get(self, hold_id: str, *, lock: bool = False) -> Hold | None: ...
+
+    def lock_buyer(self, user_id: str, ticket_type_id: str) -> None:
+        """Serialise one buyer's holds of one type, so the per-person limit holds."""
+        ...
+
+    def held_by(self, user_id: str, ticket_type_id: str, now: datetime) -> int:
+        """Tickets of the type in the buyer's active holds."""
+        ...
+
+    def take_expired(self, now: datetime, limit: int) -> list[Hold]:
+        """Active holds past their expiry, marked EXPIRED (each by one daemon only)."""
+        ...
+
+    def held_per_type(self, ticket_type_ids: list[str], now: datetime) -> dict[str, int]: ...

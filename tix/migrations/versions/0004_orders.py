@@ -1,4 +1,4 @@
-"""holds, orders and payments (filled in by the orders work)
+"""reserved for holds and orders; shipped empty (holds landed as 0011)
 
 Revision ID: 0004
 Revises: 0003

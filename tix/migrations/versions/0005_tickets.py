@@ -1,4 +1,4 @@
-"""tickets (filled in by the tickets work)
+"""reserved for tickets; shipped empty (databases applied it as a no-op)
 
 Revision ID: 0005
 Revises: 0004

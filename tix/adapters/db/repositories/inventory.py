@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from tix.adapters.db.rows.inventory import StockRow
+from tix.adapters.db.rows.inventory import HoldRow, StockRow
+from tix.core.inventory.model import Hold, HoldStatus
 from tix.core.inventory.ports import StockLevel
 
 
@@ -33,3 +36,71 @@ class SqlStock:
                                      .where(StockRow.ticket_type_id.in_(ticket_type_ids)))
         return {r.ticket_type_id: StockLevel(r.ticket_type_id, r.quantity, r.available)
                 for r in rows}
+
+    def take(self, ticket_type_id: str, quantity: int) -> bool:
+        result = self._session.execute(
+            update(StockRow)
+            .where(StockRow.ticket_type_id == ticket_type_id, StockRow.available >= quantity)
+            .values(available=StockRow.available - quantity))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def give_back(self, ticket_type_id: str, quantity: int) -> None:
+        self._session.execute(update(StockRow).where(StockRow.ticket_type_id == ticket_type_id)
+                              .values(available=StockRow.available + quantity))
+
+
+class SqlHolds:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, hold: Hold) -> None:
+        self._session.execute(insert(HoldRow).values(
+            id=hold.id, ticket_type_id=hold.ticket_type_id, user_id=hold.user_id,
+            quantity=hold.quantity, created_at=hold.created_at, expires_at=hold.expires_at,
+            status=hold.status.value))
+
+    def get(self, hold_id: str, *, lock: bool = False) -> Hold | None:
+        query = select(HoldRow).where(HoldRow.id == hold_id)
+        if lock:
+            query = query.with_for_update()
+        row = self._session.scalars(query).one_or_none()
+        return None if row is None else _hold(row)
+
+    def lock_buyer(self, user_id: str, ticket_type_id: str) -> None:
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                                  {"key": f"hold:{user_id}:{ticket_type_id}"})
+        # SQLite: the transaction began IMMEDIATE, which already serialises writers.
+
+    def held_by(self, user_id: str, ticket_type_id: str, now: datetime) -> int:
+        return int(self._session.scalar(
+            select(func.coalesce(func.sum(HoldRow.quantity), 0))
+            .where(HoldRow.user_id == user_id, HoldRow.ticket_type_id == ticket_type_id,
+                   HoldRow.status == HoldStatus.ACTIVE.value, HoldRow.expires_at > now)) or 0)
+
+    def take_expired(self, now: datetime, limit: int) -> list[Hold]:
+        rows = list(self._session.scalars(
+            select(HoldRow)
+            .where(HoldRow.status == HoldStatus.ACTIVE.value, HoldRow.expires_at <= now)
+            .order_by(HoldRow.expires_at).limit(limit)
+            .with_for_update(skip_locked=True)))
+        if rows:
+            self._session.execute(update(HoldRow)
+                                  .where(HoldRow.id.in_([r.id for r in rows]),
+                                         HoldRow.status == HoldStatus.ACTIVE.value)
+                                  .values(status=HoldStatus.EXPIRED.value))
+        return [_hold(r) for r in rows]
+
+    def held_per_type(self, ticket_type_ids: list[str], now: datetime) -> dict[str, int]:
+        rows = self._session.execute(
+            select(HoldRow.ticket_type_id, func.sum(HoldRow.quantity))
+            .where(HoldRow.ticket_type_id.in_(ticket_type_ids),
+                   HoldRow.status == HoldStatus.ACTIVE.value)
+            .group_by(HoldRow.ticket_type_id))
+        return {ticket_type_id: int(total or 0) for ticket_type_id, total in rows}
+
+
+def _hold(row: HoldRow) -> Hold:
+    return Hold(id=row.id, ticket_type_id=row.ticket_type_id, user_id=row.user_id,
+                quantity=row.quantity, created_at=row.created_at, expires_at=row.expires_at,
+                status=HoldStatus(row.status))

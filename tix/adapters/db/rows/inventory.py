@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tix.adapters.db.rows import catalog  # noqa: F401  (ticket_types, named by a foreign key)
+from tix.adapters.db.rows import accounts, catalog  # noqa: F401  (tables named by foreign keys)
 from tix.adapters.db.rows.base import Base, Id
+from tix.adapters.db.types import UtcDateTime
 
 
 class StockRow(Base):
@@ -26,4 +29,26 @@ class StockRow(Base):
     __table_args__ = (
         CheckConstraint("available >= 0", name="available_not_negative"),
         CheckConstraint("available <= quantity", name="available_within_quantity"),
+    )
+
+
+class HoldRow(Base):
+    __tablename__ = "holds"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    ticket_type_id: Mapped[str] = mapped_column(ForeignKey("ticket_types.id",
+                                                           ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        Index("ix_holds_buyer", "user_id", "ticket_type_id", "status"),
+        # The daemon's sweep looks only at active holds, oldest expiry first.
+        Index("ix_holds_active_expiry", "expires_at", postgresql_where=text("status = 'ACTIVE'"),
+              sqlite_where=text("status = 'ACTIVE'")),
+        Index("ix_holds_type_status", "ticket_type_id", "status"),
     )

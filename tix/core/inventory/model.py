@@ -1,0 +1,61 @@
+"""Holds: tickets set aside for one buyer for a few minutes while they pay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from tix.core.catalog.model import EventStatus, TicketTypeView
+from tix.core.errors import Invalid, RuleViolation
+
+DEFAULT_HOLD_TTL = timedelta(minutes=10)
+MAX_HOLD_QUANTITY = 100
+
+
+class HoldStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    EXPIRED = "EXPIRED"  # returned to availability by the daemon
+    RELEASED = "RELEASED"  # given back by the buyer
+    CONVERTED = "CONVERTED"  # became an order
+
+
+@dataclass
+class Hold:
+    id: str
+    ticket_type_id: str
+    user_id: str
+    quantity: int
+    created_at: datetime
+    expires_at: datetime
+    status: HoldStatus = HoldStatus.ACTIVE
+
+    def active_at(self, now: datetime) -> bool:
+        return self.status is HoldStatus.ACTIVE and now < self.expires_at
+
+
+def check_on_sale(ticket_type: TicketTypeView, quantity: int, now: datetime) -> None:
+    """What must be true before any ticket of this type is set aside."""
+    if not 1 <= quantity <= MAX_HOLD_QUANTITY:
+        raise Invalid(f"quantity: between 1 and {MAX_HOLD_QUANTITY}")
+    if ticket_type.event_status is EventStatus.CANCELLED:
+        raise RuleViolation("the event is cancelled", code="event_cancelled")
+    if now >= ticket_type.event_starts_at:
+        raise RuleViolation("the event has started: tickets are no longer sold",
+                            code="sale_closed")
+    if ticket_type.sale_starts_at is not None and now < ticket_type.sale_starts_at:
+        raise RuleViolation(f"the sale of {ticket_type.name} opens at "
+                            f"{ticket_type.sale_starts_at:%Y-%m-%d %H:%M} UTC",
+                            code="sale_not_open")
+    if ticket_type.sale_ends_at is not None and now >= ticket_type.sale_ends_at:
+        raise RuleViolation(f"the sale of {ticket_type.name} has closed", code="sale_closed")
+
+
+def check_limit(ticket_type: TicketTypeView, already: int, quantity: int) -> None:
+    """The per-person limit counts what the buyer holds and has bought of this type."""
+    limit = ticket_type.per_person_limit
+    if limit is not None and already + quantity > limit:
+        left = max(0, limit - already)
+        raise RuleViolation(
+            f"at most {limit} {ticket_type.name} ticket(s) per person; you have {already}, "
+            f"so {left} more at most", code="over_limit")

@@ -1,0 +1,66 @@
+"""Placing holds, and giving back the ones that ran out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tix.core.accounts.service import Principal
+from tix.core.clock import Clock
+from tix.core.errors import NotFound, RuleViolation
+from tix.core.ids import new_id
+from tix.core.inventory.events import HoldExpired
+from tix.core.inventory.model import DEFAULT_HOLD_TTL, Hold, check_limit, check_on_sale
+from tix.core.ports import UnitOfWorkFactory
+
+EXPIRY_BATCH = 500
+
+
+class InventoryService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock,
+                 hold_ttl: timedelta = DEFAULT_HOLD_TTL) -> None:
+        self._uow = uow
+        self._clock = clock
+        self.hold_ttl = hold_ttl
+
+    def place_hold(self, principal: Principal, ticket_type_id: str, quantity: int) -> Hold:
+        now = self._clock.now()
+        with self._uow() as uow:
+            ticket_type = uow.catalog.ticket_type(ticket_type_id)
+            if ticket_type is None:
+                raise NotFound("ticket type", ticket_type_id)
+            check_on_sale(ticket_type, quantity, now)
+            if ticket_type.per_person_limit is not None:
+                uow.holds.lock_buyer(principal.user_id, ticket_type_id)
+                already = uow.holds.held_by(principal.user_id, ticket_type_id, now)
+                check_limit(ticket_type, already, quantity)
+            if not uow.stock.take(ticket_type_id, quantity):
+                level = uow.stock.levels([ticket_type_id]).get(ticket_type_id)
+                left = level.available if level else 0
+                raise RuleViolation(
+                    f"sold out: {ticket_type.name} has no tickets left" if left == 0 else
+                    f"not enough {ticket_type.name} tickets: {left} left, {quantity} asked",
+                    code="sold_out" if left == 0 else "not_enough")
+            hold = Hold(id=new_id(), ticket_type_id=ticket_type_id, user_id=principal.user_id,
+                        quantity=quantity, created_at=now, expires_at=now + self.hold_ttl)
+            uow.holds.add(hold)
+            uow.commit()
+        return hold
+
+    def expire_holds(self) -> int:
+        """Give expired holds' tickets back (a daemon job); returns how many holds."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            expired = uow.holds.take_expired(now, EXPIRY_BATCH)
+            for hold in expired:
+                uow.stock.give_back(hold.ticket_type_id, hold.quantity)
+                uow.publish(HoldExpired(hold_id=hold.id, ticket_type_id=hold.ticket_type_id,
+                                        user_id=hold.user_id, quantity=hold.quantity))
+            uow.commit()
+        return len(expired)
+
+    def get_hold(self, principal: Principal, hold_id: str) -> Hold:
+        with self._uow(readonly=True) as uow:
+            hold = uow.holds.get(hold_id)
+        if hold is None or hold.user_id != principal.user_id:
+            raise NotFound("hold", hold_id)
+        return hold
