@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tix.core.inventory.service import InventoryService
     from tix.core.messages import Subscription
     from tix.core.notifications.service import NotificationService
+    from tix.core.orders.service import OrderService
     from tix.core.ports import Cache, Mailer, RateLimiter
 
 
@@ -203,6 +204,18 @@ class Runtime:
                                 hold_ttl=timedelta(minutes=self.settings.hold_minutes))
 
     @cached_property
+    def orders(self) -> OrderService:
+        from tix.adapters.payments.offline import OfflineGateway
+        from tix.core.orders.model import Tender
+        from tix.core.orders.ports import PaymentGateway
+        from tix.core.orders.service import OrderService
+
+        offline = OfflineGateway()
+        gateways: dict[Tender, PaymentGateway] = {Tender.CASH: offline, Tender.COMP: offline}
+        return OrderService(uow=self.uow, clock=self.clock, audit=self.audit,
+                            gateways=gateways, inventory=self.inventory)
+
+    @cached_property
     def notifications(self) -> NotificationService:
         from tix.adapters.render.templates import JinjaMailRenderer
         from tix.core.notifications.service import NotificationService
@@ -216,6 +229,7 @@ class Runtime:
 
     @cached_property
     def subscriptions(self) -> list[Subscription]:
+        from tix.core.catalog.events import EventCancelled
         from tix.core.messages import Subscription
         from tix.core.notifications.handlers import AccountMails
         from tix.core.orders.events import PaymentCompleted
@@ -224,6 +238,8 @@ class Runtime:
         subscriptions += AccountMails(self.notifications).subscriptions()
         subscriptions.append(Subscription(PaymentCompleted, "count_sale_for_popularity",
                                           self.catalog.count_sale))
+        subscriptions.append(Subscription(EventCancelled, "refund_orders_of_cancelled_event",
+                                          self.orders.cancel_for_event))
         return subscriptions
 
     @cached_property
@@ -231,7 +247,9 @@ class Runtime:
         jobs = [Job("send mail", self.notifications.send_due),
                 Job("seal the audit trail", self.audit.seal),
                 Job("age event popularity", self.catalog.age_popularity),
-                Job("expire holds", self.inventory.expire_holds)]
+                Job("expire holds", self.inventory.expire_holds),
+                Job("resume unfinished payments", self.orders.resume_unfinished),
+                Job("refund orders of cancelled events", self.orders.refund_cancelled_events)]
         return jobs
 
     def close(self) -> None:

@@ -19,6 +19,7 @@ from tix.cli import (
     demo,
     event,
     notifications,
+    order,
     purchase,
 )
 from tix.cli.errors import INTERNAL, exit_code
@@ -76,6 +77,7 @@ app.add_typer(admin.app, name="admin")
 app.add_typer(db.app, name="db")
 app.add_typer(event.app, name="event")
 app.add_typer(notifications.app, name="notifications")
+app.add_typer(order.app, name="order")
 demo.register(app)
 daemon.register(app)
 boxoffice.register(app)

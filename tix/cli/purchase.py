@@ -29,5 +29,96 @@ def _print_hold(data: dict[str, Any]) -> None:
     say(f"Holding {data['quantity']} ticket(s) until {data['expires_at']:%H:%M:%S} UTC.")
 
 
+PayOption = Annotated[str, typer.Option(
+    "--pay", help="cash (clerks), comp (the event's organizer) or card (Stripe).")]
+HolderOption = Annotated[list[str] | None, typer.Option(
+    "--holder", help="A ticket holder's name; repeat for each ticket (default: yours).")]
+TenderedOption = Annotated[str | None, typer.Option(
+    "--tendered", help="Cash: the amount handed over, in major units (change is shown).")]
+
+
+def buy(
+    ctx: typer.Context,
+    ticket_type: Annotated[str, typer.Argument(help="Ticket type id.")],
+    quantity: Annotated[int, typer.Option(help="How many tickets.")] = 1,
+    holder: HolderOption = None,
+    pay: PayOption = "card",
+    tendered: TenderedOption = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Hold, order and pay in one step."""
+    cli = state(ctx)
+    principal = cli.principal()
+    tender, cash = _tender(cli, pay, tendered, ticket_type)
+    order = cli.runtime.orders.buy(principal, ticket_type, quantity, tender=tender,
+                                   holders=holder or [], tendered=cash)
+    emit(order_json(order), as_json=json_, human=_print_order)
+
+
+def checkout(
+    ctx: typer.Context,
+    hold_id: Annotated[str, typer.Argument(help="The hold to pay for.")],
+    holder: HolderOption = None,
+    pay: PayOption = "card",
+    tendered: TenderedOption = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Pay for a hold you placed."""
+    cli = state(ctx)
+    principal = cli.principal()
+    hold = cli.runtime.inventory.get_hold(principal, hold_id)
+    tender, cash = _tender(cli, pay, tendered, hold.ticket_type_id)
+    order = cli.runtime.orders.checkout(principal, hold_id, tender=tender,
+                                        holders=holder or [], tendered=cash)
+    emit(order_json(order), as_json=json_, human=_print_order)
+
+
+def _tender(cli: Any, pay: str, tendered: str | None, ticket_type_id: str
+            ) -> tuple[Any, int | None]:
+    from tix.core.catalog.money import to_minor
+    from tix.core.errors import Invalid, NotFound
+    from tix.core.orders.model import Tender
+
+    try:
+        tender = Tender(pay.lower())
+    except ValueError:
+        raise Invalid(f"--pay: {pay!r} is not cash, comp or card") from None
+    if tendered is None:
+        return tender, None
+    with cli.runtime.uow(readonly=True) as uow:
+        view = uow.catalog.ticket_type(ticket_type_id)
+    if view is None:
+        raise NotFound("ticket type", ticket_type_id)
+    return tender, to_minor(tendered, view.currency, field="--tendered")
+
+
+def order_json(order: Any) -> dict[str, Any]:
+    change = (order.tendered_amount - order.amount
+              if order.tendered_amount is not None else None)
+    return {"id": order.id, "number": order.number, "status": order.status.value,
+            "total": order.amount, "currency": order.currency, "tender": order.tender.value,
+            "payment_reference": order.payment_reference, "event_id": order.event_id,
+            "lines": [{"ticket_type_id": order.ticket_type_id, "quantity": order.quantity,
+                       "unit_price": order.unit_price, "holders": order.holders}],
+            "refunded": order.refunded_amount, "change": change,
+            "failure_reason": order.failure_reason, "created_at": order.created_at,
+            "completed_at": order.completed_at, "cancelled_at": order.cancelled_at,
+            "tickets": []}
+
+
+def _print_order(data: dict[str, Any]) -> None:
+    from tix.core.catalog.money import format_money
+
+    typer.echo(data["number"])
+    line = data["lines"][0]
+    say(f"{data['status'].title()}: {line['quantity']} ticket(s), "
+        f"{format_money(data['total'], data['currency'])} ({data['tender']}); "
+        f"holders: {', '.join(line['holders'])}")
+    if data["change"]:
+        say(f"Change due: {format_money(data['change'], data['currency'])}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("hold")(hold)
+    app.command("buy")(buy)
+    app.command("checkout")(checkout)

@@ -16,6 +16,7 @@ from tix.core.catalog.ports import Catalog
 from tix.core.inventory.ports import Holds, Stock
 from tix.core.messages import Message
 from tix.core.notifications.ports import Notifications
+from tix.core.orders.ports import Orders
 
 
 class UnitOfWork(Protocol):
@@ -45,6 +46,9 @@ class UnitOfWork(Protocol):
 
     @property
     def holds(self) -> Holds: ...
+
+    @property
+    def orders(self) -> Orders: ...
 
     def __enter__(self) -> Self: ...
 

@@ -21,6 +21,7 @@ ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "notifications": ("recipient", "subject", "text_body", "html_body"),
     "outbox": ("payload",),
     "audit_entries": ("actor", "details"),
+    "orders": ("holders",),
 }
 BATCH = 500
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tix.adapters.db.repositories.catalog import SqlCatalog
     from tix.adapters.db.repositories.inventory import SqlHolds, SqlStock
     from tix.adapters.db.repositories.notifications import SqlNotifications
+    from tix.adapters.db.repositories.orders import SqlOrders
 
 
 class SqlUnitOfWork:
@@ -89,6 +90,12 @@ class SqlUnitOfWork:
         from tix.adapters.db.repositories.inventory import SqlHolds
 
         return SqlHolds(self.session)
+
+    @cached_property
+    def orders(self) -> SqlOrders:
+        from tix.adapters.db.repositories.orders import SqlOrders
+
+        return SqlOrders(self.session, self.cipher)
 
     # -- the transaction -----------------------------------------------------------------
 

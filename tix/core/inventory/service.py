@@ -31,7 +31,8 @@ class InventoryService:
             check_on_sale(ticket_type, quantity, now)
             if ticket_type.per_person_limit is not None:
                 uow.holds.lock_buyer(principal.user_id, ticket_type_id)
-                already = uow.holds.held_by(principal.user_id, ticket_type_id, now)
+                already = (uow.holds.held_by(principal.user_id, ticket_type_id, now)
+                           + uow.orders.tickets_bought(principal.user_id, ticket_type_id))
                 check_limit(ticket_type, already, quantity)
             if not uow.stock.take(ticket_type_id, quantity):
                 level = uow.stock.levels([ticket_type_id]).get(ticket_type_id)
@@ -57,6 +58,14 @@ class InventoryService:
                                         user_id=hold.user_id, quantity=hold.quantity))
             uow.commit()
         return len(expired)
+
+    def release_hold(self, hold_id: str) -> None:
+        """Give an unused hold's tickets back at once (a purchase that did not go through)."""
+        with self._uow() as uow:
+            hold = uow.holds.get(hold_id, lock=True)
+            if hold is not None and uow.holds.release(hold_id):
+                uow.stock.give_back(hold.ticket_type_id, hold.quantity)
+            uow.commit()
 
     def get_hold(self, principal: Principal, hold_id: str) -> Hold:
         with self._uow(readonly=True) as uow:

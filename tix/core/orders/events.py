@@ -20,6 +20,7 @@ class PaymentCompleted(Message):
     holders: list[str] = field(default_factory=list)  # one name per seat, in seat order
     amount: int = 0  # minor units
     currency: str = ""
+    payment_reference: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

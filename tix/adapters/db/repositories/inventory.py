@@ -91,6 +91,18 @@ class SqlHolds:
                                   .values(status=HoldStatus.EXPIRED.value))
         return [_hold(r) for r in rows]
 
+    def convert(self, hold_id: str) -> bool:
+        return self._leave_active(hold_id, HoldStatus.CONVERTED)
+
+    def release(self, hold_id: str) -> bool:
+        return self._leave_active(hold_id, HoldStatus.RELEASED)
+
+    def _leave_active(self, hold_id: str, status: HoldStatus) -> bool:
+        result = self._session.execute(update(HoldRow).where(
+            HoldRow.id == hold_id, HoldRow.status == HoldStatus.ACTIVE.value
+        ).values(status=status.value))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def held_per_type(self, ticket_type_ids: list[str], now: datetime) -> dict[str, int]:
         rows = self._session.execute(
             select(HoldRow.ticket_type_id, func.sum(HoldRow.quantity))

@@ -20,6 +20,7 @@ ROW_MODULES = (
     "inventory",
     "messaging",
     "notifications",
+    "orders",
     "ratelimit",
 )
 

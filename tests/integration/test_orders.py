@@ -1,0 +1,201 @@
+"""Orders with offline tenders: the saga, its recovery, cancellations and who sees what."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.catalog_support import an_event, organizer
+from tests.support import deliver, logged_in
+from tix.core.accounts.model import Role
+from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation, Unavailable
+from tix.core.orders.model import OrderStatus, Tender
+
+
+class Crash(BaseException):
+    """The process dies here: nothing after it runs."""
+
+
+def setup(runtime, days=30):
+    owner = organizer(runtime)
+    event_id = an_event(runtime, owner, days=days)
+    standing = runtime.catalog.show(event_id).ticket_types[0]  # 45.00 EUR, limit 4
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    return owner, event_id, standing, clerk
+
+
+def left(runtime, ticket_type_id):
+    with runtime.uow(readonly=True) as uow:
+        return uow.stock.levels([ticket_type_id])[ticket_type_id].available
+
+
+def messages(runtime, name):
+    """Messages still waiting in the outbox."""
+    return [e.open() for e in runtime.outbox.claim("t", limit=100) if e.name == name]
+
+
+def published(runtime, name) -> int:
+    """Messages ever written to the outbox, delivered or not."""
+    from sqlalchemy import text
+
+    with runtime.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM outbox WHERE name = :n"),
+                            {"n": name}).scalar_one()
+
+
+def test_a_clerk_sells_for_cash_and_the_payment_is_announced_once(runtime):
+    _, _, standing, clerk = setup(runtime)
+    order = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH,
+                               holders=["Ann A", "Bob B"], tendered=10000)
+    assert (order.status, order.amount, order.tendered_amount) == (
+        OrderStatus.COMPLETED, 9000, 10000)
+    assert order.number.startswith("TIX-") and order.payment_reference.startswith("cash-")
+    assert left(runtime, standing.id) == 98
+    [paid] = messages(runtime, "PaymentCompleted")
+    assert (paid.quantity, paid.holders, paid.amount) == (2, ["Ann A", "Bob B"], 9000)
+    assert runtime.orders.show(clerk, order.number).holders == ["Ann A", "Bob B"]
+
+
+def test_cash_must_cover_the_total_and_is_for_clerks(runtime):
+    _, _, standing, clerk = setup(runtime)
+    with pytest.raises(Invalid, match=r"4500 EUR .* due, 4000 tendered"):
+        runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4000)
+    customer = logged_in(runtime)
+    with pytest.raises(NotAllowed, match="clerks"):
+        runtime.orders.buy(customer, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    assert left(runtime, standing.id) == 100  # both holds were released or never taken
+    with pytest.raises(Unavailable, match="card payments are not configured"):
+        runtime.orders.buy(customer, standing.id, 1, tender=Tender.CARD)
+
+
+def test_comp_tickets_come_from_the_events_organizer_only(runtime):
+    owner, _, standing, _clerk = setup(runtime)
+    comp = runtime.orders.buy(owner, standing.id, 2, tender=Tender.COMP)
+    assert comp.amount == 0 and comp.status is OrderStatus.COMPLETED
+    with pytest.raises(NotAllowed, match="organizer"):
+        runtime.orders.buy(organizer(runtime, "rival@example.com"), standing.id, 1,
+                           tender=Tender.COMP)
+
+
+def test_the_per_person_limit_counts_tickets_already_bought(runtime):
+    _, _, standing, clerk = setup(runtime)
+    runtime.orders.buy(clerk, standing.id, 3, tender=Tender.CASH, tendered=13500)
+    with pytest.raises(RuleViolation, match="you have 3"):
+        runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, tendered=9000)
+
+
+def test_an_expired_hold_cannot_be_checked_out(runtime):
+    _, _, standing, clerk = setup(runtime)
+    hold = runtime.inventory.place_hold(clerk, standing.id, 1)
+    runtime.clock.advance(timedelta(minutes=10))
+    with pytest.raises(RuleViolation, match="expired"):
+        runtime.orders.checkout(clerk, hold.id, tender=Tender.CASH, tendered=4500)
+    with pytest.raises(NotFound):
+        runtime.orders.checkout(logged_in(runtime), hold.id, tender=Tender.CASH)
+
+
+@pytest.mark.parametrize("crash_after", ["reserve", "pay"])
+def test_a_sale_interrupted_between_steps_is_finished_by_the_daemon(runtime, crash_after):
+    _, _, standing, clerk = setup(runtime)
+
+    def die(step, order):
+        if step == crash_after:
+            raise Crash
+
+    runtime.orders.after_step = die
+    with pytest.raises(Crash):
+        runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, tendered=9000)
+    [order] = runtime.orders.list(clerk)
+    assert order.status is OrderStatus.PENDING
+    deliver(runtime)  # within the saga's 10 s: left alone
+    assert runtime.orders.show(clerk, order.id).status is OrderStatus.PENDING
+    runtime.clock.advance(timedelta(seconds=11))
+    runtime.orders.after_step = lambda step, order: None
+    deliver(runtime)
+    done = runtime.orders.show(clerk, order.id)
+    assert done.status is OrderStatus.COMPLETED  # the cash was taken: confirmed, not lost
+    assert left(runtime, standing.id) == 98
+    assert published(runtime, "PaymentCompleted") == 1
+
+
+def test_a_crash_after_confirming_changes_nothing(runtime):
+    _, _, standing, clerk = setup(runtime)
+    def die_after_confirming(step, order):
+        if step == "confirm":
+            raise Crash
+
+    runtime.orders.after_step = die_after_confirming
+    with pytest.raises(Crash):
+        runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    runtime.clock.advance(timedelta(seconds=11))
+    deliver(runtime)
+    [order] = runtime.orders.list(clerk)
+    assert order.status is OrderStatus.COMPLETED and left(runtime, standing.id) == 99
+
+
+def test_cancelling_follows_the_events_policy(runtime):
+    _, _event_id, standing, clerk = setup(runtime, days=5)  # 50% between 7 and 2 days
+    order = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, tendered=9000)
+    cancelled = runtime.orders.cancel(clerk, order.number)
+    assert (cancelled.status, cancelled.refunded_amount) == (OrderStatus.CANCELLED, 4500)
+    assert left(runtime, standing.id) == 100
+    [announced] = messages(runtime, "OrderCancelled")
+    assert announced.refund_amount == 4500
+    late = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    runtime.clock.advance(timedelta(days=4))  # a day before the start
+    with pytest.raises(RuleViolation, match="too late to cancel: the policy refunds 100% up "
+                                            "to 7 days before, 50% up to 2 days before"):
+        runtime.orders.cancel(clerk, late.number)
+    with pytest.raises(NotFound):  # another organizer's order does not exist for them
+        runtime.orders.cancel(organizer(runtime, "org2@example.com"), late.id)
+
+
+def test_a_cancelled_event_refunds_every_order_in_full(runtime):
+    owner, event_id, standing, clerk = setup(runtime)
+    orders = [runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+              for _ in range(3)]
+    runtime.catalog.cancel(owner, event_id, "storm")
+    deliver(runtime)
+    for order in orders:
+        refunded = runtime.orders.show(clerk, order.id)
+        assert (refunded.status, refunded.refunded_amount) == (OrderStatus.CANCELLED, 4500)
+    deliver(runtime)  # nothing twice
+    assert published(runtime, "OrderCancelled") == 3
+
+
+def test_people_see_only_the_orders_that_concern_them(runtime):
+    owner, _, standing, clerk = setup(runtime)
+    order = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    stranger = logged_in(runtime)
+    with pytest.raises(NotFound):
+        runtime.orders.show(stranger, order.number)
+    assert runtime.orders.list(stranger) == []
+    assert [o.id for o in runtime.orders.list(owner)] == [order.id]  # their event's
+    rival = organizer(runtime, "rival@example.com")
+    assert runtime.orders.list(rival) == []
+
+
+def test_a_hundred_buyers_race_to_buy_the_last_ten(runtime, make_runtime, database):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _owner, event_id, _, clerk = setup(runtime)
+    seated = runtime.catalog.show(event_id).ticket_types[1]  # 20 at 65.50, no limit
+    runtime.orders.buy(clerk, seated.id, 10, tender=Tender.CASH, tendered=65500)
+    clerks = [logged_in(runtime, f"c{n}@example.com", role=Role.CLERK) for n in range(100)]
+    processes = [make_runtime(database) for _ in range(4)]
+
+    def try_buy(n: int) -> str:
+        try:
+            processes[n % 4].orders.buy(clerks[n], seated.id, 1, tender=Tender.CASH,
+                                        tendered=6550)
+            return "sold"
+        except RuleViolation:
+            return "refused"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(try_buy, range(100)))
+    assert outcomes.count("sold") == 10 and outcomes.count("refused") == 90
+    assert left(runtime, seated.id) == 0
+    with runtime.uow(readonly=True) as uow:
+        sold = uow.orders.sold_per_type([seated.id])[seated.id]
+    assert sold == (20, 20 * 6550)
+    assert published(runtime, "PaymentCompleted") == 11

@@ -1,0 +1,134 @@
+"""Orders in SQL; holder names are personal data, stored encrypted."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from tix.adapters.crypto import FieldCipher
+from tix.adapters.db.rows.catalog import EventRow
+from tix.adapters.db.rows.orders import OrderRow
+from tix.core.ids import looks_like_uuid
+from tix.core.orders.model import Order, OrderStatus, SagaStep, Tender
+
+
+class SqlOrders:
+    def __init__(self, session: Session, cipher: FieldCipher) -> None:
+        self._session = session
+        self._cipher = cipher
+
+    def add(self, order: Order) -> None:
+        self._session.execute(insert(OrderRow).values(**self._values(order), id=order.id,
+                                                      number=order.number,
+                                                      created_at=order.created_at))
+
+    def get(self, reference: str, *, lock: bool = False) -> Order | None:
+        column = OrderRow.id if looks_like_uuid(reference) else OrderRow.number
+        query = select(OrderRow).where(column == reference.upper()
+                                       if column is OrderRow.number else column == reference)
+        if lock:
+            query = query.with_for_update()
+        row = self._session.scalars(query).one_or_none()
+        return None if row is None else self._order(row)
+
+    def save(self, order: Order) -> None:
+        self._session.execute(update(OrderRow).where(OrderRow.id == order.id)
+                              .values(**self._values(order)))
+
+    def complete(self, order: Order) -> bool:
+        result = self._session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order.id, OrderRow.status == OrderStatus.PENDING.value)
+            .values(**self._values(order)))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def tickets_bought(self, user_id: str, ticket_type_id: str) -> int:
+        return int(self._session.scalar(
+            select(func.coalesce(func.sum(OrderRow.quantity), 0)).where(
+                OrderRow.user_id == user_id, OrderRow.ticket_type_id == ticket_type_id,
+                OrderRow.status.in_([OrderStatus.PENDING.value,
+                                     OrderStatus.COMPLETED.value]))) or 0)
+
+    def visible_to(self, user_id: str, *, organizer: bool, clerk: bool, admin: bool,
+                   limit: int) -> list[Order]:
+        query = select(OrderRow).order_by(OrderRow.created_at.desc()).limit(limit)
+        if not admin:
+            mine: list[Any] = [OrderRow.user_id == user_id]
+            if clerk:
+                mine.append(OrderRow.taken_by == user_id)
+            if organizer:
+                mine.append(OrderRow.event_id.in_(
+                    select(EventRow.id).where(EventRow.organizer_id == user_id)))
+            query = query.where(or_(*mine))
+        return [self._order(r) for r in self._session.scalars(query)]
+
+    def stale_pending(self, before: datetime, limit: int) -> list[Order]:
+        rows = self._session.scalars(
+            select(OrderRow).where(OrderRow.status == OrderStatus.PENDING.value,
+                                   OrderRow.created_at < before)
+            .order_by(OrderRow.created_at).limit(limit).with_for_update(skip_locked=True))
+        return [self._order(r) for r in rows]
+
+    def request_cancellation(self, event_id: str, now: datetime) -> int:
+        result = self._session.execute(
+            update(OrderRow).where(OrderRow.event_id == event_id,
+                                   OrderRow.status == OrderStatus.COMPLETED.value,
+                                   OrderRow.cancel_requested_at.is_(None))
+            .values(cancel_requested_at=now))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def cancellations_requested(self, limit: int) -> list[Order]:
+        rows = self._session.scalars(
+            select(OrderRow).where(OrderRow.status == OrderStatus.COMPLETED.value,
+                                   OrderRow.cancel_requested_at.is_not(None))
+            .order_by(OrderRow.cancel_requested_at).limit(limit))
+        return [self._order(r) for r in rows]
+
+    def sold_per_type(self, ticket_type_ids: list[str]) -> dict[str, tuple[int, int]]:
+        rows = self._session.execute(
+            select(OrderRow.ticket_type_id, func.sum(OrderRow.quantity),
+                   func.sum(OrderRow.quantity * OrderRow.unit_price))
+            .where(OrderRow.ticket_type_id.in_(ticket_type_ids),
+                   OrderRow.status == OrderStatus.COMPLETED.value,
+                   OrderRow.tender != Tender.COMP.value)
+            .group_by(OrderRow.ticket_type_id))
+        sold = {t: (int(n or 0), int(r or 0)) for t, n, r in rows}
+        comps = self._session.execute(
+            select(OrderRow.ticket_type_id, func.sum(OrderRow.quantity))
+            .where(OrderRow.ticket_type_id.in_(ticket_type_ids),
+                   OrderRow.status == OrderStatus.COMPLETED.value,
+                   OrderRow.tender == Tender.COMP.value)
+            .group_by(OrderRow.ticket_type_id))
+        for ticket_type_id, quantity in comps:
+            tickets, revenue = sold.get(ticket_type_id, (0, 0))
+            sold[ticket_type_id] = (tickets + int(quantity or 0), revenue)
+        return sold
+
+    def _values(self, order: Order) -> dict[str, Any]:
+        return {
+            "user_id": order.user_id, "event_id": order.event_id,
+            "ticket_type_id": order.ticket_type_id, "quantity": order.quantity,
+            "unit_price": order.unit_price, "currency": order.currency,
+            "tender": order.tender.value,
+            "holders": self._cipher.encrypt(json.dumps(order.holders)),
+            "status": order.status.value, "step": order.step.value,
+            "payment_reference": order.payment_reference,
+            "failure_reason": order.failure_reason, "completed_at": order.completed_at,
+            "cancelled_at": order.cancelled_at, "refunded_amount": order.refunded_amount,
+            "tendered_amount": order.tendered_amount, "taken_by": order.taken_by}
+
+    def _order(self, row: OrderRow) -> Order:
+        return Order(
+            id=row.id, number=row.number, user_id=row.user_id, event_id=row.event_id,
+            ticket_type_id=row.ticket_type_id, quantity=row.quantity,
+            unit_price=row.unit_price, currency=row.currency, tender=Tender(row.tender),
+            holders=json.loads(self._cipher.decrypt(row.holders)),
+            created_at=row.created_at, status=OrderStatus(row.status),
+            step=SagaStep(row.step), payment_reference=row.payment_reference,
+            failure_reason=row.failure_reason, completed_at=row.completed_at,
+            cancelled_at=row.cancelled_at, refunded_amount=row.refunded_amount,
+            tendered_amount=row.tendered_amount, taken_by=row.taken_by)

@@ -1,0 +1,45 @@
+"""Tables of the orders module."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tix.adapters.db.rows import accounts, catalog  # noqa: F401  (tables named by foreign keys)
+from tix.adapters.db.rows.base import Base, Id
+from tix.adapters.db.types import UtcDateTime
+
+
+class OrderRow(Base):
+    __tablename__ = "orders"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
+    ticket_type_id: Mapped[str] = mapped_column(ForeignKey("ticket_types.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(Integer)  # the price paid, kept as it was
+    currency: Mapped[str] = mapped_column(String(3))
+    tender: Mapped[str] = mapped_column(String(10))
+    holders: Mapped[str] = mapped_column(Text)  # encrypted JSON list of names
+    status: Mapped[str] = mapped_column(String(20))
+    step: Mapped[str] = mapped_column(String(20))
+    payment_reference: Mapped[str | None] = mapped_column(String(200))
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancel_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    refunded_amount: Mapped[int] = mapped_column(Integer, default=0)
+    tendered_amount: Mapped[int | None] = mapped_column(Integer)
+    taken_by: Mapped[str | None] = mapped_column(Id, index=True)
+
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        Index("ix_orders_status_created_at", "status", "created_at"),
+        Index("ix_orders_event_status", "event_id", "status"),
+        Index("ix_orders_buyer_type", "user_id", "ticket_type_id", "status"),
+    )

@@ -1,0 +1,1 @@
+"""Payment gateways: offline tenders (cash, complimentary) and, later, Stripe."""

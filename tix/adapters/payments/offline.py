@@ -1,0 +1,20 @@
+"""Offline tenders of the box office: cash taken by a clerk, complimentary tickets.
+
+The money changes hands at the counter, so "charging" records it: the reference is made
+from the order, and a repeated step finds the same one.
+"""
+
+from __future__ import annotations
+
+from tix.core.orders.model import Order
+
+
+class OfflineGateway:
+    def charge(self, order: Order, *, idempotency_key: str) -> str:
+        return f"{order.tender.value}-{order.number}"
+
+    def find_payment(self, order: Order) -> str | None:
+        return f"{order.tender.value}-{order.number}"
+
+    def refund(self, order: Order, amount: int, *, idempotency_key: str) -> str:
+        return f"refund-{order.number}-{idempotency_key.rsplit(':', 1)[-1]}"

@@ -1,0 +1,73 @@
+"""tix order …: your orders; an organizer's, of their events; a clerk's, that they sold."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from tix.cli.output import JsonFlag, emit, say, table
+from tix.cli.purchase import order_json
+from tix.cli.state import state
+
+app = typer.Typer(help="Orders: history, details, cancellation.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(ctx: typer.Context,
+          limit: Annotated[int, typer.Option(min=1, max=1000)] = 100,
+          json_: JsonFlag = False) -> None:
+    """The orders you may see, newest first."""
+    cli = state(ctx)
+    orders = cli.runtime.orders.list(cli.principal(), limit)
+    emit([order_json(o) for o in orders], as_json=json_, human=_print_list)
+
+
+@app.command()
+def show(ctx: typer.Context, order: str, json_: JsonFlag = False) -> None:
+    """One order: lines, holders, totals, payment reference, status, refunds."""
+    cli = state(ctx)
+    found = cli.runtime.orders.show(cli.principal(), order)
+    emit(order_json(found), as_json=json_, human=_print_one)
+
+
+@app.command()
+def cancel(ctx: typer.Context, order: str,
+           yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False,
+           json_: JsonFlag = False) -> None:
+    """Cancel an order under the event's policy; the refund goes back the way it came."""
+    from tix.core.errors import Invalid
+
+    cli = state(ctx)
+    if not yes and not typer.confirm(f"Cancel order {order}?", err=True):
+        raise Invalid("nothing cancelled (confirm, or add --yes)")
+    cancelled = cli.runtime.orders.cancel(cli.principal(), order)
+    emit(order_json(cancelled), as_json=json_, human=lambda d: say(
+        f"Cancelled {d['number']}; refunded {d['refunded']} (minor units, {d['currency']})."))
+
+
+def _print_list(rows: list[dict[str, Any]]) -> None:
+    from tix.core.catalog.money import format_money
+
+    if not rows:
+        say("No orders.")
+        return
+    table(["number", "status", "tickets", "total", "paid by", "when (UTC)"],
+          [[r["number"], r["status"], str(r["lines"][0]["quantity"]),
+            format_money(r["total"], r["currency"]), r["tender"],
+            f"{r['created_at']:%Y-%m-%d %H:%M}"] for r in rows])
+
+
+def _print_one(data: dict[str, Any]) -> None:
+    from tix.core.catalog.money import format_money
+
+    line = data["lines"][0]
+    typer.echo(f"{data['number']}  [{data['status']}]")
+    typer.echo(f"{line['quantity']} x {format_money(line['unit_price'], data['currency'])} = "
+               f"{format_money(data['total'], data['currency'])}, paid by {data['tender']} "
+               f"({data['payment_reference'] or 'no payment'})")
+    typer.echo(f"holders: {', '.join(line['holders'])}")
+    if data["refunded"]:
+        typer.echo(f"refunded: {format_money(data['refunded'], data['currency'])}")
+    if data["failure_reason"]:
+        typer.echo(f"failed: {data['failure_reason']}")

@@ -1,0 +1,65 @@
+"""Orders and the steps of their payment saga."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from tix.core.ids import readable_code
+
+
+class OrderStatus(StrEnum):
+    PENDING = "PENDING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+class SagaStep(StrEnum):
+    """Where a PENDING order stands: the next step to run (persisted, so a daemon resumes)."""
+
+    PAY = "pay"  # validated and reserved (the hold became a sale); payment not confirmed
+    CONFIRM = "confirm"  # paid; the confirming transaction is next
+    DONE = "done"
+
+
+class Tender(StrEnum):
+    CASH = "cash"  # taken by a clerk at the box office
+    COMP = "comp"  # complimentary, given by the event's organizer
+    CARD = "card"  # Stripe
+
+
+@dataclass
+class Order:
+    id: str
+    number: str
+    user_id: str
+    event_id: str
+    ticket_type_id: str
+    quantity: int
+    unit_price: int
+    currency: str
+    tender: Tender
+    holders: list[str]
+    created_at: datetime
+    status: OrderStatus = OrderStatus.PENDING
+    step: SagaStep = SagaStep.PAY
+    payment_reference: str | None = None
+    failure_reason: str | None = None
+    completed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    refunded_amount: int = 0
+    tendered_amount: int | None = None
+    taken_by: str | None = None  # the clerk or organizer who took an offline tender
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def amount(self) -> int:
+        return 0 if self.tender is Tender.COMP else self.unit_price * self.quantity
+
+
+def new_order_number() -> str:
+    """TIX-7K4M-Q2: short enough to read out at the door."""
+    code = readable_code(6)
+    return f"TIX-{code[:4]}-{code[4:]}"

@@ -1,0 +1,57 @@
+"""What the orders module needs: storage and a way to take money."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from tix.core.orders.model import Order
+
+
+class Orders(Protocol):
+    def add(self, order: Order) -> None: ...
+
+    def get(self, reference: str, *, lock: bool = False) -> Order | None:
+        """By id or readable number (TIX-7K4M-Q2)."""
+        ...
+
+    def save(self, order: Order) -> None: ...
+
+    def complete(self, order: Order) -> bool:
+        """PENDING → COMPLETED, once: False if another process got there first."""
+        ...
+
+    def tickets_bought(self, user_id: str, ticket_type_id: str) -> int: ...
+
+    def visible_to(self, user_id: str, *, organizer: bool, clerk: bool, admin: bool,
+                   limit: int) -> list[Order]: ...
+
+    def stale_pending(self, before: datetime, limit: int) -> list[Order]:
+        """PENDING orders started before `before`, locked for one resumer."""
+        ...
+
+    def request_cancellation(self, event_id: str, now: datetime) -> int:
+        """Mark every completed order of the event for a full refund."""
+        ...
+
+    def cancellations_requested(self, limit: int) -> list[Order]: ...
+
+    def sold_per_type(self, ticket_type_ids: list[str]) -> dict[str, tuple[int, int]]:
+        """(tickets, revenue) of completed orders, per ticket type."""
+        ...
+
+
+class PaymentGateway(Protocol):
+    """Takes and gives back money. Every call carries an idempotency key derived from the
+    order and the step, so a step run twice never charges twice."""
+
+    def charge(self, order: Order, *, idempotency_key: str) -> str:
+        """Take the order's amount; returns the payment reference. Raises RuleViolation
+        when declined, Unavailable when the gateway cannot be reached."""
+        ...
+
+    def find_payment(self, order: Order) -> str | None:
+        """The reference of a payment already taken for the order, if any."""
+        ...
+
+    def refund(self, order: Order, amount: int, *, idempotency_key: str) -> str: ...

@@ -1,0 +1,267 @@
+"""Orders: checkout as a persisted saga, cancellations with refunds, who sees what.
+
+The saga: validate and reserve (the hold becomes a sale) in one transaction, pay outside
+any transaction with an idempotency key, confirm in a second transaction that writes
+PaymentCompleted. A failure compensates in reverse: nothing to refund before a payment,
+then release the tickets and mark the order FAILED. The daemon finishes or compensates
+any order left PENDING by a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from tix.core.accounts.model import Role
+from tix.core.accounts.service import Principal
+from tix.core.audit.service import AuditService
+from tix.core.catalog.events import EventCancelled
+from tix.core.catalog.model import TicketTypeView
+from tix.core.clock import Clock
+from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation, TixError, Unavailable
+from tix.core.ids import new_id
+from tix.core.inventory.model import HoldStatus
+from tix.core.inventory.service import InventoryService
+from tix.core.orders.events import OrderCancelled, OrderFailed, PaymentCompleted
+from tix.core.orders.model import Order, OrderStatus, SagaStep, Tender, new_order_number
+from tix.core.orders.ports import PaymentGateway
+from tix.core.ports import UnitOfWork, UnitOfWorkFactory
+
+SAGA_DEADLINE = timedelta(seconds=10)
+MAX_HOLDER_NAME = 200
+
+
+class OrderService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, audit: AuditService,
+                 gateways: dict[Tender, PaymentGateway], inventory: InventoryService) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._audit = audit
+        self._gateways = gateways
+        self._inventory = inventory
+        # Called after each saga step: tests stop the "process" there to prove recovery.
+        self.after_step: Callable[[str, Order], None] = lambda step, order: None
+
+    # -- buying --------------------------------------------------------------------------
+
+    def checkout(self, principal: Principal, hold_id: str, *, tender: Tender,
+                 holders: list[str] | None = None, tendered: int | None = None) -> Order:
+        gateway = self._gateway(tender)
+        order = self._reserve(principal, hold_id, tender, holders or [], tendered)
+        self.after_step("reserve", order)
+        try:
+            reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
+        except TixError as error:
+            self._compensate(order, f"payment refused: {error.message}")
+            raise
+        self.after_step("pay", order)
+        confirmed = self._confirm(order, reference)
+        self.after_step("confirm", confirmed)
+        return confirmed
+
+    def buy(self, principal: Principal, ticket_type_id: str, quantity: int, *,
+            tender: Tender, holders: list[str] | None = None,
+            tendered: int | None = None) -> Order:
+        self._gateway(tender)  # refuse an unusable tender before taking any tickets
+        hold = self._inventory.place_hold(principal, ticket_type_id, quantity)
+        try:
+            return self.checkout(principal, hold.id, tender=tender, holders=holders,
+                                 tendered=tendered)
+        except TixError:
+            self._inventory.release_hold(hold.id)  # refused before the sale: seats go back
+            raise
+
+    def _reserve(self, principal: Principal, hold_id: str, tender: Tender,
+                 holders: list[str], tendered: int | None) -> Order:
+        now = self._clock.now()
+        with self._uow() as uow:
+            hold = uow.holds.get(hold_id, lock=True)
+            if hold is None or hold.user_id != principal.user_id:
+                raise NotFound("hold", hold_id)
+            if hold.status is not HoldStatus.ACTIVE or not hold.active_at(now):
+                raise RuleViolation("this hold has expired or was used: hold again",
+                                    code="hold_expired")
+            ticket_type = uow.catalog.ticket_type(hold.ticket_type_id)
+            assert ticket_type is not None  # a hold's ticket type is never deleted
+            self._allow_tender(principal, tender, ticket_type)
+            names = _holder_names(holders, hold.quantity, principal.name)
+            order = Order(
+                id=new_id(), number=new_order_number(), user_id=principal.user_id,
+                event_id=ticket_type.event_id, ticket_type_id=ticket_type.id,
+                quantity=hold.quantity, unit_price=ticket_type.price,
+                currency=ticket_type.currency, tender=tender, holders=names,
+                created_at=now, taken_by=principal.user_id if tender is not Tender.CARD
+                else None)
+            if tender is Tender.CASH:
+                if tendered is None or tendered < order.amount:
+                    raise Invalid(f"cash: {order.amount} {order.currency} (minor units) due, "
+                                  f"{tendered or 0} tendered")
+                order.tendered_amount = tendered
+            if not uow.holds.convert(hold.id):
+                raise RuleViolation("this hold was used meanwhile", code="hold_expired")
+            uow.orders.add(order)
+            uow.commit()
+        return order
+
+    def _confirm(self, order: Order, reference: str) -> Order:
+        now = self._clock.now()
+        with self._uow() as uow:
+            order.payment_reference = reference
+            order.status, order.step, order.completed_at = (OrderStatus.COMPLETED,
+                                                            SagaStep.DONE, now)
+            if not uow.orders.complete(order):
+                current = uow.orders.get(order.id)
+                assert current is not None
+                return current  # confirmed by a resumed saga meanwhile: same outcome
+            uow.publish(PaymentCompleted(
+                order_id=order.id, order_number=order.number, user_id=order.user_id,
+                ticket_type_id=order.ticket_type_id, quantity=order.quantity,
+                holders=order.holders, amount=order.amount, currency=order.currency,
+                payment_reference=reference))
+            uow.commit()
+        return order
+
+    def _compensate(self, order: Order, reason: str, *, refunded: bool = False) -> None:
+        with self._uow() as uow:
+            current = uow.orders.get(order.id, lock=True)
+            if current is None or current.status is not OrderStatus.PENDING:
+                return
+            current.status, current.failure_reason = OrderStatus.FAILED, reason[:500]
+            uow.orders.save(current)
+            uow.stock.give_back(current.ticket_type_id, current.quantity)
+            uow.publish(OrderFailed(order_id=current.id, order_number=current.number,
+                                    user_id=current.user_id, reason=reason,
+                                    refunded=refunded))
+            uow.commit()
+
+    def resume_unfinished(self) -> int:
+        """Daemon job: finish or compensate orders a crash left PENDING past the deadline."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            stale = uow.orders.stale_pending(now - SAGA_DEADLINE, 100)
+        for order in stale:
+            gateway = self._gateways.get(order.tender)
+            try:
+                reference = gateway.find_payment(order) if gateway else None
+            except Unavailable:
+                continue  # ask again on the next pass
+            if reference is None:
+                self._compensate(order, "payment not completed in time")
+            else:
+                self._confirm(order, reference)
+        return len(stale)
+
+    # -- cancelling ----------------------------------------------------------------------
+
+    def cancel(self, principal: Principal, reference: str) -> Order:
+        now = self._clock.now()
+        with self._uow(readonly=True) as uow:
+            order = self._visible(uow, principal, reference)
+            if order.user_id != principal.user_id and principal.role is not Role.ADMIN:
+                raise NotAllowed("only the buyer (or an admin) may cancel an order")
+            if order.status is not OrderStatus.COMPLETED:
+                raise RuleViolation(f"order {order.number} is {order.status.value.lower()}",
+                                    code="not_cancellable")
+            event = uow.catalog.get(order.event_id)
+            assert event is not None
+        percent = event.refund_percent(now)
+        if percent == 0:
+            rules = ", ".join(f"{r.percent}% up to {_ahead(r.before)} before"
+                              for r in event.cancellation_policy)
+            raise RuleViolation(f"too late to cancel: the policy refunds {rules} the start",
+                                code="outside_policy")
+        return self._refund_and_cancel(order, order.amount * percent // 100,
+                                       "cancelled by the buyer", principal)
+
+    def cancel_for_event(self, message: EventCancelled, uow: UnitOfWork) -> None:
+        """EventCancelled: every completed order is marked for a full refund (a job pays)."""
+        uow.orders.request_cancellation(message.event_id, self._clock.now())
+
+    def refund_cancelled_events(self) -> int:
+        """Daemon job: full refunds for orders of cancelled events, outside transactions."""
+        with self._uow(readonly=True) as uow:
+            orders = uow.orders.cancellations_requested(50)
+        for order in orders:
+            self._refund_and_cancel(order, order.amount, "the event was cancelled", None)
+        return len(orders)
+
+    def _refund_and_cancel(self, order: Order, amount: int, reason: str,
+                           by: Principal | None) -> Order:
+        gateway = self._gateway(order.tender)
+        if amount:
+            gateway.refund(order, amount, idempotency_key=f"{order.id}:refund")
+        with self._uow() as uow:
+            current = uow.orders.get(order.id, lock=True)
+            if current is None or current.status is not OrderStatus.COMPLETED:
+                return current or order
+            current.status, current.cancelled_at = OrderStatus.CANCELLED, self._clock.now()
+            current.refunded_amount = amount
+            uow.orders.save(current)
+            uow.stock.give_back(current.ticket_type_id, current.quantity)
+            uow.publish(OrderCancelled(order_id=current.id, order_number=current.number,
+                                       user_id=current.user_id, event_id=current.event_id,
+                                       refund_amount=amount, currency=current.currency,
+                                       reason=reason))
+            self._audit.record(uow, "order.refunded", subject=f"order:{current.id}",
+                               actor_id=by.user_id if by else None,
+                               actor=by.email if by else "system",
+                               details={"amount": str(amount), "currency": current.currency,
+                                        "reason": reason})
+            uow.commit()
+        return current
+
+    # -- reading -------------------------------------------------------------------------
+
+    def show(self, principal: Principal, reference: str) -> Order:
+        with self._uow(readonly=True) as uow:
+            return self._visible(uow, principal, reference)
+
+    def list(self, principal: Principal, limit: int = 100) -> list[Order]:
+        with self._uow(readonly=True) as uow:
+            return uow.orders.visible_to(
+                principal.user_id, organizer=principal.role is Role.ORGANIZER,
+                clerk=principal.role is Role.CLERK, admin=principal.role is Role.ADMIN,
+                limit=limit)
+
+    def _visible(self, uow: UnitOfWork, principal: Principal, reference: str) -> Order:
+        order = uow.orders.get(reference.strip())
+        if order is None:
+            raise NotFound("order", reference)
+        if principal.role is Role.ADMIN or order.user_id == principal.user_id \
+                or order.taken_by == principal.user_id:
+            return order
+        event = uow.catalog.get(order.event_id)
+        if event is not None and event.organizer_id == principal.user_id:
+            return order
+        raise NotFound("order", reference)  # others' orders do not exist for you
+
+    # -- rules ---------------------------------------------------------------------------
+
+    def _gateway(self, tender: Tender) -> PaymentGateway:
+        gateway = self._gateways.get(tender)
+        if gateway is None:
+            raise Unavailable("card payments are not configured here (TIX_STRIPE_API_KEY); "
+                              "use cash at the box office")
+        return gateway
+
+    def _allow_tender(self, principal: Principal, tender: Tender,
+                      ticket_type: TicketTypeView) -> None:
+        if tender is Tender.CASH and not principal.has_role(Role.CLERK):
+            raise NotAllowed("cash is taken by clerks at the box office")
+        if tender is Tender.COMP and not (principal.role is Role.ADMIN or
+                                          principal.user_id == ticket_type.organizer_id):
+            raise NotAllowed("complimentary tickets are given by the event's organizer")
+
+
+def _holder_names(given: list[str], quantity: int, buyer: str) -> list[str]:
+    names = [" ".join(n.split()) for n in given if n.strip()]
+    if len(names) > quantity:
+        raise Invalid(f"--holder: {len(names)} names for {quantity} ticket(s)")
+    if any(len(n) > MAX_HOLDER_NAME for n in names):
+        raise Invalid(f"--holder: a name is longer than {MAX_HOLDER_NAME} characters")
+    return names + [buyer] * (quantity - len(names))
+
+
+def _ahead(before: timedelta) -> str:
+    hours = int(before.total_seconds() // 3600)
+    return f"{hours // 24} days" if hours % 24 == 0 and hours >= 24 else f"{hours} hours"
