@@ -155,6 +155,24 @@ def show(ctx: typer.Context, event: str, json_: JsonFlag = False) -> None:
     emit(event_json(details), as_json=json_, human=lambda _: _print_details(details))
 
 
+@app.command()
+def sales(ctx: typer.Context, event: str, json_: JsonFlag = False) -> None:
+    """Sold, held and available per ticket type, and revenue (the event's organizer)."""
+    cli = state(ctx)
+    report = cli.runtime.orders.sales(cli.principal(), event)
+    emit(report, as_json=json_, human=_print_sales)
+
+
+def _print_sales(report: Any) -> None:
+    from tix.core.catalog.money import format_money
+
+    table(["ticket type", "sold", "held", "available", "of", "revenue"],
+          [[line.name, str(line.sold), str(line.held), str(line.available),
+            str(line.quantity), format_money(line.revenue, report.currency)]
+           for line in report.lines], title=report.name)
+    typer.echo(f"Revenue so far: {format_money(report.revenue, report.currency)}")
+
+
 def _with_file(file: Path | None, options: dict[str, Any], act: Any) -> str:
     """Options override the file's fields; errors point at the file's line."""
     if file is None:

@@ -10,6 +10,7 @@ any order left PENDING by a crash.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from tix.core.accounts.model import Role
@@ -28,6 +29,26 @@ from tix.core.orders.ports import PaymentGateway
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 
 SAGA_DEADLINE = timedelta(seconds=10)
+
+
+@dataclass(frozen=True)
+class SalesLine:
+    ticket_type_id: str
+    name: str
+    quantity: int
+    sold: int
+    held: int
+    available: int
+    revenue: int
+
+
+@dataclass(frozen=True)
+class SalesReport:
+    event_id: str
+    name: str
+    currency: str
+    lines: list[SalesLine]
+    revenue: int
 MAX_HOLDER_NAME = 200
 
 
@@ -209,6 +230,28 @@ class OrderService:
                                         "reason": reason})
             uow.commit()
         return current
+
+    def sales(self, principal: Principal, reference: str) -> SalesReport:
+        """Sold, held and available per ticket type, and revenue: the event's organizer."""
+        now = self._clock.now()
+        with self._uow(readonly=True) as uow:
+            event_id = uow.catalog.resolve(reference.strip())
+            event = uow.catalog.get(event_id) if event_id else None
+            if event is None:
+                raise NotFound("event", reference)
+            if event.organizer_id != principal.user_id and principal.role is not Role.ADMIN:
+                raise NotAllowed("only the event's organizer (or an admin) sees its sales")
+            ids = [t.id for t in event.ticket_types]
+            levels = uow.stock.levels(ids)
+            held = uow.holds.held_per_type(ids, now)
+            sold = uow.orders.sold_per_type(ids)
+        lines = [SalesLine(ticket_type_id=t.id, name=t.name, quantity=t.quantity,
+                           sold=sold.get(t.id, (0, 0))[0], held=held.get(t.id, 0),
+                           available=levels[t.id].available if t.id in levels else 0,
+                           revenue=sold.get(t.id, (0, 0))[1])
+                 for t in event.ticket_types]
+        return SalesReport(event_id=event.id, name=event.name, currency=event.currency,
+                           lines=lines, revenue=sum(line.revenue for line in lines))
 
     # -- reading -------------------------------------------------------------------------
 
