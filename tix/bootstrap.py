@@ -220,10 +220,13 @@ class Runtime:
         from tix.adapters.render.templates import JinjaMailRenderer
         from tix.core.notifications.service import NotificationService
 
+        from datetime import timedelta
+
         return NotificationService(
             uow=self.uow, clock=self.clock, mailer=self.mailer,
             public_url=self.settings.public_url,
-            renderer=JinjaMailRenderer(self.settings.template_dir))
+            renderer=JinjaMailRenderer(self.settings.template_dir),
+            retry_delays=tuple(timedelta(seconds=s) for s in self.settings.mail_retry_delays))
 
     # -- what the daemon runs ------------------------------------------------------------
 
@@ -232,10 +235,12 @@ class Runtime:
         from tix.core.catalog.events import EventCancelled
         from tix.core.messages import Subscription
         from tix.core.notifications.handlers import AccountMails
+        from tix.core.notifications.order_mails import OrderMails
         from tix.core.orders.events import PaymentCompleted
 
         subscriptions: list[Subscription] = []
         subscriptions += AccountMails(self.notifications).subscriptions()
+        subscriptions += OrderMails(self.notifications).subscriptions()
         subscriptions.append(Subscription(PaymentCompleted, "count_sale_for_popularity",
                                           self.catalog.count_sale))
         subscriptions.append(Subscription(EventCancelled, "refund_orders_of_cancelled_event",

@@ -37,6 +37,7 @@ class Settings:
     env: str = "development"
     bcrypt_rounds: int = 12
     hold_minutes: int = 10
+    mail_retry_delays: tuple[int, ...] = (60, 300, 1500)  # seconds before retries 1, 2, 3
     debug: bool = False
 
     @property
@@ -105,6 +106,13 @@ def _typed(values: dict[str, object]) -> dict[str, object]:
             typed[name] = str(value).lower() in ("1", "true", "yes", "on")
         elif name == "template_dir":
             typed[name] = Path(str(value))
+        elif name == "mail_retry_delays":
+            parts = value if isinstance(value, list) else str(value).split(",")
+            try:
+                typed[name] = tuple(int(str(p).strip()) for p in parts if str(p).strip())
+            except ValueError:
+                raise Invalid("TIX_MAIL_RETRY_DELAYS: seconds, comma-separated "
+                              "(e.g. 60,300,1500)") from None
         elif name == "previous_secret_keys":
             keys = value if isinstance(value, list) else str(value).split(",")
             typed[name] = tuple(k.strip() for k in keys if k.strip())

@@ -28,6 +28,9 @@ class JinjaMailRenderer:
                   "keep_trailing_newline": True}
         self._html = Environment(autoescape=True, **common)  # type: ignore[arg-type]
         self._text = Environment(autoescape=False, **common)  # type: ignore[arg-type]
+        for environment in (self._html, self._text):
+            environment.filters["money"] = _money
+            environment.filters["local"] = _local
 
     def render(self, template: str, context: dict[str, object]) -> RenderedMail:
         try:
@@ -37,3 +40,19 @@ class JinjaMailRenderer:
         except JinjaTemplateNotFound as error:
             raise TemplateNotFound(f"mail template {error.name} is missing") from error
         return RenderedMail(subject=" ".join(subject.split()), text=text, html=html)
+
+
+def _money(minor: int, currency: str) -> str:
+    """2550, "EUR" -> "25.50 EUR": amounts travel in minor units."""
+    from tix.core.catalog.money import format_money
+
+    return format_money(int(minor), currency)
+
+
+def _local(moment: str, zone: str) -> str:
+    """An ISO time shown in the event's zone: "Sat 1 Mar 2027, 20:00 (Europe/Berlin)"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    local = datetime.fromisoformat(str(moment)).astimezone(ZoneInfo(zone))
+    return f"{local:%a %-d %b %Y, %H:%M} ({zone})"

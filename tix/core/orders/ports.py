@@ -23,6 +23,10 @@ class Orders(Protocol):
 
     def tickets_bought(self, user_id: str, ticket_type_id: str) -> int: ...
 
+    def buyers_of_event(self, event_id: str) -> list[str]:
+        """Users holding a completed order of the event (who must hear of changes)."""
+        ...
+
     def visible_to(self, user_id: str, *, organizer: bool, clerk: bool, admin: bool,
                    limit: int) -> list[Order]: ...
 

@@ -53,6 +53,12 @@ class SqlOrders:
                 OrderRow.status.in_([OrderStatus.PENDING.value,
                                      OrderStatus.COMPLETED.value]))) or 0)
 
+    def buyers_of_event(self, event_id: str) -> list[str]:
+        return list(self._session.scalars(
+            select(OrderRow.user_id).where(OrderRow.event_id == event_id,
+                                           OrderRow.status == OrderStatus.COMPLETED.value)
+            .distinct().order_by(OrderRow.user_id)))
+
     def visible_to(self, user_id: str, *, organizer: bool, clerk: bool, admin: bool,
                    limit: int) -> list[Order]:
         query = select(OrderRow).order_by(OrderRow.created_at.desc()).limit(limit)

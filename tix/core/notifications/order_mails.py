@@ -1,0 +1,90 @@
+"""Mails about orders and events: receipts, cancellations, changes, called-off events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tix.core.catalog.events import EventCancelled, EventUpdated
+from tix.core.messages import Subscription
+from tix.core.notifications.service import NotificationService
+from tix.core.orders.events import OrderCancelled, PaymentCompleted
+from tix.core.ports import UnitOfWork
+
+TIME_FIELDS = ("starts_at", "ends_at")
+FIELD_NAMES = {"starts_at": "Start", "ends_at": "End", "venue": "Venue", "city": "City",
+               "address": "Address"}
+
+
+class OrderMails:
+    def __init__(self, notifications: NotificationService) -> None:
+        self._notifications = notifications
+
+    def subscriptions(self) -> list[Subscription]:
+        return [
+            Subscription(PaymentCompleted, "mail_order_confirmation", self.mail_confirmation),
+            Subscription(OrderCancelled, "mail_order_cancelled", self.mail_cancellation),
+            Subscription(EventUpdated, "mail_event_updated", self.mail_event_updated),
+            Subscription(EventCancelled, "mail_event_cancelled", self.mail_event_cancelled),
+        ]
+
+    def mail_confirmation(self, msg: PaymentCompleted, uow: UnitOfWork) -> None:
+        buyer = uow.users.get(msg.user_id)
+        ticket_type = uow.catalog.ticket_type(msg.ticket_type_id)
+        if buyer is None or ticket_type is None or buyer.is_erased:
+            return
+        event = uow.catalog.get(ticket_type.event_id)
+        self._notifications.queue(uow, to=buyer.email, template="order_confirmation",
+                                  user_id=buyer.id, context={
+            "name": buyer.name, "order_number": msg.order_number,
+            "event_name": ticket_type.event_name,
+            "starts_at": ticket_type.event_starts_at.isoformat(),
+            "timezone": ticket_type.event_timezone, "venue": ticket_type.venue,
+            "city": ticket_type.city, "address": event.address if event else None,
+            "ticket_type": ticket_type.name, "quantity": msg.quantity,
+            "unit_price": msg.amount // max(1, msg.quantity), "total": msg.amount,
+            "currency": msg.currency, "holders": msg.holders,
+            "payment_reference": msg.payment_reference})
+
+    def mail_cancellation(self, msg: OrderCancelled, uow: UnitOfWork) -> None:
+        buyer = uow.users.get(msg.user_id)
+        event = uow.catalog.get(msg.event_id)
+        if buyer is None or event is None or buyer.is_erased:
+            return
+        self._notifications.queue(uow, to=buyer.email, template="order_cancelled",
+                                  user_id=buyer.id, context={
+            "name": buyer.name, "order_number": msg.order_number, "event_name": event.name,
+            "refund_amount": msg.refund_amount, "currency": msg.currency,
+            "reason": msg.reason})
+
+    def mail_event_updated(self, msg: EventUpdated, uow: UnitOfWork) -> None:
+        event = uow.catalog.get(msg.event_id)
+        if event is None:
+            return
+        changes = [{"field": FIELD_NAMES.get(field, field), "old": old, "new": new,
+                    "is_time": field in TIME_FIELDS}
+                   for field, (old, new) in sorted(msg.changes.items())]
+        for changed in changes:
+            if changed["is_time"]:  # stored as UTC text: shown in the venue's zone
+                changed["old"] = _iso(changed["old"])
+                changed["new"] = _iso(changed["new"])
+        self._mail_buyers(uow, msg.event_id, "event_updated", {
+            "event_name": msg.event_name, "changes": changes, "timezone": event.timezone})
+
+    def mail_event_cancelled(self, msg: EventCancelled, uow: UnitOfWork) -> None:
+        self._mail_buyers(uow, msg.event_id, "event_cancelled", {
+            "event_name": msg.event_name, "reason": msg.reason})
+
+    def _mail_buyers(self, uow: UnitOfWork, event_id: str, template: str,
+                     context: dict[str, object]) -> None:
+        """One mail per buyer: the message's idempotency makes it once per change too."""
+        for user_id in uow.orders.buyers_of_event(event_id):
+            buyer = uow.users.get(user_id)
+            if buyer is None or buyer.is_erased:
+                continue
+            self._notifications.queue(uow, to=buyer.email, template=template,
+                                      user_id=buyer.id,
+                                      context={"name": buyer.name, **context})
+
+
+def _iso(text: object) -> str:
+    return datetime.fromisoformat(str(text)).isoformat() if text else ""
