@@ -138,7 +138,7 @@ def measure(url: str, runs: int) -> None:
             if mode == "cached":
                 for query in queries:
                     search(query)  # warm
-            p50, p95 = timed(lambda n: search(queries[n % len(queries)]), runs)
+            p50, p95 = timed(lambda n, s=search, q=queries: s(q[n % len(q)]), runs)
             target = 25.0 if mode == "uncached" else 2.0
             ok = p95 < target
             verdicts.append((mode, label, ok))
@@ -150,7 +150,7 @@ def measure(url: str, runs: int) -> None:
     typos = [w[:1] + w[2] + w[1] + w[3:] for w in rng.choices([w for w in WORDS
                                                                if len(w) > 4], k=50)]
     for label, words in (("suggest", prefixes), ("suggest, typo", typos)):
-        p50, p95 = timed(lambda n: runtime.catalog.suggest(words[n % len(words)]), runs)
+        p50, p95 = timed(lambda n, w=words: runtime.catalog.suggest(w[n % len(w)]), runs)
         ok = p95 < 10
         verdicts.append(("suggest", label, ok))
         print(f"{'':<9} {label:<15} p50 {p50:6.2f} ms   p95 {p95:6.2f} ms   "
