@@ -217,10 +217,10 @@ class Runtime:
 
     @cached_property
     def notifications(self) -> NotificationService:
+        from datetime import timedelta
+
         from tix.adapters.render.templates import JinjaMailRenderer
         from tix.core.notifications.service import NotificationService
-
-        from datetime import timedelta
 
         return NotificationService(
             uow=self.uow, clock=self.clock, mailer=self.mailer,
