@@ -91,3 +91,11 @@ def test_roles_parse_case_insensitively_and_unknown_roles_are_refused():
     assert Role.parse(" Organizer ") is Role.ORGANIZER
     with pytest.raises(Invalid, match="unknown role"):
         Role.parse("superuser")
+
+
+def test_tokens_never_look_like_command_line_options():
+    from tix.core.accounts.model import new_secret_token
+
+    tokens = [new_secret_token() for _ in range(2000)]
+    assert not any(t.startswith("-") for t in tokens)
+    assert len(set(tokens)) == 2000 and all(len(t) == 64 for t in tokens)

@@ -118,7 +118,9 @@ class Session:
 
 
 def new_secret_token() -> str:
-    return secrets.token_urlsafe(32)
+    """256 random bits as hex: a URL-safe token could start with "-", which a shell
+    command (`tix account verify -Abc…`) would take for an option."""
+    return secrets.token_hex(32)
 
 
 def hash_token(token: str) -> str:
