@@ -55,6 +55,13 @@ def demo(
                                    host="tix demo")
     events = seed_catalog(runtime, login.principal)
     runtime.accounts.logout(login.token)
+    if events:
+        from tix.cli.demo_catalog import seed_sales
+
+        clerk = runtime.accounts.login(email="clerk@demo.tix", password=DEMO_PASSWORD,
+                                       host="tix demo")
+        seed_sales(runtime, clerk.principal)
+        runtime.accounts.logout(clerk.token)
     accounts = [{"email": e, "name": n, "role": r, "password": DEMO_PASSWORD,
                  "login": f"echo '{DEMO_PASSWORD}' | tix login --email {e} --password-stdin"}
                 for e, n, r in DEMO_USERS]
