@@ -1,0 +1,219 @@
+"""The purchase path under concurrency on PostgreSQL, against the raw ceiling.
+
+For 1, 8, 32 and 100 concurrent buyers (threads spread over worker processes), buyers
+run the full path — hold → order → offline payment (cash) → confirm → outbox — on one
+ticket type of 20,000 for a fixed time. Printed: orders/s, p50/p95/p99 latency, oversold
+(must be 0), and the raw ceiling: the same single-row conditional decrement through
+psycopg alone at the same concurrency, with the ratio. Targets (issue 4): at 32 buyers
+at least 800 orders/s and a third of the raw ceiling, p99 under 100 ms.
+
+Run: .venv/bin/python bench/purchase.py [--seconds 8] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.startup import with_pg_database  # noqa: E402
+
+QUANTITY = 20_000
+LEVELS = (1, 8, 32, 100)
+
+
+def settings_for(url: str) -> Any:
+    from tix.config import Settings
+
+    home = Path(tempfile.mkdtemp())
+    return Settings(data_dir=home, config_dir=home, database_url=url, secret_key="x" * 40,
+                    bcrypt_rounds=4)
+
+
+def prepare(url: str, buyers: int) -> tuple[list[str], str]:
+    """Clerk accounts (cash sales) and an organizer; returns (clerk ids, organizer id)."""
+    from datetime import date
+
+    from tix.bootstrap import bootstrap, upgrade_database
+    from tix.core.accounts.model import Role
+
+    settings = settings_for(url)
+    upgrade_database(settings)
+    runtime = bootstrap(settings)
+    clerks = [runtime.accounts.register(email=f"clerk{n}@bench.tix", password="Bench-pass-1!",
+                                        name=f"Clerk {n}", date_of_birth=date(1990, 1, 1),
+                                        role=Role.CLERK, verified=True)
+              for n in range(max(LEVELS))]
+    organizer = runtime.accounts.register(email="org@bench.tix", password="Bench-pass-1!",
+                                          name="Org", date_of_birth=None,
+                                          role=Role.ORGANIZER, verified=True)
+    runtime.close()
+    return clerks, organizer
+
+
+def new_ticket_type(url: str, organizer_id: str) -> str:
+    from datetime import timedelta
+
+    from tix.bootstrap import bootstrap
+    from tix.core.accounts.model import Role
+    from tix.core.accounts.service import Principal
+
+    runtime = bootstrap(settings_for(url))
+    start = runtime.clock.now() + timedelta(days=30)
+    event_id = runtime.catalog.create(
+        Principal(organizer_id, "org@bench.tix", "Org", Role.ORGANIZER, "bench"),
+        {"name": f"Hot sale {uuid.uuid4().hex[:6]}", "venue": "Arena", "city": "Berlin",
+         "starts": start.strftime("%Y-%m-%dT%H:%M"),
+         "ends": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+         "timezone": "UTC", "currency": "EUR",
+         "ticket_types": [{"name": "GA", "price": "10", "quantity": QUANTITY}]})
+    ticket_type_id = runtime.catalog.show(event_id).ticket_types[0].id
+    runtime.close()
+    return ticket_type_id
+
+
+def buyer_process(url: str, ticket_type_id: str, clerk_ids: list[str], deadline: float,
+                  results: Any) -> None:
+    from tix.bootstrap import bootstrap
+    from tix.core.accounts.model import Role
+    from tix.core.accounts.service import Principal
+    from tix.core.errors import RuleViolation
+    from tix.core.orders.model import Tender
+
+    runtime = bootstrap(settings_for(url))
+    _ = runtime.orders  # services built before the clock starts
+    latencies: list[float] = []
+    refused = 0
+    lock = threading.Lock()
+
+    def buy(clerk_id: str) -> None:
+        nonlocal refused
+        clerk = Principal(clerk_id, f"{clerk_id}@bench", "Clerk", Role.CLERK, "bench")
+        while time.time() < deadline:
+            started = time.perf_counter()
+            try:
+                runtime.orders.buy(clerk, ticket_type_id, 1, tender=Tender.CASH,
+                                   tendered=1000)
+            except RuleViolation:
+                with lock:
+                    refused += 1
+                return  # sold out
+            with lock:
+                latencies.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=buy, args=(c,)) for c in clerk_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    runtime.close()
+    results.put((latencies, refused))
+
+
+def run_level(url: str, ticket_type_id: str, clerks: list[str], buyers: int,
+              seconds: float) -> tuple[list[float], float]:
+    processes = min(buyers, 4)
+    groups = [clerks[i:buyers:processes] for i in range(processes)]
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    deadline = time.time() + 3 + seconds  # 3 s for the workers to start
+    workers = [context.Process(target=buyer_process,
+                               args=(url, ticket_type_id, group, deadline, results))
+               for group in groups]
+    for worker in workers:
+        worker.start()
+    collected = [results.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    latencies = [x for part, _ in collected for x in part]
+    return latencies, seconds
+
+
+def raw_ceiling(url: str, buyers: int, seconds: float) -> float:
+    """The same single-row conditional decrement, psycopg alone, autocommit."""
+    import psycopg
+
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS raw_stock (id int PRIMARY KEY, "
+                     "available int NOT NULL CHECK (available >= 0))")
+        conn.execute("INSERT INTO raw_stock VALUES (1, 100000000) ON CONFLICT (id) DO UPDATE "
+                     "SET available = 100000000")
+    done = [0] * buyers
+    stop = time.time() + seconds
+
+    def decrement(slot: int) -> None:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            while time.time() < stop:
+                conn.execute("UPDATE raw_stock SET available = available - 1 "
+                             "WHERE id = 1 AND available > 0")
+                done[slot] += 1
+
+    threads = [threading.Thread(target=decrement, args=(i,)) for i in range(buyers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / seconds
+
+
+def oversold(url: str, ticket_type_id: str) -> int:
+    """Tickets sold or held beyond the quantity (and a negative availability)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        quantity, available = conn.execute(
+            "SELECT quantity, available FROM stock WHERE ticket_type_id = %s",
+            (ticket_type_id,)).fetchone()
+        sold = conn.execute("SELECT coalesce(sum(quantity), 0) FROM orders WHERE "
+                            "ticket_type_id = %s AND status IN ('COMPLETED', 'PENDING')",
+                            (ticket_type_id,)).fetchone()[0]
+        held = conn.execute("SELECT coalesce(sum(quantity), 0) FROM holds WHERE "
+                            "ticket_type_id = %s AND status = 'ACTIVE'",
+                            (ticket_type_id,)).fetchone()[0]
+    return max(0, sold + held + available - quantity) + max(0, -available)
+
+
+def percentile(ordered: list[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--quick", action="store_true", help="2 s per level")
+    options = parser.parse_args()
+    seconds = 2 if options.quick else options.seconds
+
+    def run(url: str) -> None:
+        clerks, organizer = prepare(url, max(LEVELS))
+        print(f"{'buyers':>6} {'orders/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+              f"{'oversold':>8} {'raw tx/s':>9} {'ratio':>6}")
+        for buyers in LEVELS:
+            ticket_type_id = new_ticket_type(url, organizer)
+            latencies, elapsed = run_level(url, ticket_type_id, clerks, buyers, seconds)
+            ordered = sorted(latencies)
+            rate = len(ordered) / elapsed
+            # max_connections is 100 here: the ceiling uses at most 80 connections.
+            ceiling = raw_ceiling(url, min(buyers, 80), min(seconds, 4))
+            print(f"{buyers:>6} {rate:>9.0f} {statistics.median(ordered) * 1000:>7.1f} "
+                  f"{percentile(ordered, 0.95):>7.1f} {percentile(ordered, 0.99):>7.1f} "
+                  f"{oversold(url, ticket_type_id):>8} {ceiling:>9.0f} "
+                  f"{rate / ceiling:>6.2f}", flush=True)
+
+    with_pg_database(run)
+
+
+if __name__ == "__main__":
+    main()
