@@ -94,7 +94,8 @@ def test_an_expired_hold_cannot_be_checked_out(runtime):
 
 
 @pytest.mark.parametrize("crash_after", ["reserve", "pay"])
-def test_a_sale_interrupted_between_steps_is_finished_by_the_daemon(runtime, crash_after):
+def test_a_checkout_interrupted_between_steps_is_finished_by_the_daemon(runtime,
+                                                                       crash_after):
     _, _, standing, clerk = setup(runtime)
 
     def die(step, order):
@@ -102,8 +103,9 @@ def test_a_sale_interrupted_between_steps_is_finished_by_the_daemon(runtime, cra
             raise Crash
 
     runtime.orders.after_step = die
+    hold = runtime.inventory.place_hold(clerk, standing.id, 2)
     with pytest.raises(Crash):
-        runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, tendered=9000)
+        runtime.orders.checkout(clerk, hold.id, tender=Tender.CASH, tendered=9000)
     [order] = runtime.orders.list(clerk)
     assert order.status is OrderStatus.PENDING
     deliver(runtime)  # within the saga's 10 s: left alone
@@ -124,8 +126,9 @@ def test_a_crash_after_confirming_changes_nothing(runtime):
             raise Crash
 
     runtime.orders.after_step = die_after_confirming
+    hold = runtime.inventory.place_hold(clerk, standing.id, 1)
     with pytest.raises(Crash):
-        runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+        runtime.orders.checkout(clerk, hold.id, tender=Tender.CASH, tendered=4500)
     runtime.clock.advance(timedelta(seconds=11))
     deliver(runtime)
     [order] = runtime.orders.list(clerk)

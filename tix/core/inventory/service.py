@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tix.core.accounts.service import Principal
+from tix.core.catalog.model import TicketTypeView
 from tix.core.clock import Clock
 from tix.core.errors import NotFound, RuleViolation
 from tix.core.ids import new_id
 from tix.core.inventory.events import HoldExpired
 from tix.core.inventory.model import DEFAULT_HOLD_TTL, Hold, check_limit, check_on_sale
-from tix.core.ports import UnitOfWorkFactory
+from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 
 EXPIRY_BATCH = 500
 
@@ -29,18 +30,8 @@ class InventoryService:
             if ticket_type is None:
                 raise NotFound("ticket type", ticket_type_id)
             check_on_sale(ticket_type, quantity, now)
-            if ticket_type.per_person_limit is not None:
-                uow.holds.lock_buyer(principal.user_id, ticket_type_id)
-                already = (uow.holds.held_by(principal.user_id, ticket_type_id, now)
-                           + uow.orders.tickets_bought(principal.user_id, ticket_type_id))
-                check_limit(ticket_type, already, quantity)
-            if not uow.stock.take(ticket_type_id, quantity):
-                level = uow.stock.levels([ticket_type_id]).get(ticket_type_id)
-                left = level.available if level else 0
-                raise RuleViolation(
-                    f"sold out: {ticket_type.name} has no tickets left" if left == 0 else
-                    f"not enough {ticket_type.name} tickets: {left} left, {quantity} asked",
-                    code="sold_out" if left == 0 else "not_enough")
+            check_buyer_limit(uow, principal.user_id, ticket_type, quantity, now)
+            take_tickets(uow, ticket_type, quantity)
             hold = Hold(id=new_id(), ticket_type_id=ticket_type_id, user_id=principal.user_id,
                         quantity=quantity, created_at=now, expires_at=now + self.hold_ttl)
             uow.holds.add(hold)
@@ -73,3 +64,26 @@ class InventoryService:
         if hold is None or hold.user_id != principal.user_id:
             raise NotFound("hold", hold_id)
         return hold
+
+
+def check_buyer_limit(uow: UnitOfWork, user_id: str, ticket_type: TicketTypeView,
+                      quantity: int, now: datetime) -> None:
+    """The per-person limit, counting the buyer's active holds and bought tickets."""
+    if ticket_type.per_person_limit is None:
+        return
+    uow.holds.lock_buyer(user_id, ticket_type.id)
+    already = (uow.holds.held_by(user_id, ticket_type.id, now)
+               + uow.orders.tickets_bought(user_id, ticket_type.id))
+    check_limit(ticket_type, already, quantity)
+
+
+def take_tickets(uow: UnitOfWork, ticket_type: TicketTypeView, quantity: int) -> None:
+    """Take tickets out of availability, or refuse saying how many are left."""
+    if uow.stock.take(ticket_type.id, quantity):
+        return
+    level = uow.stock.levels([ticket_type.id]).get(ticket_type.id)
+    left = level.available if level else 0
+    raise RuleViolation(
+        f"sold out: {ticket_type.name} has no tickets left" if left == 0 else
+        f"not enough {ticket_type.name} tickets: {left} left, {quantity} asked",
+        code="sold_out" if left == 0 else "not_enough")

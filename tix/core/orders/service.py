@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tix.core.accounts.model import Role
 from tix.core.accounts.service import Principal
@@ -21,14 +21,15 @@ from tix.core.catalog.model import TicketTypeView
 from tix.core.clock import Clock
 from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation, TixError, Unavailable
 from tix.core.ids import new_id
-from tix.core.inventory.model import HoldStatus
-from tix.core.inventory.service import InventoryService
+from tix.core.inventory.model import HoldStatus, check_on_sale
+from tix.core.inventory.service import InventoryService, check_buyer_limit, take_tickets
 from tix.core.orders.events import OrderCancelled, OrderFailed, PaymentCompleted
 from tix.core.orders.model import Order, OrderStatus, SagaStep, Tender, new_order_number
 from tix.core.orders.ports import PaymentGateway
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 
 SAGA_DEADLINE = timedelta(seconds=10)
+OFFLINE_TENDERS = (Tender.CASH, Tender.COMP)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,10 @@ class OrderService:
     def buy(self, principal: Principal, ticket_type_id: str, quantity: int, *,
             tender: Tender, holders: list[str] | None = None,
             tendered: int | None = None) -> Order:
-        self._gateway(tender)  # refuse an unusable tender before taking any tickets
+        gateway = self._gateway(tender)  # refuse an unusable tender before taking tickets
+        if tender in OFFLINE_TENDERS:
+            return self._sell_at_the_counter(principal, ticket_type_id, quantity, tender,
+                                             gateway, holders or [], tendered)
         hold = self._inventory.place_hold(principal, ticket_type_id, quantity)
         try:
             return self.checkout(principal, hold.id, tender=tender, holders=holders,
@@ -91,6 +95,55 @@ class OrderService:
         except TixError:
             self._inventory.release_hold(hold.id)  # refused before the sale: seats go back
             raise
+
+    def _sell_at_the_counter(self, principal: Principal, ticket_type_id: str, quantity: int,
+                             tender: Tender, gateway: PaymentGateway, holders: list[str],
+                             tendered: int | None) -> Order:
+        """Cash or a complimentary ticket: the money (or none) is at the counter, so take
+        the tickets, record the order and announce the payment in one transaction — no
+        step can be left half done, and the hot stock row is touched once."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            ticket_type = uow.catalog.ticket_type(ticket_type_id)
+            if ticket_type is None:
+                raise NotFound("ticket type", ticket_type_id)
+            check_on_sale(ticket_type, quantity, now)
+            self._allow_tender(principal, tender, ticket_type)
+            check_buyer_limit(uow, principal.user_id, ticket_type, quantity, now)
+            order = self._new_order(principal, ticket_type, quantity, tender, holders,
+                                    tendered, now)
+            take_tickets(uow, ticket_type, quantity)
+            order.payment_reference = gateway.charge(order,
+                                                     idempotency_key=f"{order.id}:pay")
+            order.status, order.step, order.completed_at = (OrderStatus.COMPLETED,
+                                                            SagaStep.DONE, now)
+            uow.orders.add(order)
+            uow.publish(self._payment_completed(order))
+            uow.commit()
+        return order
+
+    def _new_order(self, principal: Principal, ticket_type: TicketTypeView, quantity: int,
+                   tender: Tender, holders: list[str], tendered: int | None,
+                   now: datetime) -> Order:
+        order = Order(
+            id=new_id(), number=new_order_number(), user_id=principal.user_id,
+            event_id=ticket_type.event_id, ticket_type_id=ticket_type.id, quantity=quantity,
+            unit_price=ticket_type.price, currency=ticket_type.currency, tender=tender,
+            holders=_holder_names(holders, quantity, principal.name), created_at=now,
+            taken_by=principal.user_id if tender is not Tender.CARD else None)
+        if tender is Tender.CASH:
+            if tendered is None or tendered < order.amount:
+                raise Invalid(f"cash: {order.amount} {order.currency} (minor units) due, "
+                              f"{tendered or 0} tendered")
+            order.tendered_amount = tendered
+        return order
+
+    def _payment_completed(self, order: Order) -> PaymentCompleted:
+        return PaymentCompleted(
+            order_id=order.id, order_number=order.number, user_id=order.user_id,
+            ticket_type_id=order.ticket_type_id, quantity=order.quantity,
+            holders=order.holders, amount=order.amount, currency=order.currency,
+            payment_reference=order.payment_reference or "")
 
     def _reserve(self, principal: Principal, hold_id: str, tender: Tender,
                  holders: list[str], tendered: int | None) -> Order:
@@ -105,19 +158,8 @@ class OrderService:
             ticket_type = uow.catalog.ticket_type(hold.ticket_type_id)
             assert ticket_type is not None  # a hold's ticket type is never deleted
             self._allow_tender(principal, tender, ticket_type)
-            names = _holder_names(holders, hold.quantity, principal.name)
-            order = Order(
-                id=new_id(), number=new_order_number(), user_id=principal.user_id,
-                event_id=ticket_type.event_id, ticket_type_id=ticket_type.id,
-                quantity=hold.quantity, unit_price=ticket_type.price,
-                currency=ticket_type.currency, tender=tender, holders=names,
-                created_at=now, taken_by=principal.user_id if tender is not Tender.CARD
-                else None)
-            if tender is Tender.CASH:
-                if tendered is None or tendered < order.amount:
-                    raise Invalid(f"cash: {order.amount} {order.currency} (minor units) due, "
-                                  f"{tendered or 0} tendered")
-                order.tendered_amount = tendered
+            order = self._new_order(principal, ticket_type, hold.quantity, tender, holders,
+                                    tendered, now)
             if not uow.holds.convert(hold.id):
                 raise RuleViolation("this hold was used meanwhile", code="hold_expired")
             uow.orders.add(order)
@@ -134,11 +176,7 @@ class OrderService:
                 current = uow.orders.get(order.id)
                 assert current is not None
                 return current  # confirmed by a resumed saga meanwhile: same outcome
-            uow.publish(PaymentCompleted(
-                order_id=order.id, order_number=order.number, user_id=order.user_id,
-                ticket_type_id=order.ticket_type_id, quantity=order.quantity,
-                holders=order.holders, amount=order.amount, currency=order.currency,
-                payment_reference=reference))
+            uow.publish(self._payment_completed(order))
             uow.commit()
         return order
 
