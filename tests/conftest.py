@@ -20,7 +20,7 @@ from tests.fakes import FakeMailer, FixedClock
 from tix.bootstrap import Runtime, bootstrap
 from tix.config import Settings
 
-pytest_plugins = ["tests.smtp_server"]  # the aiosmtpd fixture
+pytest_plugins = ["tests.smtp_server", "tests.stripe_server"]  # aiosmtpd, localstripe
 
 PG_SERVER = os.environ.get("TIX_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("TIX_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

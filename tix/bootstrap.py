@@ -212,6 +212,11 @@ class Runtime:
 
         offline = OfflineGateway()
         gateways: dict[Tender, PaymentGateway] = {Tender.CASH: offline, Tender.COMP: offline}
+        if self.settings.stripe_api_key:
+            from tix.adapters.payments.stripe import StripeGateway
+
+            gateways[Tender.CARD] = StripeGateway(self.settings.stripe_api_key,
+                                                  api_base=self.settings.stripe_api_base)
         return OrderService(uow=self.uow, clock=self.clock, audit=self.audit,
                             gateways=gateways, inventory=self.inventory)
 

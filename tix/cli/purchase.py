@@ -35,6 +35,8 @@ HolderOption = Annotated[list[str] | None, typer.Option(
     "--holder", help="A ticket holder's name; repeat for each ticket (default: yours).")]
 TenderedOption = Annotated[str | None, typer.Option(
     "--tendered", help="Cash: the amount handed over, in major units (change is shown).")]
+MethodOption = Annotated[str | None, typer.Option(
+    "--payment-method", help="Card: Stripe's payment method id (e.g. pm_card_visa).")]
 
 
 def buy(
@@ -44,6 +46,7 @@ def buy(
     holder: HolderOption = None,
     pay: PayOption = "card",
     tendered: TenderedOption = None,
+    payment_method: MethodOption = None,
     json_: JsonFlag = False,
 ) -> None:
     """Hold, order and pay in one step."""
@@ -51,7 +54,8 @@ def buy(
     principal = cli.principal()
     tender, cash = _tender(cli, pay, tendered, ticket_type)
     order = cli.runtime.orders.buy(principal, ticket_type, quantity, tender=tender,
-                                   holders=holder or [], tendered=cash)
+                                   holders=holder or [], tendered=cash,
+                                   payment_method=payment_method)
     emit(order_json(order), as_json=json_, human=_print_order)
 
 
@@ -61,6 +65,7 @@ def checkout(
     holder: HolderOption = None,
     pay: PayOption = "card",
     tendered: TenderedOption = None,
+    payment_method: MethodOption = None,
     json_: JsonFlag = False,
 ) -> None:
     """Pay for a hold you placed."""
@@ -69,7 +74,8 @@ def checkout(
     hold = cli.runtime.inventory.get_hold(principal, hold_id)
     tender, cash = _tender(cli, pay, tendered, hold.ticket_type_id)
     order = cli.runtime.orders.checkout(principal, hold_id, tender=tender,
-                                        holders=holder or [], tendered=cash)
+                                        holders=holder or [], tendered=cash,
+                                        payment_method=payment_method)
     emit(order_json(order), as_json=json_, human=_print_order)
 
 

@@ -67,9 +67,12 @@ class OrderService:
     # -- buying --------------------------------------------------------------------------
 
     def checkout(self, principal: Principal, hold_id: str, *, tender: Tender,
-                 holders: list[str] | None = None, tendered: int | None = None) -> Order:
+                 holders: list[str] | None = None, tendered: int | None = None,
+                 payment_method: str | None = None) -> Order:
         gateway = self._gateway(tender)
         order = self._reserve(principal, hold_id, tender, holders or [], tendered)
+        if payment_method:
+            order.meta["payment_method"] = payment_method
         self.after_step("reserve", order)
         try:
             reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
@@ -83,7 +86,7 @@ class OrderService:
 
     def buy(self, principal: Principal, ticket_type_id: str, quantity: int, *,
             tender: Tender, holders: list[str] | None = None,
-            tendered: int | None = None) -> Order:
+            tendered: int | None = None, payment_method: str | None = None) -> Order:
         gateway = self._gateway(tender)  # refuse an unusable tender before taking tickets
         if tender in OFFLINE_TENDERS:
             return self._sell_at_the_counter(principal, ticket_type_id, quantity, tender,
@@ -91,7 +94,7 @@ class OrderService:
         hold = self._inventory.place_hold(principal, ticket_type_id, quantity)
         try:
             return self.checkout(principal, hold.id, tender=tender, holders=holders,
-                                 tendered=tendered)
+                                 tendered=tendered, payment_method=payment_method)
         except TixError:
             self._inventory.release_hold(hold.id)  # refused before the sale: seats go back
             raise

@@ -1,0 +1,108 @@
+"""Card payments through a Stripe-compatible server (localstripe), saga and all."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.catalog_support import an_event
+from tests.smtp_server import free_port
+from tests.support import deliver, logged_in
+from tix.core.errors import RuleViolation, Unavailable
+from tix.core.orders.model import OrderStatus, Tender
+
+
+class Crash(BaseException):
+    pass
+
+
+@pytest.fixture
+def shop(make_runtime, database, stripe_base):
+    runtime = make_runtime(database, stripe_api_key="sk_test_tix", stripe_api_base=stripe_base)
+    event_id = an_event(runtime, days=30)
+    standing = runtime.catalog.show(event_id).ticket_types[0]  # 45.00 EUR
+    return runtime, standing, logged_in(runtime)
+
+
+def left(runtime, ticket_type_id):
+    with runtime.uow(readonly=True) as uow:
+        return uow.stock.levels([ticket_type_id])[ticket_type_id].available
+
+
+def test_a_card_payment_completes_the_order_with_stripes_id(shop):
+    runtime, standing, buyer = shop
+    order = runtime.orders.buy(buyer, standing.id, 2, tender=Tender.CARD,
+                               payment_method="pm_card_visa")
+    assert order.status is OrderStatus.COMPLETED
+    assert order.payment_reference.startswith("pi_") and order.amount == 9000
+    assert left(runtime, standing.id) == 98
+
+
+def test_a_declined_card_is_a_clear_refusal_and_the_tickets_go_back(shop):
+    runtime, standing, buyer = shop
+    with pytest.raises(RuleViolation, match="card declined"):
+        runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
+                           payment_method="pm_card_chargeCustomerFail")
+    assert left(runtime, standing.id) == 100
+    [failed] = runtime.orders.list(buyer)
+    assert failed.status is OrderStatus.FAILED and "declined" in failed.failure_reason
+
+
+def test_a_cancellation_refunds_through_stripe(shop):
+    runtime, standing, buyer = shop
+    order = runtime.orders.buy(buyer, standing.id, 2, tender=Tender.CARD,
+                               payment_method="pm_card_visa")
+    cancelled = runtime.orders.cancel(buyer, order.number)
+    assert (cancelled.status, cancelled.refunded_amount) == (OrderStatus.CANCELLED, 9000)
+
+
+def test_a_crash_after_paying_is_confirmed_by_the_daemon_without_charging_twice(shop):
+    runtime, standing, buyer = shop
+
+    def die(step, order):
+        if step == "pay":
+            raise Crash
+
+    runtime.orders.after_step = die
+    hold = runtime.inventory.place_hold(buyer, standing.id, 1)
+    with pytest.raises(Crash):
+        runtime.orders.checkout(buyer, hold.id, tender=Tender.CARD,
+                                payment_method="pm_card_visa")
+    runtime.orders.after_step = lambda step, order: None
+    runtime.clock.advance(timedelta(seconds=11))
+    deliver(runtime)
+    [order] = runtime.orders.list(buyer)
+    assert order.status is OrderStatus.COMPLETED and order.payment_reference.startswith("pi_")
+    gateway = runtime.orders._gateways[Tender.CARD]
+    charges = [i for i in gateway._client.v1.payment_intents.list(params={"limit": 100}).data
+               if (i.to_dict().get("metadata") or {}).get("order_id") == order.id]
+    assert len(charges) == 1  # found, not charged again
+
+
+def test_a_crash_before_paying_is_compensated_by_the_daemon(shop):
+    runtime, standing, buyer = shop
+
+    def die(step, order):
+        if step == "reserve":
+            raise Crash
+
+    runtime.orders.after_step = die
+    hold = runtime.inventory.place_hold(buyer, standing.id, 3)
+    with pytest.raises(Crash):
+        runtime.orders.checkout(buyer, hold.id, tender=Tender.CARD,
+                                payment_method="pm_card_visa")
+    runtime.clock.advance(timedelta(seconds=11))
+    deliver(runtime)
+    [order] = runtime.orders.list(buyer)
+    assert order.status is OrderStatus.FAILED and left(runtime, standing.id) == 100
+
+
+def test_an_unreachable_payment_service_fails_the_order_and_keeps_the_seats(make_runtime,
+                                                                          database):
+    runtime = make_runtime(database, stripe_api_key="sk_test_tix",
+                           stripe_api_base=f"http://127.0.0.1:{free_port()}")
+    standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
+    buyer = logged_in(runtime)
+    with pytest.raises(Unavailable, match="payment service unavailable"):
+        runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
+                           payment_method="pm_card_visa")
+    assert left(runtime, standing.id) == 100

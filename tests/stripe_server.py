@@ -1,0 +1,46 @@
+"""localstripe, a stateful Stripe-compatible server, on loopback for the test run."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.smtp_server import free_port
+
+SERVE = """
+import sys
+from aiohttp import web
+from localstripe.resources import store
+from localstripe.server import app
+store.clear()  # it pickles its store to one shared file: start empty
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
+"""
+
+
+@pytest.fixture(scope="session")
+def stripe_base() -> Iterator[str]:
+    """The base address of a running localstripe (never skipped: it must start)."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", SERVE, str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"localstripe exited: {process.stderr.read().decode()[-500:]}",
+                        pytrace=False)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("localstripe did not start within 20 s", pytrace=False)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
