@@ -106,3 +106,88 @@ def test_an_unreachable_payment_service_fails_the_order_and_keeps_the_seats(make
         runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
                            payment_method="pm_card_visa")
     assert left(runtime, standing.id) == 100
+
+
+class FailingStripe:
+    """An HTTP endpoint that answers 500, or never answers in time."""
+
+    def __init__(self, mode: str) -> None:
+        import http.server
+        import threading
+
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802  (the standard library's name)
+                outer.calls += 1
+                if mode == "slow":
+                    import time
+
+                    time.sleep(2)
+                self.send_response(500)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"error": {"message": "internal error", "type": "api_error"}}')
+
+            do_GET = do_POST  # noqa: N815
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.calls = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.mark.parametrize("mode", ["500", "slow"])
+def test_a_failing_or_slow_payment_service_fails_the_order_cleanly(make_runtime, database,
+                                                                   mode):
+    from tix.adapters.payments.stripe import StripeGateway
+
+    failing = FailingStripe(mode)
+    try:
+        runtime = make_runtime(database, stripe_api_key="sk_test_tix",
+                               stripe_api_base=failing.base)
+        runtime.orders._gateways[Tender.CARD] = StripeGateway(
+            "sk_test_tix", api_base=failing.base, timeout=0.5)  # the pay step's limit, shortened
+        standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
+        buyer = logged_in(runtime)
+        with pytest.raises(Unavailable):
+            runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
+                               payment_method="pm_card_visa")
+        assert left(runtime, standing.id) == 100
+        [order] = runtime.orders.list(buyer)
+        assert order.status is OrderStatus.FAILED and failing.calls >= 1
+    finally:
+        failing.close()
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
+def test_the_database_going_away_mid_saga_is_recovered_by_the_daemon(shop, database):
+    from sqlalchemy import create_engine, text
+
+    runtime, standing, buyer = shop
+    killer = create_engine(database, isolation_level="AUTOCOMMIT")
+
+    def drop_connections(step, order):
+        if step == "pay":  # paid; the database connections die before the confirmation
+            with killer.connect() as conn:
+                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE datname = current_database() "
+                                  "AND pid <> pg_backend_pid()"))
+
+    runtime.orders.after_step = drop_connections
+    hold = runtime.inventory.place_hold(buyer, standing.id, 1)
+    with pytest.raises(Unavailable, match="database unavailable"):
+        runtime.orders.checkout(buyer, hold.id, tender=Tender.CARD,
+                                payment_method="pm_card_visa")
+    killer.dispose()
+    runtime.orders.after_step = lambda step, order: None
+    runtime.clock.advance(timedelta(seconds=11))
+    deliver(runtime)  # a fresh connection: the paid order is confirmed, not lost
+    [order] = runtime.orders.list(buyer)
+    assert order.status is OrderStatus.COMPLETED and left(runtime, standing.id) == 99
