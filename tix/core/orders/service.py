@@ -76,6 +76,12 @@ class OrderService:
         self.after_step("reserve", order)
         try:
             reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
+        except Unavailable as error:
+            # The charge may have gone through before the line dropped: releasing the seats
+            # now could sell them twice. The daemon asks the gateway once the saga's time
+            # is up, and confirms or releases then.
+            raise Unavailable(f"{error.message}; order {order.number} is confirmed or "
+                              "released within a minute (tix order show)") from None
         except TixError as error:
             self._compensate(order, f"payment refused: {error.message}")
             raise
@@ -197,10 +203,14 @@ class OrderService:
             uow.commit()
 
     def resume_unfinished(self) -> int:
-        """Daemon job: finish or compensate orders a crash left PENDING past the deadline."""
+        """Daemon job: finish or compensate orders a crash left PENDING past the deadline.
+
+        Returns how many it settled: an order whose gateway cannot be asked yet is not
+        work done, so the daemon sleeps instead of asking again at once."""
         now = self._clock.now()
         with self._uow() as uow:
             stale = uow.orders.stale_pending(now - SAGA_DEADLINE, 100)
+        settled = 0
         for order in stale:
             gateway = self._gateways.get(order.tender)
             try:
@@ -211,7 +221,8 @@ class OrderService:
                 self._compensate(order, "payment not completed in time")
             else:
                 self._confirm(order, reference)
-        return len(stale)
+            settled += 1
+        return settled
 
     # -- cancelling ----------------------------------------------------------------------
 
