@@ -202,3 +202,18 @@ def test_a_hundred_buyers_race_to_buy_the_last_ten(runtime, make_runtime, databa
         sold = uow.orders.sold_per_type([seated.id])[seated.id]
     assert sold == (20, 20 * 6550)
     assert published(runtime, "PaymentCompleted") == 11
+
+
+def test_an_order_number_already_taken_is_drawn_again(runtime, monkeypatch):
+    import tix.adapters.db.repositories.orders as repository
+
+    _, _, standing, clerk = setup(runtime)
+    first = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    import tix.core.orders.service as service
+
+    numbers = iter([first.number, "TIX-NEW0-01"])
+    monkeypatch.setattr(service, "new_order_number", lambda: next(numbers))
+    monkeypatch.setattr(repository, "new_order_number", lambda: next(numbers))
+    second = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    assert second.number == "TIX-NEW0-01" and second.status is OrderStatus.COMPLETED
+    assert runtime.orders.show(clerk, "TIX-NEW0-01").id == second.id
