@@ -82,8 +82,8 @@ def new_ticket_type(url: str, organizer_id: str) -> str:
     return ticket_type_id
 
 
-def buyer_process(url: str, ticket_type_id: str, clerk_ids: list[str], deadline: float,
-                  results: Any) -> None:
+def buyer_process(url: str, ticket_type_id: str, clerk_ids: list[str], start_at: float,
+                  deadline: float, results: Any) -> None:
     from tix.bootstrap import bootstrap
     from tix.core.accounts.model import Role
     from tix.core.accounts.service import Principal
@@ -99,6 +99,7 @@ def buyer_process(url: str, ticket_type_id: str, clerk_ids: list[str], deadline:
     def buy(clerk_id: str) -> None:
         nonlocal refused
         clerk = Principal(clerk_id, f"{clerk_id}@bench", "Clerk", Role.CLERK, "bench")
+        time.sleep(max(0.0, start_at - time.time()))  # every buyer starts together
         while time.time() < deadline:
             started = time.perf_counter()
             try:
@@ -126,9 +127,10 @@ def run_level(url: str, ticket_type_id: str, clerks: list[str], buyers: int,
     groups = [clerks[i:buyers:processes] for i in range(processes)]
     context = multiprocessing.get_context("fork")
     results = context.Queue()
-    deadline = time.time() + 3 + seconds  # 3 s for the workers to start
+    start_at = time.time() + 4  # time for every worker to start up before the clock runs
+    deadline = start_at + seconds
     workers = [context.Process(target=buyer_process,
-                               args=(url, ticket_type_id, group, deadline, results))
+                               args=(url, ticket_type_id, group, start_at, deadline, results))
                for group in groups]
     for worker in workers:
         worker.start()

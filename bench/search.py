@@ -176,10 +176,15 @@ def explain(url: str, missed: list[tuple[str, str]]) -> None:
                        "coalesce(events.venue, '') || ' ' || coalesce(events.city, '')) @@ "
                        f"to_tsquery('simple', '{samples['text']}:*') "
                        "ORDER BY starts_at, id LIMIT 20")
-            elif label.startswith("suggest"):
+            elif label == "suggest":  # the word-prefix query of SqlCatalogSearch.suggest
                 sql = ("EXPLAIN ANALYZE SELECT id FROM events WHERE status = 'SCHEDULED' AND "
-                       "starts_at > now() AND (name ILIKE 'ja%' OR name ILIKE '% ja%' OR "
-                       "'ja' <% name) ORDER BY word_similarity('ja', name) DESC LIMIT 8")
+                       "starts_at > now() AND to_tsvector('simple', name) @@ "
+                       "to_tsquery('simple', 'ja:*') ORDER BY name ILIKE 'ja%' DESC, "
+                       "recent_sales DESC, starts_at LIMIT 8")
+            elif label.startswith("suggest"):  # its nearest-neighbour query, for typos
+                sql = ("EXPLAIN ANALYZE SELECT id, word_similarity('jzaz', name) FROM events "
+                       "WHERE status = 'SCHEDULED' AND starts_at > now() "
+                       "ORDER BY 'jzaz' <<-> name LIMIT 8")
             else:
                 sql = ("EXPLAIN ANALYZE SELECT id FROM events WHERE status = 'SCHEDULED' AND "
                        "ends_at > now() ORDER BY recent_sales DESC, starts_at LIMIT 20")
