@@ -58,10 +58,11 @@ def demo(
     if events:
         from tix.cli.demo_catalog import seed_sales
 
-        clerk = runtime.accounts.login(email="clerk@demo.tix", password=DEMO_PASSWORD,
+        # Sold by the admin, so the demo clerk starts with no purchases of their own.
+        seller = runtime.accounts.login(email="admin@demo.tix", password=DEMO_PASSWORD,
                                        host="tix demo")
-        seed_sales(runtime, clerk.principal)
-        runtime.accounts.logout(clerk.token)
+        seed_sales(runtime, seller.principal)
+        runtime.accounts.logout(seller.token)
     accounts = [{"email": e, "name": n, "role": r, "password": DEMO_PASSWORD,
                  "login": f"echo '{DEMO_PASSWORD}' | tix login --email {e} --password-stdin"}
                 for e, n, r in DEMO_USERS]

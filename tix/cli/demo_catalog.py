@@ -79,7 +79,7 @@ def _local(moment: Any, zone: str) -> str:
     return str(moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M"))
 
 
-def seed_sales(runtime: Runtime, clerk: Principal) -> int:
+def seed_sales(runtime: Runtime, seller: Principal) -> int:
     """Cash sales at the door: most seats of the small shows, a few of the big ones."""
     from tix.core.catalog.search import SearchQuery
     from tix.core.errors import RuleViolation
@@ -94,10 +94,10 @@ def seed_sales(runtime: Runtime, clerk: Principal) -> int:
             while want > 0:
                 quantity = min(want, ticket_type.limit or 4)
                 try:
-                    runtime.orders.buy(clerk, ticket_type.id, quantity, tender=Tender.CASH,
+                    runtime.orders.buy(seller, ticket_type.id, quantity, tender=Tender.CASH,
                                        tendered=ticket_type.price * quantity,
                                        holders=[f"Guest {sold + i + 1}" for i in range(quantity)])
-                except RuleViolation:  # the clerk's own per-person limit: enough for a demo
+                except RuleViolation:  # the seller's own per-person limit: enough for a demo
                     break
                 sold += quantity
                 want -= quantity
