@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tix.adapters.crypto import FieldCipher
     from tix.adapters.db.uow import SqlUnitOfWork
     from tix.adapters.queue.outbox import OutboxQueue
+    from tix.adapters.signing import Ed25519Signer
     from tix.core.accounts.privacy import PrivacyService
     from tix.core.accounts.service import AccountService
     from tix.core.audit.service import AuditService
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from tix.core.notifications.service import NotificationService
     from tix.core.orders.service import OrderService
     from tix.core.ports import Cache, Mailer, RateLimiter
+    from tix.core.tickets.service import TicketService
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,19 @@ class Runtime:
                             gateways=gateways, inventory=self.inventory)
 
     @cached_property
+    def tickets(self) -> TicketService:
+        from tix.core.tickets.service import TicketService
+
+        return TicketService(uow=self.uow, clock=self.clock, audit=self.audit,
+                             signer=self.ticket_signer)
+
+    @cached_property
+    def ticket_signer(self) -> Ed25519Signer:
+        from tix.adapters.signing import load_signer
+
+        return load_signer(self.settings.ticket_signing_key, self.settings.data_dir)
+
+    @cached_property
     def notifications(self) -> NotificationService:
         from datetime import timedelta
 
@@ -246,6 +261,7 @@ class Runtime:
         subscriptions: list[Subscription] = []
         subscriptions += AccountMails(self.notifications).subscriptions()
         subscriptions += OrderMails(self.notifications).subscriptions()
+        subscriptions += self.tickets.subscriptions()
         subscriptions.append(Subscription(PaymentCompleted, "count_sale_for_popularity",
                                           self.catalog.count_sale))
         subscriptions.append(Subscription(EventCancelled, "refund_orders_of_cancelled_event",

@@ -31,6 +31,7 @@ class Settings:
     secret_key: str | None = None
     previous_secret_keys: tuple[str, ...] = ()
     encryption_key: str | None = None
+    ticket_signing_key: str | None = None
     public_url: str = "http://localhost:8000"
     mail_from: str = "tix <tickets@tix.localhost>"
     template_dir: Path | None = None

@@ -78,13 +78,11 @@ class Daemon:
             for envelope in envelopes:
                 if self.stopping.is_set():
                     break  # the rest of the claim returns to the queue when its lease ends
-                try:
-                    with uow.savepoint():
-                        self._handle(envelope, uow)
-                except Exception as error:  # one bad message must not stop the others
-                    failures.append((envelope, error))
-                else:
+                error = self._handle(envelope, uow)
+                if error is None:
                     delivered.append(envelope.id)
+                else:
+                    failures.append((envelope, error))
             uow.acknowledge(delivered)
             uow.commit()
         for failed, reason in failures:
@@ -102,11 +100,22 @@ class Daemon:
                 log.error("job %r: %s", job.name, error.message)
         return done
 
-    def _handle(self, envelope: Envelope, uow: SqlUnitOfWork) -> None:
-        message = envelope.open()
+    def _handle(self, envelope: Envelope, uow: SqlUnitOfWork) -> Exception | None:
+        """Run every handler of the message, each in its own savepoint: one that fails is
+        undone alone and retried later; the others' work stands and is not repeated."""
+        failed: Exception | None = None
+        try:
+            message = envelope.open()
+        except Exception as error:  # an unknown or broken message
+            return error
         for subscription in self._handlers.get(envelope.name, []):
-            if uow.mark_processed(envelope.id, subscription.name):
-                subscription.handle(message, uow)
+            try:
+                with uow.savepoint():
+                    if uow.mark_processed(envelope.id, subscription.name):
+                        subscription.handle(message, uow)
+            except Exception as error:  # one bad handler must not stop the others
+                failed = failed or error
+        return failed
 
     def _retry_later(self, envelope: Envelope, error: Exception) -> None:
         delay = retry_delay(envelope.attempts)

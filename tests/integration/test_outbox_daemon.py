@@ -63,7 +63,7 @@ def test_a_message_delivered_twice_is_handled_once(runtime):
     daemon = Daemon(runtime)
     for _ in range(2):  # as if the daemon died before its acknowledgement, and it came again
         with runtime.uow() as uow:
-            daemon._handle(envelope, uow)
+            assert daemon._handle(envelope, uow) is None
             uow.commit()
     assert recorder.seen == Counter({7: 1})
 
@@ -135,3 +135,18 @@ def test_the_daemon_stops_cleanly_on_sigterm(tmp_path):
     _, stderr = process.communicate(timeout=10)
     assert process.returncode == 0, stderr
     assert "SIGTERM" in stderr and "stopped" in stderr
+
+
+def test_a_failing_handler_does_not_undo_or_repeat_the_others(runtime, clock):
+    from datetime import timedelta
+
+    steady, flaky = Recorder(), Recorder()
+    flaky.fail_first = {5}
+    runtime.subscriptions.append(Subscription(Pinged, "steady", steady.handle))
+    runtime.subscriptions.append(Subscription(Pinged, "flaky", flaky.handle))
+    publish(runtime, 5)
+    Daemon(runtime).run_once()
+    assert steady.seen == Counter({5: 1}) and flaky.seen == Counter()
+    clock.advance(timedelta(seconds=6))
+    Daemon(runtime).run_once()
+    assert steady.seen == Counter({5: 1}) and flaky.seen == Counter({5: 1})

@@ -139,3 +139,10 @@ def rotate_key(
     emit({"key_id": key_id, "rows": changed}, as_json=json_,
          human=lambda d: say(f"Every personal value is now under key {d['key_id']} "
                              f"({d['rows']} row(s) changed)."))
+
+
+@app.command("signing-key")
+def signing_key(ctx: typer.Context) -> None:
+    """The public key scanners use to verify tickets offline (PEM)."""
+    runtime = state(ctx).runtime
+    typer.echo(runtime.ticket_signer.public_key_pem(), nl=False)

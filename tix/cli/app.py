@@ -21,6 +21,7 @@ from tix.cli import (
     notifications,
     order,
     purchase,
+    ticket,
 )
 from tix.cli.errors import INTERNAL, exit_code
 from tix.cli.output import fail
@@ -78,10 +79,12 @@ app.add_typer(db.app, name="db")
 app.add_typer(event.app, name="event")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(order.app, name="order")
+app.add_typer(ticket.app, name="ticket")
 demo.register(app)
 daemon.register(app)
 boxoffice.register(app)
 purchase.register(app)
+ticket.register(app)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from tix.core.inventory.ports import Holds, Stock
 from tix.core.messages import Message
 from tix.core.notifications.ports import Notifications
 from tix.core.orders.ports import Orders
+from tix.core.tickets.ports import Tickets
 
 
 class UnitOfWork(Protocol):
@@ -49,6 +50,9 @@ class UnitOfWork(Protocol):
 
     @property
     def orders(self) -> Orders: ...
+
+    @property
+    def tickets(self) -> Tickets: ...
 
     def __enter__(self) -> Self: ...
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tix.adapters.db.repositories.inventory import SqlHolds, SqlStock
     from tix.adapters.db.repositories.notifications import SqlNotifications
     from tix.adapters.db.repositories.orders import SqlOrders
+    from tix.adapters.db.repositories.tickets import SqlTickets
 
 
 class SqlUnitOfWork:
@@ -96,6 +97,12 @@ class SqlUnitOfWork:
         from tix.adapters.db.repositories.orders import SqlOrders
 
         return SqlOrders(self.session, self.cipher)
+
+    @cached_property
+    def tickets(self) -> SqlTickets:
+        from tix.adapters.db.repositories.tickets import SqlTickets
+
+        return SqlTickets(self.session, self.cipher)
 
     # -- the transaction -----------------------------------------------------------------
 

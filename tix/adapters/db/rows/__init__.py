@@ -22,6 +22,7 @@ ROW_MODULES = (
     "notifications",
     "orders",
     "ratelimit",
+    "tickets",
 )
 
 

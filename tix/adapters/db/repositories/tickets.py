@@ -1,0 +1,77 @@
+"""Tickets in SQL; holder names are personal data, stored encrypted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import Session
+
+from tix.adapters.crypto import FieldCipher
+from tix.adapters.db.rows.tickets import TicketRow
+from tix.adapters.db.sql import insert_ignoring_duplicates
+from tix.core.ids import looks_like_uuid
+from tix.core.tickets.model import Ticket, TicketStatus
+
+
+class SqlTickets:
+    def __init__(self, session: Session, cipher: FieldCipher) -> None:
+        self._session = session
+        self._cipher = cipher
+
+    def add(self, ticket: Ticket) -> bool:
+        t = ticket
+        return insert_ignoring_duplicates(self._session, TicketRow.__table__, {  # type: ignore[arg-type]
+            "id": t.id, "number": t.number, "sequence": int(t.number.rsplit("-", 1)[1]),
+            "event_id": t.event_id, "order_id": t.order_id, "seat": t.seat,
+            "user_id": t.user_id, "ticket_type_id": t.ticket_type_id,
+            "holder": self._cipher.encrypt(t.holder), "qr_payload": t.qr_payload,
+            "status": t.status.value, "created_at": t.created_at})
+
+    def next_sequence(self, event_id: str) -> int:
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                                  {"key": f"tickets:{event_id}"})
+        return int(self._session.scalar(select(func.coalesce(func.max(TicketRow.sequence), 0))
+                                        .where(TicketRow.event_id == event_id)) or 0) + 1
+
+    def get(self, reference: str) -> Ticket | None:
+        column = TicketRow.id if looks_like_uuid(reference) else TicketRow.number
+        row = self._session.scalars(select(TicketRow).where(
+            column == (reference if column is TicketRow.id else reference.upper()))).first()
+        return None if row is None else self._ticket(row)
+
+    def of_order(self, order_id: str) -> list[Ticket]:
+        rows = self._session.scalars(select(TicketRow).where(TicketRow.order_id == order_id)
+                                     .order_by(TicketRow.seat))
+        return [self._ticket(r) for r in rows]
+
+    def of_user(self, user_id: str, limit: int) -> list[Ticket]:
+        rows = self._session.scalars(select(TicketRow).where(TicketRow.user_id == user_id)
+                                     .order_by(TicketRow.created_at.desc(), TicketRow.seat)
+                                     .limit(limit))
+        return [self._ticket(r) for r in rows]
+
+    def admit(self, ticket_id: str, by: str, now: datetime) -> bool:
+        result = self._session.execute(
+            update(TicketRow).where(TicketRow.id == ticket_id,
+                                    TicketRow.status == TicketStatus.VALID.value)
+            .values(status=TicketStatus.USED.value, checked_in_at=now, checked_in_by=by))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def void_order(self, order_id: str) -> list[str]:
+        ids = list(self._session.scalars(select(TicketRow.id).where(
+            TicketRow.order_id == order_id, TicketRow.status == TicketStatus.VALID.value)))
+        if ids:
+            self._session.execute(update(TicketRow).where(
+                TicketRow.id.in_(ids), TicketRow.status == TicketStatus.VALID.value
+            ).values(status=TicketStatus.VOIDED.value))
+        return ids
+
+    def _ticket(self, row: TicketRow) -> Ticket:
+        return Ticket(id=row.id, number=row.number, event_id=row.event_id,
+                      order_id=row.order_id, seat=row.seat, user_id=row.user_id,
+                      ticket_type_id=row.ticket_type_id,
+                      holder=self._cipher.decrypt(row.holder), qr_payload=row.qr_payload,
+                      created_at=row.created_at, status=TicketStatus(row.status),
+                      checked_in_at=row.checked_in_at, checked_in_by=row.checked_in_by)

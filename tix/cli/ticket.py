@@ -1,0 +1,69 @@
+"""tix ticket … and tix checkin: tickets for their holders, the door for clerks."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from tix.cli.output import JsonFlag, emit, say, table
+from tix.cli.state import state
+
+app = typer.Typer(help="Your tickets.", no_args_is_help=True)
+
+
+def ticket_json(ticket: Any) -> dict[str, Any]:
+    return {"id": ticket.id, "number": ticket.number, "status": ticket.status.value,
+            "holder": ticket.holder, "event_id": ticket.event_id,
+            "order_id": ticket.order_id, "ticket_type_id": ticket.ticket_type_id,
+            "qr_payload": ticket.qr_payload, "checked_in_at": ticket.checked_in_at}
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_: JsonFlag = False) -> None:
+    """The tickets of the orders you placed."""
+    cli = state(ctx)
+    tickets = cli.runtime.tickets.mine(cli.principal())
+    emit([ticket_json(t) for t in tickets], as_json=json_, human=lambda rows: table(
+        ["number", "holder", "status", "id"],
+        [[r["number"], r["holder"], r["status"], r["id"]] for r in rows]))
+
+
+@app.command()
+def show(ctx: typer.Context, ticket: str, json_: JsonFlag = False) -> None:
+    """One ticket, with its QR code drawn in the terminal."""
+    cli = state(ctx)
+    found = cli.runtime.tickets.show(cli.principal(), ticket)
+    emit(ticket_json(found), as_json=json_, human=_print_ticket)
+
+
+def _print_ticket(data: dict[str, Any]) -> None:
+    import io
+
+    import qrcode
+
+    code = qrcode.QRCode(border=2)
+    code.add_data(data["qr_payload"])
+    drawing = io.StringIO()
+    code.print_ascii(out=drawing, invert=True)
+    typer.echo(drawing.getvalue())
+    typer.echo(f"{data['number']}  {data['holder']}  [{data['status']}]")
+
+
+def checkin(
+    ctx: typer.Context,
+    payload: Annotated[str, typer.Argument(help="What the scanner read from the QR code.")],
+    event: Annotated[str | None, typer.Option(help="Refuse tickets of other events.")] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Admit a ticket at the door, once (clerks, the event's organizer)."""
+    cli = state(ctx)
+    admission = cli.runtime.tickets.check_in(cli.principal(), payload, event)
+    data = {**ticket_json(admission.ticket), "event": admission.event_name,
+            "ticket_type": admission.ticket_type, "admitted": True}
+    emit(data, as_json=json_, human=lambda d: say(
+        f"ADMITTED: {d['holder']} ({d['ticket_type']}, {d['number']})"))
+
+
+def register(root: typer.Typer) -> None:
+    root.command("checkin")(checkin)

@@ -1,0 +1,34 @@
+"""What the tickets module needs from storage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from tix.core.tickets.model import Ticket
+
+
+class Tickets(Protocol):
+    def add(self, ticket: Ticket) -> bool:
+        """Store a new ticket; False if the order's seat already has one."""
+        ...
+
+    def next_sequence(self, event_id: str) -> int:
+        """The next number in the event's series (serialised between writers)."""
+        ...
+
+    def get(self, reference: str) -> Ticket | None:
+        """By id or readable number (E12-000123)."""
+        ...
+
+    def of_order(self, order_id: str) -> list[Ticket]: ...
+
+    def of_user(self, user_id: str, limit: int) -> list[Ticket]: ...
+
+    def admit(self, ticket_id: str, by: str, now: datetime) -> bool:
+        """VALID → USED, once: False if it was not VALID."""
+        ...
+
+    def void_order(self, order_id: str) -> list[str]:
+        """VALID tickets of the order → VOIDED; returns their ids."""
+        ...

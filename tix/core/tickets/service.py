@@ -1,0 +1,136 @@
+"""Generating tickets when a payment completes, voiding them, and admitting at the door."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from tix.core.accounts.model import Role
+from tix.core.accounts.service import Principal
+from tix.core.audit.service import AuditService
+from tix.core.clock import Clock
+from tix.core.errors import NotAllowed, NotFound, RuleViolation
+from tix.core.ids import new_id
+from tix.core.messages import Subscription
+from tix.core.orders.events import OrderCancelled, PaymentCompleted
+from tix.core.ports import UnitOfWork, UnitOfWorkFactory
+from tix.core.tickets.events import TicketsGenerated, TicketsVoided
+from tix.core.tickets.model import (
+    Signer,
+    Ticket,
+    TicketStatus,
+    make_payload,
+    read_payload,
+    ticket_number,
+)
+
+
+@dataclass(frozen=True)
+class Admission:
+    ticket: Ticket
+    event_name: str
+    ticket_type: str
+
+
+class TicketService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, signer: Signer,
+                 audit: AuditService) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._signer = signer
+        self._audit = audit
+
+    def subscriptions(self) -> list[Subscription]:
+        return [Subscription(PaymentCompleted, "generate_tickets", self.generate),
+                Subscription(OrderCancelled, "void_tickets", self.void)]
+
+    def generate(self, msg: PaymentCompleted, uow: UnitOfWork) -> None:
+        """One ticket per seat; a second delivery finds the seats taken and adds none."""
+        ticket_type = uow.catalog.ticket_type(msg.ticket_type_id)
+        if ticket_type is None:
+            return
+        now = self._clock.now()
+        created = []
+        for seat in range(msg.quantity):
+            ticket_id = new_id()
+            sequence = uow.tickets.next_sequence(ticket_type.event_id)
+            ticket = Ticket(
+                id=ticket_id, number=ticket_number(ticket_type.event_number, sequence),
+                event_id=ticket_type.event_id, order_id=msg.order_id, seat=seat,
+                user_id=msg.user_id, ticket_type_id=msg.ticket_type_id,
+                holder=msg.holders[seat] if seat < len(msg.holders) else "",
+                qr_payload=make_payload(ticket_id, ticket_type.event_number, self._signer),
+                created_at=now)
+            if uow.tickets.add(ticket):
+                created.append(ticket.id)
+        if created:
+            uow.publish(TicketsGenerated(order_id=msg.order_id, user_id=msg.user_id,
+                                         ticket_ids=created))
+            self._audit.record(uow, "tickets.generated", subject=f"order:{msg.order_id}",
+                               details={"tickets": str(len(created))})
+
+    def void(self, msg: OrderCancelled, uow: UnitOfWork) -> None:
+        voided = uow.tickets.void_order(msg.order_id)
+        if voided:
+            uow.publish(TicketsVoided(order_id=msg.order_id, ticket_ids=voided))
+
+    def check_in(self, principal: Principal, payload: str,
+                 event_reference: str | None = None) -> Admission:
+        """Admit a ticket once; every refusal says why."""
+        read = read_payload(payload, self._signer)
+        if read is None:
+            raise RuleViolation("REFUSED: forged or damaged code", code="forged")
+        now = self._clock.now()
+        with self._uow() as uow:
+            ticket = uow.tickets.get(read.ticket_id)
+            if ticket is None:
+                raise RuleViolation("REFUSED: unknown ticket", code="unknown_ticket")
+            event = uow.catalog.get(ticket.event_id)
+            assert event is not None
+            self._may_scan(principal, event.organizer_id)
+            if event_reference is not None and uow.catalog.resolve(
+                    event_reference.strip()) != ticket.event_id:
+                raise RuleViolation(f"REFUSED: this ticket is for {event.name}",
+                                    code="wrong_event")
+            if not uow.tickets.admit(ticket.id, principal.user_id, now):
+                current = uow.tickets.get(ticket.id)
+                assert current is not None
+                raise self._refusal(uow, current, event.timezone)
+            self._audit.record(uow, "ticket.checked_in", subject=f"ticket:{ticket.id}",
+                               actor_id=principal.user_id, actor=principal.email,
+                               details={"number": ticket.number})
+            ticket_type = uow.catalog.ticket_type(ticket.ticket_type_id)
+            uow.commit()
+        ticket.status, ticket.checked_in_at = TicketStatus.USED, now
+        return Admission(ticket=ticket, event_name=event.name,
+                         ticket_type=ticket_type.name if ticket_type else "")
+
+    def mine(self, principal: Principal, limit: int = 200) -> list[Ticket]:
+        with self._uow(readonly=True) as uow:
+            return uow.tickets.of_user(principal.user_id, limit)
+
+    def show(self, principal: Principal, reference: str) -> Ticket:
+        with self._uow(readonly=True) as uow:
+            ticket = uow.tickets.get(reference.strip())
+            if ticket is None:
+                raise NotFound("ticket", reference)
+            event = uow.catalog.get(ticket.event_id)
+        if ticket.user_id != principal.user_id and principal.role is not Role.ADMIN and (
+                event is None or event.organizer_id != principal.user_id):
+            raise NotFound("ticket", reference)  # others' tickets do not exist for you
+        return ticket
+
+    def _may_scan(self, principal: Principal, organizer_id: str) -> None:
+        if principal.role in (Role.CLERK, Role.ADMIN) or principal.user_id == organizer_id:
+            return
+        raise NotAllowed("checking tickets in is for clerks and the event's organizer")
+
+    def _refusal(self, uow: UnitOfWork, ticket: Ticket, zone: str) -> RuleViolation:
+        if ticket.status is TicketStatus.VOIDED:
+            return RuleViolation("REFUSED: the ticket was voided (its order was cancelled)",
+                                 code="voided")
+        clerk = uow.users.get(ticket.checked_in_by) if ticket.checked_in_by else None
+        when = (ticket.checked_in_at.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+                if ticket.checked_in_at else "?")
+        return RuleViolation(f"REFUSED: already checked in at {when} by "
+                             f"{clerk.name if clerk else 'someone'}", code="already_in")
