@@ -252,6 +252,7 @@ class Runtime:
 
     @cached_property
     def subscriptions(self) -> list[Subscription]:
+        from tix.core.accounts.events import AccountErased
         from tix.core.catalog.events import EventCancelled
         from tix.core.messages import Subscription
         from tix.core.notifications.handlers import AccountMails
@@ -266,6 +267,8 @@ class Runtime:
                                           self.catalog.count_sale))
         subscriptions.append(Subscription(EventCancelled, "refund_orders_of_cancelled_event",
                                           self.orders.cancel_for_event))
+        subscriptions.append(Subscription(AccountErased, "erase_order_holders",
+                                          self.orders.erase_holders))
         return subscriptions
 
     @cached_property

@@ -8,6 +8,7 @@ import pytest
 
 from tests.cli.conftest import Tix
 from tests.support import PASSWORD, deliver, logged_in
+from tix.core.accounts.model import Role
 from tix.core.errors import NotAuthenticated, NotFound, RuleViolation
 
 
@@ -76,3 +77,22 @@ def test_an_admin_exports_and_erases_a_user(runtime):
     assert tix("admin", "export", "ann@example.com").exit_code == 4
     with pytest.raises(NotFound):
         runtime.accounts.id_of("ann@example.com")
+
+
+def test_erasure_keeps_orders_and_tickets_without_the_names(runtime):
+    from tests.catalog_support import an_event
+    from tix.core.orders.model import Tender
+
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    event_id = an_event(runtime)
+    standing = runtime.catalog.show(event_id).ticket_types[0]
+    order = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH,
+                               holders=["Clara Clerk", "Her Friend"], tendered=9000)
+    deliver(runtime)
+    runtime.privacy.erase(clerk.user_id)
+    deliver(runtime)
+    admin = logged_in(runtime, "root@example.com", role=Role.ADMIN)
+    kept = runtime.orders.show(admin, order.number)
+    assert kept.holders == ["(erased)", "(erased)"] and kept.amount == 9000
+    with runtime.uow(readonly=True) as uow:
+        assert {t.holder for t in uow.tickets.of_order(order.id)} == {"(erased)"}

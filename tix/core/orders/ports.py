@@ -23,6 +23,10 @@ class Orders(Protocol):
 
     def tickets_bought(self, user_id: str, ticket_type_id: str) -> int: ...
 
+    def erase_holders(self, user_id: str) -> int:
+        """GDPR: the holder names of the user's orders become "(erased)"."""
+        ...
+
     def buyers_of_event(self, event_id: str) -> list[str]:
         """Users holding a completed order of the event (who must hear of changes)."""
         ...

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tix.core.accounts.events import AccountErased
 from tix.core.accounts.model import Role
 from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
@@ -245,6 +246,10 @@ class OrderService:
                                 code="outside_policy")
         return self._refund_and_cancel(order, order.amount * percent // 100,
                                        "cancelled by the buyer", principal)
+
+    def erase_holders(self, message: AccountErased, uow: UnitOfWork) -> None:
+        """GDPR: orders stay for accounting, without the holder names on them."""
+        uow.orders.erase_holders(message.user_id)
 
     def cancel_for_event(self, message: EventCancelled, uow: UnitOfWork) -> None:
         """EventCancelled: every completed order is marked for a full refund (a job pays)."""

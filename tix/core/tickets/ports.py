@@ -25,6 +25,10 @@ class Tickets(Protocol):
 
     def of_user(self, user_id: str, limit: int) -> list[Ticket]: ...
 
+    def erase_holders(self, user_id: str) -> int:
+        """GDPR: the holder names on the user's tickets become "(erased)"."""
+        ...
+
     def admit(self, ticket_id: str, by: str, now: datetime) -> bool:
         """VALID → USED, once: False if it was not VALID."""
         ...

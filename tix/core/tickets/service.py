@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from tix.core.accounts.events import AccountErased
 from tix.core.accounts.model import Role
 from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
@@ -42,7 +43,12 @@ class TicketService:
 
     def subscriptions(self) -> list[Subscription]:
         return [Subscription(PaymentCompleted, "generate_tickets", self.generate),
-                Subscription(OrderCancelled, "void_tickets", self.void)]
+                Subscription(OrderCancelled, "void_tickets", self.void),
+                Subscription(AccountErased, "erase_holder_names", self.erase_holders)]
+
+    def erase_holders(self, msg: AccountErased, uow: UnitOfWork) -> None:
+        """GDPR: tickets stay for accounting, without the names on them."""
+        uow.tickets.erase_holders(msg.user_id)
 
     def generate(self, msg: PaymentCompleted, uow: UnitOfWork) -> None:
         """One ticket per seat; a second delivery finds the seats taken and adds none."""

@@ -62,6 +62,14 @@ class SqlOrders:
                 OrderRow.status.in_([OrderStatus.PENDING.value,
                                      OrderStatus.COMPLETED.value]))) or 0)
 
+    def erase_holders(self, user_id: str) -> int:
+        rows = self._session.execute(select(OrderRow.id, OrderRow.quantity)
+                                     .where(OrderRow.user_id == user_id)).all()
+        for order_id, quantity in rows:
+            self._session.execute(update(OrderRow).where(OrderRow.id == order_id).values(
+                holders=self._cipher.encrypt(json.dumps(["(erased)"] * quantity))))
+        return len(rows)
+
     def buyers_of_event(self, event_id: str) -> list[str]:
         return list(self._session.scalars(
             select(OrderRow.user_id).where(OrderRow.event_id == event_id,

@@ -52,6 +52,11 @@ class SqlTickets:
                                      .limit(limit))
         return [self._ticket(r) for r in rows]
 
+    def erase_holders(self, user_id: str) -> int:
+        result = self._session.execute(update(TicketRow).where(TicketRow.user_id == user_id)
+                                       .values(holder=self._cipher.encrypt("(erased)")))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     def admit(self, ticket_id: str, by: str, now: datetime) -> bool:
         result = self._session.execute(
             update(TicketRow).where(TicketRow.id == ticket_id,
