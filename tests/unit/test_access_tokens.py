@@ -49,3 +49,36 @@ def test_bcrypt_verifies_the_right_password_only():
     assert not hasher.verify("correct-horse-9!", hashed)
     assert not hasher.verify("x" * 100, hashed)  # over 72 bytes: refused, no exception
     assert not hasher.verify("anything", "not-a-bcrypt-hash")
+
+
+def test_a_token_claiming_another_algorithm_is_refused():
+    import base64
+    import json
+
+    def part(value) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    tokens = JwtAccessTokens(SECRET)
+    claims = {"sub": "u1", "sid": "s1", "iat": 0, "exp": 4_000_000_000, "iss": "tix"}
+    genuine_signature = issue(tokens).split(".")[2]
+    for header in ({"alg": "none", "typ": "JWT"}, {"alg": "HS512", "typ": "JWT"}):
+        forged = f"{part(header)}.{part(claims)}.{genuine_signature}"
+        with pytest.raises(NotAuthenticated):
+            tokens.read(forged, now=NOW)
+        with pytest.raises(NotAuthenticated):
+            tokens.read(f"{part(header)}.{part(claims)}.", now=NOW)
+
+
+def test_tokens_are_standard_hs256_jwts():
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    token = issue(JwtAccessTokens(SECRET))
+    header, payload, signature = token.split(".")
+    assert json.loads(base64.urlsafe_b64decode(header + "==")) == {"alg": "HS256",
+                                                                     "typ": "JWT"}
+    expected = hmac.new(SECRET.encode(), f"{header}.{payload}".encode(),
+                        hashlib.sha256).digest()
+    assert base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)) == expected

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 from datetime import datetime
-
-import bcrypt
-import jwt
+from typing import Any
 
 from tix.core.errors import NotAuthenticated
 from tix.core.ports import AccessClaims
@@ -16,9 +18,13 @@ class BcryptHasher:
         self._rounds = rounds
 
     def hash(self, password: str) -> str:
+        import bcrypt  # only commands that check a password pay for it
+
         return bcrypt.hashpw(password.encode(), bcrypt.gensalt(self._rounds)).decode()
 
     def verify(self, password: str, hashed: str) -> bool:
+        import bcrypt
+
         try:
             return bcrypt.checkpw(password.encode(), hashed.encode())
         except ValueError:  # over 72 bytes, or not a bcrypt hash
@@ -26,7 +32,14 @@ class BcryptHasher:
 
 
 class JwtAccessTokens:
-    """HS256 tokens. Older keys still verify during a rotation's grace period."""
+    """HS256 JSON Web Tokens. Older secrets still verify during a rotation's grace period.
+
+    Written against RFC 7519 with the standard library: PyJWT pulls in cryptography's X.509
+    stack (~70 ms) into every command, and tix signs with one algorithm only — which the
+    reader insists on, so an "alg": "none" or RS/HS confusion can never pass.
+    """
+
+    HEADER = {"alg": "HS256", "typ": "JWT"}
 
     def __init__(self, secret: str, *, previous_secrets: tuple[str, ...] = ()) -> None:
         self._secret = secret
@@ -36,23 +49,56 @@ class JwtAccessTokens:
               expires_at: datetime) -> str:
         claims = {"sub": user_id, "sid": session_id, "iat": int(issued_at.timestamp()),
                   "exp": int(expires_at.timestamp()), "iss": "tix"}
-        return jwt.encode(claims, self._secret, algorithm="HS256")
+        signing_input = f"{_b64(_json(self.HEADER))}.{_b64(_json(claims))}"
+        return f"{signing_input}.{_b64(_sign(self._secret, signing_input))}"
 
     def read(self, token: str, *, now: datetime) -> AccessClaims:
-        # Expiry is checked against the injected clock, not the wall clock PyJWT would use.
-        for secret in (self._secret, *self._previous):
-            try:
-                claims = jwt.decode(token, secret, algorithms=["HS256"], issuer="tix",
-                                    options={"verify_exp": False, "verify_iat": False})
-            except jwt.InvalidSignatureError:
-                continue
-            except jwt.PyJWTError:
-                break
-            expires = datetime.fromtimestamp(claims["exp"], tz=now.tzinfo)
-            if expires <= now:
-                raise NotAuthenticated("your session has expired; log in again",
-                                       code="session_expired")
-            return AccessClaims(user_id=claims["sub"], session_id=claims["sid"],
-                                expires_at=expires)
-        raise NotAuthenticated("your stored login is not valid; log in again",
-                               code="bad_token")
+        claims = self._verified_claims(token)
+        if claims is None:
+            raise NotAuthenticated("your stored login is not valid; log in again",
+                                   code="bad_token")
+        # Expiry is checked against the injected clock, not the wall clock.
+        expires = datetime.fromtimestamp(claims["exp"], tz=now.tzinfo)
+        if expires <= now:
+            raise NotAuthenticated("your session has expired; log in again",
+                                   code="session_expired")
+        return AccessClaims(user_id=claims["sub"], session_id=claims["sid"],
+                            expires_at=expires)
+
+    def _verified_claims(self, token: str) -> dict[str, Any] | None:
+        parts = token.strip().split(".")
+        if len(parts) != 3:
+            return None
+        signing_input = f"{parts[0]}.{parts[1]}"
+        try:
+            header = json.loads(_unb64(parts[0]))
+            signature = _unb64(parts[2])
+            claims = json.loads(_unb64(parts[1]))
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if header != self.HEADER or not isinstance(claims, dict):
+            return None
+        if not any(hmac.compare_digest(signature, _sign(secret, signing_input))
+                   for secret in (self._secret, *self._previous)):
+            return None
+        if claims.get("iss") != "tix" or not isinstance(claims.get("exp"), int) \
+                or not isinstance(claims.get("sub"), str) \
+                or not isinstance(claims.get("sid"), str):
+            return None
+        return claims
+
+
+def _json(value: dict[str, Any]) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _sign(secret: str, signing_input: str) -> bytes:
+    return hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
