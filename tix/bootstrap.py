@@ -224,10 +224,31 @@ class Runtime:
 
     @cached_property
     def tickets(self) -> TicketService:
+        from tix.core.ports import Attachment
         from tix.core.tickets.service import TicketService
 
-        return TicketService(uow=self.uow, clock=self.clock, audit=self.audit,
-                             signer=self.ticket_signer)
+        service = TicketService(uow=self.uow, clock=self.clock, audit=self.audit,
+                                signer=self.ticket_signer, notifications=self.notifications)
+
+        def pdf(ticket_id: str) -> Attachment:
+            return Attachment(f"{service.document(ticket_id).number}.pdf", "application/pdf",
+                              self.ticket_file(ticket_id, "pdf"))
+
+        def ics(ticket_id: str) -> Attachment:
+            return Attachment(f"{service.document(ticket_id).number}.ics", "text/calendar",
+                              self.ticket_file(ticket_id, "ics"))
+
+        # The tickets mail is built when it is sent: PDFs never sit in the database.
+        self.notifications.add_attachment_source("ticket_pdf", pdf)
+        self.notifications.add_attachment_source("ticket_ics", ics)
+        return service
+
+    def ticket_file(self, ticket_id: str, kind: str) -> bytes:
+        """A ticket as a PDF ("pdf") or a calendar entry ("ics")."""
+        from tix.adapters.render.documents import ticket_ics, ticket_pdf
+
+        render = ticket_pdf if kind == "pdf" else ticket_ics
+        return render(self.tickets.document(ticket_id))
 
     @cached_property
     def ticket_signer(self) -> Ed25519Signer:

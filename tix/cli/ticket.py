@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -35,6 +36,43 @@ def show(ctx: typer.Context, ticket: str, json_: JsonFlag = False) -> None:
     cli = state(ctx)
     found = cli.runtime.tickets.show(cli.principal(), ticket)
     emit(ticket_json(found), as_json=json_, human=_print_ticket)
+
+
+@app.command()
+def pdf(ctx: typer.Context, ticket: str,
+        output: Annotated[Path, typer.Option("-o", "--output", help="The PDF file to write.")]
+        ) -> None:
+    """Save a ticket as a PDF, its QR code large enough to scan from paper or a phone."""
+    _save(ctx, ticket, output, "pdf")
+
+
+@app.command()
+def ics(ctx: typer.Context, ticket: str,
+        output: Annotated[Path, typer.Option("-o", "--output", help="The .ics file to write.")]
+        ) -> None:
+    """Save a ticket as a calendar entry, with a reminder."""
+    _save(ctx, ticket, output, "ics")
+
+
+@app.command()
+def resend(ctx: typer.Context, order: str) -> None:
+    """Mail an order's valid tickets again."""
+    cli = state(ctx)
+    count = cli.runtime.tickets.resend(cli.principal(), order)
+    say(f"{count} ticket(s) will be mailed again at the daemon's next pass.")
+
+
+def _save(ctx: typer.Context, reference: str, output: Path, kind: str) -> None:
+    from tix.core.errors import Invalid
+
+    cli = state(ctx)
+    ticket = cli.runtime.tickets.show(cli.principal(), reference)
+    data = cli.runtime.ticket_file(ticket.id, kind)
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise Invalid(f"cannot write {output}: {error.strerror}") from None
+    say(f"Wrote {output}.")
 
 
 def _print_ticket(data: dict[str, Any]) -> None:

@@ -35,6 +35,26 @@ class Ticket:
     checked_in_by: str | None = None
 
 
+@dataclass(frozen=True)
+class TicketDocument:
+    """Everything printed on a ticket."""
+
+    ticket_id: str
+    number: str
+    holder: str
+    ticket_type: str
+    price: str  # formatted with its currency
+    order_number: str
+    qr_payload: str
+    event_name: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    venue: str
+    address: str | None
+    city: str
+
+
 class Signer(Protocol):
     """Signs ticket payloads; a scanner verifies them with the public key alone."""
 

@@ -9,16 +9,20 @@ from tix.core.accounts.events import AccountErased
 from tix.core.accounts.model import Role
 from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
+from tix.core.catalog.money import format_money
 from tix.core.clock import Clock
 from tix.core.errors import NotAllowed, NotFound, RuleViolation
 from tix.core.ids import new_id
 from tix.core.messages import Subscription
+from tix.core.notifications.model import AttachmentRef
+from tix.core.notifications.service import NotificationService
 from tix.core.orders.events import OrderCancelled, PaymentCompleted
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 from tix.core.tickets.events import TicketsGenerated, TicketsVoided
 from tix.core.tickets.model import (
     Signer,
     Ticket,
+    TicketDocument,
     TicketStatus,
     make_payload,
     read_payload,
@@ -35,7 +39,8 @@ class Admission:
 
 class TicketService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, signer: Signer,
-                 audit: AuditService) -> None:
+                 audit: AuditService, notifications: NotificationService | None = None) -> None:
+        self._notifications = notifications
         self._uow = uow
         self._clock = clock
         self._signer = signer
@@ -43,6 +48,7 @@ class TicketService:
 
     def subscriptions(self) -> list[Subscription]:
         return [Subscription(PaymentCompleted, "generate_tickets", self.generate),
+                Subscription(TicketsGenerated, "mail_tickets", self.mail_tickets),
                 Subscription(OrderCancelled, "void_tickets", self.void),
                 Subscription(AccountErased, "erase_holder_names", self.erase_holders)]
 
@@ -110,6 +116,63 @@ class TicketService:
         ticket.status, ticket.checked_in_at = TicketStatus.USED, now
         return Admission(ticket=ticket, event_name=event.name,
                          ticket_type=ticket_type.name if ticket_type else "")
+
+    def document(self, ticket_id: str) -> TicketDocument:
+        """What a ticket's PDF and calendar entry show."""
+        with self._uow(readonly=True) as uow:
+            ticket = uow.tickets.get(ticket_id)
+            if ticket is None:
+                raise NotFound("ticket", ticket_id)
+            event = uow.catalog.get(ticket.event_id)
+            ticket_type = uow.catalog.ticket_type(ticket.ticket_type_id)
+            order = uow.orders.get(ticket.order_id)
+        assert event is not None and ticket_type is not None and order is not None
+        return TicketDocument(
+            ticket_id=ticket.id, number=ticket.number, holder=ticket.holder,
+            ticket_type=ticket_type.name,
+            price=format_money(order.unit_price if order.tender.value != "comp" else 0,
+                               order.currency),
+            order_number=order.number, qr_payload=ticket.qr_payload, event_name=event.name,
+            starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone,
+            venue=event.venue, address=event.address, city=event.city)
+
+    def mail_tickets(self, msg: TicketsGenerated, uow: UnitOfWork) -> None:
+        """The buyer gets every ticket: a PDF and a calendar entry each, and a link."""
+        buyer = uow.users.get(msg.user_id)
+        order = uow.orders.get(msg.order_id)
+        if buyer is None or order is None or buyer.is_erased or self._notifications is None:
+            return
+        event = uow.catalog.get(order.event_id)
+        tickets = [t for t in uow.tickets.of_order(msg.order_id) if t.id in msg.ticket_ids]
+        base = self._notifications.public_url
+        self._notifications.queue(
+            uow, to=buyer.email, template="tickets", user_id=buyer.id, context={
+                "name": buyer.name, "order_number": order.number,
+                "event_name": event.name if event else "",
+                "tickets": [{"number": t.number, "holder": t.holder,
+                             "link": f"{base}/t/{t.id}"} for t in tickets]},
+            attachments=[AttachmentRef(kind, t.id) for t in tickets
+                         for kind in ("ticket_pdf", "ticket_ics")])
+
+    def resend(self, principal: Principal, order_reference: str) -> int:
+        """Mail an order's valid tickets again (logged); returns how many."""
+        with self._uow() as uow:
+            order = uow.orders.get(order_reference.strip())
+            if order is None or (order.user_id != principal.user_id
+                                 and principal.role is not Role.ADMIN):
+                raise NotFound("order", order_reference)
+            valid = [t.id for t in uow.tickets.of_order(order.id)
+                     if t.status is TicketStatus.VALID]
+            if not valid:
+                raise RuleViolation("this order has no valid tickets to send",
+                                    code="no_tickets")
+            uow.publish(TicketsGenerated(order_id=order.id, user_id=order.user_id,
+                                         ticket_ids=valid))
+            self._audit.record(uow, "tickets.resent", subject=f"order:{order.id}",
+                               actor_id=principal.user_id, actor=principal.email,
+                               details={"tickets": str(len(valid))})
+            uow.commit()
+        return len(valid)
 
     def mine(self, principal: Principal, limit: int = 200) -> list[Ticket]:
         with self._uow(readonly=True) as uow:

@@ -1,0 +1,66 @@
+"""The tickets mail: a PDF whose QR code scans back to the payload, and a calendar entry."""
+
+import io
+import subprocess
+
+from icalendar import Calendar
+from PIL import Image
+from pyzbar.pyzbar import decode
+
+from tests.catalog_support import an_event, organizer
+from tests.support import deliver, logged_in
+from tix.core.accounts.model import Role
+from tix.core.orders.model import Tender
+
+
+def test_the_buyer_gets_each_ticket_as_pdf_and_ics_and_the_qr_scans(runtime, mailer,
+                                                                    tmp_path):
+    event_id = an_event(runtime, organizer(runtime), timezone="Europe/Berlin")
+    standing = runtime.catalog.show(event_id).ticket_types[0]
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH,
+                       holders=["Ann A", "Bob B"], tendered=9000)
+    deliver(runtime)
+    [mail] = [m for m in mailer.to("clara@example.com") if m.attachments]
+    tickets = {t.number: t for t in runtime.tickets.mine(clerk)}
+    assert sorted(a.filename for a in mail.attachments) == sorted(
+        f"{n}.{kind}" for n in tickets for kind in ("pdf", "ics"))
+    for number, ticket in tickets.items():
+        assert f"https://tix.test/t/{ticket.id}" in mail.text
+        pdf = next(a for a in mail.attachments if a.filename == f"{number}.pdf").data
+        (tmp_path / "t.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(tmp_path / "t.pdf"),
+                        str(tmp_path / "page")], check=True)
+        [code] = decode(Image.open(tmp_path / "page.png"))
+        assert code.data.decode() == ticket.qr_payload
+        ics = next(a for a in mail.attachments if a.filename == f"{number}.ics").data
+        [entry] = Calendar.from_ical(ics).walk("VEVENT")
+        assert str(entry["uid"]) == f"{ticket.id}@tix"
+        assert entry.decoded("dtstart").tzinfo is not None
+        assert number in str(entry["description"])
+        assert entry.walk("VALARM")
+    assert io.BytesIO(pdf).getvalue().startswith(b"%PDF")
+
+
+def test_tickets_saved_and_resent_from_the_command_line(runtime, mailer, tmp_path):
+    from tests.cli.conftest import Tix
+    from tests.support import PASSWORD
+
+    event_id = an_event(runtime, organizer(runtime))
+    standing = runtime.catalog.show(event_id).ticket_types[0]
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    order = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    deliver(runtime)
+    tix = Tix(runtime)
+    tix.login("clara@example.com", PASSWORD)
+    [ticket] = runtime.tickets.mine(clerk)
+    assert tix("ticket", "pdf", ticket.number, "-o", str(tmp_path / "t.pdf")).exit_code == 0
+    assert (tmp_path / "t.pdf").read_bytes().startswith(b"%PDF")
+    assert tix("ticket", "ics", ticket.number, "-o", str(tmp_path / "t.ics")).exit_code == 0
+    assert b"BEGIN:VCALENDAR" in (tmp_path / "t.ics").read_bytes()
+    assert tix("ticket", "pdf", ticket.number, "-o", "/nonexistent/dir/t.pdf").exit_code == 2
+    before = len([m for m in mailer.sent if m.attachments])
+    assert tix("ticket", "resend", order.number).exit_code == 0
+    deliver(runtime)
+    assert len([m for m in mailer.sent if m.attachments]) == before + 1
+    assert tix("ticket", "resend", "TIX-NONE-00").exit_code == 4
