@@ -64,3 +64,34 @@ def test_tickets_saved_and_resent_from_the_command_line(runtime, mailer, tmp_pat
     deliver(runtime)
     assert len([m for m in mailer.sent if m.attachments]) == before + 1
     assert tix("ticket", "resend", "TIX-NONE-00").exit_code == 4
+
+
+def sell_one(runtime):
+    event_id = an_event(runtime, organizer(runtime))
+    standing = runtime.catalog.show(event_id).ticket_types[0]
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    deliver(runtime)
+    return runtime.tickets.mine(clerk)[0]
+
+
+def test_the_tickets_mail_in_the_maildir_carries_its_files(make_runtime, database):
+    import mailbox
+
+    runtime = make_runtime(database, real_mail=True)
+    ticket = sell_one(runtime)
+    [message] = [m for m in mailbox.Maildir(runtime.settings.mail_dir)
+                 if m["Subject"].startswith("Your tickets")]
+    files = {p.get_filename(): p.get_payload(decode=True) for p in message.walk()
+             if p.get_filename()}
+    assert files[f"{ticket.number}.pdf"].startswith(b"%PDF")
+    assert b"BEGIN:VCALENDAR" in files[f"{ticket.number}.ics"]
+
+
+def test_the_tickets_mail_through_smtp_carries_its_files(make_runtime, database, smtp_server):
+    url, answers = smtp_server
+    runtime = make_runtime(database, real_mail=True, smtp_url=url)
+    ticket = sell_one(runtime)
+    [message] = [m for m in answers.received if m["Subject"].startswith("Your tickets")]
+    names = {p.get_filename() for p in message.walk() if p.get_filename()}
+    assert names == {f"{ticket.number}.pdf", f"{ticket.number}.ics"}
