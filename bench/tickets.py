@@ -68,7 +68,6 @@ def generation(runtime: Any, clerk: Any, ticket_type_id: str, tickets: int) -> N
                            tendered=100_000)
     daemon = Daemon(runtime)
     started = time.perf_counter()
-    daemon.deliver_batch() if tickets <= 100 else None
     while daemon.deliver_batch():
         pass
     made = runtime.tickets.mine(clerk, limit=tickets)

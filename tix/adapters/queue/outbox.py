@@ -73,12 +73,6 @@ class OutboxQueue:
         return [Envelope(r.id, r.name, json.loads(self._cipher.decrypt(r.payload)), r.attempts)
                 for r in rows]
 
-    def ack(self, message_ids: list[str]) -> None:
-        if not message_ids:
-            return
-        with translated_errors(), self._sessions() as session, session.begin():
-            mark_delivered(session, message_ids, self._clock.now())
-
     def retry_later(self, message_id: str, error: str, delay: timedelta) -> None:
         now = self._clock.now()
         with translated_errors(), self._sessions() as session, session.begin():
