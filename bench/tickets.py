@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import mailbox
+import os
 import statistics
 import sys
 import tempfile
@@ -58,25 +59,46 @@ def setup(runtime: Any, quantity: int) -> tuple[Any, str]:
     return clerk, runtime.catalog.show(event_id).ticket_types[0].id
 
 
-def generation(runtime: Any, clerk: Any, ticket_type_id: str, tickets: int) -> None:
-    """Orders of up to 100 seats; the daemon makes the tickets, each PDF is rendered."""
+def warm_up(runtime: Any) -> None:
+    """A running daemon has its imports and templates loaded: sell and mail one ticket."""
     from tix.core.orders.model import Tender
     from tix.daemon import Daemon
 
-    for left in range(tickets, 0, -100):
-        runtime.orders.buy(clerk, ticket_type_id, min(100, left), tender=Tender.CASH,
-                           tendered=100_000)
+    clerk, ticket_type_id = setup(runtime, 1)
+    runtime.orders.buy(clerk, ticket_type_id, 1, tender=Tender.CASH, tendered=1000)
+    Daemon(runtime).run_once()
+
+
+def generation(runtime: Any, clerk: Any, ticket_type_id: str, tickets: int,
+               orders: int = 1) -> None:
+    """Orders of up to 100 seats, paid; then the daemon makes the tickets and mails them,
+    each with its PDF and calendar file rendered (that is where most of the time goes).
+    With several orders, each is timed alone and the median rate is printed."""
+    from tix.core.orders.model import Tender
+    from tix.daemon import Daemon
+
     daemon = Daemon(runtime)
-    started = time.perf_counter()
-    while daemon.deliver_batch():
-        pass
-    made = runtime.tickets.mine(clerk, limit=tickets)
-    for ticket in made:
-        runtime.ticket_file(ticket.id, "pdf")
-    elapsed = time.perf_counter() - started
-    rate = len(made) / elapsed
-    print(f"generation, {tickets:>6} tickets: {len(made)} in {elapsed:6.2f} s = {rate:5.0f}/s "
-          f"(signed payload + PDF)   target >= 200/s   {'ok' if rate >= 200 else 'MISSED'}")
+    rates, made, mailed = [], 0, 0
+    for _ in range(orders):
+        sold = [runtime.orders.buy(clerk, ticket_type_id, min(100, left), tender=Tender.CASH,
+                                   tendered=100_000) for left in range(tickets, 0, -100)]
+        started = time.perf_counter()
+        daemon.run_once()
+        rates.append(tickets / (time.perf_counter() - started))
+        with runtime.uow() as uow:
+            made += sum(len(uow.tickets.of_order(o.id)) for o in sold)
+        mailed += _pdfs_mailed(runtime, {o.number for o in sold})
+    rate = statistics.median(rates)
+    print(f"generation, {orders} x {tickets:>5} tickets: {made} made, {mailed} PDFs mailed; "
+          f"median {rate:5.0f} tickets/s   target >= 200/s   "
+          f"{'ok' if rate >= 200 and made == mailed == orders * tickets else 'MISSED'}")
+
+
+def _pdfs_mailed(runtime: Any, order_numbers: set[str]) -> int:
+    endings = tuple(f"(order {number})" for number in order_numbers)
+    return sum(1 for m in mailbox.Maildir(runtime.settings.mail_dir)
+               if m["Subject"].endswith(endings)
+               for part in m.walk() if (part.get_filename() or "").endswith(".pdf"))
 
 
 def check_ins(runtime: Any, clerk: Any, count: int) -> None:
@@ -97,19 +119,20 @@ def payment_to_mail(runtime: Any, clerk: Any, ticket_type_id: str, sales: int) -
     from tix.daemon import Daemon
 
     daemon = Daemon(runtime, idle_sleep=0.02)
+    daemon.run_once()  # start from an idle daemon: nothing queued ahead of these sales
     worker = threading.Thread(target=daemon.run_forever)
     worker.start()
-    box = mailbox.Maildir(runtime.settings.mail_dir, create=True)
+    new_mail = Path(runtime.settings.mail_dir) / "new"
     samples = []
     try:
         for _ in range(sales):
-            before = sum(1 for m in box if m["Subject"].startswith("Your tickets"))
+            seen = set(os.listdir(new_mail))
             started = time.perf_counter()
             runtime.orders.buy(clerk, ticket_type_id, 1, tender=Tender.CASH, tendered=1000)
-            while sum(1 for m in box if m["Subject"].startswith("Your tickets")) == before:
+            while not _tickets_mail_among(new_mail, set(os.listdir(new_mail)) - seen):
                 if time.perf_counter() - started > 30:
                     raise SystemExit("no tickets mail within 30 s")
-                time.sleep(0.01)
+                time.sleep(0.005)
             samples.append(time.perf_counter() - started)
     finally:
         daemon.stopping.set()
@@ -118,6 +141,15 @@ def payment_to_mail(runtime: Any, clerk: Any, ticket_type_id: str, sales: int) -
     p95 = samples[int(len(samples) * 0.95) - 1]
     print(f"payment to mail, {sales} sales: p50 {statistics.median(samples):5.2f} s   "
           f"p95 {p95:5.2f} s   target p95 < 2 s   {'ok' if p95 < 2 else 'MISSED'}")
+
+
+def _tickets_mail_among(folder: Path, names: set[str]) -> bool:
+    """Only the new files are read: parsing the whole Maildir would slow the daemon."""
+    for name in names:
+        with open(folder / name, "rb") as mail:
+            if b"Subject: Your tickets" in mail.read(4096):
+                return True
+    return False
 
 
 def main() -> None:
@@ -129,9 +161,10 @@ def main() -> None:
 
     def run(url: str) -> None:
         runtime = runtime_for(url)
-        for tickets in (10, big):
-            clerk, ticket_type_id = setup(runtime, tickets + 100)
-            generation(runtime, clerk, ticket_type_id, tickets)
+        warm_up(runtime)
+        for tickets, orders in ((10, 15), (big, 1)):
+            clerk, ticket_type_id = setup(runtime, tickets * orders + 100)
+            generation(runtime, clerk, ticket_type_id, tickets, orders)
         check_ins(runtime, clerk, 500)
         clerk, ticket_type_id = setup(runtime, 100)
         payment_to_mail(runtime, clerk, ticket_type_id, 20 if options.quick else 40)

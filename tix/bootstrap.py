@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from tix.adapters.queue.outbox import OutboxQueue
     from tix.adapters.signing import Ed25519Signer
     from tix.core.accounts.privacy import PrivacyService
-    from tix.core.accounts.service import AccountService
+    from tix.core.accounts.service import AccountService, Principal
     from tix.core.audit.service import AuditService
     from tix.core.catalog.service import CatalogService
     from tix.core.inventory.service import InventoryService
@@ -40,12 +40,20 @@ if TYPE_CHECKING:
     from tix.core.tickets.service import TicketService
 
 
+_CONTENT_TYPES = {"pdf": "application/pdf", "ics": "text/calendar"}
+
+
 @dataclass(frozen=True)
 class Job:
-    """Periodic work for the daemon; `run` returns how many items it handled."""
+    """Periodic work for the daemon; `run` returns how many items it handled.
+
+    `every` (seconds) spaces out the sweeps that need not run on every pass: each costs a
+    transaction, and a pass runs after every batch of messages.
+    """
 
     name: str
     run: Callable[[], int]
+    every: float = 0.0
 
 
 class Runtime:
@@ -230,17 +238,28 @@ class Runtime:
         service = TicketService(uow=self.uow, clock=self.clock, audit=self.audit,
                                 signer=self.ticket_signer, notifications=self.notifications)
 
-        def pdf(ticket_id: str) -> Attachment:
-            return Attachment(f"{service.document(ticket_id).number}.pdf", "application/pdf",
-                              self.ticket_file(ticket_id, "pdf"))
+        def order_tickets(order_id: str) -> list[Attachment]:
+            from tix.adapters.render.documents import ticket_ics, ticket_pdf
 
-        def ics(ticket_id: str) -> Attachment:
-            return Attachment(f"{service.document(ticket_id).number}.ics", "text/calendar",
-                              self.ticket_file(ticket_id, "ics"))
+            return [attachment for document in service.order_documents(order_id)
+                    for attachment in (
+                        Attachment(f"{document.number}.pdf", "application/pdf",
+                                   ticket_pdf(document)),
+                        Attachment(f"{document.number}.ics", "text/calendar",
+                                   ticket_ics(document)))]
+
+        def one_file(kind: str) -> Callable[[str], list[Attachment]]:
+            # mails queued before "order_tickets" name each ticket's file
+            def build(ticket_id: str) -> list[Attachment]:
+                document = service.document(ticket_id)
+                return [Attachment(f"{document.number}.{kind}", _CONTENT_TYPES[kind],
+                                   self.ticket_file(ticket_id, kind))]
+            return build
 
         # The tickets mail is built when it is sent: PDFs never sit in the database.
-        self.notifications.add_attachment_source("ticket_pdf", pdf)
-        self.notifications.add_attachment_source("ticket_ics", ics)
+        self.notifications.add_attachment_source("order_tickets", order_tickets)
+        self.notifications.add_attachment_source("ticket_pdf", one_file("pdf"))
+        self.notifications.add_attachment_source("ticket_ics", one_file("ics"))
         return service
 
     def ticket_file(self, ticket_id: str, kind: str) -> bytes:
@@ -249,6 +268,12 @@ class Runtime:
 
         render = ticket_pdf if kind == "pdf" else ticket_ics
         return render(self.tickets.document(ticket_id))
+
+    def order_pdf(self, principal: Principal, order_reference: str) -> bytes:
+        """All of an order's valid tickets in one PDF, a page each."""
+        from tix.adapters.render.documents import tickets_pdf
+
+        return tickets_pdf(self.tickets.order_documents_for(principal, order_reference))
 
     @cached_property
     def ticket_signer(self) -> Ed25519Signer:
@@ -295,11 +320,12 @@ class Runtime:
     @cached_property
     def jobs(self) -> list[Job]:
         jobs = [Job("send mail", self.notifications.send_due),
-                Job("seal the audit trail", self.audit.seal),
-                Job("age event popularity", self.catalog.age_popularity),
-                Job("expire holds", self.inventory.expire_holds),
-                Job("resume unfinished payments", self.orders.resume_unfinished),
-                Job("refund orders of cancelled events", self.orders.refund_cancelled_events)]
+                Job("seal the audit trail", self.audit.seal, every=1),
+                Job("age event popularity", self.catalog.age_popularity, every=60),
+                Job("expire holds", self.inventory.expire_holds, every=1),
+                Job("resume unfinished payments", self.orders.resume_unfinished, every=1),
+                Job("refund orders of cancelled events", self.orders.refund_cancelled_events,
+                    every=5)]
         return jobs
 
     def close(self) -> None:

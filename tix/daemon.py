@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections import defaultdict
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -41,6 +42,7 @@ class Daemon:
         for subscription in runtime.subscriptions:
             self._handlers[subscription.message.message_type].append(subscription)
         self.stopping = threading.Event()
+        self._due: dict[str, float] = {}  # job name -> time.monotonic() it is next due
 
     def run_once(self, max_rounds: int = 10_000) -> int:
         """Deliver everything pending and run every job until nothing is left to do."""
@@ -94,10 +96,16 @@ class Daemon:
         for job in self._runtime.jobs:
             if self.stopping.is_set():
                 break
+            if time.monotonic() < self._due.get(job.name, 0.0):
+                continue
+            handled = 0
             try:
-                done += job.run()
+                handled = job.run()
             except TixError as error:
                 log.error("job %r: %s", job.name, error.message)
+            # a sweep that found work may have left some: it runs again on the next pass
+            self._due[job.name] = time.monotonic() + (job.every if handled == 0 else 0.0)
+            done += handled
         return done
 
     def _handle(self, envelope: Envelope, uow: SqlUnitOfWork) -> Exception | None:

@@ -125,7 +125,7 @@ def test_attachments_reach_the_smtp_server(make_runtime, database, smtp_server):
     url, answers = smtp_server
     runtime = runtime_with_smtp(make_runtime, database, url)
     runtime.notifications.add_attachment_source(
-        "greeting", lambda ref: Attachment(f"{ref}.txt", "text/plain", b"hello " + ref.encode()))
+        "greeting", lambda ref: [Attachment(f"{ref}.txt", "text/plain", b"hello " + ref.encode())])
     with runtime.uow() as uow:
         runtime.notifications.queue(uow, to="ann@example.com", template="password_changed",
                                     context={"name": "Ann"},

@@ -150,3 +150,28 @@ def test_a_failing_handler_does_not_undo_or_repeat_the_others(runtime, clock):
     clock.advance(timedelta(seconds=6))
     Daemon(runtime).run_once()
     assert steady.seen == Counter({5: 1}) and flaky.seen == Counter({5: 1})
+
+
+def test_sweeps_are_spaced_out_but_one_that_found_work_runs_again_at_once(runtime):
+    from tix.bootstrap import Job
+
+    runs = {"idle": 0, "busy": 0}
+    backlog = [3]
+
+    def idle() -> int:
+        runs["idle"] += 1
+        return 0
+
+    def busy() -> int:  # two items a sweep, as a batched sweep would
+        runs["busy"] += 1
+        taken = min(2, backlog[0])
+        backlog[0] -= taken
+        return taken
+
+    runtime.__dict__["jobs"] = [Job("idle", idle, every=3600), Job("busy", busy, every=3600)]
+    daemon = Daemon(runtime)
+    daemon.run_once()
+    assert backlog == [0]  # not left for an hour
+    assert runs == {"idle": 1, "busy": 3}  # two sweeps with work, one finding none
+    daemon.run_once()
+    assert runs == {"idle": 1, "busy": 3}  # both idle and not due yet

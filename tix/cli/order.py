@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from tix.cli.output import JsonFlag, emit, say, table
+from tix.cli.output import JsonFlag, emit, save_file, say, table
 from tix.cli.purchase import order_json
 from tix.cli.state import state
 
@@ -44,6 +45,15 @@ def cancel(ctx: typer.Context, order: str,
     cancelled = cli.runtime.orders.cancel(cli.principal(), order)
     emit(order_json(cancelled), as_json=json_, human=lambda d: say(
         f"Cancelled {d['number']}; refunded {d['refunded']} (minor units, {d['currency']})."))
+
+
+@app.command()
+def pdf(ctx: typer.Context, order: str,
+        output: Annotated[Path, typer.Option("-o", "--output", help="The PDF file to write.")]
+        ) -> None:
+    """Save all of an order's valid tickets as one PDF, a page per ticket."""
+    cli = state(ctx)
+    save_file(output, cli.runtime.order_pdf(cli.principal(), order))
 
 
 def _print_list(rows: list[dict[str, Any]]) -> None:

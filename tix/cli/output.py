@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -41,6 +42,17 @@ def emit(data: Any, *, as_json: bool, human: Callable[[Any], None] | None = None
 def say(message: str) -> None:
     """A message for the person at the terminal (stderr, so stdout stays data)."""
     typer.echo(message, err=True)
+
+
+def save_file(output: Path, data: bytes) -> None:
+    """Write a document the user asked for; a path that cannot be written is bad input."""
+    from tix.core.errors import Invalid
+
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise Invalid(f"cannot write {output}: {error.strerror}") from None
+    say(f"Wrote {output}.")
 
 
 def fail(message: str) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tix.cli.output import JsonFlag, emit, say, table
+from tix.cli.output import JsonFlag, emit, save_file, say, table
 from tix.cli.state import state
 
 app = typer.Typer(help="Your tickets.", no_args_is_help=True)
@@ -63,16 +63,9 @@ def resend(ctx: typer.Context, order: str) -> None:
 
 
 def _save(ctx: typer.Context, reference: str, output: Path, kind: str) -> None:
-    from tix.core.errors import Invalid
-
     cli = state(ctx)
     ticket = cli.runtime.tickets.show(cli.principal(), reference)
-    data = cli.runtime.ticket_file(ticket.id, kind)
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise Invalid(f"cannot write {output}: {error.strerror}") from None
-    say(f"Wrote {output}.")
+    save_file(output, cli.runtime.ticket_file(ticket.id, kind))
 
 
 def _print_ticket(data: dict[str, Any]) -> None:

@@ -20,5 +20,19 @@ def insert_ignoring_duplicates(session: Session, table: Table, values: dict[str,
     return session.execute(statement).first() is not None
 
 
+def insert_many_ignoring_duplicates(session: Session, table: Table,
+                                    rows: list[dict[str, Any]]) -> list[Any]:
+    """One multi-row INSERT … ON CONFLICT DO NOTHING; the keys of the rows inserted."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    first_column = next(iter(table.primary_key.columns))
+    # executemany with RETURNING: SQLAlchemy sends it as one "insertmanyvalues" statement
+    # whose compiled form is cached, unlike .values(rows)
+    statement = module.insert(table).on_conflict_do_nothing().returning(first_column)
+    return list(session.scalars(statement, rows))
+
+
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"

@@ -1,24 +1,58 @@
-"""A ticket as a PDF (reportlab, the QR code as vectors) and as a calendar entry (.ics)."""
+"""A ticket as a PDF (reportlab) and as a calendar entry (.ics)."""
 
 from __future__ import annotations
 
 import io
+import math
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tix.core.tickets.model import TicketDocument
 
+if TYPE_CHECKING:
+    from PIL.Image import Image
+    from reportlab.pdfgen.canvas import Canvas
+
+
+def qr_image(payload: str) -> Image:
+    """The QR code (error correction M), a grey-scale pixel per module, no quiet zone.
+
+    zxing-cpp encodes in C++ with the best mask in 0.3 ms; the pure-Python encoders take
+    1.3 ms with a fixed mask and 6 ms choosing it, which was most of a ticket's cost.
+    """
+    import zxingcpp
+    from PIL import Image
+
+    code = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    pixels = bytes(code.to_image(scale=1, add_quiet_zones=False))  # type: ignore[call-overload]
+    side = math.isqrt(len(pixels))  # square, a byte per module
+    return Image.frombytes("L", (side, side), pixels)
+
 
 def ticket_pdf(ticket: TicketDocument) -> bytes:
-    from reportlab.graphics import renderPDF
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
+    return tickets_pdf([ticket])
+
+
+def tickets_pdf(tickets: Sequence[TicketDocument]) -> bytes:
+    """One page per ticket (a whole order prints as one file)."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, invariant=1)  # byte-stable output
+    for ticket in tickets:
+        _draw_ticket(page, ticket)
+        page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def _draw_ticket(page: Canvas, ticket: TicketDocument) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
     height = A4[1]
     local = ticket.starts_at.astimezone(ZoneInfo(ticket.timezone))
     page.setFont("Helvetica-Bold", 22)
@@ -30,17 +64,18 @@ def ticket_pdf(ticket: TicketDocument) -> bytes:
              f"Number: {ticket.number}", f"Order: {ticket.order_number}"]
     for index, line in enumerate(lines):
         page.drawString(20 * mm, height - (45 + 8 * index) * mm, line)
-    size = 90 * mm  # large enough to scan from paper or a phone
-    widget = QrCodeWidget(ticket.qr_payload, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, page, 20 * mm, height - 115 * mm - size)
+    _draw_qr(page, ticket.qr_payload, x=20 * mm, y=height - 115 * mm, size=90 * mm)
     page.setFont("Helvetica", 9)
     page.drawString(20 * mm, 15 * mm, "tix — show this code at the door. It admits once.")
-    page.showPage()
-    page.save()
-    return buffer.getvalue()
+
+
+def _draw_qr(page: Canvas, payload: str, *, x: float, y: float, size: float) -> None:
+    """(x, y) is the top left corner; 90 mm is large enough to scan from paper or a phone.
+
+    A pixel per module, scaled up by the viewer: a quarter of the time of drawing each
+    run of modules as a rectangle.
+    """
+    page.drawInlineImage(qr_image(payload), x, y - size, size, size)
 
 
 def ticket_ics(ticket: TicketDocument) -> bytes:

@@ -29,6 +29,8 @@ from tix.core.ports import (
 
 log = logging.getLogger(__name__)
 
+AttachmentSource = Callable[[str], Sequence[Attachment]]
+
 
 class NotificationService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, mailer: Mailer,
@@ -40,10 +42,11 @@ class NotificationService:
         self._renderer = renderer
         self.public_url = public_url.rstrip("/")
         self._delays = retry_delays
-        self._attachment_sources: dict[str, Callable[[str], Attachment]] = {}
+        self._attachment_sources: dict[str, AttachmentSource] = {}
 
-    def add_attachment_source(self, kind: str, build: Callable[[str], Attachment]) -> None:
-        """Teach the sender to build attachments of `kind` from their reference."""
+    def add_attachment_source(self, kind: str, build: AttachmentSource) -> None:
+        """Teach the sender to build the files of `kind` from a reference (one reference
+        may stand for several files: an order's tickets)."""
         self._attachment_sources[kind] = build
 
     def queue(self, uow: UnitOfWork, *, to: str, template: str,
@@ -88,14 +91,14 @@ class NotificationService:
             uow.commit()
 
     def _build_attachments(self, notification: Notification) -> tuple[Attachment, ...]:
-        built = []
+        built: list[Attachment] = []
         for ref in notification.attachments:
             source = self._attachment_sources.get(ref.kind)
             if source is None:
                 raise MailError(f"no source for attachments of kind {ref.kind!r}",
                                 temporary=False)
             try:
-                built.append(source(ref.ref))
+                built.extend(source(ref.ref))
             except Exception as error:  # a broken document must not stop the other mails
                 raise MailError(f"cannot build the {ref.kind} attachment {ref.ref}: {error}",
                                 temporary=True) from error

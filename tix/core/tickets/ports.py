@@ -9,12 +9,14 @@ from tix.core.tickets.model import Ticket
 
 
 class Tickets(Protocol):
-    def add(self, ticket: Ticket) -> bool:
-        """Store a new ticket; False if the order's seat already has one."""
+    def add_all(self, tickets: list[Ticket]) -> set[str]:
+        """Store new tickets in one statement; returns the ids stored (a seat of the order
+        that already has a ticket is skipped)."""
         ...
 
     def next_sequence(self, event_id: str) -> int:
-        """The next number in the event's series (serialised between writers)."""
+        """The next number in the event's series; the series stays locked to this
+        transaction, so the numbers after it are this writer's too."""
         ...
 
     def get(self, reference: str) -> Ticket | None:

@@ -62,19 +62,19 @@ class TicketService:
         if ticket_type is None:
             return
         now = self._clock.now()
-        created = []
+        first = uow.tickets.next_sequence(ticket_type.event_id)
+        tickets = []
         for seat in range(msg.quantity):
             ticket_id = new_id()
-            sequence = uow.tickets.next_sequence(ticket_type.event_id)
-            ticket = Ticket(
-                id=ticket_id, number=ticket_number(ticket_type.event_number, sequence),
+            tickets.append(Ticket(
+                id=ticket_id, number=ticket_number(ticket_type.event_number, first + seat),
                 event_id=ticket_type.event_id, order_id=msg.order_id, seat=seat,
                 user_id=msg.user_id, ticket_type_id=msg.ticket_type_id,
                 holder=msg.holders[seat] if seat < len(msg.holders) else "",
                 qr_payload=make_payload(ticket_id, ticket_type.event_number, self._signer),
-                created_at=now)
-            if uow.tickets.add(ticket):
-                created.append(ticket.id)
+                created_at=now))
+        stored = uow.tickets.add_all(tickets)
+        created = [t.id for t in tickets if t.id in stored]
         if created:
             uow.publish(TicketsGenerated(order_id=msg.order_id, user_id=msg.user_id,
                                          ticket_ids=created))
@@ -123,18 +123,46 @@ class TicketService:
             ticket = uow.tickets.get(ticket_id)
             if ticket is None:
                 raise NotFound("ticket", ticket_id)
-            event = uow.catalog.get(ticket.event_id)
-            ticket_type = uow.catalog.ticket_type(ticket.ticket_type_id)
-            order = uow.orders.get(ticket.order_id)
-        assert event is not None and ticket_type is not None and order is not None
-        return TicketDocument(
+            return self._documents(uow, ticket.order_id, [ticket])[0]
+
+    def order_documents(self, order_id: str) -> list[TicketDocument]:
+        """Every valid ticket of an order, in seat order (its mail and its PDF)."""
+        with self._uow(readonly=True) as uow:
+            tickets = [t for t in uow.tickets.of_order(order_id)
+                       if t.status is TicketStatus.VALID]
+            return self._documents(uow, order_id, tickets)
+
+    def order_documents_for(self, principal: Principal,
+                            order_reference: str) -> list[TicketDocument]:
+        """`tix order pdf`: the buyer's (or, for an admin, anyone's) valid tickets."""
+        with self._uow(readonly=True) as uow:
+            order = uow.orders.get(order_reference.strip())
+            if order is None or (order.user_id != principal.user_id
+                                 and principal.role is not Role.ADMIN):
+                raise NotFound("order", order_reference)
+        documents = self.order_documents(order.id)
+        if not documents:
+            raise RuleViolation("this order has no valid tickets", code="no_tickets")
+        return documents
+
+    @staticmethod
+    def _documents(uow: UnitOfWork, order_id: str,
+                   tickets: list[Ticket]) -> list[TicketDocument]:
+        """One read of the order and its event for all its tickets (an order may have 100)."""
+        order = uow.orders.get(order_id)
+        if order is None or not tickets:
+            return []
+        event = uow.catalog.get(order.event_id)
+        ticket_type = uow.catalog.ticket_type(order.ticket_type_id)
+        assert event is not None and ticket_type is not None
+        price = format_money(order.unit_price if order.tender.value != "comp" else 0,
+                             order.currency)
+        return [TicketDocument(
             ticket_id=ticket.id, number=ticket.number, holder=ticket.holder,
-            ticket_type=ticket_type.name,
-            price=format_money(order.unit_price if order.tender.value != "comp" else 0,
-                               order.currency),
-            order_number=order.number, qr_payload=ticket.qr_payload, event_name=event.name,
-            starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone,
-            venue=event.venue, address=event.address, city=event.city)
+            ticket_type=ticket_type.name, price=price, order_number=order.number,
+            qr_payload=ticket.qr_payload, event_name=event.name, starts_at=event.starts_at,
+            ends_at=event.ends_at, timezone=event.timezone, venue=event.venue,
+            address=event.address, city=event.city) for ticket in tickets]
 
     def mail_tickets(self, msg: TicketsGenerated, uow: UnitOfWork) -> None:
         """The buyer gets every ticket: a PDF and a calendar entry each, and a link."""
@@ -151,8 +179,8 @@ class TicketService:
                 "event_name": event.name if event else "",
                 "tickets": [{"number": t.number, "holder": t.holder,
                              "link": f"{base}/t/{t.id}"} for t in tickets]},
-            attachments=[AttachmentRef(kind, t.id) for t in tickets
-                         for kind in ("ticket_pdf", "ticket_ics")])
+            # built when sent, from the tickets still valid then: PDFs never sit in the database
+            attachments=[AttachmentRef("order_tickets", order.id)])
 
     def resend(self, principal: Principal, order_reference: str) -> int:
         """Mail an order's valid tickets again (logged); returns how many."""

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.tickets import TicketRow
-from tix.adapters.db.sql import insert_ignoring_duplicates
+from tix.adapters.db.sql import insert_many_ignoring_duplicates
 from tix.core.ids import looks_like_uuid
 from tix.core.tickets.model import Ticket, TicketStatus
 
@@ -19,14 +19,15 @@ class SqlTickets:
         self._session = session
         self._cipher = cipher
 
-    def add(self, ticket: Ticket) -> bool:
-        t = ticket
-        return insert_ignoring_duplicates(self._session, TicketRow.__table__, {  # type: ignore[arg-type]
+    def add_all(self, tickets: list[Ticket]) -> set[str]:
+        rows = [{
             "id": t.id, "number": t.number, "sequence": int(t.number.rsplit("-", 1)[1]),
             "event_id": t.event_id, "order_id": t.order_id, "seat": t.seat,
             "user_id": t.user_id, "ticket_type_id": t.ticket_type_id,
             "holder": self._cipher.encrypt(t.holder), "qr_payload": t.qr_payload,
-            "status": t.status.value, "created_at": t.created_at})
+            "status": t.status.value, "created_at": t.created_at} for t in tickets]
+        return set(insert_many_ignoring_duplicates(
+            self._session, TicketRow.__table__, rows))  # type: ignore[arg-type]
 
     def next_sequence(self, event_id: str) -> int:
         if self._session.get_bind().dialect.name == "postgresql":
