@@ -67,6 +67,11 @@ class UnitOfWork(Protocol):
 
     def publish(self, *messages: Message) -> None: ...
 
+    def flush(self) -> None:
+        """Write the messages published so far now (the commit still decides), so that a
+        statement on a contended row can be the transaction's last."""
+        ...
+
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, readonly: bool = False) -> UnitOfWork: ...

@@ -15,9 +15,9 @@ def insert_ignoring_duplicates(session: Session, table: Table, values: dict[str,
     module: Any = postgresql if dialect == "postgresql" else sqlite
     first_column = next(iter(table.primary_key.columns))
     # RETURNING tells for sure: rowcount of a skipped INSERT is not reliable on every driver.
-    statement = (module.insert(table).values(**values).on_conflict_do_nothing()
-                 .returning(first_column))
-    return session.execute(statement).first() is not None
+    # The values go as parameters, so the statement is compiled once and cached.
+    statement = module.insert(table).on_conflict_do_nothing().returning(first_column)
+    return session.execute(statement, values).first() is not None
 
 
 def insert_many_ignoring_duplicates(session: Session, table: Table,

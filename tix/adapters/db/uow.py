@@ -129,21 +129,24 @@ class SqlUnitOfWork:
     def publish(self, *messages: Message) -> None:
         self._messages.extend(messages)
 
-    def commit(self) -> None:
+    def flush(self) -> None:
         write_messages(self.session, self._messages, self._clock.now(), self.cipher)
         self._messages.clear()
+
+    def commit(self) -> None:
+        self.flush()
         self.session.commit()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Work that may fail on its own: undone alone, with the messages it published."""
-        published = len(self._messages)
+        self.flush()  # what was published before stays, even if the work inside flushes
         nested = self.session.begin_nested()
         try:
             yield
         except BaseException:
             nested.rollback()
-            del self._messages[published:]
+            self._messages.clear()
             raise
         nested.commit()
 

@@ -122,13 +122,16 @@ class OrderService:
             check_buyer_limit(uow, principal.user_id, ticket_type, quantity, now)
             order = self._new_order(principal, ticket_type, quantity, tender, holders,
                                     tendered, now)
-            take_tickets(uow, ticket_type, quantity)
             order.payment_reference = gateway.charge(order,
                                                      idempotency_key=f"{order.id}:pay")
             order.status, order.step, order.completed_at = (OrderStatus.COMPLETED,
                                                             SagaStep.DONE, now)
             uow.orders.add(order)
             uow.publish(self._payment_completed(order))
+            uow.flush()
+            # Last before the commit: every buyer of the type waits on this row's lock,
+            # so it is held for this statement and the commit only.
+            take_tickets(uow, ticket_type, quantity)
             uow.commit()
         return order
 

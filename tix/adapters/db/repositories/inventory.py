@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tix.adapters.db.rows.inventory import HoldRow, StockRow
@@ -38,15 +38,21 @@ class SqlStock:
                 for r in rows}
 
     def take(self, ticket_type_id: str, quantity: int) -> bool:
-        result = self._session.execute(
-            update(StockRow)
-            .where(StockRow.ticket_type_id == ticket_type_id, StockRow.available >= quantity)
-            .values(available=StockRow.available - quantity))
+        result = self._session.execute(_TAKE, {"type_id": ticket_type_id,
+                                               "taken": quantity})
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def give_back(self, ticket_type_id: str, quantity: int) -> None:
         self._session.execute(update(StockRow).where(StockRow.ticket_type_id == ticket_type_id)
                               .values(available=StockRow.available + quantity))
+
+
+# The hot row of a sale: one conditional decrement, never below zero (compiled once).
+_TAKE = (update(StockRow)
+         .where(StockRow.ticket_type_id == bindparam("type_id"),
+                StockRow.available >= bindparam("taken"))
+         .values(available=StockRow.available - bindparam("taken"))
+         .execution_options(synchronize_session=False))
 
 
 class SqlHolds:

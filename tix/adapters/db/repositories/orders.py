@@ -6,12 +6,13 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exc, func, insert, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.catalog import EventRow
 from tix.adapters.db.rows.orders import OrderRow
+from tix.adapters.db.sql import insert_ignoring_duplicates
 from tix.core.ids import looks_like_uuid
 from tix.core.orders.model import Order, OrderStatus, SagaStep, Tender, new_order_number
 
@@ -22,18 +23,17 @@ class SqlOrders:
         self._cipher = cipher
 
     def add(self, order: Order) -> None:
-        """Store a new order; a number already taken (one in a billion) gets a new one."""
-        for attempt in range(5):
-            try:
-                with self._session.begin_nested():
-                    self._session.execute(insert(OrderRow).values(
-                        **self._values(order), id=order.id, number=order.number,
-                        created_at=order.created_at))
+        """Store a new order; a number already taken (rare) gets a new one.
+
+        ON CONFLICT instead of a savepoint: the purchase path is one round trip shorter.
+        """
+        for _ in range(5):
+            if insert_ignoring_duplicates(self._session, OrderRow.__table__, {  # type: ignore[arg-type]
+                    **self._values(order), "id": order.id, "number": order.number,
+                    "created_at": order.created_at}):
                 return
-            except exc.IntegrityError:
-                if attempt == 4 or self.get(order.number) is None:
-                    raise  # not the number: a real conflict
-                order.number = new_order_number()
+            order.number = new_order_number()
+        raise RuntimeError("five order numbers in a row were taken")
 
     def get(self, reference: str, *, lock: bool = False) -> Order | None:
         column = OrderRow.id if looks_like_uuid(reference) else OrderRow.number
