@@ -178,8 +178,11 @@ class Runtime:
     def privacy(self) -> PrivacyService:
         from tix.core.accounts.privacy import PrivacyService
 
-        return PrivacyService(uow=self.uow, clock=self.clock, audit=self.audit,
-                              cache=self._session_cache)
+        privacy = PrivacyService(uow=self.uow, clock=self.clock, audit=self.audit,
+                                 cache=self._session_cache)
+        privacy.contributors += [("orders", self.orders.export_section),
+                                 ("tickets", self.tickets.export_section)]
+        return privacy
 
     @cached_property
     def audit(self) -> AuditService:

@@ -96,3 +96,59 @@ def test_erasure_keeps_orders_and_tickets_without_the_names(runtime):
     assert kept.holders == ["(erased)", "(erased)"] and kept.amount == 9000
     with runtime.uow(readonly=True) as uow:
         assert {t.holder for t in uow.tickets.of_order(order.id)} == {"(erased)"}
+
+
+def test_erasure_voids_and_refunds_future_tickets_under_the_policy(runtime, clock):
+    from datetime import timedelta
+
+    from tests.catalog_support import an_event, organizer
+    from tix.core.orders.model import OrderStatus, Tender
+    from tix.core.tickets.model import TicketStatus
+
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    policy = [{"before_hours": 168, "percent": 100}, {"before_hours": 24, "percent": 50}]
+    olga = organizer(runtime)
+    soon = runtime.catalog.show(an_event(runtime, olga, days=3, cancellation_policy=policy))
+    later_id = an_event(runtime, olga, days=30, name="Later", cancellation_policy=policy)
+    later = runtime.catalog.show(later_id)
+    past = runtime.catalog.show(an_event(runtime, olga, days=1, name="Tonight"))
+    orders = {name: runtime.orders.buy(clerk, event.ticket_types[0].id, 2, tender=Tender.CASH,
+                                       tendered=9000)
+              for name, event in (("soon", soon), ("later", later), ("past", past))}
+    deliver(runtime)
+    clock.advance(timedelta(days=2))  # "Tonight" has been; "soon" is a day away
+    runtime.privacy.erase(clerk.user_id)
+    deliver(runtime)
+    admin = logged_in(runtime, "root@example.com", role=Role.ADMIN)
+    after = {name: runtime.orders.show(admin, o.number) for name, o in orders.items()}
+    assert after["later"].status is OrderStatus.CANCELLED
+    assert after["later"].refunded_amount == 9000  # a week or more ahead: 100%
+    assert after["soon"].status is OrderStatus.CANCELLED
+    assert after["soon"].refunded_amount == 4500  # a day ahead: 50%
+    assert after["past"].status is OrderStatus.COMPLETED  # kept for accounting as it was
+    with runtime.uow(readonly=True) as uow:
+        status = {name: {t.status for t in uow.tickets.of_order(o.id)}
+                  for name, o in orders.items()}
+    assert status == {"soon": {TicketStatus.VOIDED}, "later": {TicketStatus.VOIDED},
+                      "past": {TicketStatus.VALID}}
+    availability = runtime.catalog.show(later_id).ticket_types[0].available
+    assert availability == later.ticket_types[0].quantity  # the seats are for sale again
+
+
+def test_the_export_holds_the_users_orders_and_tickets(runtime):
+    from tests.catalog_support import an_event
+    from tix.core.orders.model import Tender
+
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    other = logged_in(runtime, "bob@example.com", role=Role.CLERK, name="Bob")
+    standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
+    mine = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH,
+                              holders=["Clara Clerk", "Her Friend"], tendered=9000)
+    runtime.orders.buy(other, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    deliver(runtime)
+    data = json.loads(json.dumps(runtime.privacy.export(clerk.user_id), default=str))
+    assert [o["number"] for o in data["orders"]] == [mine.number]
+    assert data["orders"][0]["holders"] == ["Clara Clerk", "Her Friend"]
+    assert data["orders"][0]["total"] == 9000
+    assert sorted(t["holder"] for t in data["tickets"]) == ["Clara Clerk", "Her Friend"]
+    assert {t["order_id"] for t in data["tickets"]} == {mine.id}

@@ -42,6 +42,14 @@ class Orders(Protocol):
         """Mark every completed order of the event for a full refund."""
         ...
 
+    def request_cancellation_of_user(self, user_id: str, now: datetime) -> int:
+        """Mark the user's completed orders for events not yet started for cancellation."""
+        ...
+
+    def of_user(self, user_id: str) -> list[Order]:
+        """Every order the user placed, newest first (their GDPR export)."""
+        ...
+
     def cancellations_requested(self, limit: int) -> list[Order]: ...
 
     def sold_per_type(self, ticket_type_ids: list[str]) -> dict[str, tuple[int, int]]:

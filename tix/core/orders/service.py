@@ -18,7 +18,7 @@ from tix.core.accounts.model import Role
 from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled
-from tix.core.catalog.model import TicketTypeView
+from tix.core.catalog.model import EventStatus, TicketTypeView
 from tix.core.clock import Clock
 from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation, TixError, Unavailable
 from tix.core.ids import new_id
@@ -251,19 +251,40 @@ class OrderService:
                                        "cancelled by the buyer", principal)
 
     def erase_holders(self, message: AccountErased, uow: UnitOfWork) -> None:
-        """GDPR: orders stay for accounting, without the holder names on them."""
+        """GDPR: orders stay for accounting, without the holder names on them; tickets
+        for events still to come are voided and refunded under the event's policy."""
         uow.orders.erase_holders(message.user_id)
+        uow.orders.request_cancellation_of_user(message.user_id, self._clock.now())
+
+    def export_section(self, uow: UnitOfWork, user_id: str) -> list[dict[str, object]]:
+        """The user's orders, for their GDPR export."""
+        return [{"id": o.id, "number": o.number, "status": o.status.value,
+                 "event_id": o.event_id, "ticket_type_id": o.ticket_type_id,
+                 "quantity": o.quantity, "unit_price": o.unit_price, "total": o.amount,
+                 "currency": o.currency, "tender": o.tender.value, "holders": o.holders,
+                 "payment_reference": o.payment_reference, "created_at": o.created_at,
+                 "completed_at": o.completed_at, "cancelled_at": o.cancelled_at,
+                 "refunded_amount": o.refunded_amount} for o in uow.orders.of_user(user_id)]
 
     def cancel_for_event(self, message: EventCancelled, uow: UnitOfWork) -> None:
         """EventCancelled: every completed order is marked for a full refund (a job pays)."""
         uow.orders.request_cancellation(message.event_id, self._clock.now())
 
     def refund_cancelled_events(self) -> int:
-        """Daemon job: full refunds for orders of cancelled events, outside transactions."""
+        """Daemon job: orders marked for cancellation are refunded, outside transactions —
+        in full when the event was cancelled, under its policy when the buyer's account
+        was erased."""
+        now = self._clock.now()
         with self._uow(readonly=True) as uow:
             orders = uow.orders.cancellations_requested(50)
+            events = {o.event_id: uow.catalog.get(o.event_id) for o in orders}
         for order in orders:
-            self._refund_and_cancel(order, order.amount, "the event was cancelled", None)
+            event = events[order.event_id]
+            if event is None or event.status is EventStatus.CANCELLED:
+                self._refund_and_cancel(order, order.amount, "the event was cancelled", None)
+            else:
+                self._refund_and_cancel(order, order.amount * event.refund_percent(now) // 100,
+                                        "the buyer's account was erased", None)
         return len(orders)
 
     def _refund_and_cancel(self, order: Order, amount: int, reason: str,

@@ -25,7 +25,9 @@ class Tickets(Protocol):
 
     def of_order(self, order_id: str) -> list[Ticket]: ...
 
-    def of_user(self, user_id: str, limit: int) -> list[Ticket]: ...
+    def of_user(self, user_id: str, limit: int | None) -> list[Ticket]:
+        """Newest first; limit None: all of them."""
+        ...
 
     def erase_holders(self, user_id: str) -> int:
         """GDPR: the holder names on the user's tickets become "(erased)"."""

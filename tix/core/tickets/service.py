@@ -202,6 +202,13 @@ class TicketService:
             uow.commit()
         return len(valid)
 
+    def export_section(self, uow: UnitOfWork, user_id: str) -> list[dict[str, object]]:
+        """The user's tickets, for their GDPR export."""
+        return [{"id": t.id, "number": t.number, "event_id": t.event_id,
+                 "order_id": t.order_id, "holder": t.holder, "status": t.status.value,
+                 "created_at": t.created_at, "checked_in_at": t.checked_in_at}
+                for t in uow.tickets.of_user(user_id, limit=None)]
+
     def mine(self, principal: Principal, limit: int = 200) -> list[Ticket]:
         with self._uow(readonly=True) as uow:
             return uow.tickets.of_user(principal.user_id, limit)

@@ -104,6 +104,20 @@ class SqlOrders:
             .values(cancel_requested_at=now))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
+    def request_cancellation_of_user(self, user_id: str, now: datetime) -> int:
+        result = self._session.execute(
+            update(OrderRow).where(
+                OrderRow.user_id == user_id, OrderRow.status == OrderStatus.COMPLETED.value,
+                OrderRow.cancel_requested_at.is_(None),
+                OrderRow.event_id.in_(select(EventRow.id).where(EventRow.starts_at > now)))
+            .values(cancel_requested_at=now))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def of_user(self, user_id: str) -> list[Order]:
+        rows = self._session.scalars(select(OrderRow).where(OrderRow.user_id == user_id)
+                                     .order_by(OrderRow.created_at.desc()))
+        return [self._order(r) for r in rows]
+
     def cancellations_requested(self, limit: int) -> list[Order]:
         rows = self._session.scalars(
             select(OrderRow).where(OrderRow.status == OrderStatus.COMPLETED.value,

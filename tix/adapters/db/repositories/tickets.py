@@ -47,7 +47,7 @@ class SqlTickets:
                                      .order_by(TicketRow.seat))
         return [self._ticket(r) for r in rows]
 
-    def of_user(self, user_id: str, limit: int) -> list[Ticket]:
+    def of_user(self, user_id: str, limit: int | None) -> list[Ticket]:
         rows = self._session.scalars(select(TicketRow).where(TicketRow.user_id == user_id)
                                      .order_by(TicketRow.created_at.desc(), TicketRow.seat)
                                      .limit(limit))
