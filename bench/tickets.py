@@ -34,8 +34,9 @@ def runtime_for(url: str) -> Any:
     from tix.config import Settings
 
     home = Path(tempfile.mkdtemp())
+    # one clerk scans 500 codes back to back: the limit is raised, its cost still counted
     settings = Settings(data_dir=home, config_dir=home, database_url=url, secret_key="x" * 40,
-                        bcrypt_rounds=4)
+                        bcrypt_rounds=4, checkins_per_second=1_000_000)
     upgrade_database(settings)
     return bootstrap(settings)
 

@@ -213,8 +213,9 @@ class Runtime:
 
         from tix.core.inventory.service import InventoryService
 
-        return InventoryService(uow=self.uow, clock=self.clock,
-                                hold_ttl=timedelta(minutes=self.settings.hold_minutes))
+        return InventoryService(uow=self.uow, clock=self.clock, limiter=self.limiter,
+                                hold_ttl=timedelta(minutes=self.settings.hold_minutes),
+                                holds_per_minute=self.settings.holds_per_minute)
 
     @cached_property
     def orders(self) -> OrderService:
@@ -239,7 +240,9 @@ class Runtime:
         from tix.core.tickets.service import TicketService
 
         service = TicketService(uow=self.uow, clock=self.clock, audit=self.audit,
-                                signer=self.ticket_signer, notifications=self.notifications)
+                                signer=self.ticket_signer, notifications=self.notifications,
+                                limiter=self.limiter,
+                                checkins_per_second=self.settings.checkins_per_second)
 
         def order_tickets(order_id: str) -> list[Attachment]:
             from tix.adapters.render.documents import ticket_ics, ticket_pdf

@@ -38,6 +38,8 @@ class Settings:
     env: str = "development"
     bcrypt_rounds: int = 12
     hold_minutes: int = 10
+    holds_per_minute: int = 20  # per user: holding blocks seats for everyone else
+    checkins_per_second: int = 10  # per clerk: a scanner at a busy door does one or two
     mail_retry_delays: tuple[int, ...] = (60, 300, 1500)  # seconds before retries 1, 2, 3
     debug: bool = False
 
@@ -98,7 +100,8 @@ def _typed(values: dict[str, object]) -> dict[str, object]:
     for name, value in values.items():
         if value == "":
             continue  # an empty variable means "not set"
-        if name in ("bcrypt_rounds", "hold_minutes"):
+        if name in ("bcrypt_rounds", "hold_minutes", "holds_per_minute",
+                    "checkins_per_second"):
             try:
                 typed[name] = int(str(value))
             except ValueError:

@@ -21,3 +21,26 @@ def test_hold_prints_the_id_or_the_json_shape_and_refuses_with_exit_5(tix):
     assert tix("hold", seated.id, "--quantity", "0").exit_code == 2
     assert tix("event", "show", event_id, "--json").json()["ticket_types"][1][
         "available"] == 15
+
+
+def test_holds_are_limited_per_user_per_minute_with_the_wait_said(tix, clock):
+    from datetime import timedelta
+
+    event_id = an_event(tix.runtime, ticket_types=[
+        {"name": "General", "price": "10", "quantity": 100}])
+    general = tix.runtime.catalog.show(event_id).ticket_types[0]
+    logged_in(tix.runtime)
+    tix.login("ann@example.com", PASSWORD)
+    limit = tix.runtime.settings.holds_per_minute
+    for _ in range(limit):
+        assert tix("hold", general.id, "--quantity", "1").exit_code == 0
+        clock.advance(timedelta(seconds=1))
+    refused = tix("hold", general.id, "--quantity", "1")
+    assert refused.exit_code == 5
+    assert "too many holds; try again in 40 s" in refused.stderr  # the first leaves at 60 s
+    logged_in(tix.runtime, "bob@example.com")
+    tix.login("bob@example.com", PASSWORD)
+    assert tix("hold", general.id, "--quantity", "1").exit_code == 0  # per user
+    clock.advance(timedelta(seconds=40))
+    tix.login("ann@example.com", PASSWORD)
+    assert tix("hold", general.id, "--quantity", "1").exit_code == 0

@@ -125,3 +125,23 @@ def test_the_door_from_the_command_line(runtime):
     assert tix("checkin", "TIX1.nope").exit_code == 5
     key = tix("admin", "signing-key")
     assert key.stdout.startswith("-----BEGIN PUBLIC KEY-----")
+
+
+def test_check_ins_are_limited_per_clerk_per_second_forgeries_included(runtime, clock):
+    from datetime import timedelta
+
+    _, _, clerk, _ = sold(runtime, 2)
+    first, second = runtime.tickets.mine(clerk)
+    door = logged_in(runtime, "dora@example.com", role=Role.CLERK)
+    for _ in range(runtime.settings.checkins_per_second - 1):
+        with pytest.raises(RuleViolation, match="forged"):
+            runtime.tickets.check_in(door, "TIX1.guess.1.x")
+    runtime.tickets.check_in(door, first.qr_payload)  # the last scan this second
+    with pytest.raises(RuleViolation, match="too many scans; try again in 1 s") as refused:
+        runtime.tickets.check_in(door, second.qr_payload)
+    assert refused.value.code == "rate_limited"
+    other = logged_in(runtime, "otto@example.com", role=Role.CLERK)
+    runtime.tickets.check_in(other, second.qr_payload)  # per clerk
+    clock.advance(timedelta(seconds=1))
+    with pytest.raises(RuleViolation, match="already checked in"):
+        runtime.tickets.check_in(door, second.qr_payload)

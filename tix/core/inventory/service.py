@@ -11,20 +11,24 @@ from tix.core.errors import NotFound, RuleViolation
 from tix.core.ids import new_id
 from tix.core.inventory.events import HoldExpired
 from tix.core.inventory.model import DEFAULT_HOLD_TTL, Hold, check_limit, check_on_sale
-from tix.core.ports import UnitOfWork, UnitOfWorkFactory
+from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
+from tix.core.ratelimit import Rate, enforce
 
 EXPIRY_BATCH = 500
 
 
 class InventoryService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock,
-                 hold_ttl: timedelta = DEFAULT_HOLD_TTL) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, limiter: RateLimiter,
+                 hold_ttl: timedelta = DEFAULT_HOLD_TTL, holds_per_minute: int = 20) -> None:
         self._uow = uow
         self._clock = clock
+        self._limiter = limiter
         self.hold_ttl = hold_ttl
+        self._hold_rate = Rate(holds_per_minute, timedelta(minutes=1))
 
     def place_hold(self, principal: Principal, ticket_type_id: str, quantity: int) -> Hold:
         now = self._clock.now()
+        enforce(self._limiter, f"holds:{principal.user_id}", self._hold_rate, now, "holds")
         with self._uow() as uow:
             ticket_type = uow.catalog.ticket_type(ticket_type_id)
             if ticket_type is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from tix.core.accounts.events import AccountErased
@@ -17,7 +18,8 @@ from tix.core.messages import Subscription
 from tix.core.notifications.model import AttachmentRef
 from tix.core.notifications.service import NotificationService
 from tix.core.orders.events import OrderCancelled, PaymentCompleted
-from tix.core.ports import UnitOfWork, UnitOfWorkFactory
+from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
+from tix.core.ratelimit import Rate, enforce
 from tix.core.tickets.events import TicketsGenerated, TicketsVoided
 from tix.core.tickets.model import (
     Signer,
@@ -39,12 +41,16 @@ class Admission:
 
 class TicketService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, signer: Signer,
-                 audit: AuditService, notifications: NotificationService | None = None) -> None:
+                 audit: AuditService, limiter: RateLimiter,
+                 notifications: NotificationService | None = None,
+                 checkins_per_second: int = 10) -> None:
         self._notifications = notifications
         self._uow = uow
         self._clock = clock
         self._signer = signer
         self._audit = audit
+        self._limiter = limiter
+        self._checkin_rate = Rate(checkins_per_second, timedelta(seconds=1))
 
     def subscriptions(self) -> list[Subscription]:
         return [Subscription(PaymentCompleted, "generate_tickets", self.generate),
@@ -89,6 +95,8 @@ class TicketService:
     def check_in(self, principal: Principal, payload: str,
                  event_reference: str | None = None) -> Admission:
         """Admit a ticket once; every refusal says why."""
+        enforce(self._limiter, f"checkins:{principal.user_id}", self._checkin_rate,
+                self._clock.now(), "scans")  # forged codes count too: no guessing at speed
         read = read_payload(payload, self._signer)
         if read is None:
             raise RuleViolation("REFUSED: forged or damaged code", code="forged")
