@@ -1,4 +1,4 @@
-"""Every command × every role: allowed (0), or refused — 3 for "not for your role", 4 where
+"""Every command for every role: allowed (0), or refused — 3 for "not for your role", 4 where
 another user's order or ticket must not even be seen to exist.
 
 Each role gets its own world: an event by Olga (with a ticket type), one by Oscar, an order
