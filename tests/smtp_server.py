@@ -16,10 +16,11 @@ class Answers:
         self.received: list[Message] = []
         self.temporary_failures = 0  # answer 451 to this many messages first
         self.permanent = False  # answer 550 to everything
+        self.permanent_answer = "550 5.1.1 mailbox unavailable"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]  # noqa: N802  (aiosmtpd's name)
         if self.permanent:
-            return "550 5.1.1 mailbox unavailable"
+            return self.permanent_answer
         if self.temporary_failures > 0:
             self.temporary_failures -= 1
             return "451 4.3.0 try again later"

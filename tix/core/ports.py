@@ -95,12 +95,17 @@ class OutgoingMail:
 
 
 class MailError(Exception):
-    """A send failed. `temporary` says whether trying again later can help."""
+    """A send failed. `temporary` says whether trying again later can help.
 
-    def __init__(self, reason: str, *, temporary: bool) -> None:
+    `reason` may quote the mail server, which often names the recipient: it is stored
+    (encrypted) for `tix notifications list`; logs get `summary`, which never does.
+    """
+
+    def __init__(self, reason: str, *, temporary: bool, summary: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.temporary = temporary
+        self.summary = summary or reason
 
 
 class Mailer(Protocol):

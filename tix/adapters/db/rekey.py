@@ -18,7 +18,7 @@ from tix.adapters.db.engine import translated_errors
 # Every encrypted column, by table: a module that stores personal data adds its own here.
 ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "users": ("email", "name", "date_of_birth"),
-    "notifications": ("recipient", "subject", "text_body", "html_body"),
+    "notifications": ("recipient", "subject", "text_body", "html_body", "last_error"),
     "outbox": ("payload",),
     "audit_entries": ("actor", "details"),
     "orders": ("holders",),

@@ -54,12 +54,14 @@ class SmtpMailer:
             codes = [code for code, _ in error.recipients.values()]
             temporary = all(400 <= code < 500 for code in codes)
             raise MailError(f"recipient refused: {_describe(error.recipients)}",
-                            temporary=temporary) from error
+                            temporary=temporary,
+                            summary=f"recipient refused (SMTP {sorted(set(codes))})") from error
         except smtplib.SMTPResponseException as error:
             reason = error.smtp_error.decode(errors="replace") if isinstance(
                 error.smtp_error, bytes) else str(error.smtp_error)
             raise MailError(f"SMTP {error.smtp_code} {reason}",
-                            temporary=400 <= error.smtp_code < 500) from error
+                            temporary=400 <= error.smtp_code < 500,
+                            summary=f"SMTP {error.smtp_code}") from error
         except (TimeoutError, smtplib.SMTPException, OSError) as error:
             raise MailError(f"SMTP server {self._config.host}:{self._config.port} "
                             f"unreachable: {error}", temporary=True) from error

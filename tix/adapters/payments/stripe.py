@@ -8,10 +8,16 @@ endpoint ignores idempotency keys. tix stores Stripe's ids only, never card data
 
 from __future__ import annotations
 
+import logging
+
 import stripe
 
 from tix.core.errors import Invalid, RuleViolation, Unavailable
 from tix.core.orders.model import Order
+
+# At DEBUG the SDK logs whole API responses, payment intents' client secrets included:
+# whatever the process's logging, it says no more than warnings.
+logging.getLogger("stripe").setLevel(logging.WARNING)
 
 
 class StripeGateway:

@@ -117,11 +117,11 @@ class NotificationService:
             uow.commit()
         if gave_up:
             log.error("mail %s (%s) failed for good: %s", notification.id,
-                      notification.template, error.reason)
+                      notification.template, error.summary)
         else:
             log.warning("mail %s (%s) failed, retry at %s: %s", notification.id,
                         notification.template, notification.next_attempt_at.isoformat(),
-                        error.reason)
+                        error.summary)
 
     def list(self, status: Status | None = None, limit: int = 100) -> list[Notification]:
         with self._uow(readonly=True) as uow:

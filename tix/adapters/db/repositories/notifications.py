@@ -22,6 +22,10 @@ class SqlNotifications:
         self._session = session
         self._cipher = cipher
 
+    def _seal_error(self, error: str | None) -> str | None:
+        # mail servers quote the recipient in their refusals: personal data too
+        return None if error is None else self._cipher.encrypt(error)
+
     def add(self, notification: Notification) -> None:
         n = notification
         seal = self._cipher.encrypt
@@ -29,7 +33,7 @@ class SqlNotifications:
             id=n.id, recipient=seal(n.recipient), template=n.template, subject=seal(n.subject),
             text_body=seal(n.text), html_body=seal(n.html), status=n.status.value,
             attempts=n.attempts,
-            last_error=n.last_error, created_at=n.created_at,
+            last_error=self._seal_error(n.last_error), created_at=n.created_at,
             next_attempt_at=n.next_attempt_at, sent_at=n.sent_at, user_id=n.user_id,
             source_message_id=n.source_message_id,
             attachments=json.dumps([{"kind": a.kind, "ref": a.ref} for a in n.attachments])))
@@ -41,7 +45,8 @@ class SqlNotifications:
     def save(self, notification: Notification) -> None:
         n = notification
         self._session.execute(update(NotificationRow).where(NotificationRow.id == n.id).values(
-            status=n.status.value, attempts=n.attempts, last_error=n.last_error,
+            status=n.status.value, attempts=n.attempts,
+            last_error=self._seal_error(n.last_error),
             next_attempt_at=n.next_attempt_at, sent_at=n.sent_at))
 
     def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[Notification]:
@@ -86,7 +91,8 @@ class SqlNotifications:
             id=row.id, recipient=plain(row.recipient), template=row.template,
             subject=plain(row.subject), text=plain(row.text_body), html=plain(row.html_body),
             created_at=row.created_at, next_attempt_at=row.next_attempt_at,
-            status=Status(row.status), attempts=row.attempts, last_error=row.last_error,
+            status=Status(row.status), attempts=row.attempts,
+            last_error=None if row.last_error is None else plain(row.last_error),
             sent_at=row.sent_at, user_id=row.user_id, source_message_id=row.source_message_id,
             attachments=tuple(AttachmentRef(a["kind"], a["ref"])
                               for a in json.loads(row.attachments)))
