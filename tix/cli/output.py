@@ -56,7 +56,11 @@ def save_file(output: Path, data: bytes) -> None:
 
 
 def fail(message: str) -> None:
-    typer.echo(f"tix: {message}", err=True)
+    """One line on stderr. Messages quote what the user gave (a file's field, an id):
+    control characters are shown escaped, so they can neither break the line nor move
+    the cursor."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    typer.echo(f"tix: {shown}", err=True)
 
 
 def table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:
