@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import PASSWORD, deliver
+from tests.catalog_support import an_event
+from tests.support import PASSWORD, deliver, logged_in
+from tix.core.accounts.model import Role
 from tix.core.errors import NotAuthenticated
+from tix.core.orders.model import Tender
 from tix.core.ports import MailError
 
 EMAIL = "Zelda.Quartermain@example.com"
@@ -25,6 +28,12 @@ def exercise_every_path(runtime, mailer) -> None:
     runtime.accounts.forgot_password(EMAIL)  # outbox, rate limit hits, audit
     with pytest.raises(NotAuthenticated):
         runtime.accounts.login(email=EMAIL, password="Wrong-pass-1!")  # audit with email
+    # a sale: holder names on the order, the outbox message, the tickets and their mail
+    clerk = logged_in(runtime, "clerk@example.com", role=Role.CLERK, name="Counter Clerk")
+    ticket_type = runtime.catalog.show(an_event(runtime)).ticket_types[0].id
+    runtime.orders.buy(clerk, ticket_type, 1, tender=Tender.CASH, tendered=4500,
+                       holders=[NAME])
+    deliver(runtime)
     runtime.audit.seal()
 
 
