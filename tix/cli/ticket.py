@@ -69,15 +69,9 @@ def _save(ctx: typer.Context, reference: str, output: Path, kind: str) -> None:
 
 
 def _print_ticket(data: dict[str, Any]) -> None:
-    import io
+    from tix.tui.qr import qr_text
 
-    import qrcode
-
-    code = qrcode.QRCode(border=2)
-    code.add_data(data["qr_payload"])
-    drawing = io.StringIO()
-    code.print_ascii(out=drawing, invert=True)
-    typer.echo(drawing.getvalue())
+    typer.echo(qr_text(data["qr_payload"]))
     typer.echo(f"{data['number']}  {data['holder']}  [{data['status']}]")
 
 

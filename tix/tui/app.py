@@ -1,11 +1,13 @@
 """`tix box-office`: the full-screen app for the door and the launch night.
 
 Screens call the same core services as the CLI, from thread workers, and post results
-back to the UI thread; no business rule lives in a screen.
+back to the UI thread; no business rule lives in a screen. The app owns what outlives a
+screen: who is signed in, and the hold being sold (its countdown shows on every screen).
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -20,10 +22,11 @@ from tix.tui.screens.sign_in import SignInScreen
 if TYPE_CHECKING:
     from tix.bootstrap import Runtime
     from tix.core.accounts.service import Principal
+    from tix.core.inventory.model import Hold
 
 
 class TixApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "screens/screens.tcss"]
     TITLE = "tix box office"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -33,6 +36,8 @@ class TixApp(App[None]):
         super().__init__()
         self.runtime = runtime
         self.principal: Principal | None = None
+        self.hold: Hold | None = None
+        self.hold_label = ""  # what is held, e.g. "Standing"
         self._use_stored_login = use_stored_login
 
     def on_mount(self) -> None:
@@ -61,6 +66,39 @@ class TixApp(App[None]):
         self.sub_title = f"{principal.name} · {principal.role.value}"
 
     def sign_out(self) -> None:
+        self.drop_hold()
         self.principal = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
         self.switch_screen(SignInScreen())
         self.sub_title = ""
+
+    # -- the hold being sold -------------------------------------------------------------
+
+    def start_hold(self, hold: Hold, label: str) -> None:
+        self.hold, self.hold_label = hold, label
+
+    def drop_hold(self, *, release: bool = True) -> None:
+        """Forget the hold; unless it was paid for, its tickets go back on sale at once."""
+        hold, self.hold = self.hold, None
+        if hold is not None and release:
+            self.release_hold(hold.id)
+
+    @work(thread=True, group="holds")
+    def release_hold(self, hold_id: str) -> None:
+        # if this fails, the daemon's sweep returns them when the hold's time is up
+        with contextlib.suppress(TixError):
+            self.runtime.inventory.release_hold(hold_id)
+
+    def hold_expired(self) -> None:
+        if self.hold is None:
+            return
+        self.drop_hold()
+        self.notify(f"The hold's {self.runtime.settings.hold_minutes} minutes are up: its "
+                    "tickets went back on sale. "
+                    "Hold again to sell them.", title="Hold expired", severity="warning",
+                    timeout=10)
+        from tix.tui.screens.checkout import CheckoutScreen
+
+        if isinstance(self.screen, CheckoutScreen):
+            self.pop_screen()

@@ -21,6 +21,7 @@ class SearchQuery:
     text: str = ""
     category: Category | None = None
     city: str | None = None
+    organizer_id: str | None = None  # one organizer's events (their dashboard)
     starts_from: datetime | None = None
     starts_until: datetime | None = None
     min_price: int | None = None  # minor units

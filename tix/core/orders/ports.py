@@ -46,6 +46,10 @@ class Orders(Protocol):
         """Mark the user's completed orders for events not yet started for cancellation."""
         ...
 
+    def sales_since(self, event_id: str, since: datetime) -> list[tuple[datetime, int]]:
+        """(completed at, tickets) of the event's completed orders since then."""
+        ...
+
     def of_user(self, user_id: str) -> list[Order]:
         """Every order the user placed, newest first (their GDPR export)."""
         ...

@@ -51,7 +51,9 @@ class SalesReport:
     currency: str
     lines: list[SalesLine]
     revenue: int
+    per_minute: list[int]  # tickets sold in each of the last SALES_MINUTES minutes, oldest first
 MAX_HOLDER_NAME = 200
+SALES_MINUTES = 30  # the sales report's minute-by-minute window
 
 
 class OrderService:
@@ -231,6 +233,15 @@ class OrderService:
     # -- cancelling ----------------------------------------------------------------------
 
     def cancel(self, principal: Principal, reference: str) -> Order:
+        order, refund = self._cancellable(principal, reference)
+        return self._refund_and_cancel(order, refund, "cancelled by the buyer", principal)
+
+    def refund_if_cancelled(self, principal: Principal, reference: str) -> int:
+        """What cancelling now would refund (minor units), shown before the user confirms;
+        refuses exactly as `cancel` would."""
+        return self._cancellable(principal, reference)[1]
+
+    def _cancellable(self, principal: Principal, reference: str) -> tuple[Order, int]:
         now = self._clock.now()
         with self._uow(readonly=True) as uow:
             order = self._visible(uow, principal, reference)
@@ -247,8 +258,7 @@ class OrderService:
                               for r in event.cancellation_policy)
             raise RuleViolation(f"too late to cancel: the policy refunds {rules} the start",
                                 code="outside_policy")
-        return self._refund_and_cancel(order, order.amount * percent // 100,
-                                       "cancelled by the buyer", principal)
+        return order, order.amount * percent // 100
 
     def erase_holders(self, message: AccountErased, uow: UnitOfWork) -> None:
         """GDPR: orders stay for accounting, without the holder names on them; tickets
@@ -326,13 +336,21 @@ class OrderService:
             levels = uow.stock.levels(ids)
             held = uow.holds.held_per_type(ids, now)
             sold = uow.orders.sold_per_type(ids)
+            since = now.replace(second=0, microsecond=0) - timedelta(minutes=SALES_MINUTES - 1)
+            recent = uow.orders.sales_since(event.id, since)
         lines = [SalesLine(ticket_type_id=t.id, name=t.name, quantity=t.quantity,
                            sold=sold.get(t.id, (0, 0))[0], held=held.get(t.id, 0),
                            available=levels[t.id].available if t.id in levels else 0,
                            revenue=sold.get(t.id, (0, 0))[1])
                  for t in event.ticket_types]
+        per_minute = [0] * SALES_MINUTES
+        for completed_at, quantity in recent:
+            minute = int((completed_at - since).total_seconds() // 60)
+            if 0 <= minute < SALES_MINUTES:
+                per_minute[minute] += quantity
         return SalesReport(event_id=event.id, name=event.name, currency=event.currency,
-                           lines=lines, revenue=sum(line.revenue for line in lines))
+                           lines=lines, revenue=sum(line.revenue for line in lines),
+                           per_minute=per_minute)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -360,6 +378,23 @@ class OrderService:
         raise NotFound("order", reference)  # others' orders do not exist for you
 
     # -- rules ---------------------------------------------------------------------------
+
+    def tenders(self, principal: Principal, ticket_type_id: str) -> tuple[Tender, ...]:
+        """The ways this person may take payment for this ticket type, here and now."""
+        with self._uow(readonly=True) as uow:
+            ticket_type = uow.catalog.ticket_type(ticket_type_id)
+        if ticket_type is None:
+            raise NotFound("ticket type", ticket_type_id)
+        return tuple(t for t in Tender if self._may_take(principal, t, ticket_type))
+
+    def _may_take(self, principal: Principal, tender: Tender,
+                  ticket_type: TicketTypeView) -> bool:
+        try:
+            self._gateway(tender)
+            self._allow_tender(principal, tender, ticket_type)
+        except TixError:
+            return False
+        return True
 
     def _gateway(self, tender: Tender) -> PaymentGateway:
         gateway = self._gateways.get(tender)

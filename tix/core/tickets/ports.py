@@ -37,6 +37,10 @@ class Tickets(Protocol):
         """VALID → USED, once: False if it was not VALID."""
         ...
 
+    def admitted(self, event_id: str) -> int:
+        """Tickets of the event checked in so far."""
+        ...
+
     def void_order(self, order_id: str) -> list[str]:
         """VALID tickets of the order → VOIDED; returns their ids."""
         ...

@@ -39,6 +39,14 @@ class Admission:
     ticket_type: str
 
 
+@dataclass(frozen=True)
+class DoorCount:
+    event_id: str
+    event_name: str
+    admitted: int
+    capacity: int
+
+
 class TicketService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, signer: Signer,
                  audit: AuditService, limiter: RateLimiter,
@@ -124,6 +132,18 @@ class TicketService:
         ticket.status, ticket.checked_in_at = TicketStatus.USED, now
         return Admission(ticket=ticket, event_name=event.name,
                          ticket_type=ticket_type.name if ticket_type else "")
+
+    def door(self, principal: Principal, event_reference: str) -> DoorCount:
+        """How many are in, of how many the event holds: for the check-in screen."""
+        with self._uow(readonly=True) as uow:
+            event_id = uow.catalog.resolve(event_reference.strip())
+            event = uow.catalog.get(event_id) if event_id else None
+            if event is None:
+                raise NotFound("event", event_reference)
+            self._may_scan(principal, event.organizer_id)
+            return DoorCount(event_id=event.id, event_name=event.name,
+                             admitted=uow.tickets.admitted(event.id),
+                             capacity=sum(t.quantity for t in event.ticket_types))
 
     def document(self, ticket_id: str) -> TicketDocument:
         """What a ticket's PDF and calendar entry show."""

@@ -1,35 +1,66 @@
-"""Where a signed-in user starts: who they are, and what their role lets them do."""
+"""Where a signed-in user starts: who they are, and the screens their role opens."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Button, Footer, Header, Label
 
-if TYPE_CHECKING:
-    from tix.tui.app import TixApp
+from tix.core.accounts.model import Role
+from tix.tui.screens.base import TixScreen
+
+# (key, button id, label, roles that may open it)
+MENU = [
+    ("e", "events", "Events: find, hold, sell", set(Role)),
+    ("o", "orders", "Orders: history, cancel", set(Role)),
+    ("c", "checkin", "Check-in at the door", {Role.CLERK, Role.ORGANIZER, Role.ADMIN}),
+    ("d", "dashboard", "Live sales", {Role.ORGANIZER, Role.ADMIN}),
+]
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(TixScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        ("ctrl+o", "sign_out", "Sign out"),
+        Binding("e", "open('events')", "Events"),
+        Binding("o", "open('orders')", "Orders"),
+        Binding("c", "open('checkin')", "Check-in"),
+        Binding("d", "open('dashboard')", "Sales"),
+        Binding("ctrl+o", "sign_out", "Sign out"),
     ]
 
     def compose(self) -> ComposeResult:
-        app: TixApp = self.app  # type: ignore[assignment]
-        principal = app.principal
+        principal = self.principal
         yield Header()
         with Vertical(id="home"):
-            if principal is not None:
-                yield Label(f"Signed in as {principal.name} <{principal.email}>",
-                            id="who")
-                yield Label(f"Role: {principal.role.value}", id="role")
+            yield Label(f"Signed in as {principal.name} <{principal.email}>", id="who")
+            yield Label(f"Role: {principal.role.value}", id="role")
+            for key, name, label, roles in MENU:
+                if principal.role in roles:
+                    yield Button(f"{label}  ({key})", id=name, classes="menu")
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return any(name == parameters[0] and self.principal.role in roles
+                       for _, name, _, roles in MENU)
+        return True
+
+    @on(Button.Pressed, ".menu")
+    def pressed(self, event: Button.Pressed) -> None:
+        self.action_open(event.button.id or "")
+
+    def action_open(self, name: str) -> None:
+        from tix.tui.screens.checkin import CheckInScreen
+        from tix.tui.screens.dashboard import DashboardScreen
+        from tix.tui.screens.events import EventsScreen
+        from tix.tui.screens.orders import OrdersScreen
+
+        screens = {"events": EventsScreen, "orders": OrdersScreen, "checkin": CheckInScreen,
+                   "dashboard": DashboardScreen}
+        self.app.push_screen(screens[name]())
+
     def action_sign_out(self) -> None:
-        app: TixApp = self.app  # type: ignore[assignment]
-        app.sign_out()
+        self.tix.sign_out()

@@ -112,6 +112,8 @@ class SqlCatalogSearch:
             conditions.append(e.category == query.category.value)
         if query.city:
             conditions.append(func.lower(e.city) == query.city.strip().lower())
+        if query.organizer_id:
+            conditions.append(e.organizer_id == query.organizer_id)
         if query.starts_from is not None:
             conditions.append(e.starts_at >= query.starts_from)
         if query.starts_until is not None:

@@ -113,6 +113,13 @@ class SqlOrders:
             .values(cancel_requested_at=now))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
+    def sales_since(self, event_id: str, since: datetime) -> list[tuple[datetime, int]]:
+        rows = self._session.execute(
+            select(OrderRow.completed_at, OrderRow.quantity)
+            .where(OrderRow.event_id == event_id, OrderRow.status == OrderStatus.COMPLETED.value,
+                   OrderRow.completed_at >= since))
+        return [(at, quantity) for at, quantity in rows if at is not None]
+
     def of_user(self, user_id: str) -> list[Order]:
         rows = self._session.scalars(select(OrderRow).where(OrderRow.user_id == user_id)
                                      .order_by(OrderRow.created_at.desc()))

@@ -65,6 +65,12 @@ class SqlTickets:
             .values(status=TicketStatus.USED.value, checked_in_at=now, checked_in_by=by))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def admitted(self, event_id: str) -> int:
+        return int(self._session.scalar(
+            select(func.count()).select_from(TicketRow)
+            .where(TicketRow.event_id == event_id,
+                   TicketRow.status == TicketStatus.USED.value)) or 0)
+
     def void_order(self, order_id: str) -> list[str]:
         ids = list(self._session.scalars(select(TicketRow.id).where(
             TicketRow.order_id == order_id, TicketRow.status == TicketStatus.VALID.value)))

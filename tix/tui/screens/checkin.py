@@ -1,0 +1,119 @@
+"""The door: a scan field for a keyboard-wedge scanner (the code, then Enter), a verdict
+readable from a step away, and how many are in.
+
+The field keeps the focus, so the next scan needs no key press; each verdict replaces
+the last at once.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Header, Input, Select, Static
+
+from tix.core.catalog.search import SearchQuery
+from tix.core.errors import TixError
+from tix.core.tickets.service import Admission, DoorCount
+from tix.tui.screens.base import TixScreen
+
+
+class CheckInScreen(TixScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("ctrl+e", "focus_event", "Event"),
+    ]
+
+    def __init__(self, event_id: str | None = None) -> None:
+        super().__init__()
+        self.event_id = event_id
+        self.scans = 0  # verdicts shown (tests and benches wait on it)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Select([], prompt="event at this door", id="door-event")
+        yield Input(placeholder="scan a ticket (or type its code and press Enter)", id="scan")
+        yield Static("Ready", id="verdict")
+        yield Static("", id="door-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#scan", Input).focus()
+        self.load_events()
+
+    @work(thread=True, group="events")
+    def load_events(self) -> None:
+        """Upcoming events, soonest first (today's door is usually the first)."""
+        try:
+            page = self.runtime.catalog.search(SearchQuery(limit=50))
+        except TixError as error:
+            self.app.call_from_thread(self.verdict, error.message, admitted=False)
+            return
+        options = [(f"{e.name} · {e.starts_at.astimezone(ZoneInfo(e.timezone)):%d %b %H:%M}", e.id) for e in page.results]
+        self.app.call_from_thread(self.show_events, options)
+
+    def show_events(self, options: list[tuple[str, str]]) -> None:
+        door = self.query_one("#door-event", Select)
+        door.set_options(options)
+        wanted = self.event_id or (options[0][1] if options else None)
+        if wanted is not None and any(value == wanted for _, value in options):
+            door.value = wanted
+
+    @on(Select.Changed, "#door-event")
+    def event_chosen(self, changed: Select.Changed) -> None:
+        self.event_id = changed.value if isinstance(changed.value, str) else None
+        self.query_one("#scan", Input).focus()
+        if self.event_id:
+            self.count()
+
+    @on(Input.Submitted, "#scan")
+    def scanned(self, submitted: Input.Submitted) -> None:
+        payload = submitted.value.strip()
+        submitted.input.value = ""
+        submitted.input.focus()
+        if payload:
+            self.check_in(payload)
+
+    @work(thread=True, group="scan")
+    def check_in(self, payload: str) -> None:
+        try:
+            admission = self.runtime.tickets.check_in(self.principal, payload, self.event_id)
+        except TixError as error:
+            self.app.call_from_thread(self.verdict, error.message.removeprefix("REFUSED: "),
+                                      admitted=False)
+            return
+        self.app.call_from_thread(self.admitted, admission)
+        self.count()
+
+    def admitted(self, admission: Admission) -> None:
+        ticket = admission.ticket
+        self.verdict(f"{ticket.holder} · {admission.ticket_type} · {ticket.number}",
+                     admitted=True)
+
+    def verdict(self, detail: str, *, admitted: bool) -> None:
+        shown = self.query_one("#verdict", Static)
+        shown.set_class(admitted, "admitted")
+        shown.set_class(not admitted, "refused")
+        shown.update(f"[b]{'ADMITTED' if admitted else 'REFUSED'}[/b]\n{detail}")
+        self.scans += 1
+
+    @work(thread=True, exclusive=True, group="count")
+    def count(self) -> None:
+        if not self.event_id:
+            return
+        try:
+            door = self.runtime.tickets.door(self.principal, self.event_id)
+        except TixError as error:
+            self.app.call_from_thread(self.verdict, error.message, admitted=False)
+            return
+        self.app.call_from_thread(self.show_count, door)
+
+    def show_count(self, door: DoorCount) -> None:
+        self.query_one("#door-count", Static).update(
+            f"{door.event_name}: [b]{door.admitted}[/b] in of {door.capacity}")
+
+    def action_focus_event(self) -> None:
+        self.query_one("#door-event", Select).focus()

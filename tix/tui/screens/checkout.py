@@ -1,0 +1,193 @@
+"""Pay for the hold: holder names, then cash (with change due), card or complimentary.
+
+The payment saga runs in a thread worker behind a progress indicator, so the screen (and
+the hold's countdown) never freezes; its refusals are shown in the core's plain words.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    Label,
+    LoadingIndicator,
+    RadioButton,
+    RadioSet,
+    Static,
+)
+
+from tix.core.catalog.money import format_money, to_minor
+from tix.core.catalog.search import EventDetails, TicketTypeDetails
+from tix.core.errors import Invalid, TixError
+from tix.core.orders.model import Order, Tender
+from tix.tui.screens.base import TixScreen
+from tix.tui.widgets import HoldCountdown
+
+TENDER_LABELS = {Tender.CASH: "Cash", Tender.CARD: "Card (Stripe)",
+                 Tender.COMP: "Complimentary"}
+
+
+class CheckoutScreen(TixScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "give_up", "Drop the hold"),
+        Binding("ctrl+g", "pay", "Pay"),
+    ]
+
+    def __init__(self, details: EventDetails, ticket_type: TicketTypeDetails) -> None:
+        super().__init__()
+        self.details = details
+        self.ticket_type = ticket_type
+        hold = self.tix.hold
+        assert hold is not None, "checkout follows a hold"
+        self.hold = hold
+        self.tenders: list[Tender] = []
+
+    @property
+    def total(self) -> int:
+        return self.hold.quantity * self.ticket_type.price
+
+    def compose(self) -> ComposeResult:
+        currency = self.ticket_type.currency
+        yield Header()
+        yield HoldCountdown(id="hold")
+        with VerticalScroll(id="checkout"):
+            yield Static(f"[b]{self.details.summary.name}[/b]\n{self.hold.quantity} x "
+                         f"{self.ticket_type.name} = [b]{format_money(self.total, currency)}"
+                         "[/b]", id="checkout-summary")
+            for seat in range(self.hold.quantity):
+                yield Input(placeholder=f"holder of ticket {seat + 1} (default: the buyer)",
+                            classes="holder", max_length=200)
+            yield RadioSet(id="tender")
+            with Horizontal(id="cash-row"):
+                yield Label("Tendered")
+                yield Input(placeholder=f"amount in {currency}", id="tendered")
+                yield Static("", id="change")
+            yield Input(placeholder="Stripe payment method, e.g. pm_card_visa",
+                        id="payment-method")
+            yield Button("Pay", variant="success", id="pay")
+            yield LoadingIndicator(id="paying")
+            yield Static("", id="checkout-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#paying").display = False
+        self.query(".holder").first(Input).focus()
+        self.load_tenders()
+
+    @work(thread=True, group="tenders")
+    def load_tenders(self) -> None:
+        try:
+            tenders = self.runtime.orders.tenders(self.principal, self.ticket_type.id)
+        except TixError as error:
+            self.app.call_from_thread(self.say, error.message)
+            return
+        self.app.call_from_thread(self.show_tenders, tenders)
+
+    def show_tenders(self, tenders: tuple[Tender, ...]) -> None:
+        self.tenders = list(tenders)
+        choices = self.query_one("#tender", RadioSet)
+        for index, tender in enumerate(tenders):
+            choices.mount(RadioButton(TENDER_LABELS[tender], value=index == 0,
+                                      id=f"tender-{tender.value}"))
+        if not tenders:
+            self.say("You cannot take payment here: card payments are not configured and "
+                     "cash is for clerks. Ask a clerk.")
+        self.show_tender_fields()
+
+    def tender(self) -> Tender | None:
+        """The chosen tender; the first offered until the radio buttons say otherwise."""
+        pressed = self.query_one("#tender", RadioSet).pressed_index
+        if 0 <= pressed < len(self.tenders):
+            return self.tenders[pressed]
+        return self.tenders[0] if self.tenders else None
+
+    @on(RadioSet.Changed, "#tender")
+    def show_tender_fields(self) -> None:
+        tender = self.tender()
+        self.query_one("#cash-row").display = tender is Tender.CASH
+        self.query_one("#payment-method").display = tender is Tender.CARD
+
+    @on(Input.Changed, "#tendered")
+    def show_change(self, changed: Input.Changed) -> None:
+        currency = self.ticket_type.currency
+        try:
+            given = to_minor(changed.value or "0", currency, field="tendered")
+        except Invalid:
+            self.query_one("#change", Static).update("not an amount")
+            return
+        short = self.total - given
+        self.query_one("#change", Static).update(
+            f"[b]{format_money(-short, currency)}[/b] change due" if short <= 0
+            else f"{format_money(short, currency)} still due")
+
+    @on(Input.Submitted, ".holder")
+    def next_holder(self) -> None:
+        self.focus_next()
+
+    @on(Input.Submitted, "#tendered, #payment-method")
+    @on(Button.Pressed, "#pay")
+    def action_pay(self) -> None:
+        tender = self.tender()
+        if tender is None:
+            return
+        holders = [field.value for field in self.query(".holder").results(Input)]
+        tendered = None
+        if tender is Tender.CASH:
+            try:
+                tendered = to_minor(self.query_one("#tendered", Input).value or "0",
+                                    self.ticket_type.currency, field="tendered")
+            except Invalid as error:
+                self.say(error.message)
+                return
+        method = self.query_one("#payment-method", Input).value.strip() or None
+        self.query_one("#paying").display = True
+        self.query_one("#pay", Button).disabled = True
+        self.say("Paying…")
+        self.pay(tender, holders, tendered, method)
+
+    @work(thread=True, exclusive=True, group="pay")
+    def pay(self, tender: Tender, holders: list[str], tendered: int | None,
+            method: str | None) -> None:
+        try:
+            order = self.runtime.orders.checkout(self.principal, self.hold.id, tender=tender,
+                                                 holders=holders, tendered=tendered,
+                                                 payment_method=method)
+        except Invalid as error:  # the hold still stands: fix and pay again
+            self.app.call_from_thread(self.refused, error.message, hold_stands=True)
+            return
+        except TixError as error:  # declined, expired, sold out: the hold is spent
+            self.app.call_from_thread(self.refused, error.message, hold_stands=False)
+            return
+        self.app.call_from_thread(self.paid, order)
+
+    def refused(self, message: str, *, hold_stands: bool) -> None:
+        self.query_one("#paying").display = False
+        self.query_one("#pay", Button).disabled = False
+        if hold_stands:
+            self.say(f"[b red]{message}[/]")
+            return
+        self.tix.drop_hold(release=False)
+        self.app.pop_screen()
+        self.app.notify(message[:1].upper() + message[1:], title="Not sold",
+                        severity="error", timeout=10)
+
+    def paid(self, order: Order) -> None:
+        from tix.tui.screens.confirmation import ConfirmationScreen
+
+        self.tix.drop_hold(release=False)
+        self.app.switch_screen(ConfirmationScreen(order.number))
+
+    def action_give_up(self) -> None:
+        self.tix.drop_hold()
+        self.app.pop_screen()
+
+    def say(self, message: str) -> None:
+        self.query_one("#checkout-message", Static).update(message)

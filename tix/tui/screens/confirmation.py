@@ -1,0 +1,114 @@
+"""A sale done: the order number, and each ticket's QR code, scannable from the screen."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from tix.core.catalog.money import format_money
+from tix.core.errors import TixError
+from tix.core.orders.model import Order
+from tix.core.tickets.model import Ticket
+from tix.tui.qr import qr_text
+from tix.tui.screens.base import TixScreen
+
+TICKETS_WAIT = 10.0  # seconds to wait for the tickets before saying they will be mailed
+
+
+class ConfirmationScreen(TixScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Next sale"),
+        Binding("s", "save_pdf", "Save PDF"),
+        Binding("m", "resend", "Mail again"),
+    ]
+
+    def __init__(self, order_number: str) -> None:
+        super().__init__()
+        self.order_number = order_number
+        self.tickets: list[Ticket] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"[b]Sold: order {self.order_number}[/b]", id="confirmation-title")
+        yield Static("Making the tickets…", id="confirmation-message")
+        yield VerticalScroll(id="tickets")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="tickets")
+    def load(self) -> None:
+        """The daemon makes tickets from the payment; if none runs here, this does its
+        part (delivery is safe from any number of processes) so the clerk is not kept
+        waiting."""
+        from tix.daemon import Daemon
+
+        try:
+            order = self.runtime.orders.show(self.principal, self.order_number)
+            deadline = time.monotonic() + TICKETS_WAIT
+            while not (tickets := self._tickets_of(order)) and time.monotonic() < deadline:
+                if not Daemon(self.runtime).deliver_batch():
+                    time.sleep(0.2)
+        except TixError as error:
+            self.app.call_from_thread(self.say, error.message)
+            return
+        self.app.call_from_thread(self.show, order, tickets)
+
+    def _tickets_of(self, order: Order) -> list[Ticket]:
+        mine = self.runtime.tickets.mine(self.principal, limit=500)
+        return sorted((t for t in mine if t.order_id == order.id), key=lambda t: t.seat)
+
+    def show(self, order: Order, tickets: list[Ticket]) -> None:
+        self.tickets = tickets
+        self.query_one("#confirmation-title", Static).update(
+            f"[b]Sold: order {order.number}[/b] · {order.quantity} ticket(s) · "
+            f"{format_money(order.amount, order.currency)} ({order.tender.value})"
+            + (f" · change {format_money(order.tendered_amount - order.amount, order.currency)}"
+               if order.tendered_amount is not None else ""))
+        if not tickets:
+            self.say("The tickets are being made; they will be mailed to the buyer.")
+            return
+        self.say("Scan from the screen, [b]s[/b] saves the PDF, [b]m[/b] mails them again.")
+        area = self.query_one("#tickets", VerticalScroll)
+        for ticket in tickets:
+            area.mount(Static(f"[b]{ticket.number}[/b]  {ticket.holder}", classes="ticket"))
+            area.mount(Static(qr_text(ticket.qr_payload), classes="qr"))
+
+    def action_save_pdf(self) -> None:
+        self.save_pdf()
+
+    @work(thread=True, group="pdf")
+    def save_pdf(self) -> None:
+        path = Path.cwd() / f"{self.order_number}.pdf"
+        try:
+            path.write_bytes(self.runtime.order_pdf(self.principal, self.order_number))
+        except TixError as error:
+            self.app.call_from_thread(self.say, error.message)
+            return
+        except OSError as error:
+            self.app.call_from_thread(self.say, f"cannot write {path}: {error.strerror}")
+            return
+        self.app.call_from_thread(self.say, f"Saved {path}")
+
+    def action_resend(self) -> None:
+        self.resend()
+
+    @work(thread=True, group="resend")
+    def resend(self) -> None:
+        try:
+            count = self.runtime.tickets.resend(self.principal, self.order_number)
+        except TixError as error:
+            self.app.call_from_thread(self.say, error.message)
+            return
+        self.app.call_from_thread(self.say, f"{count} ticket(s) will be mailed again.")
+
+    def say(self, message: str) -> None:
+        self.query_one("#confirmation-message", Static).update(message)

@@ -1,0 +1,113 @@
+"""Launch night for an organizer: per ticket type sold / held / left, sales per minute,
+revenue — refreshed every couple of seconds, whoever sells (other box offices, the CLI)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Header, Select, Sparkline, Static
+
+from tix.core.accounts.model import Role
+from tix.core.catalog.money import format_money
+from tix.core.catalog.search import SearchQuery
+from tix.core.errors import TixError
+from tix.core.orders.service import SalesLine, SalesReport
+from tix.tui.screens.base import TixScreen
+
+REFRESH_EVERY = 2.0  # seconds
+BAR = 40  # characters of a full bar
+
+
+def bar(line: SalesLine, width: int = BAR) -> str:
+    """Sold, held and left as one bar: █ sold, ▒ held, ░ left."""
+    total = max(line.quantity, 1)
+    sold = round(width * line.sold / total)
+    held = min(width - sold, round(width * line.held / total))
+    return ("[green]" + "█" * sold + "[/][yellow]" + "▒" * held + "[/][dim]"
+            + "░" * (width - sold - held) + "[/]")
+
+
+class DashboardScreen(TixScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("r", "refresh_sales", "Refresh now"),
+    ]
+
+    def __init__(self, event_id: str | None = None) -> None:
+        super().__init__()
+        self.event_id = event_id
+        self.refreshes = 0  # reports shown (tests wait on it)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Select([], prompt="event", id="dashboard-event")
+        yield Static("", id="sales-lines")
+        yield Static("Sales per minute, last 30 minutes", id="sparkline-label")
+        yield Sparkline([0], id="per-minute")
+        yield Static("", id="revenue")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_events()
+        self.set_interval(REFRESH_EVERY, self.refresh_sales)
+
+    @work(thread=True, group="events")
+    def load_events(self) -> None:
+        mine = None if self.principal.role is Role.ADMIN else self.principal.user_id
+        try:
+            page = self.runtime.catalog.search(SearchQuery(organizer_id=mine, limit=50))
+        except TixError as error:
+            self.app.call_from_thread(self.say, error.message)
+            return
+        options = [(f"{e.name} · {e.starts_at.astimezone(ZoneInfo(e.timezone)):%d %b}", e.id) for e in page.results]
+        self.app.call_from_thread(self.show_events, options)
+
+    def show_events(self, options: list[tuple[str, str]]) -> None:
+        chooser = self.query_one("#dashboard-event", Select)
+        chooser.set_options(options)
+        if not options:
+            self.say("No upcoming events of yours.")
+            return
+        wanted = self.event_id if any(v == self.event_id for _, v in options) else None
+        chooser.value = wanted or options[0][1]
+
+    @on(Select.Changed, "#dashboard-event")
+    def chosen(self, changed: Select.Changed) -> None:
+        self.event_id = changed.value if isinstance(changed.value, str) else None
+        self.refresh_sales()
+
+    def action_refresh_sales(self) -> None:
+        self.refresh_sales()
+
+    @work(thread=True, exclusive=True, group="sales")
+    def refresh_sales(self) -> None:
+        if not self.event_id:
+            return
+        try:
+            report = self.runtime.orders.sales(self.principal, self.event_id)
+        except TixError as error:
+            self.app.call_from_thread(self.say, error.message)
+            return
+        self.app.call_from_thread(self.show, report)
+
+    def show(self, report: SalesReport) -> None:
+        rows = [f"{'Ticket type':<16} {'':<{BAR}}  sold  held  left"]
+        for line in report.lines:
+            rows.append(f"{line.name[:16]:<16} {bar(line)}  {line.sold:>4}  {line.held:>4}  "
+                        f"{line.available:>4}")
+        rows.append("[green]█[/] sold  [yellow]▒[/] held  [dim]░[/] left")
+        self.say("\n".join(rows))
+        self.query_one("#per-minute", Sparkline).data = report.per_minute
+        self.query_one("#sparkline-label", Static).update(
+            f"Sales per minute, last 30 minutes (now {report.per_minute[-1]}/min, peak "
+            f"{max(report.per_minute)}/min)")
+        self.query_one("#revenue", Static).update(
+            f"Revenue: [b]{format_money(report.revenue, report.currency)}[/b]")
+        self.refreshes += 1
+
+    def say(self, message: str) -> None:
+        self.query_one("#sales-lines", Static).update(message)

@@ -1,0 +1,164 @@
+"""One event: its ticket types with live availability, a quantity, the total, and Hold."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tix.core.catalog.money import format_money
+from tix.core.catalog.search import EventDetails, TicketTypeDetails
+from tix.core.errors import TixError
+from tix.tui.screens.base import TixScreen
+from tix.tui.widgets import HoldCountdown
+
+LIVE_EVERY = 2.0  # seconds between availability refreshes
+
+
+class EventScreen(TixScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("plus,equals_sign,right", "more", "+1"),
+        Binding("minus,left", "fewer", "-1"),
+        Binding("h", "hold", "Hold"),
+    ]
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__()
+        self.event_id = event_id
+        self.details: EventDetails | None = None
+        self.quantities: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield HoldCountdown(id="hold")
+        yield Static("Loading…", id="event-title")
+        yield DataTable(id="types", cursor_type="row")
+        yield Static("", id="total")
+        yield Static("", id="event-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#types", DataTable)
+        table.add_column("Ticket type", key="name")
+        table.add_column("Price", key="price")
+        table.add_column("Left", key="left")
+        table.add_column("Limit", key="limit")
+        table.add_column("Qty", key="qty")
+        table.focus()
+        self.load()
+        self.set_interval(LIVE_EVERY, self.load)
+
+    @work(thread=True, exclusive=True, group="event")
+    def load(self) -> None:
+        try:
+            details = self.runtime.catalog.show(self.event_id)
+        except TixError as error:
+            self.app.call_from_thread(self.say, error.message)
+            return
+        self.app.call_from_thread(self.show, details)
+
+    def show(self, details: EventDetails) -> None:
+        first = self.details is None
+        self.details = details
+        event = details.summary
+        local = event.starts_at.astimezone(ZoneInfo(event.timezone))
+        self.query_one("#event-title", Static).update(
+            f"[b]{event.name}[/b]\n{local:%A %d %B %Y, %H:%M} ({event.timezone}) · "
+            f"{event.venue}, {event.city}"
+            + ("  [b red]CANCELLED[/]" if event.status == "CANCELLED" else ""))
+        table = self.query_one("#types", DataTable)
+        for ticket_type in details.ticket_types:
+            wanted = min(self.quantities.get(ticket_type.id, 1), self._most(ticket_type))
+            self.quantities[ticket_type.id] = wanted
+            cells = {"name": ticket_type.name,
+                     "price": format_money(ticket_type.price, ticket_type.currency),
+                     "left": str(ticket_type.available),
+                     "limit": str(ticket_type.limit or "-"), "qty": str(wanted)}
+            if first:
+                table.add_row(*cells.values(), key=ticket_type.id)
+            else:
+                for column, value in cells.items():
+                    table.update_cell(ticket_type.id, column, value)
+        self.show_total()
+
+    def selected(self) -> TicketTypeDetails | None:
+        if self.details is None or not self.details.ticket_types:
+            return None
+        row = self.query_one("#types", DataTable).cursor_row
+        return self.details.ticket_types[min(max(row, 0), len(self.details.ticket_types) - 1)]
+
+    @staticmethod
+    def _most(ticket_type: TicketTypeDetails) -> int:
+        """The quantity picker's ceiling: what is left, within the per-person limit."""
+        return max(0, min(ticket_type.available, ticket_type.limit or ticket_type.available))
+
+    def show_total(self) -> None:
+        ticket_type = self.selected()
+        if ticket_type is None:
+            return
+        wanted = self.quantities.get(ticket_type.id, 0)
+        self.query_one("#total", Static).update(
+            f"{wanted} x {ticket_type.name} = [b]"
+            f"{format_money(wanted * ticket_type.price, ticket_type.currency)}[/b]"
+            "   (+/- to change, h to hold)")
+
+    @on(DataTable.RowHighlighted, "#types")
+    def row_changed(self) -> None:
+        self.show_total()
+
+    def action_more(self) -> None:
+        self._change(+1)
+
+    def action_fewer(self) -> None:
+        self._change(-1)
+
+    def _change(self, step: int) -> None:
+        ticket_type = self.selected()
+        if ticket_type is None:
+            return
+        wanted = self.quantities.get(ticket_type.id, 1) + step
+        most = self._most(ticket_type)
+        if wanted > most:
+            self.say(f"at most {most}: " + ("the per-person limit" if ticket_type.limit
+                     and most == ticket_type.limit else "that is all that is left"))
+        self.quantities[ticket_type.id] = min(max(wanted, 1 if most else 0), most)
+        self.query_one("#types", DataTable).update_cell(
+            ticket_type.id, "qty", str(self.quantities[ticket_type.id]))
+        self.show_total()
+
+    def action_hold(self) -> None:
+        ticket_type = self.selected()
+        if ticket_type is None or not self.quantities.get(ticket_type.id):
+            self.say("nothing to hold: none left of this type")
+            return
+        self.say("Holding…")
+        self.place_hold(ticket_type, self.quantities[ticket_type.id])
+
+    @work(thread=True, exclusive=True, group="hold")
+    def place_hold(self, ticket_type: TicketTypeDetails, quantity: int) -> None:
+        try:
+            hold = self.runtime.inventory.place_hold(self.principal, ticket_type.id, quantity)
+        except TixError as error:
+            self.app.call_from_thread(self.say, error.message)
+            self.load()
+            return
+        self.app.call_from_thread(self.held, hold, ticket_type)
+
+    def held(self, hold: object, ticket_type: TicketTypeDetails) -> None:
+        from tix.core.inventory.model import Hold
+        from tix.tui.screens.checkout import CheckoutScreen
+
+        assert isinstance(hold, Hold) and self.details is not None
+        if self.tix.hold is not None:
+            self.tix.drop_hold()  # one sale at a time: the earlier hold's seats go back
+        self.tix.start_hold(hold, ticket_type.name)
+        self.say("")
+        self.app.push_screen(CheckoutScreen(self.details, ticket_type))
+
+    def say(self, message: str) -> None:
+        self.query_one("#event-message", Static).update(message)

@@ -1,0 +1,177 @@
+"""Find an event: a search box that suggests names as you type, filters, sortable results."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, time
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.suggester import Suggester
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from tix.core.catalog.model import Category
+from tix.core.catalog.money import format_money
+from tix.core.catalog.search import EventSummary, SearchQuery, SortOrder
+from tix.core.catalog.service import CatalogService
+from tix.core.errors import TixError
+from tix.tui.screens.base import TixScreen
+from tix.tui.widgets import HoldCountdown
+
+SORTS = [SortOrder.DATE, SortOrder.PRICE, SortOrder.POPULARITY]
+
+
+class EventNames(Suggester):
+    """Completes the search box with the first event name the catalog suggests."""
+
+    def __init__(self, catalog: CatalogService) -> None:
+        super().__init__(use_cache=True, case_sensitive=False)
+        self._catalog = catalog
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if len(value.strip()) < 2:
+            return None
+        try:
+            found = await asyncio.to_thread(self._catalog.suggest, value)
+        except TixError:
+            return None
+        return next((s.name for s in found if s.name.lower().startswith(value.lower())),
+                    None)
+
+
+def price_range(event: EventSummary) -> str:
+    """45.00-65.50 EUR, or 45.00 EUR when every type costs the same."""
+    top = format_money(event.max_price, event.currency)
+    if event.max_price == event.min_price:
+        return top
+    return f"{format_money(event.min_price, event.currency).removesuffix(event.currency)}"\
+        .rstrip() + f"-{top}"
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+class EventsScreen(TixScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("ctrl+s", "next_sort", "Sort"),
+        Binding("ctrl+f", "focus_search", "Search"),
+        Binding("ctrl+t", "focus_results", "Results"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = SortOrder.DATE
+        self.results: list[EventSummary] = []
+        self.searches_shown = 0  # how many searches reached the table (tests and benches)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield HoldCountdown(id="hold")
+        yield Input(placeholder="search events (name, venue, city…)", id="search",
+                    suggester=EventNames(self.runtime.catalog))
+        with Horizontal(id="filters"):
+            yield Select([(c.value, c.value) for c in Category], prompt="any category",
+                         id="category")
+            yield Input(placeholder="city", id="city")
+            yield Input(placeholder="from YYYY-MM-DD", id="from")
+        yield Static("", id="events-status")
+        yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    @property
+    def name_width(self) -> int:  # the columns share what the terminal's width leaves
+        return max(14, (self.size.width - 56) * 3 // 5)
+
+    @property
+    def venue_width(self) -> int:
+        return max(9, (self.size.width - 56) * 2 // 5)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#events", DataTable)
+        table.add_columns("Event", "Starts (local)", "Venue", "Price", "Left")
+        self.query_one("#search", Input).focus()
+        self.search()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def filters_changed(self) -> None:
+        self.search()
+
+    @on(Input.Submitted, "#search")
+    def submitted(self) -> None:
+        self.action_focus_results()
+
+    def search_query(self) -> SearchQuery | str:
+        """The search as the filters stand, or what is wrong with them."""
+        starts_from = None
+        typed = self.query_one("#from", Input).value.strip()
+        if typed:
+            try:
+                starts_from = datetime.combine(date.fromisoformat(typed), time(0), tzinfo=UTC)
+            except ValueError:
+                return f"from: {typed!r} is not a date (YYYY-MM-DD)"
+        category = self.query_one("#category", Select).value
+        return SearchQuery(
+            text=self.query_one("#search", Input).value[:200],
+            category=Category(category) if isinstance(category, str) else None,
+            city=self.query_one("#city", Input).value.strip() or None,
+            starts_from=starts_from, sort=self.sort, limit=50)
+
+    @work(thread=True, exclusive=True, group="search")
+    def search(self) -> None:
+        query = self.app.call_from_thread(self.search_query)
+        if not isinstance(query, SearchQuery):
+            self.app.call_from_thread(self.show_status, query)
+            return
+        try:
+            page = self.runtime.catalog.search(query)
+        except TixError as error:
+            self.app.call_from_thread(self.show_status, error.message)
+            return
+        self.app.call_from_thread(self.show_results, page.results)
+
+    def show_status(self, message: str) -> None:
+        self.query_one("#events-status", Static).update(message)
+
+    def show_results(self, results: list[EventSummary]) -> None:
+        self.results = results
+        table = self.query_one("#events", DataTable)
+        table.clear()
+        for event in results:
+            local = event.starts_at.astimezone(ZoneInfo(event.timezone))
+            table.add_row(_fit(event.name, self.name_width), f"{local:%d %b %y %H:%M}",
+                          _fit(event.venue, self.venue_width), price_range(event),
+                          str(event.available), key=event.id)
+        self.show_status(f"{len(results)} event(s), by {self.sort.value}"
+                         + ("" if results else ": try fewer words or filters"))
+        self.searches_shown += 1
+
+    @on(DataTable.RowSelected, "#events")
+    def open_event(self, selected: DataTable.RowSelected) -> None:
+        from tix.tui.screens.event import EventScreen
+
+        if selected.row_key.value:
+            self.app.push_screen(EventScreen(selected.row_key.value))
+
+    @on(DataTable.HeaderSelected, "#events")
+    def sort_by_column(self, header: DataTable.HeaderSelected) -> None:
+        by_column = {1: SortOrder.DATE, 3: SortOrder.PRICE}  # popularity: ctrl+s
+        if header.column_index in by_column:
+            self.sort = by_column[header.column_index]
+            self.search()
+
+    def action_next_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.search()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_results(self) -> None:
+        self.query_one("#events", DataTable).focus()

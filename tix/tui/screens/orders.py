@@ -1,0 +1,154 @@
+"""Orders: the history, one order's details, and cancelling with the refund shown first."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Footer, Header, Label, Static
+
+from tix.core.catalog.money import format_money
+from tix.core.errors import TixError
+from tix.core.orders.model import Order
+from tix.tui.screens.base import TixModal, TixScreen
+
+
+class ConfirmCancel(TixModal):
+    """Yes or no, having seen what would come back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes, cancel"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, order: Order, refund: int) -> None:
+        super().__init__()
+        self.order, self.refund = order, refund
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-cancel"):
+            yield Label(f"[b]Cancel order {self.order.number}?[/b]")
+            yield Static(f"Refund: [b]{format_money(self.refund, self.order.currency)}[/b] of "
+                        f"{format_money(self.order.amount, self.order.currency)}, back the "
+                        f"way it was paid ({self.order.tender.value}). Its tickets stop "
+                        "working.")
+            with Horizontal():
+                yield Button("Yes, cancel (y)", variant="error", id="yes")
+                yield Button("No (n)", id="no")
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class OrdersScreen(TixScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("x", "cancel_order", "Cancel order"),
+        Binding("r", "reload", "Refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.orders: dict[str, Order] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="order-details")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#orders", DataTable).add_columns(
+            "Order", "Status", "Qty", "Total", "Paid by", "Placed (UTC)")
+        self.query_one("#orders", DataTable).focus()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="orders")
+    def load(self) -> None:
+        try:
+            orders = self.runtime.orders.list(self.principal, 200)
+        except TixError as error:
+            self.app.call_from_thread(self.say, error.message)
+            return
+        self.app.call_from_thread(self.show, orders)
+
+    def show(self, orders: list[Order]) -> None:
+        self.orders = {o.number: o for o in orders}
+        table = self.query_one("#orders", DataTable)
+        table.clear()
+        for order in orders:
+            table.add_row(order.number, order.status.value, str(order.quantity),
+                          format_money(order.amount, order.currency), order.tender.value,
+                          f"{order.created_at:%Y-%m-%d %H:%M}", key=order.number)
+        self.say("" if orders else "No orders yet.")
+        if orders:
+            self.details(orders[0])
+
+    def current(self) -> Order | None:
+        table = self.query_one("#orders", DataTable)
+        if not self.orders or table.cursor_row < 0:
+            return None
+        number = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.orders.get(number or "")
+
+    @on(DataTable.RowHighlighted, "#orders")
+    def highlighted(self) -> None:
+        order = self.current()
+        if order is not None:
+            self.details(order)
+
+    def details(self, order: Order) -> None:
+        lines = [f"[b]{order.number}[/b] · {order.status.value} · {order.quantity} x "
+                 f"{format_money(order.unit_price, order.currency)}",
+                 f"Holders: {', '.join(order.holders)}",
+                 f"Payment: {order.tender.value} {order.payment_reference or ''}".rstrip()]
+        if order.refunded_amount:
+            lines.append(f"Refunded: {format_money(order.refunded_amount, order.currency)}")
+        if order.failure_reason:
+            lines.append(f"Why it failed: {order.failure_reason}")
+        self.say("\n".join(lines))
+
+    def action_cancel_order(self) -> None:
+        order = self.current()
+        if order is not None:
+            self.price_cancellation(order)
+
+    @work(thread=True, exclusive=True, group="cancel")
+    def price_cancellation(self, order: Order) -> None:
+        try:
+            refund = self.runtime.orders.refund_if_cancelled(self.principal, order.number)
+        except TixError as error:
+            self.app.call_from_thread(self.say, f"[b red]{error.message}[/]")
+            return
+        self.app.call_from_thread(self.confirm, order, refund)
+
+    def confirm(self, order: Order, refund: int) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.cancel(order)
+
+        self.app.push_screen(ConfirmCancel(order, refund), answered)
+
+    @work(thread=True, exclusive=True, group="cancel")
+    def cancel(self, order: Order) -> None:
+        try:
+            done = self.runtime.orders.cancel(self.principal, order.number)
+        except TixError as error:
+            self.app.call_from_thread(self.say, f"[b red]{error.message}[/]")
+            return
+        self.app.call_from_thread(self.app.notify, f"Cancelled {done.number}: refunded "
+                                  f"{format_money(done.refunded_amount, done.currency)}.")
+        self.load()
+
+    def say(self, message: str) -> None:
+        self.query_one("#order-details", Static).update(message)

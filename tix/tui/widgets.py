@@ -1,0 +1,38 @@
+"""Widgets more than one screen shows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from tix.tui.app import TixApp
+
+
+class HoldCountdown(Static):
+    """The hold's time left, always in view while it runs; a warning in its last minute.
+
+    The app owns the hold and decides what expiry means; this only shows it.
+    """
+
+    def on_mount(self) -> None:
+        self.refresh_countdown()
+        self.set_interval(1, self.refresh_countdown)
+
+    def refresh_countdown(self) -> None:
+        app = cast("TixApp", self.app)
+        hold = app.hold
+        if hold is None:
+            self.update("")
+            self.display = False
+            return
+        left = int((hold.expires_at - app.runtime.clock.now()).total_seconds())
+        self.display = True
+        self.set_class(left < 60, "warning")
+        if left <= 0:
+            self.update("Hold expired: the tickets went back on sale")
+            app.hold_expired()
+            return
+        self.update(f"Hold: {left // 60}:{left % 60:02d} left · {hold.quantity} x "
+                    f"{app.hold_label}")
