@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
+from zoneinfo import ZoneInfo
 
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
     from tix.bootstrap import Runtime
     from tix.core.accounts.service import Principal
+    from tix.core.catalog.search import EventSummary
     from tix.tui.app import TixApp
+
+
+def event_choice(event: EventSummary) -> tuple[str, str]:
+    """(label, id) of an event in a chooser: its name and local start."""
+    local = event.starts_at.astimezone(ZoneInfo(event.timezone))
+    return f"{event.name} · {local:%d %b %H:%M}", event.id
 
 
 class TixScreen(Screen[Any]):

@@ -8,7 +8,6 @@ the last at once.
 from __future__ import annotations
 
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,7 +17,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 from tix.core.catalog.search import SearchQuery
 from tix.core.errors import TixError
 from tix.core.tickets.service import Admission, DoorCount
-from tix.tui.screens.base import TixScreen
+from tix.tui.screens.base import TixScreen, event_choice
 
 
 class CheckInScreen(TixScreen):
@@ -52,7 +51,7 @@ class CheckInScreen(TixScreen):
         except TixError as error:
             self.app.call_from_thread(self.verdict, error.message, admitted=False)
             return
-        options = [(f"{e.name} · {e.starts_at.astimezone(ZoneInfo(e.timezone)):%d %b %H:%M}", e.id) for e in page.results]
+        options = [event_choice(e) for e in page.results]
         self.app.call_from_thread(self.show_events, options)
 
     def show_events(self, options: list[tuple[str, str]]) -> None:

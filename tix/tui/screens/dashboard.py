@@ -4,7 +4,6 @@ revenue — refreshed every couple of seconds, whoever sells (other box offices,
 from __future__ import annotations
 
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,7 +15,7 @@ from tix.core.catalog.money import format_money
 from tix.core.catalog.search import SearchQuery
 from tix.core.errors import TixError
 from tix.core.orders.service import SalesLine, SalesReport
-from tix.tui.screens.base import TixScreen
+from tix.tui.screens.base import TixScreen, event_choice
 
 REFRESH_EVERY = 2.0  # seconds
 BAR = 40  # characters of a full bar
@@ -63,7 +62,7 @@ class DashboardScreen(TixScreen):
         except TixError as error:
             self.app.call_from_thread(self.say, error.message)
             return
-        options = [(f"{e.name} · {e.starts_at.astimezone(ZoneInfo(e.timezone)):%d %b}", e.id) for e in page.results]
+        options = [event_choice(e) for e in page.results]
         self.app.call_from_thread(self.show_events, options)
 
     def show_events(self, options: list[tuple[str, str]]) -> None:
