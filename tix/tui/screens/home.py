@@ -43,9 +43,10 @@ class HomeScreen(TixScreen):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open":
-            return any(name == parameters[0] and self.principal.role in roles
-                       for _, name, _, roles in MENU)
+        principal = self.tix.principal
+        if action == "open":  # only what the role may open is offered (none once signed out)
+            return principal is not None and any(
+                name == parameters[0] and principal.role in roles for _, name, _, roles in MENU)
         return True
 
     @on(Button.Pressed, ".menu")

@@ -34,7 +34,7 @@ class ConfirmCancel(TixModal):
             yield Static(f"Refund: [b]{format_money(self.refund, self.order.currency)}[/b] of "
                         f"{format_money(self.order.amount, self.order.currency)}, back the "
                         f"way it was paid ({self.order.tender.value}). Its tickets stop "
-                        "working.")
+                        "working.", id="refund")
             with Horizontal():
                 yield Button("Yes, cancel (y)", variant="error", id="yes")
                 yield Button("No (n)", id="no")

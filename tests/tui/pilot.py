@@ -1,0 +1,43 @@
+"""Driving the box office as a clerk would: helpers shared by the TUI tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from tests.support import PASSWORD, user
+from tix.core.accounts.model import Role
+from tix.tui.app import TixApp
+
+
+def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    asyncio.run(scenario())
+
+
+def signed_in_app(runtime, email: str = "clara@example.com", role: Role = Role.CLERK,
+                  name: str = "Clara Clerk") -> TixApp:
+    """The app with `email` signed in (registered first if need be), as after sign-in."""
+    from tix import credentials
+
+    with runtime.uow(readonly=True) as uow:
+        known = uow.users.by_email(email) is not None
+    if not known:
+        user(runtime, email, role=role, name=name)
+    login = runtime.accounts.login(email=email, password=PASSWORD)
+    credentials.save(runtime.settings.credentials_path, credentials.StoredLogin(
+        token=login.token, email=email, expires_at=login.expires_at.isoformat()))
+    return TixApp(runtime)
+
+
+async def until(pilot, condition: Callable[[], object], what: str, tries: int = 100) -> None:
+    """Let the app work (workers, timers) until the condition holds."""
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError(f"never happened: {what}")
+
+
+def text_of(app: TixApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
