@@ -8,6 +8,7 @@ screen: who is signed in, and the hold being sold (its countdown shows on every 
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 
 
 class TixApp(App[None]):
-    CSS_PATH = ["app.tcss", "screens/screens.tcss"]
+    # absolute: subclasses (benches, embedders) may live anywhere
+    CSS_PATH = [Path(__file__).parent / "app.tcss",
+                Path(__file__).parent / "screens" / "screens.tcss"]
     TITLE = "tix box office"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, time
+import time
+from datetime import UTC, date, datetime
+from datetime import time as midnight_time
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -69,6 +71,7 @@ class EventsScreen(TixScreen):
         self.sort = SortOrder.DATE
         self.results: list[EventSummary] = []
         self.searches_shown = 0  # how many searches reached the table (tests and benches)
+        self.latencies: list[float] = []  # seconds from a change of the filters to its results
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,12 +99,12 @@ class EventsScreen(TixScreen):
         table = self.query_one("#events", DataTable)
         table.add_columns("Event", "Starts (local)", "Venue", "Price", "Left")
         self.query_one("#search", Input).focus()
-        self.search()
+        self.search(time.perf_counter())
 
     @on(Input.Changed)
     @on(Select.Changed)
     def filters_changed(self) -> None:
-        self.search()
+        self.search(time.perf_counter())
 
     @on(Input.Submitted, "#search")
     def submitted(self) -> None:
@@ -113,7 +116,8 @@ class EventsScreen(TixScreen):
         typed = self.query_one("#from", Input).value.strip()
         if typed:
             try:
-                starts_from = datetime.combine(date.fromisoformat(typed), time(0), tzinfo=UTC)
+                starts_from = datetime.combine(date.fromisoformat(typed), midnight_time(0),
+                                               tzinfo=UTC)
             except ValueError:
                 return f"from: {typed!r} is not a date (YYYY-MM-DD)"
         category = self.query_one("#category", Select).value
@@ -124,7 +128,7 @@ class EventsScreen(TixScreen):
             starts_from=starts_from, sort=self.sort, limit=50)
 
     @work(thread=True, exclusive=True, group="search")
-    def search(self) -> None:
+    def search(self, changed_at: float) -> None:
         query = self.app.call_from_thread(self.search_query)
         if not isinstance(query, SearchQuery):
             self.app.call_from_thread(self.show_status, query)
@@ -134,12 +138,12 @@ class EventsScreen(TixScreen):
         except TixError as error:
             self.app.call_from_thread(self.show_status, error.message)
             return
-        self.app.call_from_thread(self.show_results, page.results)
+        self.app.call_from_thread(self.show_results, page.results, changed_at)
 
     def show_status(self, message: str) -> None:
         self.query_one("#events-status", Static).update(message)
 
-    def show_results(self, results: list[EventSummary]) -> None:
+    def show_results(self, results: list[EventSummary], changed_at: float) -> None:
         self.results = results
         table = self.query_one("#events", DataTable)
         table.clear()
@@ -151,6 +155,7 @@ class EventsScreen(TixScreen):
         self.show_status(f"{len(results)} event(s), by {self.sort.value}"
                          + ("" if results else ": try fewer words or filters"))
         self.searches_shown += 1
+        self.latencies.append(time.perf_counter() - changed_at)
 
     @on(DataTable.RowSelected, "#events")
     def open_event(self, selected: DataTable.RowSelected) -> None:
@@ -164,11 +169,11 @@ class EventsScreen(TixScreen):
         by_column = {1: SortOrder.DATE, 3: SortOrder.PRICE}  # popularity: ctrl+s
         if header.column_index in by_column:
             self.sort = by_column[header.column_index]
-            self.search()
+            self.search(time.perf_counter())
 
     def action_next_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.search()
+        self.search(time.perf_counter())
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
