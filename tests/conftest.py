@@ -20,7 +20,8 @@ from tests.fakes import FakeMailer, FixedClock
 from tix.bootstrap import Runtime, bootstrap
 from tix.config import Settings
 
-pytest_plugins = ["tests.smtp_server", "tests.stripe_server"]  # aiosmtpd, localstripe
+pytest_plugins = ["tests.smtp_server", "tests.stripe_server",  # aiosmtpd, localstripe
+                  "tests.sqs_server"]  # moto
 
 PG_SERVER = os.environ.get("TIX_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("TIX_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tix.adapters.crypto import FieldCipher
     from tix.adapters.db.uow import SqlUnitOfWork
     from tix.adapters.queue.outbox import OutboxQueue
+    from tix.adapters.queue.sqs import SqsTransport
     from tix.adapters.signing import Ed25519Signer
     from tix.core.accounts.privacy import PrivacyService
     from tix.core.accounts.service import AccountService, Principal
@@ -280,6 +281,16 @@ class Runtime:
         from tix.adapters.render.documents import tickets_pdf
 
         return tickets_pdf(self.tickets.order_documents_for(principal, order_reference))
+
+    @cached_property
+    def queue_transport(self) -> SqsTransport | None:
+        """SQS between the outbox and the handlers (TIX_QUEUE_URL=sqs://…); None: the
+        daemon delivers straight from the database outbox."""
+        if not self.settings.queue_url:
+            return None
+        from tix.adapters.queue.sqs import SqsTransport
+
+        return SqsTransport(self.settings.queue_url, self.cipher)
 
     @cached_property
     def ticket_signer(self) -> Ed25519Signer:

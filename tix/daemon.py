@@ -15,6 +15,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from tix.adapters.queue.sqs import MAX_RECEIVES, QUEUES
 from tix.bootstrap import Runtime
 from tix.core.errors import TixError
 from tix.core.messages import Envelope, Subscription
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("tix.daemon")
 
 MAX_RETRY_DELAY = timedelta(hours=1)
+LONG_POLL = 5  # seconds a consumer waits on an empty queue (and the most a stop waits)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -42,6 +44,7 @@ class Daemon:
         for subscription in runtime.subscriptions:
             self._handlers[subscription.message.message_type].append(subscription)
         self.stopping = threading.Event()
+        self._transport = runtime.queue_transport
         self._due: dict[str, float] = {}  # job name -> time.monotonic() it is next due
 
     def run_once(self, max_rounds: int = 10_000) -> int:
@@ -56,17 +59,74 @@ class Daemon:
 
     def run_forever(self) -> None:
         log.info("daemon %s started", self.worker_id)
+        consumers = [threading.Thread(target=self._consume_forever, args=(queue,),
+                                      name=f"{self.worker_id}:{queue}", daemon=True)
+                     for queue in (QUEUES if self._transport is not None else ())]
+        for consumer in consumers:
+            consumer.start()
         while not self.stopping.is_set():
             try:
-                work = self.deliver_batch() + self.run_jobs()
+                # with a queue, the consumer threads handle what it holds
+                delivered = self.relay() if self._transport else self.deliver_batch()
+                work = delivered + self.run_jobs()
             except TixError as error:  # the database went away: wait, then try again
                 log.error("%s", error.message)
                 work = 0
             if work == 0:
                 self.stopping.wait(self._idle_sleep)
+        for consumer in consumers:
+            consumer.join()
         log.info("daemon %s stopped", self.worker_id)
 
     def deliver_batch(self) -> int:
+        """With a queue: relay the outbox to it, and handle what waits in it (run_forever
+        long-polls in threads of its own instead). Without: handle the outbox directly."""
+        if self._transport is None:
+            return self._deliver_from_outbox()
+        return self.relay() + sum(self.consume(queue, wait_seconds=0) for queue in QUEUES)
+
+    def relay(self) -> int:
+        """Outbox → queues, oldest first; marked sent only once the queue has them."""
+        assert self._transport is not None
+        envelopes = self._runtime.outbox.claim(self.worker_id, self._batch)
+        if envelopes:
+            self._transport.send(envelopes)
+            with self._runtime.uow() as uow:
+                uow.acknowledge([e.id for e in envelopes])
+                uow.commit()
+        return len(envelopes)
+
+    def consume(self, queue: str, *, wait_seconds: int) -> int:
+        """Handle one batch from a queue in one transaction; delete what succeeded after
+        the commit. A failure stays in the queue: SQS gives it again after the visibility
+        timeout, and to the dead-letter queue after the fifth time."""
+        assert self._transport is not None
+        received = self._transport.receive(queue, wait_seconds=wait_seconds)
+        if not received:
+            return 0
+        handled = []
+        with self._runtime.uow() as uow:
+            for item in received:
+                error = self._handle(item.envelope, uow)
+                if error is None:
+                    handled.append(item)
+                else:
+                    log.error("message %s (%s) failed, receive %d of %d: %s",
+                              item.envelope.id, item.envelope.name, item.envelope.attempts + 1,
+                              MAX_RECEIVES, type(error).__name__)
+            uow.commit()
+        self._transport.delete(handled)
+        return len(received)
+
+    def _consume_forever(self, queue: str) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.consume(queue, wait_seconds=LONG_POLL)
+            except TixError as error:  # the queue or the database went away: wait
+                log.error("%s", error.message)
+                self.stopping.wait(self._idle_sleep)
+
+    def _deliver_from_outbox(self) -> int:
         """Claim a batch and handle it in one transaction, each message in a savepoint.
 
         One commit per batch instead of one per message: the handlers' work and the

@@ -21,6 +21,7 @@ from tix.cli import (
     notifications,
     order,
     purchase,
+    queue,
     ticket,
 )
 from tix.cli.errors import INTERNAL, exit_code
@@ -79,6 +80,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(event.app, name="event")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(order.app, name="order")
+app.add_typer(queue.app, name="queue")
 app.add_typer(ticket.app, name="ticket")
 demo.register(app)
 daemon.register(app)
