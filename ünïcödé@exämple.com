@@ -43,10 +43,10 @@ endobj
 endobj
 8 0 obj
 <<
-/Filter [ /ASCII85Decode /FlateDecode ] /Length 1122
+/Filter [ /ASCII85Decode /FlateDecode ] /Length 1126
 >>
 stream
-GasJP>B?f8&:i[6($uGb0jI0b5SJ'l8p'(s]Yp`\JLEf,5s2dVZG1fJA2fdUXZDlLR[WK0rjo"S\iF/^aec'""1/MF\f>YpN#1DsRKm=.W^3G$"=TN[r)M&@K+K_rAL)=>-9Fe,P:Jgn&+8Zjh8h_TE,pFf,qrZA\GAT?VCJPoJ]>Gk-E^;tXI(2kj!?b@k+@0KkW"mgn!s^qMf:]H]?7F`VIkRg0)aDQs-QpNBIm,9PhE_QhU0!+bKtF,P8enIM^;OBEVdU\?/mZ!A/V3jqVfP>U+/jS0`DQC.PsU:C5-ML:0[tY0k86V!u>R$"a)a%Nkr$.bk(Bq(+qh(<!AQ!@=JdT)eD="BS=?cG`STKDaRacW9g1(_[X=n^B5)ORcC1S`ol:oKeQ/XP/o$.MeHnA/0OJ>l)/<DXFLG4U'&kaI^k]mMitG&?$Kg^P)sKT)pgW6cTL*GlfrLcj^5RmV(<DYVqtgV^!rKP8mrFWg>lES$G&/+mWS1pn[Tb&aSB[3#eG;5+1F`:^b>C&Z`SqSf#H0@f@B'2I``G_$fkk8q7>n2Tq-+cMs75kb)4S_o%=dqGf5c0e<R`TCqiYtMLSTC-b0ob^73Uo8#s9ac8=tcb@%o^?B&F"dl?`7p+U4QrGmlK&c/hVg:"KFLFE^K9TMPBQ-/FQMSiuE;CSsF)OsiOm9soT*r"u:dqmi77feNN]bXS'X!0XL]MWTb_c^U>DoT,>&ggf>BP+%:q/U7%/`*P:@k6ojo'S!:_!\;T[^5nl7]R3Pn/r_;/bQi7BRSSo\=#EnP_iEed[aVrH9&\O']#at=1haUQFe/MeIj`LLX^3DAI(aHDVX7CZeFS)B25WlNVp&[.Ifs+T,+j#D6.N*j/plj(4.F<SEIOJfbCV#*E@PB$+lkaSW\hM4-H3m@fJEdkP,+]p58;!c/"eG9R4V=$@,+HMe]);e$?.^^I?`+k2++2\UGH=48[$U<6pmB.f5PAP)nVDIiU&jh4cnH4S6S[?tWhu_rSq<q\G%3kFg@J'pm#(l,A$Uri8em)DV&s]?"]-@;4sBc%SZp^rcAH;I]A2=<f*.q&')@n^0LP("s.bEH6$6%`=),/I'\th=qCe?odkGEWG*;ZLhDC~>endstream
+GasJPCNH4@'SaBo.iRH-"M(npRW2j@]V)!nW::W\5U%\PJ2=fEp:%4mG#R)JWhd8,X8>kgk<45RLBYo(Zg$ZV!2qfK)_>A?Y[7CR;&lgPTPe8=*<MV^U%$ITre',48jErm5eP>eT"/\E5dBJoA'g%?])WiLT,n%"4g=D4OZ07[.`G?'B?4:*jYA'X8:,Q?@X%\sJ/lp!`s\KP#XAS$j=P8;@DK0.[^@FO?`j>_"iO:??fk:!j*EcQ[b$lLWYZ]SdoX886m5DuO8.Bd:7r^r0U6=*8(WZ00FYk[.m,@]!do'qIHTN71)P;k`,eKmn.a3!qKVcMK4-1HETld)Y.lV]#'IAmr,1j;cFbQ&:_;OP]-!khgW!`;12jWpjc@h+!-t/F=m:q9^3E.6JY>J'jDNi_;[kuf_(@"FQ&b,p!tq97&YO:8VselTkk;*"""`Z)`8;o^'eja2\W(#*DtRF?ftAREA@i_9JP&[@lE8^,]?Z7Ln#s`5jL_?+Ch-\\57B:o2lS^:(c*XNX_+^(],O%?YOms,$+5VDB8Zk*N$k(STpM%s/C#/d0!B)R)RtDbl"n5g@.]*iLD-i6A"0O&.d#7WEFFs]6tX+"dt^G+r9\KKV\JN2]g^Lq8+#:WXmc)=[pZK6U(UN"M5n.dUAe7u<=<4]U$ni^c1Q2.*R.,;59IJcIWK$@ZAZs$d`Lfp,Y=O"(->;%fP]ek-fSD*H_aON:\>MjE>Ro(hD7t'[a-j]F:R]#1"FKbiO+KnC;DHFZt@9r.$aB@lRd0i71tkYjf1PQp1olG8>Xp5+%P`COu6?4$Fu[:p^kQ88R>4EGU?:3bKS98[TBj&;J263c;2+/oA*u3O7O*!Ubhu)\M]jqUID0Ye1PXK7GNGg\m7HLH`G?1cM3>U7Z)/P$m2e+6\BlQ#c$mr7ZJT,b.:^a,aNiB=:VU6Om7UB7W)PC<Fu#gHf`844iVWUSI1!nX,YiOb]\)h(mL>U\K4%XXZKh:f\hr%;A=IC)#]7g2gpUM:7#:`<lZr3as>5^(?3P9LA5+UXDVFs^I8@'227g#:ML:C.@ruF>J_Zb+(,DK#i].b$R@eu##=B.@%5pe*cT"NU4AAVXW.%,%)S4g;'3(F@"/9g#[N,~>endstream
 endobj
 xref
 0 9
@@ -70,5 +70,5 @@ trailer
 /Size 9
 >>
 startxref
-2125
+2129
 %%EOF

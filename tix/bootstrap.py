@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from tix.config import Settings, load_settings
 from tix.core.clock import Clock, SystemClock
-from tix.core.errors import Invalid
+from tix.core.errors import Invalid, NotFound, TixError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -275,6 +275,58 @@ class Runtime:
 
         render = ticket_pdf if kind == "pdf" else ticket_ics
         return render(self.tickets.document(ticket_id))
+
+    # -- what the daemon's HTTP listener serves ------------------------------------------
+
+    def readiness(self) -> list[str]:
+        """What keeps this process from working: [] when the database (and the queue,
+        if any) answer."""
+        from sqlalchemy import text
+
+        problems = []
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as error:  # any failure to reach it is the answer
+            problems.append(f"database: {type(error).__name__}")
+        if self.queue_transport is not None:
+            try:
+                self.queue_transport.pending()
+            except TixError as error:
+                problems.append(f"queue: {error.message}")
+        return problems
+
+    def metrics(self) -> str:
+        from tix.adapters.db.metrics import Metric, collect, render
+
+        found = collect(self.engine, self.clock.now())
+        if self.queue_transport is not None:
+            found.append(Metric("tix_queue_messages", "Messages waiting per SQS queue.",
+                                "gauge", [({"queue": q}, float(n)) for q, n
+                                          in self.queue_transport.pending().items()]))
+        return render(found)
+
+    def ticket_page(self, ticket_id: str) -> str:
+        """The mobile ticket; its link (in the tickets mail) is the ticket's unguessable
+        id, which is all it takes to open it, like the mail itself."""
+        from tix.adapters.render.ticket_page import ticket_page
+        from tix.core.ids import looks_like_uuid
+
+        if not looks_like_uuid(ticket_id):
+            raise NotFound("ticket", ticket_id)
+        return ticket_page(self.tickets.document(ticket_id))
+
+    def payment_webhook(self, payload: bytes, signature: str) -> str:
+        """A Stripe webhook, verified, fed into the saga; replays change nothing."""
+        from tix.adapters.payments.stripe import read_webhook
+
+        if not self.settings.stripe_webhook_secret:
+            raise Invalid("webhooks are not configured here (TIX_STRIPE_WEBHOOK_SECRET)")
+        report = read_webhook(payload, signature, self.settings.stripe_webhook_secret)
+        if report is None or not report.order_id:
+            return "ignored"
+        return self.orders.payment_reported(report.order_id, report.outcome,
+                                            report.reference, report.refunded)
 
     def order_pdf(self, principal: Principal, order_reference: str) -> bytes:
         """All of an order's valid tickets in one PDF, a page each."""

@@ -27,6 +27,8 @@ class Settings:
     smtp_url: str | None = None
     stripe_api_key: str | None = None
     stripe_api_base: str | None = None
+    stripe_webhook_secret: str | None = None  # verifies /webhooks/stripe (whsec_…)
+    log_format: str = "text"  # or "json": one JSON object per line
     queue_url: str | None = None
     secret_key: str | None = None
     previous_secret_keys: tuple[str, ...] = ()

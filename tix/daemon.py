@@ -19,6 +19,7 @@ from tix.adapters.queue.sqs import MAX_RECEIVES, QUEUES
 from tix.bootstrap import Runtime
 from tix.core.errors import TixError
 from tix.core.messages import Envelope, Subscription
+from tix.logs import handling
 
 if TYPE_CHECKING:
     from tix.adapters.db.uow import SqlUnitOfWork
@@ -178,7 +179,9 @@ class Daemon:
             return error
         for subscription in self._handlers.get(envelope.name, []):
             try:
-                with uow.savepoint():
+                with handling(message_id=envelope.id, message=envelope.name,
+                              order_id=str(envelope.payload.get("order_id") or "")), \
+                        uow.savepoint():
                     if uow.mark_processed(envelope.id, subscription.name):
                         subscription.handle(message, uow)
             except Exception as error:  # one bad handler must not stop the others

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -82,8 +83,7 @@ def export(
     """GDPR: everything tix holds about you, as JSON."""
     cli = state(ctx)
     principal = cli.principal()
-    data = cli.runtime.privacy.export(principal.user_id, by=principal)
-    write_export(data, output)
+    write_export(output, lambda: cli.runtime.privacy.export(principal.user_id, by=principal))
 
 
 @app.command()
@@ -105,17 +105,30 @@ def delete(
     say("Your account was anonymised and you are logged out. Goodbye.")
 
 
-def write_export(data: object, output: Path | None) -> None:
+def write_export(output: Path | None, export: Callable[[], object]) -> None:
+    """The file is opened (0600) before the export runs: a path that cannot be written
+    is refused before the export is made and recorded."""
     import json
     import os
 
     from tix.cli.output import to_jsonable
+    from tix.core.errors import Invalid
 
-    text = json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n"
+    def text() -> str:
+        return json.dumps(to_jsonable(export()), indent=2, ensure_ascii=False) + "\n"
+
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(text(), nl=False)
         return
-    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except (OSError, ValueError) as error:
+        raise Invalid(f"cannot write {output}: {getattr(error, 'strerror', None) or error}"
+                      ) from None
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text())
+    except BaseException:
+        output.unlink(missing_ok=True)  # no half-written or empty export left behind
+        raise
     say(f"Wrote {output}.")

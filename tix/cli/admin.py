@@ -104,7 +104,7 @@ def export_user(
 
     runtime = state(ctx).runtime
     user_id = runtime.accounts.id_of(email)
-    write_export(runtime.privacy.export(user_id), output)
+    write_export(output, lambda: runtime.privacy.export(user_id))
 
 
 @app.command()

@@ -48,6 +48,9 @@ class TixGroup(TyperGroup):
             fail("interrupted")
             raise typer.Exit(130) from None
         except Exception as error:
+            if isinstance(error, ValueError) and "null byte" in str(error):
+                fail("input contains a NUL character")  # click's path options choke on it
+                raise typer.Exit(exit_code(Invalid(""))) from None
             if hasattr(error, "show") or os.environ.get("TIX_DEBUG"):
                 raise  # a usage error (click's exceptions can show themselves): exit 2
             fail(f"internal error: {type(error).__name__}: {error} "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 from typing import Annotated
@@ -20,12 +19,18 @@ def daemon(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Parallel workers.")] = 1,
     idle: Annotated[float, typer.Option(
         min=0.05, help="Seconds to sleep when there is nothing to do.")] = 1.0,
+    http: Annotated[str | None, typer.Option(
+        help="HOST:PORT for /healthz, /readyz, /metrics, /t/<ticket> and Stripe's "
+             "webhooks.")] = None,
 ) -> None:
     """Run the background work; stops cleanly on Ctrl-C or SIGTERM."""
     from tix.daemon import Daemon
+    from tix.listener import Listener, parse_address
+    from tix.logs import configure
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     runtime = state(ctx).runtime
+    configure(runtime.settings.log_format)
+    address = parse_address(http) if http else None
     daemons = [Daemon(runtime, idle_sleep=idle,
                       worker_id=None if workers == 1 else f"worker-{n}") for n in range(workers)]
     if once:
@@ -40,12 +45,17 @@ def daemon(
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    listener = Listener(runtime, *address) if address else None
+    if listener is not None:
+        listener.start()
     threads = [threading.Thread(target=d.run_forever, name=d.worker_id) for d in daemons]
     for thread in threads:
         thread.start()
     for thread in threads:
         while thread.is_alive():
             thread.join(0.5)  # short joins keep the main thread responsive to signals
+    if listener is not None:
+        listener.stop()
 
 
 def register(app: typer.Typer) -> None:

@@ -50,8 +50,9 @@ def save_file(output: Path, data: bytes) -> None:
 
     try:
         output.write_bytes(data)
-    except OSError as error:
-        raise Invalid(f"cannot write {output}: {error.strerror}") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        raise Invalid(f"cannot write {output}: {getattr(error, 'strerror', None) or error}"
+                      ) from None
     say(f"Wrote {output}.")
 
 

@@ -9,6 +9,7 @@ endpoint ignores idempotency keys. tix stores Stripe's ids only, never card data
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import stripe
 
@@ -76,3 +77,39 @@ class StripeGateway:
 def _unavailable(error: stripe.StripeError) -> Unavailable:
     message = (error.user_message or str(error)).strip().splitlines()[0]
     return Unavailable(f"payment service unavailable: {message}")
+
+
+# Stripe's webhook events and what they say about an order's payment
+WEBHOOK_OUTCOMES = {"payment_intent.succeeded": "succeeded",
+                    "payment_intent.payment_failed": "failed",
+                    "charge.refunded": "refunded"}
+
+
+@dataclass(frozen=True)
+class PaymentReport:
+    order_id: str
+    outcome: str  # succeeded, failed, refunded
+    reference: str  # the payment intent's id
+    refunded: int = 0  # minor units, for "refunded"
+
+
+def read_webhook(payload: bytes, signature: str, secret: str) -> PaymentReport | None:
+    """A verified webhook event as a report on an order, or None for an event tix does not
+    act on. A bad signature is Invalid (the listener answers 400)."""
+    import json
+
+    try:
+        stripe.Webhook.construct_event(payload, signature, secret)
+        event = json.loads(payload)  # verified: read it as the plain JSON it is
+    except (ValueError, stripe.SignatureVerificationError) as error:
+        raise Invalid(f"webhook refused: {error}") from None
+    outcome = WEBHOOK_OUTCOMES.get(event.get("type", ""))
+    if outcome is None:
+        return None
+    thing = event["data"]["object"]
+    metadata = thing.get("metadata") or {}
+    if outcome == "refunded":  # a charge: its payment intent carries the order
+        return PaymentReport(metadata.get("order_id", ""), outcome,
+                             str(thing.get("payment_intent") or ""),
+                             int(thing.get("amount_refunded") or 0))
+    return PaymentReport(metadata.get("order_id", ""), outcome, str(thing["id"]))

@@ -34,10 +34,14 @@ class Hold:
         return self.status is HoldStatus.ACTIVE and now < self.expires_at
 
 
-def check_on_sale(ticket_type: TicketTypeView, quantity: int, now: datetime) -> None:
-    """What must be true before any ticket of this type is set aside."""
+def check_quantity(quantity: int) -> None:
     if not 1 <= quantity <= MAX_HOLD_QUANTITY:
         raise Invalid(f"quantity: between 1 and {MAX_HOLD_QUANTITY}")
+
+
+def check_on_sale(ticket_type: TicketTypeView, quantity: int, now: datetime) -> None:
+    """What must be true before any ticket of this type is set aside."""
+    check_quantity(quantity)
     if ticket_type.event_status is EventStatus.CANCELLED:
         raise RuleViolation("the event is cancelled", code="event_cancelled")
     if now >= ticket_type.event_starts_at:

@@ -10,7 +10,13 @@ from tix.core.clock import Clock
 from tix.core.errors import NotFound, RuleViolation
 from tix.core.ids import new_id
 from tix.core.inventory.events import HoldExpired
-from tix.core.inventory.model import DEFAULT_HOLD_TTL, Hold, check_limit, check_on_sale
+from tix.core.inventory.model import (
+    DEFAULT_HOLD_TTL,
+    Hold,
+    check_limit,
+    check_on_sale,
+    check_quantity,
+)
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
 from tix.core.ratelimit import Rate, enforce
 
@@ -28,6 +34,7 @@ class InventoryService:
 
     def place_hold(self, principal: Principal, ticket_type_id: str, quantity: int) -> Hold:
         now = self._clock.now()
+        check_quantity(quantity)  # bad input is refused before it counts as an attempt
         enforce(self._limiter, f"holds:{principal.user_id}", self._hold_rate, now, "holds")
         with self._uow() as uow:
             ticket_type = uow.catalog.ticket_type(ticket_type_id)

@@ -230,6 +230,30 @@ class OrderService:
             settled += 1
         return settled
 
+    def payment_reported(self, order_id: str, outcome: str, reference: str,
+                         refunded: int = 0) -> str:
+        """What the payment service says happened (its webhooks), fed into the saga.
+
+        "succeeded" confirms a PENDING order, "failed" compensates it, "refunded" cancels
+        a COMPLETED one refunded outside tix. Anything else, or a replay, changes nothing
+        (the steps are conditional on the order's state). Returns what was done.
+        """
+        with self._uow(readonly=True) as uow:
+            order = uow.orders.get(order_id)
+        if order is None:
+            return "unknown order"
+        if outcome == "succeeded" and order.status is OrderStatus.PENDING:
+            self._confirm(order, reference)
+            return "confirmed"
+        if outcome == "failed" and order.status is OrderStatus.PENDING:
+            self._compensate(order, "the card payment failed")
+            return "released"
+        if outcome == "refunded" and order.status is OrderStatus.COMPLETED and refunded:
+            self._cancel_refunded(order, refunded, "refunded by the payment service",
+                                  actor_id=None, actor="payment service")
+            return "cancelled"
+        return "nothing to do"
+
     # -- cancelling ----------------------------------------------------------------------
 
     def cancel(self, principal: Principal, reference: str) -> Order:
@@ -302,6 +326,13 @@ class OrderService:
         gateway = self._gateway(order.tender)
         if amount:
             gateway.refund(order, amount, idempotency_key=f"{order.id}:refund")
+        return self._cancel_refunded(order, amount, reason, actor_id=by.user_id if by else None,
+                                     actor=by.email if by else "system")
+
+    def _cancel_refunded(self, order: Order, amount: int, reason: str, *,
+                         actor_id: str | None, actor: str) -> Order:
+        """The money is back: the order CANCELLED, its seats on sale, its tickets voided
+        (OrderCancelled). Once only: a second call finds it no longer COMPLETED."""
         with self._uow() as uow:
             current = uow.orders.get(order.id, lock=True)
             if current is None or current.status is not OrderStatus.COMPLETED:
@@ -315,8 +346,7 @@ class OrderService:
                                        refund_amount=amount, currency=current.currency,
                                        reason=reason))
             self._audit.record(uow, "order.refunded", subject=f"order:{current.id}",
-                               actor_id=by.user_id if by else None,
-                               actor=by.email if by else "system",
+                               actor_id=actor_id, actor=actor,
                                details={"amount": str(amount), "currency": current.currency,
                                         "reason": reason})
             uow.commit()
