@@ -64,9 +64,12 @@ class RedisCache:
         return time.monotonic() < self._down_until
 
     def _went_down(self, error: Exception) -> None:
-        # Back off for a few seconds so a dead Redis does not add a timeout to every call.
+        # Back off for a few seconds so a dead Redis does not add a timeout to every call;
+        # say so once per outage, not once per call.
+        was_down = self._is_down()
         self._down_until = time.monotonic() + 5
-        log.warning("redis unavailable, using the database meanwhile: %s", error)
+        if not was_down:
+            log.warning("redis unavailable, using the database meanwhile: %s", error)
 
 
 class RedisRateLimiter:
@@ -119,12 +122,15 @@ class RateLimiterWithFallback:
     def __init__(self, primary: RateLimiter, fallback: RateLimiter) -> None:
         self._primary = primary
         self._fallback = fallback
+        self._quiet_until = 0.0  # one warning per outage, not one per call
 
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
         try:
             return self._primary.hit(key, limit=limit, window=window, now=now)
         except Unavailable as error:
-            log.warning("%s; counting in the database", error.message)
+            if time.monotonic() >= self._quiet_until:
+                log.warning("%s; counting in the database", error.message)
+            self._quiet_until = time.monotonic() + 30
             return self._fallback.hit(key, limit=limit, window=window, now=now)
 
     def check(self, key: str, *, limit: int, window: timedelta, now: datetime
