@@ -77,10 +77,21 @@ def test_comp_tickets_come_from_the_events_organizer_only(runtime):
 
 
 def test_the_per_person_limit_counts_tickets_already_bought(runtime):
-    _, _, standing, clerk = setup(runtime)
-    runtime.orders.buy(clerk, standing.id, 3, tender=Tender.CASH, tendered=13500)
+    owner, _, standing, _ = setup(runtime)  # the organizer, giving themself comps
+    runtime.orders.buy(owner, standing.id, 3, tender=Tender.COMP)
     with pytest.raises(RuleViolation, match="you have 3"):
-        runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, tendered=9000)
+        runtime.orders.buy(owner, standing.id, 2, tender=Tender.COMP)
+    with pytest.raises(RuleViolation, match="you have 3"):  # holds count the same way
+        runtime.inventory.place_hold(owner, standing.id, 2)
+
+
+def test_at_the_counter_the_limit_is_per_sale(runtime):
+    """A clerk sells to a new person each time: their own sales do not add up."""
+    _, _, standing, clerk = setup(runtime)  # Standing: at most 4 per person
+    for _ in range(3):
+        runtime.orders.buy(clerk, standing.id, 3, tender=Tender.CASH, tendered=13500)
+    with pytest.raises(RuleViolation, match="at most 4"):
+        runtime.orders.buy(clerk, standing.id, 5, tender=Tender.CASH, tendered=22500)
 
 
 def test_an_expired_hold_cannot_be_checked_out(runtime):

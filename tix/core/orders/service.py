@@ -121,7 +121,7 @@ class OrderService:
                 raise NotFound("ticket type", ticket_type_id)
             check_on_sale(ticket_type, quantity, now)
             self._allow_tender(principal, tender, ticket_type)
-            check_buyer_limit(uow, principal.user_id, ticket_type, quantity, now)
+            check_buyer_limit(uow, principal, ticket_type, quantity, now)
             order = self._new_order(principal, ticket_type, quantity, tender, holders,
                                     tendered, now)
             order.payment_reference = gateway.charge(order,
