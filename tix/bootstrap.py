@@ -394,8 +394,15 @@ class Runtime:
                 Job("expire holds", self.inventory.expire_holds, every=1),
                 Job("resume unfinished payments", self.orders.resume_unfinished, every=1),
                 Job("refund orders of cancelled events", self.orders.refund_cancelled_events,
-                    every=5)]
+                    every=5),
+                Job("forget old rate-limit hits", self._forget_old_hits, every=60)]
         return jobs
+
+    def _forget_old_hits(self) -> int:
+        from tix.adapters.db.ratelimit import forget_old_hits
+
+        forget_old_hits(self.sessions, self.clock.now())
+        return 0  # housekeeping: never a reason to run again at once
 
     def close(self) -> None:
         for name in ("engine", "read_engine"):

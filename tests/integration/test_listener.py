@@ -95,23 +95,29 @@ def test_the_mobile_ticket_page(served):
     assert get(f"{base}/t/not-a-ticket")[0] == 404
 
 
-def test_webhooks_feed_the_saga_and_replays_change_nothing(served):
-    runtime, base = served
+def pending_card_order(runtime, crash_after: str, quantity: int):
+    """A card sale whose process died after the saga's step `crash_after`: PENDING."""
     buyer = logged_in(runtime)
     standing = runtime.catalog.show(an_event(runtime, organizer(runtime))).ticket_types[0]
 
     def die(step, order):
-        if step == "pay":
-            raise Crash  # paid, then the process died before confirming
+        if step == crash_after:
+            raise Crash
 
     runtime.orders.after_step = die
-    hold = runtime.inventory.place_hold(buyer, standing.id, 2)
+    hold = runtime.inventory.place_hold(buyer, standing.id, quantity)
     with pytest.raises(Crash):
         runtime.orders.checkout(buyer, hold.id, tender=Tender.CARD,
                                 payment_method="pm_card_visa")
     runtime.orders.after_step = lambda step, order: None
     [order] = runtime.orders.list(buyer)
     assert order.status is OrderStatus.PENDING
+    return buyer, order
+
+
+def test_webhooks_feed_the_saga_and_replays_change_nothing(served):
+    runtime, base = served
+    buyer, order = pending_card_order(runtime, "pay", 2)  # paid, then the process died
     succeeded = stripe_event("payment_intent.succeeded", {
         "id": "pi_from_webhook", "object": "payment_intent",
         "metadata": {"order_id": order.id}})
@@ -132,19 +138,7 @@ def test_webhooks_feed_the_saga_and_replays_change_nothing(served):
 
 def test_a_failed_payment_webhook_releases_the_seats(served):
     runtime, base = served
-    buyer = logged_in(runtime)
-    standing = runtime.catalog.show(an_event(runtime, organizer(runtime))).ticket_types[0]
-
-    def die(step, order):
-        if step == "reserve":
-            raise Crash
-
-    runtime.orders.after_step = die
-    hold = runtime.inventory.place_hold(buyer, standing.id, 3)
-    with pytest.raises(Crash):
-        runtime.orders.checkout(buyer, hold.id, tender=Tender.CARD,
-                                payment_method="pm_card_visa")
-    [order] = runtime.orders.list(buyer)
+    buyer, order = pending_card_order(runtime, "reserve", 3)
     failed = stripe_event("payment_intent.payment_failed", {
         "id": "pi_x", "object": "payment_intent", "metadata": {"order_id": order.id}})
     assert post_event(base, failed) == (200, "released\n")

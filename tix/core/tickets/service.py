@@ -113,25 +113,25 @@ class TicketService:
             ticket = uow.tickets.get(read.ticket_id)
             if ticket is None:
                 raise RuleViolation("REFUSED: unknown ticket", code="unknown_ticket")
-            event = uow.catalog.get(ticket.event_id)
-            assert event is not None
-            self._may_scan(principal, event.organizer_id)
+            # the ticket type's view carries what the door needs of the event: one read
+            ticket_type = uow.catalog.ticket_type(ticket.ticket_type_id)
+            assert ticket_type is not None
+            self._may_scan(principal, ticket_type.organizer_id)
             if event_reference is not None and uow.catalog.resolve(
                     event_reference.strip()) != ticket.event_id:
-                raise RuleViolation(f"REFUSED: this ticket is for {event.name}",
+                raise RuleViolation(f"REFUSED: this ticket is for {ticket_type.event_name}",
                                     code="wrong_event")
             if not uow.tickets.admit(ticket.id, principal.user_id, now):
                 current = uow.tickets.get(ticket.id)
                 assert current is not None
-                raise self._refusal(uow, current, event.timezone)
+                raise self._refusal(uow, current, ticket_type.event_timezone)
             self._audit.record(uow, "ticket.checked_in", subject=f"ticket:{ticket.id}",
                                actor_id=principal.user_id, actor=principal.email,
                                details={"number": ticket.number})
-            ticket_type = uow.catalog.ticket_type(ticket.ticket_type_id)
             uow.commit()
         ticket.status, ticket.checked_in_at = TicketStatus.USED, now
-        return Admission(ticket=ticket, event_name=event.name,
-                         ticket_type=ticket_type.name if ticket_type else "")
+        return Admission(ticket=ticket, event_name=ticket_type.event_name,
+                         ticket_type=ticket_type.name)
 
     def door(self, principal: Principal, event_reference: str) -> DoorCount:
         """How many are in, of how many the event holds: for the check-in screen."""
