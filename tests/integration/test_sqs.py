@@ -171,3 +171,24 @@ def test_a_poison_message_ends_in_the_dead_letter_queue_and_can_be_redriven(
 def test_without_a_queue_the_queue_commands_say_so(sqlite_runtime):
     outcome = Tix(sqlite_runtime)("queue", "dlq", "list")
     assert outcome.exit_code == 2 and "TIX_QUEUE_URL" in outcome.stderr
+
+
+def test_a_message_that_cannot_be_read_ends_in_the_dead_letter_queue(make_runtime,
+                                                                     sqlite_template, tmp_path,
+                                                                     queue_url):
+    import shutil
+
+    shutil.copy(sqlite_template, tmp_path / "tix.db")
+    runtime = make_runtime(f"sqlite:///{tmp_path / 'tix.db'}",
+                           queue_url=queue_url.replace("visibility=1", "visibility=0"))
+    transport = runtime.queue_transport
+    transport.ensure_queues()
+    queue = "notification-events"
+    transport._client.send_message(QueueUrl=transport._url(queue), MessageBody="not tix's",
+                                   MessageGroupId="x", MessageDeduplicationId="garbage")
+    daemon = Daemon(runtime)
+    for _ in range(MAX_RECEIVES):
+        while not daemon.consume(queue, wait_seconds=1):  # never stops the consumer
+            pass
+    assert daemon.consume(queue, wait_seconds=1) == 0
+    assert transport.pending()[f"{queue}-dlq"] == 1

@@ -24,11 +24,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tix.adapters.crypto import FieldCipher
-from tix.core.errors import Invalid, Unavailable
+from tix.core.errors import Invalid, TixError, Unavailable
 from tix.core.messages import Envelope
 
 QUEUES = ("payment-events", "ticket-events", "notification-events")
 MAX_RECEIVES = 5  # then the dead-letter queue
+UNREADABLE = "(unreadable)"  # the name given to a message that cannot be read
 BATCH = 10  # SQS's most per batch call
 GROUP_KEYS = ("order_id", "user_id", "event_id")  # what a message's order is kept within
 
@@ -152,13 +153,21 @@ class SqsTransport:
                 WaitTimeSeconds=wait_seconds, AttributeNames=["ApproximateReceiveCount"])
         received = []
         for message in answer.get("Messages", []):
-            body = json.loads(message["Body"])
             attempts = int(message.get("Attributes", {}).get("ApproximateReceiveCount", 1)) - 1
-            received.append(Received(
-                Envelope(body["id"], body["name"],
-                         json.loads(self._cipher.decrypt(body["payload"])), attempts),
-                source, message["ReceiptHandle"]))
+            received.append(Received(self._envelope(message, attempts), source,
+                                     message["ReceiptHandle"]))
         return received
+
+    def _envelope(self, message: dict[str, Any], attempts: int) -> Envelope:
+        """The message as tix wrote it; one that cannot be read (not ours, or a key that
+        is gone) becomes an envelope no handler opens, so it fails like any poison and
+        ends in the dead-letter queue instead of stopping the consumer."""
+        try:
+            body = json.loads(message["Body"])
+            payload = json.loads(self._cipher.decrypt(body["payload"]))
+            return Envelope(str(body["id"]), str(body["name"]), payload, attempts)
+        except (ValueError, KeyError, TypeError, TixError):
+            return Envelope(str(message.get("MessageId", "")), UNREADABLE, {}, attempts)
 
     def delete(self, done: list[Received]) -> None:
         with _Unavailable():
