@@ -216,3 +216,40 @@ def test_an_order_is_cancelled_after_seeing_the_refund(sqlite_runtime):
 
     run(scenario)
     assert runtime.orders.show(clara, order.number).refunded_amount == 4500
+
+
+def test_names_with_brackets_are_shown_as_typed_never_as_styles(sqlite_runtime):
+    """Event names and holders are user text: "[b]" and a stray "[/" must show literally."""
+    runtime = sqlite_runtime
+    event_id = an_event(runtime, organizer(runtime), name="Jazz [live] [/b]")
+    seller = logged_in(runtime, "sam@example.com", role=Role.CLERK, name="Sam Seller")
+    standing = runtime.catalog.show(event_id).ticket_types[0]
+    runtime.orders.buy(seller, standing.id, 1, tender=Tender.CASH, tendered=4500,
+                       holders=["[red]Zed[/"])
+    deliver(runtime)
+    [ticket] = runtime.tickets.mine(seller)
+    app = signed_in_app(runtime)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+            await pilot.press("e")
+            await until(pilot, lambda: isinstance(app.screen, EventsScreen)
+                        and app.screen.searches_shown, "the events listed")
+            assert "Jazz [live] [/b]" in str(app.screen.query_one("#events")
+                                             .get_row_at(0)[0])
+            app.push_screen(EventScreen(event_id))
+            await until(pilot, lambda: isinstance(app.screen, EventScreen)
+                        and app.screen.details is not None, "the event")
+            assert "Jazz [live] [/b]" in text_of(app, "#event-title")
+            app.pop_screen()
+            app.pop_screen()
+            await pilot.press("c")
+            await until(pilot, lambda: isinstance(app.screen, CheckInScreen)
+                        and app.screen.event_id == event_id, "the door")
+            app.screen.query_one("#scan").value = ticket.qr_payload
+            await pilot.press("enter")
+            await until(pilot, lambda: app.screen.scans == 1, "the verdict")
+            assert "[red]Zed[/ · Standing" in text_of(app, "#verdict")
+
+    run(scenario)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, cast
 
 from textual.widgets import Static
 
+from tix.tui.text import escape
+
 if TYPE_CHECKING:
     from tix.tui.app import TixApp
 
@@ -35,4 +37,4 @@ class HoldCountdown(Static):
             app.hold_expired()
             return
         self.update(f"Hold: {left // 60}:{left % 60:02d} left · {hold.quantity} x "
-                    f"{app.hold_label}")
+                    f"{escape(app.hold_label)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
@@ -14,10 +15,11 @@ if TYPE_CHECKING:
     from tix.tui.app import TixApp
 
 
-def event_choice(event: EventSummary) -> tuple[str, str]:
-    """(label, id) of an event in a chooser: its name and local start."""
+def event_choice(event: EventSummary) -> tuple[Text, str]:
+    """(label, id) of an event in a chooser: its name and local start, as plain text (a
+    name is user text: "[b]" in it must not be taken for a style)."""
     local = event.starts_at.astimezone(ZoneInfo(event.timezone))
-    return f"{event.name} · {local:%d %b %H:%M}", event.id
+    return Text(f"{event.name} · {local:%d %b %H:%M}"), event.id
 
 
 class TixScreen(Screen[Any]):

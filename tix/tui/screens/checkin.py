@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,6 +19,7 @@ from tix.core.catalog.search import SearchQuery
 from tix.core.errors import TixError
 from tix.core.tickets.service import Admission, DoorCount
 from tix.tui.screens.base import TixScreen, event_choice
+from tix.tui.text import escape
 
 
 class CheckInScreen(TixScreen):
@@ -49,12 +51,12 @@ class CheckInScreen(TixScreen):
         try:
             page = self.runtime.catalog.search(SearchQuery(limit=50))
         except TixError as error:
-            self.app.call_from_thread(self.verdict, error.message, admitted=False)
+            self.app.call_from_thread(self.verdict, escape(error.message), admitted=False)
             return
         options = [event_choice(e) for e in page.results]
         self.app.call_from_thread(self.show_events, options)
 
-    def show_events(self, options: list[tuple[str, str]]) -> None:
+    def show_events(self, options: list[tuple[Text, str]]) -> None:
         door = self.query_one("#door-event", Select)
         door.set_options(options)
         wanted = self.event_id or (options[0][1] if options else None)
@@ -81,15 +83,16 @@ class CheckInScreen(TixScreen):
         try:
             admission = self.runtime.tickets.check_in(self.principal, payload, self.event_id)
         except TixError as error:
-            self.app.call_from_thread(self.verdict, error.message.removeprefix("REFUSED: "),
-                                      admitted=False)
+            self.app.call_from_thread(
+                self.verdict, escape(error.message.removeprefix("REFUSED: ")), admitted=False)
             return
         self.app.call_from_thread(self.admitted, admission)
         self.count()
 
     def admitted(self, admission: Admission) -> None:
         ticket = admission.ticket
-        self.verdict(f"{ticket.holder} · {admission.ticket_type} · {ticket.number}",
+        self.verdict(f"{escape(ticket.holder)} · {escape(admission.ticket_type)} · "
+                     f"{ticket.number}",
                      admitted=True)
 
     def verdict(self, detail: str, *, admitted: bool) -> None:
@@ -106,13 +109,13 @@ class CheckInScreen(TixScreen):
         try:
             door = self.runtime.tickets.door(self.principal, self.event_id)
         except TixError as error:
-            self.app.call_from_thread(self.verdict, error.message, admitted=False)
+            self.app.call_from_thread(self.verdict, escape(error.message), admitted=False)
             return
         self.app.call_from_thread(self.show_count, door)
 
     def show_count(self, door: DoorCount) -> None:
         self.query_one("#door-count", Static).update(
-            f"{door.event_name}: [b]{door.admitted}[/b] in of {door.capacity}")
+            f"{escape(door.event_name)}: [b]{door.admitted}[/b] in of {door.capacity}")
 
     def action_focus_event(self) -> None:
         self.query_one("#door-event", Select).focus()

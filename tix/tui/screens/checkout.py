@@ -29,6 +29,7 @@ from tix.core.catalog.search import EventDetails, TicketTypeDetails
 from tix.core.errors import Invalid, TixError
 from tix.core.orders.model import Order, Tender
 from tix.tui.screens.base import TixScreen
+from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
 
 TENDER_LABELS = {Tender.CASH: "Cash", Tender.CARD: "Card (Stripe)",
@@ -59,9 +60,10 @@ class CheckoutScreen(TixScreen):
         yield Header()
         yield HoldCountdown(id="hold")
         with VerticalScroll(id="checkout"):
-            yield Static(f"[b]{self.details.summary.name}[/b]\n{self.hold.quantity} x "
-                         f"{self.ticket_type.name} = [b]{format_money(self.total, currency)}"
-                         "[/b]", id="checkout-summary")
+            total = format_money(self.total, currency)
+            yield Static(f"[b]{escape(self.details.summary.name)}[/b]\n{self.hold.quantity} x "
+                         f"{escape(self.ticket_type.name)} = [b]{total}[/b]",
+                         id="checkout-summary")
             for seat in range(self.hold.quantity):
                 yield Input(placeholder=f"holder of ticket {seat + 1} (default: the buyer)",
                             classes="holder", max_length=200)
@@ -87,7 +89,7 @@ class CheckoutScreen(TixScreen):
         try:
             tenders = self.runtime.orders.tenders(self.principal, self.ticket_type.id)
         except TixError as error:
-            self.app.call_from_thread(self.say, error.message)
+            self.app.call_from_thread(self.say, escape(error.message))
             return
         self.app.call_from_thread(self.show_tenders, tenders)
 
@@ -145,7 +147,7 @@ class CheckoutScreen(TixScreen):
                 tendered = to_minor(self.query_one("#tendered", Input).value or "0",
                                     self.ticket_type.currency, field="tendered")
             except Invalid as error:
-                self.say(error.message)
+                self.say(escape(error.message))
                 return
         method = self.query_one("#payment-method", Input).value.strip() or None
         self.query_one("#paying").display = True
@@ -172,11 +174,11 @@ class CheckoutScreen(TixScreen):
         self.query_one("#paying").display = False
         self.query_one("#pay", Button).disabled = False
         if hold_stands:
-            self.say(f"[b red]{message}[/]")
+            self.say(f"[b red]{escape(message)}[/]")
             return
         self.tix.drop_hold(release=False)
         self.app.pop_screen()
-        self.app.notify(message[:1].upper() + message[1:], title="Not sold",
+        self.app.notify(escape(message[:1].upper() + message[1:]), title="Not sold",
                         severity="error", timeout=10)
 
     def paid(self, order: Order) -> None:

@@ -18,6 +18,7 @@ from tix.core.orders.model import Order
 from tix.core.tickets.model import Ticket
 from tix.tui.qr import qr_text
 from tix.tui.screens.base import TixScreen
+from tix.tui.text import escape
 
 TICKETS_WAIT = 10.0  # seconds to wait for the tickets before saying they will be mailed
 
@@ -58,7 +59,7 @@ class ConfirmationScreen(TixScreen):
                 if not Daemon(self.runtime).deliver_batch():
                     time.sleep(0.2)
         except TixError as error:
-            self.app.call_from_thread(self.say, error.message)
+            self.app.call_from_thread(self.say, escape(error.message))
             return
         self.app.call_from_thread(self.show, order, tickets)
 
@@ -79,8 +80,9 @@ class ConfirmationScreen(TixScreen):
         self.say("Scan from the screen, [b]s[/b] saves the PDF, [b]m[/b] mails them again.")
         area = self.query_one("#tickets", VerticalScroll)
         for ticket in tickets:
-            area.mount(Static(f"[b]{ticket.number}[/b]  {ticket.holder}", classes="ticket"))
-            area.mount(Static(qr_text(ticket.qr_payload), classes="qr"))
+            area.mount(Static(f"[b]{ticket.number}[/b]  {escape(ticket.holder)}",
+                              classes="ticket"))
+            area.mount(Static(qr_text(ticket.qr_payload), classes="qr", markup=False))
 
     def action_save_pdf(self) -> None:
         self.save_pdf()
@@ -91,12 +93,12 @@ class ConfirmationScreen(TixScreen):
         try:
             path.write_bytes(self.runtime.order_pdf(self.principal, self.order_number))
         except TixError as error:
-            self.app.call_from_thread(self.say, error.message)
+            self.app.call_from_thread(self.say, escape(error.message))
             return
         except OSError as error:
-            self.app.call_from_thread(self.say, f"cannot write {path}: {error.strerror}")
+            self.app.call_from_thread(self.say, escape(f"cannot write {path}: {error.strerror}"))
             return
-        self.app.call_from_thread(self.say, f"Saved {path}")
+        self.app.call_from_thread(self.say, escape(f"Saved {path}"))
 
     def action_resend(self) -> None:
         self.resend()
@@ -106,7 +108,7 @@ class ConfirmationScreen(TixScreen):
         try:
             count = self.runtime.tickets.resend(self.principal, self.order_number)
         except TixError as error:
-            self.app.call_from_thread(self.say, error.message)
+            self.app.call_from_thread(self.say, escape(error.message))
             return
         self.app.call_from_thread(self.say, f"{count} ticket(s) will be mailed again.")
 

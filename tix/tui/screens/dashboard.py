@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,6 +17,7 @@ from tix.core.catalog.search import SearchQuery
 from tix.core.errors import TixError
 from tix.core.orders.service import SalesLine, SalesReport
 from tix.tui.screens.base import TixScreen, event_choice
+from tix.tui.text import escape
 
 REFRESH_EVERY = 2.0  # seconds
 BAR = 40  # characters of a full bar
@@ -60,12 +62,12 @@ class DashboardScreen(TixScreen):
         try:
             page = self.runtime.catalog.search(SearchQuery(organizer_id=mine, limit=50))
         except TixError as error:
-            self.app.call_from_thread(self.say, error.message)
+            self.app.call_from_thread(self.say, escape(error.message))
             return
         options = [event_choice(e) for e in page.results]
         self.app.call_from_thread(self.show_events, options)
 
-    def show_events(self, options: list[tuple[str, str]]) -> None:
+    def show_events(self, options: list[tuple[Text, str]]) -> None:
         chooser = self.query_one("#dashboard-event", Select)
         chooser.set_options(options)
         if not options:
@@ -89,14 +91,15 @@ class DashboardScreen(TixScreen):
         try:
             report = self.runtime.orders.sales(self.principal, self.event_id)
         except TixError as error:
-            self.app.call_from_thread(self.say, error.message)
+            self.app.call_from_thread(self.say, escape(error.message))
             return
         self.app.call_from_thread(self.show, report)
 
     def show(self, report: SalesReport) -> None:
         rows = [f"{'Ticket type':<16} {'':<{BAR}}  sold  held  left"]
         for line in report.lines:
-            rows.append(f"{line.name[:16]:<16} {bar(line)}  {line.sold:>4}  {line.held:>4}  "
+            name = escape(f"{line.name[:16]:<16}")
+            rows.append(f"{name} {bar(line)}  {line.sold:>4}  {line.held:>4}  "
                         f"{line.available:>4}")
         rows.append("[green]█[/] sold  [yellow]▒[/] held  [dim]░[/] left")
         self.say("\n".join(rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,6 +15,7 @@ from tix.core.catalog.money import format_money
 from tix.core.catalog.search import EventDetails, TicketTypeDetails
 from tix.core.errors import TixError
 from tix.tui.screens.base import TixScreen
+from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
 
 LIVE_EVERY = 2.0  # seconds between availability refreshes
@@ -58,7 +60,7 @@ class EventScreen(TixScreen):
         try:
             details = self.runtime.catalog.show(self.event_id)
         except TixError as error:
-            self.app.call_from_thread(self.say, error.message)
+            self.app.call_from_thread(self.say, escape(error.message))
             return
         self.app.call_from_thread(self.show, details)
 
@@ -68,14 +70,14 @@ class EventScreen(TixScreen):
         event = details.summary
         local = event.starts_at.astimezone(ZoneInfo(event.timezone))
         self.query_one("#event-title", Static).update(
-            f"[b]{event.name}[/b]\n{local:%A %d %B %Y, %H:%M} ({event.timezone}) · "
-            f"{event.venue}, {event.city}"
+            f"[b]{escape(event.name)}[/b]\n{local:%A %d %B %Y, %H:%M} ({event.timezone}) · "
+            f"{escape(event.venue)}, {escape(event.city)}"
             + ("  [b red]CANCELLED[/]" if event.status == "CANCELLED" else ""))
         table = self.query_one("#types", DataTable)
         for ticket_type in details.ticket_types:
             wanted = min(self.quantities.get(ticket_type.id, 1), self._most(ticket_type))
             self.quantities[ticket_type.id] = wanted
-            cells = {"name": ticket_type.name,
+            cells: dict[str, str | Text] = {"name": Text(ticket_type.name),
                      "price": format_money(ticket_type.price, ticket_type.currency),
                      "left": str(ticket_type.available),
                      "limit": str(ticket_type.limit or "-"), "qty": str(wanted)}
@@ -103,7 +105,7 @@ class EventScreen(TixScreen):
             return
         wanted = self.quantities.get(ticket_type.id, 0)
         self.query_one("#total", Static).update(
-            f"{wanted} x {ticket_type.name} = [b]"
+            f"{wanted} x {escape(ticket_type.name)} = [b]"
             f"{format_money(wanted * ticket_type.price, ticket_type.currency)}[/b]"
             "   (+/- to change, h to hold)")
 
@@ -144,7 +146,7 @@ class EventScreen(TixScreen):
         try:
             hold = self.runtime.inventory.place_hold(self.principal, ticket_type.id, quantity)
         except TixError as error:
-            self.app.call_from_thread(self.say, error.message)
+            self.app.call_from_thread(self.say, escape(error.message))
             self.load()
             return
         self.app.call_from_thread(self.held, hold, ticket_type)

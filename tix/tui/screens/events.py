@@ -9,6 +9,7 @@ from datetime import time as midnight_time
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,6 +23,7 @@ from tix.core.catalog.search import EventSummary, SearchQuery, SortOrder
 from tix.core.catalog.service import CatalogService
 from tix.core.errors import TixError
 from tix.tui.screens.base import TixScreen
+from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
 
 SORTS = [SortOrder.DATE, SortOrder.PRICE, SortOrder.POPULARITY]
@@ -131,12 +133,12 @@ class EventsScreen(TixScreen):
     def search(self, changed_at: float) -> None:
         query = self.app.call_from_thread(self.search_query)
         if not isinstance(query, SearchQuery):
-            self.app.call_from_thread(self.show_status, query)
+            self.app.call_from_thread(self.show_status, escape(str(query)))
             return
         try:
             page = self.runtime.catalog.search(query)
         except TixError as error:
-            self.app.call_from_thread(self.show_status, error.message)
+            self.app.call_from_thread(self.show_status, escape(error.message))
             return
         self.app.call_from_thread(self.show_results, page.results, changed_at)
 
@@ -149,8 +151,8 @@ class EventsScreen(TixScreen):
         table.clear()
         for event in results:
             local = event.starts_at.astimezone(ZoneInfo(event.timezone))
-            table.add_row(_fit(event.name, self.name_width), f"{local:%d %b %y %H:%M}",
-                          _fit(event.venue, self.venue_width), price_range(event),
+            table.add_row(Text(_fit(event.name, self.name_width)), f"{local:%d %b %y %H:%M}",
+                          Text(_fit(event.venue, self.venue_width)), price_range(event),
                           str(event.available), key=event.id)
         self.show_status(f"{len(results)} event(s), by {self.sort.value}"
                          + ("" if results else ": try fewer words or filters"))

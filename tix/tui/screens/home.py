@@ -35,7 +35,8 @@ class HomeScreen(TixScreen):
         principal = self.principal
         yield Header()
         with Vertical(id="home"):
-            yield Label(f"Signed in as {principal.name} <{principal.email}>", id="who")
+            yield Label(f"Signed in as {principal.name} <{principal.email}>", id="who",
+                        markup=False)
             yield Label(f"Role: {principal.role.value}", id="role")
             for key, name, label, roles in MENU:
                 if principal.role in roles:

@@ -14,6 +14,7 @@ from tix.core.catalog.money import format_money
 from tix.core.errors import TixError
 from tix.core.orders.model import Order
 from tix.tui.screens.base import TixModal, TixScreen
+from tix.tui.text import escape
 
 
 class ConfirmCancel(TixModal):
@@ -78,7 +79,7 @@ class OrdersScreen(TixScreen):
         try:
             orders = self.runtime.orders.list(self.principal, 200)
         except TixError as error:
-            self.app.call_from_thread(self.say, error.message)
+            self.app.call_from_thread(self.say, escape(error.message))
             return
         self.app.call_from_thread(self.show, orders)
 
@@ -110,12 +111,12 @@ class OrdersScreen(TixScreen):
     def details(self, order: Order) -> None:
         lines = [f"[b]{order.number}[/b] · {order.status.value} · {order.quantity} x "
                  f"{format_money(order.unit_price, order.currency)}",
-                 f"Holders: {', '.join(order.holders)}",
+                 f"Holders: {escape(', '.join(order.holders))}",
                  f"Payment: {order.tender.value} {order.payment_reference or ''}".rstrip()]
         if order.refunded_amount:
             lines.append(f"Refunded: {format_money(order.refunded_amount, order.currency)}")
         if order.failure_reason:
-            lines.append(f"Why it failed: {order.failure_reason}")
+            lines.append(f"Why it failed: {escape(order.failure_reason)}")
         self.say("\n".join(lines))
 
     def action_cancel_order(self) -> None:
@@ -128,7 +129,7 @@ class OrdersScreen(TixScreen):
         try:
             refund = self.runtime.orders.refund_if_cancelled(self.principal, order.number)
         except TixError as error:
-            self.app.call_from_thread(self.say, f"[b red]{error.message}[/]")
+            self.app.call_from_thread(self.say, f"[b red]{escape(error.message)}[/]")
             return
         self.app.call_from_thread(self.confirm, order, refund)
 
@@ -144,7 +145,7 @@ class OrdersScreen(TixScreen):
         try:
             done = self.runtime.orders.cancel(self.principal, order.number)
         except TixError as error:
-            self.app.call_from_thread(self.say, f"[b red]{error.message}[/]")
+            self.app.call_from_thread(self.say, f"[b red]{escape(error.message)}[/]")
             return
         self.app.call_from_thread(self.app.notify, f"Cancelled {done.number}: refunded "
                                   f"{format_money(done.refunded_amount, done.currency)}.")

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from tix.core.errors import TixError
+from tix.tui.text import escape
 
 if TYPE_CHECKING:
     from tix.tui.app import TixApp
@@ -54,7 +55,7 @@ class SignInScreen(Screen[None]):
         app.call_from_thread(app.signed_in, login.principal)
 
     def show_error(self, message: str) -> None:
-        self.query_one("#sign-in-error", Static).update(f"[b red]{message}[/]")
+        self.query_one("#sign-in-error", Static).update(f"[b red]{escape(message)}[/]")
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
