@@ -38,3 +38,23 @@ class HoldCountdown(Static):
             return
         self.update(f"Hold: {left // 60}:{left % 60:02d} left · {hold.quantity} x "
                     f"{escape(app.hold_label)}")
+
+
+# A five-row block font for the door's verdict, readable from a step away.
+_GLYPHS = {
+    "A": [" ███ ", "█   █", "█████", "█   █", "█   █"],
+    "D": ["████ ", "█   █", "█   █", "█   █", "████ "],
+    "E": ["█████", "█    ", "████ ", "█    ", "█████"],
+    "F": ["█████", "█    ", "████ ", "█    ", "█    "],
+    "I": ["█████", "  █  ", "  █  ", "  █  ", "█████"],
+    "M": ["█   █", "██ ██", "█ █ █", "█   █", "█   █"],
+    "R": ["████ ", "█   █", "████ ", "█  █ ", "█   █"],
+    "S": [" ████", "█    ", " ███ ", "    █", "████ "],
+    "T": ["█████", "  █  ", "  █  ", "  █  ", "  █  "],
+    "U": ["█   █", "█   █", "█   █", "█   █", " ███ "],
+}
+
+
+def big_word(word: str) -> str:
+    """ADMITTED or REFUSED in block letters, five lines."""
+    return "\n".join(" ".join(_GLYPHS[letter][row] for letter in word) for row in range(5))

@@ -20,6 +20,7 @@ from tix.core.errors import TixError
 from tix.core.tickets.service import Admission, DoorCount
 from tix.tui.screens.base import TixScreen, event_choice
 from tix.tui.text import escape
+from tix.tui.widgets import big_word
 
 
 class CheckInScreen(TixScreen):
@@ -99,7 +100,9 @@ class CheckInScreen(TixScreen):
         shown = self.query_one("#verdict", Static)
         shown.set_class(admitted, "admitted")
         shown.set_class(not admitted, "refused")
-        shown.update(f"[b]{'ADMITTED' if admitted else 'REFUSED'}[/b]\n{detail}")
+        word = "ADMITTED" if admitted else "REFUSED"
+        # the caption repeats the word: for screen readers, and a glance at a small window
+        shown.update(f"[b]{big_word(word)}[/b]\n{word}: {detail}")
         self.scans += 1
 
     @work(thread=True, exclusive=True, group="count")
