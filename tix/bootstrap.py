@@ -323,7 +323,7 @@ class Runtime:
         if not self.settings.stripe_webhook_secret:
             raise Invalid("webhooks are not configured here (TIX_STRIPE_WEBHOOK_SECRET)")
         report = read_webhook(payload, signature, self.settings.stripe_webhook_secret)
-        if report is None or not report.order_id:
+        if report is None:
             return "ignored"
         return self.orders.payment_reported(report.order_id, report.outcome,
                                             report.reference, report.refunded)

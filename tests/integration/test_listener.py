@@ -153,3 +153,29 @@ def test_the_listen_address_is_checked():
     for wrong in ("8000", "host:", "host:port", "h:99999"):
         with pytest.raises(Invalid):
             parse_address(wrong)
+
+
+def test_a_payment_that_succeeds_after_the_order_failed_is_refunded(served):
+    runtime, base = served
+    buyer, order = pending_card_order(runtime, "pay", 1)  # paid, then the process died
+    gateway = runtime.orders._gateways[Tender.CARD]
+    intent = gateway.find_payment(order)
+    runtime.orders._compensate(order, "payment not completed in time")  # the seats went back
+    late = stripe_event("payment_intent.succeeded", {
+        "id": intent, "object": "payment_intent", "metadata": {"order_id": order.id}})
+    assert post_event(base, late) == (200, "refunded\n")
+    assert post_event(base, late) == (200, "nothing to do\n")  # a replay refunds nothing
+    failed = runtime.orders.show(buyer, order.number)
+    assert failed.status is OrderStatus.FAILED and failed.refunded_amount == 4500
+
+
+def test_a_refund_found_by_its_payment_when_the_charge_has_no_order_id(served):
+    runtime, base = served
+    buyer, order = pending_card_order(runtime, "pay", 1)
+    post_event(base, stripe_event("payment_intent.succeeded", {
+        "id": "pi_known", "object": "payment_intent", "metadata": {"order_id": order.id}}))
+    refunded = stripe_event("charge.refunded", {  # Stripe's charges carry no order id
+        "id": "ch_2", "object": "charge", "payment_intent": "pi_known",
+        "amount_refunded": 4500, "metadata": {}})
+    assert post_event(base, refunded) == (200, "cancelled\n")
+    assert runtime.orders.show(buyer, order.number).status is OrderStatus.CANCELLED

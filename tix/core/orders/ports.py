@@ -15,6 +15,10 @@ class Orders(Protocol):
         """By id or readable number (TIX-7K4M-Q2)."""
         ...
 
+    def by_payment(self, payment_reference: str) -> Order | None:
+        """The order a payment service's id (a PaymentIntent's) belongs to."""
+        ...
+
     def save(self, order: Order) -> None: ...
 
     def complete(self, order: Order) -> bool:

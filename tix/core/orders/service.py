@@ -234,17 +234,26 @@ class OrderService:
                          refunded: int = 0) -> str:
         """What the payment service says happened (its webhooks), fed into the saga.
 
-        "succeeded" confirms a PENDING order, "failed" compensates it, "refunded" cancels
-        a COMPLETED one refunded outside tix. Anything else, or a replay, changes nothing
-        (the steps are conditional on the order's state). Returns what was done.
+        "succeeded" confirms a PENDING order — or, if the order already FAILED (its seats
+        released), refunds the money at once; "failed" compensates a PENDING order;
+        "refunded" cancels a COMPLETED one refunded outside tix. Anything else, or a
+        replay, changes nothing (every step is conditional on the order's state). The
+        order is found by the id in the payment's metadata, else by the payment's own id
+        (a charge does not carry its PaymentIntent's metadata). Returns what was done.
         """
         with self._uow(readonly=True) as uow:
-            order = uow.orders.get(order_id)
+            order = uow.orders.get(order_id) if order_id else None
+            if order is None and reference:
+                order = uow.orders.by_payment(reference)
         if order is None:
             return "unknown order"
         if outcome == "succeeded" and order.status is OrderStatus.PENDING:
             self._confirm(order, reference)
             return "confirmed"
+        if outcome == "succeeded" and order.status is OrderStatus.FAILED \
+                and order.tender is Tender.CARD and not order.refunded_amount:
+            self._refund_late_payment(order, reference)
+            return "refunded"
         if outcome == "failed" and order.status is OrderStatus.PENDING:
             self._compensate(order, "the card payment failed")
             return "released"
@@ -253,6 +262,25 @@ class OrderService:
                                   actor_id=None, actor="payment service")
             return "cancelled"
         return "nothing to do"
+
+    def _refund_late_payment(self, order: Order, reference: str) -> None:
+        """Paid after the saga gave up and released the seats: the money goes back, once
+        (the idempotency key, and the refund recorded on the order)."""
+        order.payment_reference = reference
+        self._gateway(order.tender).refund(order, order.amount,
+                                           idempotency_key=f"{order.id}:late-refund")
+        with self._uow() as uow:
+            current = uow.orders.get(order.id, lock=True)
+            if current is None or current.refunded_amount:
+                return
+            current.refunded_amount, current.payment_reference = current.amount, reference
+            uow.orders.save(current)
+            self._audit.record(uow, "order.refunded", subject=f"order:{current.id}",
+                               actor="payment service",
+                               details={"amount": str(current.amount),
+                                        "currency": current.currency,
+                                        "reason": "paid after the order had failed"})
+            uow.commit()
 
     # -- cancelling ----------------------------------------------------------------------
 

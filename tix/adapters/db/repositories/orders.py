@@ -44,6 +44,11 @@ class SqlOrders:
         row = self._session.scalars(query).one_or_none()
         return None if row is None else self._order(row)
 
+    def by_payment(self, payment_reference: str) -> Order | None:
+        row = self._session.scalars(select(OrderRow).where(
+            OrderRow.payment_reference == payment_reference).limit(1)).first()
+        return None if row is None else self._order(row)
+
     def save(self, order: Order) -> None:
         self._session.execute(update(OrderRow).where(OrderRow.id == order.id)
                               .values(**self._values(order)))
