@@ -91,6 +91,9 @@ def test_the_mobile_ticket_page(served):
     status, page = get(f"{base}/t/{ticket.id}")
     assert status == 200 and "<svg" in page and ticket.number in page
     assert "Ann &lt;b&gt;Archer&lt;/b&gt;" in page  # escaped, never markup
+    assert "Already used" not in page
+    runtime.tickets.check_in(clerk, ticket.qr_payload)
+    assert "Already used: this ticket has been checked in." in get(f"{base}/t/{ticket.id}")[1]
     assert get(f"{base}/t/00000000-0000-4000-8000-000000000000")[0] == 404
     assert get(f"{base}/t/not-a-ticket")[0] == 404
 

@@ -53,6 +53,7 @@ class TicketDocument:
     venue: str
     address: str | None
     city: str
+    status: TicketStatus = TicketStatus.VALID  # the mobile page says when it is not
 
 
 class Signer(Protocol):

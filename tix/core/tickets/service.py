@@ -190,7 +190,7 @@ class TicketService:
             ticket_type=ticket_type.name, price=price, order_number=order.number,
             qr_payload=ticket.qr_payload, event_name=event.name, starts_at=event.starts_at,
             ends_at=event.ends_at, timezone=event.timezone, venue=event.venue,
-            address=event.address, city=event.city) for ticket in tickets]
+            address=event.address, city=event.city, status=ticket.status) for ticket in tickets]
 
     def mail_tickets(self, msg: TicketsGenerated, uow: UnitOfWork) -> None:
         """The buyer gets every ticket: a PDF and a calendar entry each, and a link."""
