@@ -53,7 +53,7 @@ def prepare(url: str, buyers: int) -> tuple[list[str], str]:
     clerks = [runtime.accounts.register(email=f"clerk{n}@bench.tix", password="Bench-pass-1!",
                                         name=f"Clerk {n}", date_of_birth=date(1990, 1, 1),
                                         role=Role.CLERK, verified=True)
-              for n in range(max(LEVELS))]
+              for n in range(buyers)]
     organizer = runtime.accounts.register(email="org@bench.tix", password="Bench-pass-1!",
                                           name="Org", date_of_birth=None,
                                           role=Role.ORGANIZER, verified=True)
@@ -122,8 +122,8 @@ def buyer_process(url: str, ticket_type_id: str, clerk_ids: list[str], start_at:
 
 
 def run_level(url: str, ticket_type_id: str, clerks: list[str], buyers: int,
-              seconds: float) -> tuple[list[float], float]:
-    processes = min(buyers, 2)  # a process per core: more only adds context switches
+              seconds: float, processes: int) -> tuple[list[float], float]:
+    processes = min(buyers, processes)
     groups = [clerks[i:buyers:processes] for i in range(processes)]
     context = multiprocessing.get_context("fork")
     results = context.Queue()
@@ -195,16 +195,22 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--quick", action="store_true", help="2 s per level")
+    parser.add_argument("--levels", default=",".join(map(str, LEVELS)),
+                        help="concurrent buyers per level, comma-separated")
+    parser.add_argument("--processes", type=int, default=2,
+                        help="worker processes the buyers are spread over (one per core)")
     options = parser.parse_args()
+    levels = [int(level) for level in options.levels.split(",")]
     seconds = 2 if options.quick else options.seconds
 
     def run(url: str) -> None:
-        clerks, organizer = prepare(url, max(LEVELS))
+        clerks, organizer = prepare(url, max(levels))
         print(f"{'buyers':>6} {'orders/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
               f"{'oversold':>8} {'raw tx/s':>9} {'ratio':>6}")
-        for buyers in LEVELS:
+        for buyers in levels:
             ticket_type_id = new_ticket_type(url, organizer)
-            latencies, elapsed = run_level(url, ticket_type_id, clerks, buyers, seconds)
+            latencies, elapsed = run_level(url, ticket_type_id, clerks, buyers, seconds,
+                                           options.processes)
             ordered = sorted(latencies)
             rate = len(ordered) / elapsed
             # max_connections is 100 here: the ceiling uses at most 80 connections.

@@ -220,6 +220,7 @@ def test_an_order_number_already_taken_is_drawn_again(runtime, monkeypatch):
 
     _, _, standing, clerk = setup(runtime)
     first = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    available = left(runtime, standing.id)
     import tix.core.orders.service as service
 
     numbers = iter([first.number, "TIX-NEW0-01"])
@@ -228,3 +229,6 @@ def test_an_order_number_already_taken_is_drawn_again(runtime, monkeypatch):
     second = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
     assert second.number == "TIX-NEW0-01" and second.status is OrderStatus.COMPLETED
     assert runtime.orders.show(clerk, "TIX-NEW0-01").id == second.id
+    # the attempt that collided left nothing behind: one ticket taken, one message
+    assert left(runtime, standing.id) == available - 1
+    assert published(runtime, "PaymentCompleted") == 2

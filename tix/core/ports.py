@@ -16,6 +16,7 @@ from tix.core.catalog.ports import Catalog
 from tix.core.inventory.ports import Holds, Stock
 from tix.core.messages import Message
 from tix.core.notifications.ports import Notifications
+from tix.core.orders.model import Order
 from tix.core.orders.ports import Orders
 from tix.core.tickets.ports import Tickets
 
@@ -65,12 +66,18 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> None: ...
 
-    def publish(self, *messages: Message) -> None: ...
+    def take_and_commit(self, ticket_type_id: str, quantity: int, *,
+                        new_order: Order | None = None) -> bool:
+        """Store `new_order` (when given), take tickets out of availability and commit, as
+        one step at the end of the transaction; False, with nothing committed, when fewer
+        are left. Raises OrderNumberTaken (nothing committed) if the new order's number
+        was taken meanwhile.
 
-    def flush(self) -> None:
-        """Write the messages published so far now (the commit still decides), so that a
-        statement on a contended row can be the transaction's last."""
+        The stock row is every buyer's bottleneck: an adapter should hold its lock no
+        longer than the database takes to run the decrement and the commit."""
         ...
+
+    def publish(self, *messages: Message) -> None: ...
 
 
 class UnitOfWorkFactory(Protocol):

@@ -17,9 +17,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.engine import domain_error, translated_errors
-from tix.adapters.queue.outbox import mark_delivered, mark_processed, write_messages
+from tix.adapters.db.sql import is_postgres
+from tix.adapters.queue.outbox import (
+    mark_delivered,
+    mark_processed,
+    outbox_rows,
+    write_messages,
+)
 from tix.core.clock import Clock
 from tix.core.messages import Message
+from tix.core.orders.model import Order
 
 if TYPE_CHECKING:
     from tix.adapters.db.repositories.accounts import SqlAccountTokens, SqlSessions, SqlUsers
@@ -136,6 +143,27 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         self.flush()
         self.session.commit()
+
+    def take_and_commit(self, ticket_type_id: str, quantity: int, *,
+                        new_order: Order | None = None) -> bool:
+        if is_postgres(self.session):
+            from tix.adapters.db.stock_commit import take_and_commit_in_one_round_trip
+
+            messages = outbox_rows(self._messages, self._clock.now(), self.cipher)
+            self._messages.clear()
+            order = None if new_order is None else self.orders.row_values(new_order)
+            taken = take_and_commit_in_one_round_trip(self.session, ticket_type_id, quantity,
+                                                      order=order, messages=messages)
+        else:  # SQLite: the transaction already holds the database's only write lock
+            if new_order is not None:
+                self.orders.add(new_order)
+            self.flush()
+            taken = self.stock.take(ticket_type_id, quantity)
+        if not taken:
+            self.session.rollback()
+            return False
+        self.session.commit()  # on PostgreSQL, the bookkeeping of a commit already made
+        return True
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

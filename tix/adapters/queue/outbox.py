@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,12 +26,17 @@ from tix.core.messages import Envelope, Message
 CLAIM_LEASE = timedelta(minutes=2)
 
 
-def write_messages(session: Session, messages: Iterable[Message], now: datetime,
-                   cipher: FieldCipher) -> None:
+def outbox_rows(messages: Iterable[Message], now: datetime,
+                cipher: FieldCipher) -> list[dict[str, Any]]:
     # Payloads carry names and addresses: encrypted like every other personal field.
-    rows = [{"id": new_id(), "name": m.message_type,
+    return [{"id": new_id(), "name": m.message_type,
              "payload": cipher.encrypt(json.dumps(m.to_payload())),
              "created_at": now, "available_at": now, "attempts": 0} for m in messages]
+
+
+def write_messages(session: Session, messages: Iterable[Message], now: datetime,
+                   cipher: FieldCipher) -> None:
+    rows = outbox_rows(messages, now, cipher)
     if rows:  # the Core table, not the ORM class: no ORM bulk-insert machinery per sale
         session.execute(insert(OutboxRow.__table__), rows)  # type: ignore[arg-type]
 

@@ -18,6 +18,7 @@ from tix.core.inventory.model import (
     check_on_sale,
     check_quantity,
 )
+from tix.core.orders.model import Order
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
 from tix.core.ratelimit import Rate, enforce
 
@@ -43,11 +44,10 @@ class InventoryService:
                 raise NotFound("ticket type", ticket_type_id)
             check_on_sale(ticket_type, quantity, now)
             check_buyer_limit(uow, principal, ticket_type, quantity, now)
-            take_tickets(uow, ticket_type, quantity)
             hold = Hold(id=new_id(), ticket_type_id=ticket_type_id, user_id=principal.user_id,
                         quantity=quantity, created_at=now, expires_at=now + self.hold_ttl)
             uow.holds.add(hold)
-            uow.commit()
+            take_tickets_and_commit(uow, ticket_type, quantity)
         return hold
 
     def expire_holds(self) -> int:
@@ -96,9 +96,15 @@ def check_buyer_limit(uow: UnitOfWork, principal: Principal, ticket_type: Ticket
     check_limit(ticket_type, already, quantity)
 
 
-def take_tickets(uow: UnitOfWork, ticket_type: TicketTypeView, quantity: int) -> None:
-    """Take tickets out of availability, or refuse saying how many are left."""
-    if uow.stock.take(ticket_type.id, quantity):
+def take_tickets_and_commit(uow: UnitOfWork, ticket_type: TicketTypeView, quantity: int,
+                            *, new_order: Order | None = None) -> None:
+    """Take tickets out of availability as the transaction's last step (storing the sale's
+    new order with them) and commit it, or refuse saying how many are left (and commit
+    nothing).
+
+    Last, because every buyer of the type waits on the stock row's lock: it is held for
+    the decrement and the commit only."""
+    if uow.take_and_commit(ticket_type.id, quantity, new_order=new_order):
         return
     level = uow.stock.levels([ticket_type.id]).get(ticket_type.id)
     left = level.available if level else 0

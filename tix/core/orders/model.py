@@ -59,6 +59,11 @@ class Order:
         return 0 if self.tender is Tender.COMP else self.unit_price * self.quantity
 
 
+class OrderNumberTaken(Exception):
+    """A new order's number was taken by another order meanwhile (rare: numbers are short
+    and random). Nothing was committed; the sale is tried again with a new number."""
+
+
 def new_order_number() -> str:
     """TIX-7K4M-Q2: short enough to read out at the door."""
     code = readable_code(6)

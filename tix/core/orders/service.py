@@ -20,17 +20,37 @@ from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled
 from tix.core.catalog.model import EventStatus, TicketTypeView
 from tix.core.clock import Clock
-from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation, TixError, Unavailable
+from tix.core.errors import (
+    Busy,
+    Invalid,
+    NotAllowed,
+    NotFound,
+    RuleViolation,
+    TixError,
+    Unavailable,
+)
 from tix.core.ids import new_id
 from tix.core.inventory.model import HoldStatus, check_on_sale
-from tix.core.inventory.service import InventoryService, check_buyer_limit, take_tickets
+from tix.core.inventory.service import (
+    InventoryService,
+    check_buyer_limit,
+    take_tickets_and_commit,
+)
 from tix.core.orders.events import OrderCancelled, OrderFailed, PaymentCompleted
-from tix.core.orders.model import Order, OrderStatus, SagaStep, Tender, new_order_number
+from tix.core.orders.model import (
+    Order,
+    OrderNumberTaken,
+    OrderStatus,
+    SagaStep,
+    Tender,
+    new_order_number,
+)
 from tix.core.orders.ports import PaymentGateway
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 
 SAGA_DEADLINE = timedelta(seconds=10)
 OFFLINE_TENDERS = (Tender.CASH, Tender.COMP)
+ORDER_NUMBER_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -114,6 +134,17 @@ class OrderService:
         """Cash or a complimentary ticket: the money (or none) is at the counter, so take
         the tickets, record the order and announce the payment in one transaction — no
         step can be left half done, and the hot stock row is touched once."""
+        for _ in range(ORDER_NUMBER_ATTEMPTS):
+            try:
+                return self._sell_once(principal, ticket_type_id, quantity, tender, gateway,
+                                       holders, tendered)
+            except OrderNumberTaken:
+                continue
+        raise Busy("could not find a free order number; try again")
+
+    def _sell_once(self, principal: Principal, ticket_type_id: str, quantity: int,
+                   tender: Tender, gateway: PaymentGateway, holders: list[str],
+                   tendered: int | None) -> Order:
         now = self._clock.now()
         with self._uow() as uow:
             ticket_type = uow.catalog.ticket_type(ticket_type_id)
@@ -128,13 +159,8 @@ class OrderService:
                                                      idempotency_key=f"{order.id}:pay")
             order.status, order.step, order.completed_at = (OrderStatus.COMPLETED,
                                                             SagaStep.DONE, now)
-            uow.orders.add(order)
             uow.publish(self._payment_completed(order))
-            uow.flush()
-            # Last before the commit: every buyer of the type waits on this row's lock,
-            # so it is held for this statement and the commit only.
-            take_tickets(uow, ticket_type, quantity)
-            uow.commit()
+            take_tickets_and_commit(uow, ticket_type, quantity, new_order=order)
         return order
 
     def _new_order(self, principal: Principal, ticket_type: TicketTypeView, quantity: int,

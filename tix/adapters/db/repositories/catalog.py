@@ -133,7 +133,9 @@ class SqlCatalog:
         return event_from_row(row, [ticket_type_from_row(t) for t in types])
 
     def ticket_type(self, ticket_type_id: str) -> TicketTypeView | None:
-        found = self._session.execute(_TICKET_TYPE_VIEW, {"id": ticket_type_id}).one_or_none()
+        # On the connection, not the session: no ORM entities, so no ORM machinery to run.
+        found = self._session.connection().execute(_TICKET_TYPE_VIEW,
+                                                   {"id": ticket_type_id}).one_or_none()
         if found is None:
             return None
         return TicketTypeView(**{**found._asdict(),

@@ -28,12 +28,16 @@ class SqlOrders:
         ON CONFLICT instead of a savepoint: the purchase path is one round trip shorter.
         """
         for _ in range(5):
-            if insert_ignoring_duplicates(self._session, OrderRow.__table__, {  # type: ignore[arg-type]
-                    **self._values(order), "id": order.id, "number": order.number,
-                    "created_at": order.created_at}):
+            if insert_ignoring_duplicates(self._session, OrderRow.__table__,  # type: ignore[arg-type]
+                                          self.row_values(order)):
                 return
             order.number = new_order_number()
         raise RuntimeError("five order numbers in a row were taken")
+
+    def row_values(self, order: Order) -> dict[str, Any]:
+        """Every column of a new order's row."""
+        return {**self._values(order), "id": order.id, "number": order.number,
+                "created_at": order.created_at}
 
     def get(self, reference: str, *, lock: bool = False) -> Order | None:
         column = OrderRow.id if looks_like_uuid(reference) else OrderRow.number

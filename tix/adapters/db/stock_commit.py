@@ -1,0 +1,71 @@
+"""The end of a sale on PostgreSQL: its new order, its outbox messages, the stock decrement
+and the COMMIT in one round trip.
+
+Every buyer of a ticket type queues on its stock row's lock, which is held from the
+decrement to the end of the commit. Sent one after the other, the lock would also be held
+while the decrement's reply travels to us and the COMMIT travels back; in a psycopg
+pipeline they go together and the server runs them back to back (the order and the
+messages ride along, saving their own round trips).
+
+Nothing may be committed when too few tickets are left, and a pipeline cannot choose
+between COMMIT and ROLLBACK half-way: so the decrement fails when it took nothing (a
+division by the number of rows it updated), which aborts the transaction, and the COMMIT
+queued behind it does nothing. An order number already taken fails the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from sqlalchemy import exc
+from sqlalchemy.orm import Session
+
+from tix.core.orders.model import OrderNumberTaken
+
+_ORDER_COLUMNS = ("id", "number", "user_id", "event_id", "ticket_type_id", "quantity",
+                  "unit_price", "currency", "tender", "holders", "status", "step",
+                  "payment_reference", "failure_reason", "created_at", "completed_at",
+                  "cancelled_at", "refunded_amount", "tendered_amount", "taken_by")
+_ADD_ORDER = (f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}) "
+              f"VALUES ({', '.join(f'%({c})s' for c in _ORDER_COLUMNS)})")
+
+_WRITE_MESSAGE = """
+INSERT INTO outbox (id, name, payload, created_at, available_at, attempts)
+VALUES (%(id)s, %(name)s, %(payload)s, %(created_at)s, %(available_at)s, %(attempts)s)
+"""
+
+_TAKE = """
+WITH taken AS (
+    UPDATE stock SET available = available - %(quantity)s
+    WHERE ticket_type_id = %(ticket_type_id)s AND available >= %(quantity)s
+    RETURNING 1
+)
+SELECT 1 / (SELECT count(*)::int FROM taken)
+"""
+
+
+def take_and_commit_in_one_round_trip(session: Session, ticket_type_id: str, quantity: int,
+                                      *, order: dict[str, Any] | None,
+                                      messages: list[dict[str, Any]]) -> bool:
+    """True when the tickets were taken and the transaction committed; False when fewer
+    were left (the transaction is then aborted and must be rolled back)."""
+    driver: psycopg.Connection[Any] = session.connection().connection.driver_connection  # type: ignore[assignment]
+    params = {"quantity": quantity, "ticket_type_id": ticket_type_id}
+    try:
+        with driver.pipeline(), driver.cursor() as cursor:
+            if order is not None:
+                cursor.execute(_ADD_ORDER, order, prepare=True)
+            for message in messages:
+                cursor.execute(_WRITE_MESSAGE, message, prepare=True)
+            cursor.execute(_TAKE, params, prepare=True)
+            driver.commit()
+    except psycopg.errors.DivisionByZero:
+        return False
+    except psycopg.errors.UniqueViolation as error:
+        if error.diag.constraint_name and "number" in error.diag.constraint_name:
+            raise OrderNumberTaken() from error
+        raise exc.IntegrityError(_ADD_ORDER, order, error) from error
+    except psycopg.Error as error:  # a lock timeout, a lost connection: as SQLAlchemy raises them
+        raise exc.DBAPIError.instance(_TAKE, params, error, psycopg.Error) from error
+    return True
