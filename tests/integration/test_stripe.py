@@ -199,3 +199,87 @@ def test_the_database_going_away_mid_saga_is_recovered_by_the_daemon(shop, datab
     deliver(runtime)  # a fresh connection: the paid order is confirmed, not lost
     [order] = runtime.orders.list(buyer)
     assert order.status is OrderStatus.COMPLETED and left(runtime, standing.id) == 99
+
+
+class LosingConfirmations:
+    """A proxy to the payment service that passes every call on, but answers a
+    confirmation with 500 after the service has carried it out: the money moved, the
+    reply was lost."""
+
+    def __init__(self, target: str) -> None:
+        import http.server
+        import threading
+        import urllib.error
+        import urllib.request
+
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                request = urllib.request.Request(
+                    target + self.path, data=body if self.command == "POST" else None,
+                    method=self.command, headers={k: v for k, v in self.headers.items()
+                                                  if k.lower() not in ("host", "content-length")})
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as answer:
+                        status, payload = answer.status, answer.read()
+                except urllib.error.HTTPError as error:
+                    status, payload = error.code, error.read()
+                if self.path.endswith("/confirm"):
+                    outer.lost += 1
+                    status, payload = 500, b'{"error": {"message": "lost", "type": "api_error"}}'
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = _forward  # noqa: N815
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.lost = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+def test_a_charge_whose_reply_was_lost_is_found_by_its_recorded_payment_not_charged_again(
+        make_runtime, database, stripe_base):
+    """The intent's id is stored before it is confirmed: the daemon finds the payment by
+    it, however many payments were made since (a search of the newest would miss it)."""
+    from tix.adapters.payments.stripe import StripeGateway
+
+    proxy = LosingConfirmations(stripe_base)
+    try:
+        runtime = make_runtime(database, stripe_api_key="sk_test_tix",
+                               stripe_api_base=proxy.base)
+        standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
+        buyer = logged_in(runtime)
+        with pytest.raises(Unavailable, match="confirmed or released within a minute"):
+            runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
+                               payment_method="pm_card_visa")
+        [order] = runtime.orders.list(buyer)
+        assert order.status is OrderStatus.PENDING and order.payment_reference.startswith("pi_")
+        assert proxy.lost == 1
+        direct = StripeGateway("sk_test_tix", api_base=stripe_base)
+        for n in range(105):  # other shops' payments, newer than this one
+            direct._client.v1.payment_intents.create(params={
+                "amount": 100 + n, "currency": "eur", "payment_method": "pm_card_visa",
+                "confirm": True})
+        runtime.clock.advance(timedelta(seconds=11))
+        deliver(runtime)
+        settled = runtime.orders.show(buyer, order.id)
+        assert settled.status is OrderStatus.COMPLETED
+        assert settled.payment_reference == order.payment_reference
+        assert left(runtime, standing.id) == 99
+        intents = direct._client.v1.payment_intents.list(params={"limit": 100})
+        mine = [i for i in intents.auto_paging_iter()
+                if (i.to_dict().get("metadata") or {}).get("order_id") == order.id]
+        assert [i.status for i in mine] == ["succeeded"]  # one payment, taken once
+    finally:
+        proxy.close()

@@ -10,6 +10,9 @@ from tix.core.orders.model import Order
 
 
 class OfflineGateway:
+    def start(self, order: Order, *, idempotency_key: str) -> str | None:
+        return None  # the money is at the counter: nothing to open beforehand
+
     def charge(self, order: Order, *, idempotency_key: str) -> str:
         return f"{order.tender.value}-{order.number}"
 

@@ -1,9 +1,10 @@
 """Card payments through Stripe (the official SDK), or a Stripe-compatible endpoint.
 
-One PaymentIntent per order, created confirmed with the card's payment method, the order
-id in its metadata and an idempotency key per order and step. Before creating one, the
-order's intent is looked up, so a repeated step finds the first payment even where the
-endpoint ignores idempotency keys. tix stores Stripe's ids only, never card data.
+One PaymentIntent per order, with the order id in its metadata and an idempotency key per
+order and step. It is created unconfirmed, its id recorded on the order, and only then
+confirmed with the card's payment method: a confirmation whose reply is lost is found by
+that id (even where the endpoint ignores idempotency keys), never paid twice. tix stores
+Stripe's ids only, never card data.
 """
 
 from __future__ import annotations
@@ -29,32 +30,39 @@ class StripeGateway:
             api_key, base_addresses={"api": api_base} if api_base else {},
             max_network_retries=0, http_client=stripe.RequestsClient(timeout=timeout))
 
-    def charge(self, order: Order, *, idempotency_key: str) -> str:
-        existing = self.find_payment(order)
-        if existing is not None:
-            return existing
-        method = order.meta.get("payment_method")
-        if not method:
-            raise Invalid("--payment-method: a card payment needs Stripe's payment method "
-                          "(e.g. pm_card_visa)")
+    def start(self, order: Order, *, idempotency_key: str) -> str:
+        """The order's PaymentIntent, created unconfirmed: no money moves until `charge`."""
         try:
             intent = self._client.v1.payment_intents.create(
                 params={"amount": order.amount, "currency": order.currency.lower(),
-                        "payment_method": method, "confirm": True,
+                        "payment_method": _payment_method(order), "confirm": False,
                         "metadata": {"order_id": order.id, "order_number": order.number}},
                 options={"idempotency_key": idempotency_key})
-        except stripe.CardError as error:
-            raise RuleViolation(f"card declined: {error.user_message or error.code}",
-                                code="card_declined") from None
         except stripe.StripeError as error:
-            raise _unavailable(error) from None
-        if intent.status != "succeeded":
+            raise _refused_or_unavailable(error) from None
+        return str(intent.id)
+
+    def charge(self, order: Order, *, idempotency_key: str) -> str:
+        reference = order.payment_reference or self.start(  # not started: open it now
+            order, idempotency_key=f"{order.id}:start")
+        try:
+            intent = self._client.v1.payment_intents.retrieve(reference)
+            if intent.status == "requires_confirmation":
+                intent = self._client.v1.payment_intents.confirm(
+                    reference, options={"idempotency_key": idempotency_key})
+        except stripe.StripeError as error:
+            raise _refused_or_unavailable(error) from None
+        if intent.status != "succeeded":  # confirmed before, and declined or pending
             raise RuleViolation(f"card payment not completed ({intent.status})",
                                 code="card_declined")
         return str(intent.id)
 
     def find_payment(self, order: Order) -> str | None:
         try:
+            if order.payment_reference:  # recorded when the payment was started
+                intent = self._client.v1.payment_intents.retrieve(order.payment_reference)
+                return str(intent.id) if intent.status == "succeeded" else None
+            # Orders saved before references were recorded up front: the newest intents.
             page = self._client.v1.payment_intents.list(params={"limit": 100})
         except stripe.StripeError as error:
             raise _unavailable(error) from None
@@ -72,6 +80,21 @@ class StripeGateway:
         except stripe.StripeError as error:
             raise _unavailable(error) from None
         return str(refund.id)
+
+
+def _payment_method(order: Order) -> str:
+    method = order.meta.get("payment_method")
+    if not method:
+        raise Invalid("--payment-method: a card payment needs Stripe's payment method "
+                      "(e.g. pm_card_visa)")
+    return method
+
+
+def _refused_or_unavailable(error: stripe.StripeError) -> RuleViolation | Unavailable:
+    if isinstance(error, stripe.CardError):
+        return RuleViolation(f"card declined: {error.user_message or error.code}",
+                             code="card_declined")
+    return _unavailable(error)
 
 
 def _unavailable(error: stripe.StripeError) -> Unavailable:

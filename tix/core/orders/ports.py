@@ -69,9 +69,16 @@ class PaymentGateway(Protocol):
     """Takes and gives back money. Every call carries an idempotency key derived from the
     order and the step, so a step run twice never charges twice."""
 
+    def start(self, order: Order, *, idempotency_key: str) -> str | None:
+        """Open the order's payment without moving money, and return its reference, which
+        the saga records before charging: a charge whose reply is lost can then be looked
+        up by it. None when there is nothing to record (money taken at the counter)."""
+        ...
+
     def charge(self, order: Order, *, idempotency_key: str) -> str:
-        """Take the order's amount; returns the payment reference. Raises RuleViolation
-        when declined, Unavailable when the gateway cannot be reached."""
+        """Take the order's amount (through the payment `start` opened, when the order
+        carries its reference); returns the payment reference. Raises RuleViolation when
+        declined, Unavailable when the gateway cannot be reached."""
         ...
 
     def find_payment(self, order: Order) -> str | None:

@@ -98,6 +98,9 @@ class OrderService:
             order.meta["payment_method"] = payment_method
         self.after_step("reserve", order)
         try:
+            started = gateway.start(order, idempotency_key=f"{order.id}:start")
+            if started is not None:
+                self._record_payment(order, started)
             reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
         except Unavailable as error:
             # The charge may have gone through before the line dropped: releasing the seats
@@ -206,6 +209,18 @@ class OrderService:
             uow.orders.add(order)
             uow.commit()
         return order
+
+    def _record_payment(self, order: Order, reference: str) -> None:
+        """The payment opened for a PENDING order, stored before any money moves: whatever
+        happens to the charge's reply, the daemon and webhooks find the payment by it."""
+        with self._uow() as uow:
+            current = uow.orders.get(order.id, lock=True)
+            if current is None or current.status is not OrderStatus.PENDING:
+                raise RuleViolation(f"order {order.number} was settled meanwhile",
+                                    code="order_settled")
+            current.payment_reference = order.payment_reference = reference
+            uow.orders.save(current)
+            uow.commit()
 
     def _confirm(self, order: Order, reference: str) -> Order:
         now = self._clock.now()
