@@ -52,20 +52,29 @@ def take_and_commit_in_one_round_trip(session: Session, ticket_type_id: str, qua
     were left (the transaction is then aborted and must be rolled back)."""
     driver: psycopg.Connection[Any] = session.connection().connection.driver_connection  # type: ignore[assignment]
     params = {"quantity": quantity, "ticket_type_id": ticket_type_id}
+    failure: psycopg.Error | None = None
     try:
-        with driver.pipeline(), driver.cursor() as cursor:
-            if order is not None:
-                cursor.execute(_ADD_ORDER, order, prepare=True)
-            for message in messages:
-                cursor.execute(_WRITE_MESSAGE, message, prepare=True)
-            cursor.execute(_TAKE, params, prepare=True)
-            driver.commit()
-    except psycopg.errors.DivisionByZero:
+        with driver.pipeline():
+            # Errors are caught inside the pipeline: leaving it by an exception makes
+            # psycopg log the aborted pipeline, once per sold-out refusal.
+            try:
+                with driver.cursor() as cursor:
+                    if order is not None:
+                        cursor.execute(_ADD_ORDER, order, prepare=True)
+                    for message in messages:
+                        cursor.execute(_WRITE_MESSAGE, message, prepare=True)
+                    cursor.execute(_TAKE, params, prepare=True)
+                driver.commit()
+            except psycopg.Error as error:
+                failure = error
+    except psycopg.Error as error:  # leaving an aborted pipeline, or a lost connection
+        failure = failure or error
+    if failure is None:
+        return True
+    if isinstance(failure, psycopg.errors.DivisionByZero):
         return False
-    except psycopg.errors.UniqueViolation as error:
-        if error.diag.constraint_name and "number" in error.diag.constraint_name:
-            raise OrderNumberTaken() from error
-        raise exc.IntegrityError(_ADD_ORDER, order, error) from error
-    except psycopg.Error as error:  # a lock timeout, a lost connection: as SQLAlchemy raises them
-        raise exc.DBAPIError.instance(_TAKE, params, error, psycopg.Error) from error
-    return True
+    if isinstance(failure, psycopg.errors.UniqueViolation) \
+            and "number" in (failure.diag.constraint_name or ""):
+        raise OrderNumberTaken() from failure
+    # a lock timeout, a lost connection: raised as SQLAlchemy raises them, for translation
+    raise exc.DBAPIError.instance(_TAKE, params, failure, psycopg.Error) from failure
