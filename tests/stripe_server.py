@@ -15,9 +15,12 @@ from tests.smtp_server import free_port
 SERVE = """
 import sys
 from aiohttp import web
-from localstripe.resources import store
+from localstripe.resources import Store, store
 from localstripe.server import app
-store.clear()  # it pickles its store to one shared file: start empty
+# It pickles its whole store to one shared file after every change: slow as payments add
+# up, and shared between processes. Kept in memory instead, starting empty.
+Store.dump_to_disk = lambda self: None
+store.clear()
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
 """
 

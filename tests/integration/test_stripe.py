@@ -201,12 +201,12 @@ def test_the_database_going_away_mid_saga_is_recovered_by_the_daemon(shop, datab
     assert order.status is OrderStatus.COMPLETED and left(runtime, standing.id) == 99
 
 
-class LosingConfirmations:
-    """A proxy to the payment service that passes every call on, but answers a
-    confirmation with 500 after the service has carried it out: the money moved, the
-    reply was lost."""
+class FaultyProxy:
+    """A proxy to the payment service that passes calls on, except those `fate` picks:
+    "refused" answers 500 without passing the call on, "reply lost" answers 500 after
+    the service carried it out (the money moved, the reply did not arrive)."""
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, fate) -> None:
         import http.server
         import threading
         import urllib.error
@@ -217,18 +217,21 @@ class LosingConfirmations:
         class Handler(http.server.BaseHTTPRequestHandler):
             def _forward(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                request = urllib.request.Request(
-                    target + self.path, data=body if self.command == "POST" else None,
-                    method=self.command, headers={k: v for k, v in self.headers.items()
-                                                  if k.lower() not in ("host", "content-length")})
-                try:
-                    with urllib.request.urlopen(request, timeout=10) as answer:
-                        status, payload = answer.status, answer.read()
-                except urllib.error.HTTPError as error:
-                    status, payload = error.code, error.read()
-                if self.path.endswith("/confirm"):
-                    outer.lost += 1
-                    status, payload = 500, b'{"error": {"message": "lost", "type": "api_error"}}'
+                chosen = fate(self.command, self.path)
+                outer.fates.append((self.command, self.path.split("?")[0], chosen))
+                if chosen != "refused":
+                    request = urllib.request.Request(
+                        target + self.path, data=body if self.command == "POST" else None,
+                        method=self.command,
+                        headers={k: v for k, v in self.headers.items()
+                                 if k.lower() not in ("host", "content-length")})
+                    try:
+                        with urllib.request.urlopen(request, timeout=10) as answer:
+                            status, payload = answer.status, answer.read()
+                    except urllib.error.HTTPError as error:
+                        status, payload = error.code, error.read()
+                if chosen != "passed":
+                    status, payload = 500, b'{"error": {"message": "x", "type": "api_error"}}'
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
@@ -239,13 +242,97 @@ class LosingConfirmations:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.lost = 0
+        self.fates: list[tuple[str, str, str]] = []
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def count(self, fate: str) -> int:
+        return sum(1 for *_, chosen in self.fates if chosen == fate)
+
     def close(self) -> None:
         self.server.shutdown()
+
+
+def every(suffix: str, fate: str, *, times: int | None = None):
+    """Calls to paths ending in `suffix` meet `fate` (the first `times` of them)."""
+    seen = {"n": 0}
+
+    def choose(method: str, path: str) -> str:
+        if method == "POST" and path.split("?")[0].endswith(suffix):
+            seen["n"] += 1
+            if times is None or seen["n"] <= times:
+                return fate
+        return "passed"
+
+    return choose
+
+
+def paid_for(stripe_base: str, order_id: str) -> list[str]:
+    from tix.adapters.payments.stripe import StripeGateway
+
+    client = StripeGateway("sk_test_tix", api_base=stripe_base)._client
+    intents = client.v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
+    return [i.status for i in intents
+            if (i.to_dict().get("metadata") or {}).get("order_id") == order_id]
+
+
+def refunded(stripe_base: str, payment: str) -> int:
+    from tix.adapters.payments.stripe import StripeGateway
+
+    client = StripeGateway("sk_test_tix", api_base=stripe_base)._client
+    return sum(r.amount for r in client.v1.refunds.list(
+        params={"payment_intent": payment, "limit": 100}).auto_paging_iter())
+
+
+def test_a_confirmation_the_service_refused_once_is_made_again_and_the_sale_completes(
+        make_runtime, database, stripe_base):
+    proxy = FaultyProxy(stripe_base, every("/confirm", "refused", times=1))
+    try:
+        runtime = make_runtime(database, stripe_api_key="sk_test_tix",
+                               stripe_api_base=proxy.base)
+        standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
+        buyer = logged_in(runtime)
+        order = runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
+                                   payment_method="pm_card_visa")
+        assert order.status is OrderStatus.COMPLETED and proxy.count("refused") == 1
+        assert paid_for(stripe_base, order.id) == ["succeeded"]
+    finally:
+        proxy.close()
+
+
+def test_a_confirmation_whose_reply_was_lost_is_seen_as_done_and_not_made_again(
+        make_runtime, database, stripe_base):
+    proxy = FaultyProxy(stripe_base, every("/confirm", "reply lost", times=1))
+    try:
+        runtime = make_runtime(database, stripe_api_key="sk_test_tix",
+                               stripe_api_base=proxy.base)
+        standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
+        buyer = logged_in(runtime)
+        order = runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
+                                   payment_method="pm_card_visa")
+        assert order.status is OrderStatus.COMPLETED and proxy.count("reply lost") == 1
+        assert paid_for(stripe_base, order.id) == ["succeeded"]
+    finally:
+        proxy.close()
+
+
+def test_a_refund_whose_reply_was_lost_is_seen_as_made_and_not_made_again(
+        make_runtime, database, stripe_base):
+    proxy = FaultyProxy(stripe_base, every("/refunds", "reply lost", times=1))
+    try:
+        runtime = make_runtime(database, stripe_api_key="sk_test_tix",
+                               stripe_api_base=proxy.base)
+        standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
+        buyer = logged_in(runtime)
+        order = runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
+                                   payment_method="pm_card_visa")
+        cancelled = runtime.orders.cancel(buyer, order.number)
+        assert cancelled.status is OrderStatus.CANCELLED and cancelled.refunded_amount == 4500
+        assert proxy.count("reply lost") == 1
+        assert refunded(stripe_base, order.payment_reference) == 4500  # once, not twice
+    finally:
+        proxy.close()
 
 
 def test_a_charge_whose_reply_was_lost_is_found_by_its_recorded_payment_not_charged_again(
@@ -254,7 +341,19 @@ def test_a_charge_whose_reply_was_lost_is_found_by_its_recorded_payment_not_char
     it, however many payments were made since (a search of the newest would miss it)."""
     from tix.adapters.payments.stripe import StripeGateway
 
-    proxy = LosingConfirmations(stripe_base)
+    lost = {"confirmed": False, "reads refused": 0}
+
+    def fate(method: str, path: str) -> str:
+        """The confirmation's reply is lost, and so are the two reads that follow it."""
+        if method == "POST" and path.endswith("/confirm"):
+            lost["confirmed"] = True
+            return "reply lost"
+        if method == "GET" and lost["confirmed"] and lost["reads refused"] < 2:
+            lost["reads refused"] += 1
+            return "refused"
+        return "passed"
+
+    proxy = FaultyProxy(stripe_base, fate)
     try:
         runtime = make_runtime(database, stripe_api_key="sk_test_tix",
                                stripe_api_base=proxy.base)
@@ -265,7 +364,7 @@ def test_a_charge_whose_reply_was_lost_is_found_by_its_recorded_payment_not_char
                                payment_method="pm_card_visa")
         [order] = runtime.orders.list(buyer)
         assert order.status is OrderStatus.PENDING and order.payment_reference.startswith("pi_")
-        assert proxy.lost == 1
+        assert proxy.count("reply lost") == 1 and proxy.count("refused") == 2
         direct = StripeGateway("sk_test_tix", api_base=stripe_base)
         for n in range(105):  # other shops' payments, newer than this one
             direct._client.v1.payment_intents.create(params={

@@ -10,7 +10,10 @@ Stripe's ids only, never card data.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import stripe
 
@@ -21,23 +24,30 @@ from tix.core.orders.model import Order
 # whatever the process's logging, it says no more than warnings.
 logging.getLogger("stripe").setLevel(logging.WARNING)
 
+ATTEMPTS = 2  # of a confirmation or refund the service answered with an internal error
+RETRY_PAUSE = 0.2  # seconds
+T = TypeVar("T")
+
 
 class StripeGateway:
     def __init__(self, api_key: str, *, api_base: str | None = None,
                  timeout: float = 5.0) -> None:
-        # No retries inside the SDK: the saga decides (its pay step has 5 s).
+        # No retries inside the SDK: a repeat must first check what the last call did,
+        # and the saga's steps have their time limits (pay: 5 s).
         self._client = stripe.StripeClient(
             api_key, base_addresses={"api": api_base} if api_base else {},
             max_network_retries=0, http_client=stripe.RequestsClient(timeout=timeout))
 
     def start(self, order: Order, *, idempotency_key: str) -> str:
-        """The order's PaymentIntent, created unconfirmed: no money moves until `charge`."""
+        """The order's PaymentIntent, created unconfirmed: no money moves until `charge`.
+        Made again after an internal error: at worst a second unconfirmed intent, which
+        is never confirmed (only the recorded one is)."""
         try:
-            intent = self._client.v1.payment_intents.create(
+            intent = _again_after_internal_error(lambda: self._client.v1.payment_intents.create(
                 params={"amount": order.amount, "currency": order.currency.lower(),
                         "payment_method": _payment_method(order), "confirm": False,
                         "metadata": {"order_id": order.id, "order_number": order.number}},
-                options={"idempotency_key": idempotency_key})
+                options={"idempotency_key": idempotency_key}))
         except stripe.StripeError as error:
             raise _refused_or_unavailable(error) from None
         return str(intent.id)
@@ -45,11 +55,22 @@ class StripeGateway:
     def charge(self, order: Order, *, idempotency_key: str) -> str:
         reference = order.payment_reference or self.start(  # not started: open it now
             order, idempotency_key=f"{order.id}:start")
+        intents = self._client.v1.payment_intents
         try:
-            intent = self._client.v1.payment_intents.retrieve(reference)
-            if intent.status == "requires_confirmation":
-                intent = self._client.v1.payment_intents.confirm(
-                    reference, options={"idempotency_key": idempotency_key})
+            # Each attempt reads the intent first: a confirmation whose reply was lost is
+            # seen as done, and one the service refused is made again — never twice.
+            for attempt in range(ATTEMPTS):
+                intent = _again_after_internal_error(lambda: intents.retrieve(reference))
+                if intent.status != "requires_confirmation":
+                    break
+                try:
+                    intent = intents.confirm(reference,
+                                             options={"idempotency_key": idempotency_key})
+                    break
+                except stripe.APIError:
+                    if attempt == ATTEMPTS - 1:
+                        raise
+                    time.sleep(RETRY_PAUSE)
         except stripe.StripeError as error:
             raise _refused_or_unavailable(error) from None
         if intent.status != "succeeded":  # confirmed before, and declined or pending
@@ -58,12 +79,14 @@ class StripeGateway:
         return str(intent.id)
 
     def find_payment(self, order: Order) -> str | None:
+        intents = self._client.v1.payment_intents
         try:
             if order.payment_reference:  # recorded when the payment was started
-                intent = self._client.v1.payment_intents.retrieve(order.payment_reference)
+                reference = order.payment_reference
+                intent = _again_after_internal_error(lambda: intents.retrieve(reference))
                 return str(intent.id) if intent.status == "succeeded" else None
             # Orders saved before references were recorded up front: the newest intents.
-            page = self._client.v1.payment_intents.list(params={"limit": 100})
+            page = intents.list(params={"limit": 100})
         except stripe.StripeError as error:
             raise _unavailable(error) from None
         for intent in page.data:
@@ -73,13 +96,40 @@ class StripeGateway:
         return None
 
     def refund(self, order: Order, amount: int, *, idempotency_key: str) -> str:
+        """Refunds of the order's payment come to `amount` in all: a refund whose reply was
+        lost is found and not made again (even where idempotency keys are ignored)."""
+        reference = order.payment_reference or ""
         try:
-            refund = self._client.v1.refunds.create(
-                params={"payment_intent": order.payment_reference or "", "amount": amount},
-                options={"idempotency_key": idempotency_key})
+            for attempt in range(ATTEMPTS):
+                earlier = [r for r in self._client.v1.refunds.list(
+                    params={"payment_intent": reference, "limit": 100}).auto_paging_iter()
+                    if r.status in ("succeeded", "pending")]
+                missing = amount - sum(r.amount for r in earlier)
+                if missing <= 0 and earlier:
+                    return str(earlier[0].id)
+                try:
+                    refund = self._client.v1.refunds.create(
+                        params={"payment_intent": reference, "amount": missing},
+                        options={"idempotency_key": idempotency_key})
+                    return str(refund.id)
+                except stripe.APIError:
+                    if attempt == ATTEMPTS - 1:
+                        raise
+                    time.sleep(RETRY_PAUSE)
         except stripe.StripeError as error:
             raise _unavailable(error) from None
-        return str(refund.id)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _again_after_internal_error(call: Callable[[], T]) -> T:
+    """A call the service answered with an internal error (5xx), made once more after a
+    pause. Only calls safe to repeat; a timeout is not repeated (the step's time is
+    spent)."""
+    try:
+        return call()
+    except stripe.APIError:
+        time.sleep(RETRY_PAUSE)
+        return call()
 
 
 def _payment_method(order: Order) -> str:
