@@ -382,3 +382,42 @@ def test_a_charge_whose_reply_was_lost_is_found_by_its_recorded_payment_not_char
         assert [i.status for i in mine] == ["succeeded"]  # one payment, taken once
     finally:
         proxy.close()
+
+
+def test_a_cancellation_whose_refund_went_unanswered_is_finished_by_the_daemon(
+        make_runtime, database, stripe_base):
+    """The refund was made but neither its reply nor the check after it arrived: the
+    cancellation was recorded first, so the daemon finishes it — refunding nothing more."""
+    state = {"refund sent": False, "reads refused": 0}
+
+    def fate(method: str, path: str) -> str:
+        if method == "POST" and path.endswith("/refunds"):
+            state["refund sent"] = True
+            return "reply lost"
+        if method == "GET" and state["refund sent"] and state["reads refused"] < 1:
+            state["reads refused"] += 1
+            return "refused"
+        return "passed"
+
+    proxy = FaultyProxy(stripe_base, fate)
+    try:
+        runtime = make_runtime(database, stripe_api_key="sk_test_tix",
+                               stripe_api_base=proxy.base)
+        standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
+        buyer = logged_in(runtime)
+        order = runtime.orders.buy(buyer, standing.id, 2, tender=Tender.CARD,
+                                   payment_method="pm_card_visa")
+        with pytest.raises(Unavailable, match=r"cancellation of order .* is recorded"):
+            runtime.orders.cancel(buyer, order.number)
+        assert refunded(stripe_base, order.payment_reference) == 9000  # the money is back
+        assert runtime.orders.show(buyer, order.id).status is OrderStatus.COMPLETED
+        deliver(runtime)  # the buyer may still be finishing it: the daemon waits
+        assert runtime.orders.show(buyer, order.id).status is OrderStatus.COMPLETED
+        runtime.clock.advance(timedelta(seconds=11))
+        deliver(runtime)
+        done = runtime.orders.show(buyer, order.id)
+        assert done.status is OrderStatus.CANCELLED and done.refunded_amount == 9000
+        assert refunded(stripe_base, order.payment_reference) == 9000  # not twice
+        assert left(runtime, standing.id) == 100
+    finally:
+        proxy.close()

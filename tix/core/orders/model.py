@@ -52,6 +52,10 @@ class Order:
     refunded_amount: int = 0
     tendered_amount: int | None = None
     taken_by: str | None = None  # the clerk or organizer who took an offline tender
+    # A cancellation requested with its refund already decided (a buyer's: the amount
+    # they were shown), finished by the daemon if the refund's answer was lost.
+    cancel_refund: int | None = None
+    cancel_reason: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
 
     @property

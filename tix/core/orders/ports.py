@@ -58,7 +58,16 @@ class Orders(Protocol):
         """Every order the user placed, newest first (their GDPR export)."""
         ...
 
-    def cancellations_requested(self, limit: int) -> list[Order]: ...
+    def request_buyer_cancellation(self, order_id: str, refund: int, reason: str,
+                                   now: datetime) -> bool:
+        """Mark a COMPLETED order for cancellation with its refund decided; False if it is
+        no longer COMPLETED."""
+        ...
+
+    def cancellations_requested(self, limit: int, *, promised_before: datetime) -> list[Order]:
+        """COMPLETED orders marked for cancellation — those with a promised refund only
+        once requested before `promised_before` (whoever asked is finishing them first)."""
+        ...
 
     def sold_per_type(self, ticket_type_ids: list[str]) -> dict[str, tuple[int, int]]:
         """(tickets, revenue) of completed orders, per ticket type."""

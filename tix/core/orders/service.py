@@ -327,7 +327,19 @@ class OrderService:
 
     def cancel(self, principal: Principal, reference: str) -> Order:
         order, refund = self._cancellable(principal, reference)
-        return self._refund_and_cancel(order, refund, "cancelled by the buyer", principal)
+        reason = "cancelled by the buyer"
+        with self._uow() as uow:  # recorded first: if the refund's answer is lost, the
+            if not uow.orders.request_buyer_cancellation(  # daemon finishes the cancellation
+                    order.id, refund, reason, self._clock.now()):
+                raise RuleViolation(f"order {order.number} changed meanwhile; look again",
+                                    code="not_cancellable")
+            uow.commit()
+        try:
+            return self._refund_and_cancel(order, refund, reason, principal)
+        except Unavailable as error:
+            raise Unavailable(f"{error.message}; the cancellation of order {order.number} "
+                              "is recorded and completes when the payment service answers "
+                              "(tix order show)") from None
 
     def refund_if_cancelled(self, principal: Principal, reference: str) -> int:
         """What cancelling now would refund (minor units), shown before the user confirms;
@@ -375,20 +387,30 @@ class OrderService:
 
     def refund_cancelled_events(self) -> int:
         """Daemon job: orders marked for cancellation are refunded, outside transactions —
-        in full when the event was cancelled, under its policy when the buyer's account
-        was erased."""
+        in full when the event was cancelled, by the amount promised when a buyer's own
+        cancellation was left unfinished, under the policy when the buyer's account was
+        erased."""
         now = self._clock.now()
         with self._uow(readonly=True) as uow:
-            orders = uow.orders.cancellations_requested(50)
+            orders = uow.orders.cancellations_requested(
+                50, promised_before=now - SAGA_DEADLINE)
             events = {o.event_id: uow.catalog.get(o.event_id) for o in orders}
+        settled = 0
         for order in orders:
             event = events[order.event_id]
             if event is None or event.status is EventStatus.CANCELLED:
-                self._refund_and_cancel(order, order.amount, "the event was cancelled", None)
+                refund, reason = order.amount, "the event was cancelled"
+            elif order.cancel_refund is not None:
+                refund, reason = order.cancel_refund, order.cancel_reason or "cancelled"
             else:
-                self._refund_and_cancel(order, order.amount * event.refund_percent(now) // 100,
-                                        "the buyer's account was erased", None)
-        return len(orders)
+                refund = order.amount * event.refund_percent(now) // 100
+                reason = "the buyer's account was erased"
+            try:
+                self._refund_and_cancel(order, refund, reason, None)
+            except Unavailable:
+                continue  # the payment service is away: asked again on the next pass
+            settled += 1
+        return settled
 
     def _refund_and_cancel(self, order: Order, amount: int, reason: str,
                            by: Principal | None) -> Order:

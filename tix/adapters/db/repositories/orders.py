@@ -134,10 +134,21 @@ class SqlOrders:
                                      .order_by(OrderRow.created_at.desc()))
         return [self._order(r) for r in rows]
 
-    def cancellations_requested(self, limit: int) -> list[Order]:
+    def request_buyer_cancellation(self, order_id: str, refund: int, reason: str,
+                                   now: datetime) -> bool:
+        result = self._session.execute(
+            update(OrderRow).where(OrderRow.id == order_id,
+                                   OrderRow.status == OrderStatus.COMPLETED.value)
+            .values(cancel_requested_at=now, cancel_refund=refund, cancel_reason=reason))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def cancellations_requested(self, limit: int, *, promised_before: datetime) -> list[Order]:
         rows = self._session.scalars(
-            select(OrderRow).where(OrderRow.status == OrderStatus.COMPLETED.value,
-                                   OrderRow.cancel_requested_at.is_not(None))
+            select(OrderRow).where(
+                OrderRow.status == OrderStatus.COMPLETED.value,
+                OrderRow.cancel_requested_at.is_not(None),
+                or_(OrderRow.cancel_refund.is_(None),
+                    OrderRow.cancel_requested_at < promised_before))
             .order_by(OrderRow.cancel_requested_at).limit(limit))
         return [self._order(r) for r in rows]
 
@@ -184,4 +195,5 @@ class SqlOrders:
             step=SagaStep(row.step), payment_reference=row.payment_reference,
             failure_reason=row.failure_reason, completed_at=row.completed_at,
             cancelled_at=row.cancelled_at, refunded_amount=row.refunded_amount,
-            tendered_amount=row.tendered_amount, taken_by=row.taken_by)
+            tendered_amount=row.tendered_amount, taken_by=row.taken_by,
+            cancel_refund=row.cancel_refund, cancel_reason=row.cancel_reason)

@@ -33,6 +33,8 @@ class OrderRow(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     cancel_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancel_refund: Mapped[int | None] = mapped_column(Integer)  # promised to the buyer
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
     refunded_amount: Mapped[int] = mapped_column(Integer, default=0)
     tendered_amount: Mapped[int | None] = mapped_column(Integer)
     taken_by: Mapped[str | None] = mapped_column(Id, index=True)

@@ -1,0 +1,29 @@
+"""orders: the refund promised when a buyer's cancellation was requested, and why
+
+A buyer's cancellation is recorded before the refund is asked for: should the payment
+service's answer be lost, the daemon finishes it with the amount the buyer was shown.
+
+Revision ID: 0014
+Revises: 0013
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("orders", sa.Column("cancel_refund", sa.Integer(), nullable=True))
+    op.add_column("orders", sa.Column("cancel_reason", sa.String(length=200), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("orders") as batch:
+        batch.drop_column("cancel_reason")
+        batch.drop_column("cancel_refund")
