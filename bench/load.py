@@ -276,6 +276,11 @@ def check_payments(settings: Any, event_id: str, payments: Any) -> int:
             problems["completed, but the money kept is not its amount"] += 1
         elif status in ("FAILED", "CANCELLED") and kept:
             problems[f"{status.lower()}, but money kept"] += 1
+        else:
+            continue
+        if sum(problems.values()) <= 3:  # a few examples, to start looking from
+            print(f"    e.g. order {order_id} {status} {amount}: payments "
+                  f"{[(i['id'], i['amount'], refunded[i['id']]) for i in taken]}")
     statuses = Counter(status for _, status, _ in orders)
     print(f"  card orders: {dict(statuses)}; payment problems: "
           + (", ".join(f"{k} {v}" for k, v in problems.items()) or "none"))

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.catalog_support import an_event
+from tests.catalog_support import an_event, organizer
 from tests.smtp_server import free_port
 from tests.support import deliver, logged_in
 from tix.core.errors import RuleViolation, Unavailable
@@ -411,9 +411,9 @@ def test_a_cancellation_whose_refund_went_unanswered_is_finished_by_the_daemon(
             runtime.orders.cancel(buyer, order.number)
         assert refunded(stripe_base, order.payment_reference) == 9000  # the money is back
         assert runtime.orders.show(buyer, order.id).status is OrderStatus.COMPLETED
-        deliver(runtime)  # the buyer may still be finishing it: the daemon waits
+        deliver(runtime)  # the buyer's claim on it has not run out: the daemon waits
         assert runtime.orders.show(buyer, order.id).status is OrderStatus.COMPLETED
-        runtime.clock.advance(timedelta(seconds=11))
+        runtime.clock.advance(timedelta(seconds=61))
         deliver(runtime)
         done = runtime.orders.show(buyer, order.id)
         assert done.status is OrderStatus.CANCELLED and done.refunded_amount == 9000
@@ -421,3 +421,30 @@ def test_a_cancellation_whose_refund_went_unanswered_is_finished_by_the_daemon(
         assert left(runtime, standing.id) == 100
     finally:
         proxy.close()
+
+
+def test_daemons_refunding_a_cancelled_event_side_by_side_refund_each_order_once(
+        make_runtime, database, stripe_base):
+    """The payment service here ignores idempotency keys: only the claim on each order
+    keeps two daemons from refunding it twice."""
+    import threading
+
+    runtime = make_runtime(database, stripe_api_key="sk_test_tix",
+                           stripe_api_base=stripe_base)
+    owner = organizer(runtime)
+    event_id = an_event(runtime, owner)
+    standing = runtime.catalog.show(event_id).ticket_types[0]
+    orders = [runtime.orders.buy(logged_in(runtime, f"b{n}@example.com"), standing.id, 1,
+                                 tender=Tender.CARD, payment_method="pm_card_visa")
+              for n in range(6)]
+    runtime.catalog.cancel(owner, event_id)
+    daemons = [make_runtime(database, stripe_api_key="sk_test_tix",
+                            stripe_api_base=stripe_base) for _ in range(3)]
+    threads = [threading.Thread(target=deliver, args=(d,)) for d in daemons]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for order in orders:
+        assert refunded(stripe_base, order.payment_reference) == 4500
+        assert runtime.orders.show(owner, order.number).status is OrderStatus.CANCELLED

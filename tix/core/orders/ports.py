@@ -59,14 +59,14 @@ class Orders(Protocol):
         ...
 
     def request_buyer_cancellation(self, order_id: str, refund: int, reason: str,
-                                   now: datetime) -> bool:
-        """Mark a COMPLETED order for cancellation with its refund decided; False if it is
-        no longer COMPLETED."""
+                                   now: datetime, claimed_until: datetime) -> bool:
+        """Mark a COMPLETED order for cancellation with its refund decided, claimed by the
+        caller until then; False if it is no longer COMPLETED."""
         ...
 
-    def cancellations_requested(self, limit: int, *, promised_before: datetime) -> list[Order]:
-        """COMPLETED orders marked for cancellation — those with a promised refund only
-        once requested before `promised_before` (whoever asked is finishing them first)."""
+    def claim_cancellations(self, limit: int, now: datetime, until: datetime) -> list[Order]:
+        """COMPLETED orders marked for cancellation that nobody has claimed (or whose claim
+        ran out), claimed until `until`: no two processes refund one order at once."""
         ...
 
     def sold_per_type(self, ticket_type_ids: list[str]) -> dict[str, tuple[int, int]]:

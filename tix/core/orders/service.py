@@ -51,6 +51,9 @@ from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 SAGA_DEADLINE = timedelta(seconds=10)
 OFFLINE_TENDERS = (Tender.CASH, Tender.COMP)
 ORDER_NUMBER_ATTEMPTS = 5
+# Whoever refunds a requested cancellation has it to themselves this long; should they
+# stop half-way (a lost answer, a crash), the daemon takes it over after that.
+CANCELLATION_CLAIM = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -328,9 +331,10 @@ class OrderService:
     def cancel(self, principal: Principal, reference: str) -> Order:
         order, refund = self._cancellable(principal, reference)
         reason = "cancelled by the buyer"
+        now = self._clock.now()
         with self._uow() as uow:  # recorded first: if the refund's answer is lost, the
             if not uow.orders.request_buyer_cancellation(  # daemon finishes the cancellation
-                    order.id, refund, reason, self._clock.now()):
+                    order.id, refund, reason, now, now + CANCELLATION_CLAIM):
                 raise RuleViolation(f"order {order.number} changed meanwhile; look again",
                                     code="not_cancellable")
             uow.commit()
@@ -391,10 +395,10 @@ class OrderService:
         cancellation was left unfinished, under the policy when the buyer's account was
         erased."""
         now = self._clock.now()
-        with self._uow(readonly=True) as uow:
-            orders = uow.orders.cancellations_requested(
-                50, promised_before=now - SAGA_DEADLINE)
+        with self._uow() as uow:
+            orders = uow.orders.claim_cancellations(50, now, now + CANCELLATION_CLAIM)
             events = {o.event_id: uow.catalog.get(o.event_id) for o in orders}
+            uow.commit()
         settled = 0
         for order in orders:
             event = events[order.event_id]

@@ -135,21 +135,27 @@ class SqlOrders:
         return [self._order(r) for r in rows]
 
     def request_buyer_cancellation(self, order_id: str, refund: int, reason: str,
-                                   now: datetime) -> bool:
+                                   now: datetime, claimed_until: datetime) -> bool:
         result = self._session.execute(
             update(OrderRow).where(OrderRow.id == order_id,
                                    OrderRow.status == OrderStatus.COMPLETED.value)
-            .values(cancel_requested_at=now, cancel_refund=refund, cancel_reason=reason))
+            .values(cancel_requested_at=now, cancel_refund=refund, cancel_reason=reason,
+                    cancel_claimed_until=claimed_until))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def cancellations_requested(self, limit: int, *, promised_before: datetime) -> list[Order]:
-        rows = self._session.scalars(
+    def claim_cancellations(self, limit: int, now: datetime, until: datetime) -> list[Order]:
+        rows = list(self._session.scalars(
             select(OrderRow).where(
                 OrderRow.status == OrderStatus.COMPLETED.value,
                 OrderRow.cancel_requested_at.is_not(None),
-                or_(OrderRow.cancel_refund.is_(None),
-                    OrderRow.cancel_requested_at < promised_before))
-            .order_by(OrderRow.cancel_requested_at).limit(limit))
+                or_(OrderRow.cancel_claimed_until.is_(None),
+                    OrderRow.cancel_claimed_until < now))
+            .order_by(OrderRow.cancel_requested_at).limit(limit)
+            .with_for_update(skip_locked=True)))  # SQLite: the write lock is already ours
+        if rows:
+            self._session.execute(update(OrderRow)
+                                  .where(OrderRow.id.in_([r.id for r in rows]))
+                                  .values(cancel_claimed_until=until))
         return [self._order(r) for r in rows]
 
     def sold_per_type(self, ticket_type_ids: list[str]) -> dict[str, tuple[int, int]]:

@@ -35,6 +35,7 @@ class OrderRow(Base):
     cancel_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     cancel_refund: Mapped[int | None] = mapped_column(Integer)  # promised to the buyer
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    cancel_claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     refunded_amount: Mapped[int] = mapped_column(Integer, default=0)
     tendered_amount: Mapped[int | None] = mapped_column(Integer)
     taken_by: Mapped[str | None] = mapped_column(Id, index=True)
