@@ -72,12 +72,30 @@ class RedisCache:
             log.warning("redis unavailable, using the database meanwhile: %s", error)
 
 
+# One sliding window, atomically and in one round trip: forget hits older than the
+# window, refuse (with the oldest hit's time) when the window is full, else count this one.
+# Checking and counting in separate calls let two processes through at the same last slot,
+# and reading the whole window back cost a reply as long as the limit.
+_SLIDING_WINDOW = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+    return {0, redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]}
+end
+if ARGV[4] == '1' then
+    redis.call('ZADD', KEYS[1], ARGV[1], ARGV[5])
+    redis.call('EXPIRE', KEYS[1], ARGV[6])
+end
+return {1, '0'}
+"""
+
+
 class RedisRateLimiter:
     """A sliding window per key in a sorted set, shared by every process."""
 
     def __init__(self, client: redis.Redis, hide: Callable[[str], str],
                  prefix: str = "tix:rl:") -> None:
         self._client = client
+        self._window = client.register_script(_SLIDING_WINDOW)
         self._down_until = 0.0
         self._hide = hide  # keys name people ("reset:<email>"): use a keyed hash
         self._prefix = prefix
@@ -93,26 +111,19 @@ class RedisRateLimiter:
                  count: bool) -> RateDecision:
         if time.monotonic() < self._down_until:
             raise Unavailable("rate limiter (redis) unavailable, retrying shortly")
-        name = self._prefix + self._hide(key)
         stamp = now.timestamp()
         start = stamp - window.total_seconds()
         try:
-            pipe = self._client.pipeline()
-            pipe.zremrangebyscore(name, "-inf", start)
-            pipe.zrange(name, 0, -1, withscores=True)
-            _, hits = pipe.execute()
-            if len(hits) >= limit:
-                oldest = min(score for _, score in hits)
-                return RateDecision(False, timedelta(seconds=oldest - start))
-            if count:
-                pipe = self._client.pipeline()
-                pipe.zadd(name, {uuid.uuid4().hex: stamp})
-                pipe.expire(name, int(window.total_seconds()) + 1)
-                pipe.execute()
+            allowed, oldest = self._window(
+                keys=[self._prefix + self._hide(key)],
+                args=[repr(stamp), repr(start), limit, 1 if count else 0, uuid.uuid4().hex,
+                      int(window.total_seconds()) + 1])
         except redis.RedisError as error:
             self._down_until = time.monotonic() + 5
             raise Unavailable(f"rate limiter (redis) unavailable: {error}") from error
-        return RateDecision(True)
+        if allowed:
+            return RateDecision(True)
+        return RateDecision(False, timedelta(seconds=float(oldest) - start))
 
 
 class RateLimiterWithFallback:
