@@ -232,3 +232,25 @@ def test_an_order_number_already_taken_is_drawn_again(runtime, monkeypatch):
     # the attempt that collided left nothing behind: one ticket taken, one message
     assert left(runtime, standing.id) == available - 1
     assert published(runtime, "PaymentCompleted") == 2
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
+def test_a_pool_with_no_connection_free_in_time_is_busy_not_a_crash(runtime, database):
+    """Many threads in one process (a load test, a daemon with workers) can hold every
+    pooled connection: the one left waiting gets a clear Busy, as for a lock timeout."""
+    from sqlalchemy import create_engine
+
+    from tix.adapters.db.engine import make_session_factory
+    from tix.adapters.db.uow import SqlUnitOfWork
+    from tix.core.errors import Busy
+
+    engine = create_engine(database, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    sessions = make_session_factory(engine)
+    held = engine.connect()  # the only connection, in use elsewhere
+    try:
+        with pytest.raises(Busy, match="no connection came free"), \
+                SqlUnitOfWork(sessions, runtime.clock, runtime.cipher) as uow:
+            uow.catalog.ticket_type("missing")
+    finally:
+        held.close()
+        engine.dispose()

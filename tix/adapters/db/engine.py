@@ -85,8 +85,15 @@ def translated_errors() -> Iterator[None]:
     """Raise database failures as the domain's Busy or Unavailable."""
     try:
         yield
+    except exc.TimeoutError as error:
+        raise pool_exhausted() from error
     except exc.DBAPIError as error:
         translated = domain_error(error)
         if translated is None:
             raise
         raise translated from error
+
+
+def pool_exhausted() -> Busy:
+    """Every pooled connection stayed in use for the pool's whole timeout."""
+    return Busy("the database is busy: no connection came free in time; try again")

@@ -16,7 +16,7 @@ from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from tix.adapters.crypto import FieldCipher
-from tix.adapters.db.engine import domain_error, translated_errors
+from tix.adapters.db.engine import domain_error, pool_exhausted, translated_errors
 from tix.adapters.db.sql import is_postgres
 from tix.adapters.queue.outbox import (
     mark_delivered,
@@ -128,6 +128,8 @@ class SqlUnitOfWork:
             self.session.close()
         except exc.DBAPIError:
             pass  # the connection is already gone; the original error says why
+        if isinstance(error, exc.TimeoutError):
+            raise pool_exhausted() from error
         if isinstance(error, exc.DBAPIError):
             translated = domain_error(error)
             if translated is not None:
