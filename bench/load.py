@@ -54,7 +54,9 @@ def settings_for(url: str, home: Path, smtp: str, payments: str) -> Any:
 
     return Settings(data_dir=home, config_dir=home, database_url=url, redis_url=REDIS,
                     smtp_url=smtp, secret_key="x" * 40, bcrypt_rounds=4,
-                    holds_per_minute=1000, stripe_api_key=API_KEY, stripe_api_base=payments)
+                    holds_per_minute=1000, stripe_api_key=API_KEY, stripe_api_base=payments,
+                    # 4 processes x (6 + 12 at peaks) + the daemon stay under 100 connections
+                    database_pool_size=6)
 
 
 def prepare(settings: Any, users: int) -> tuple[list[str], str, list[str]]:

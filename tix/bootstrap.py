@@ -76,7 +76,8 @@ class Runtime:
         from tix.adapters.db.engine import make_engine
         from tix.adapters.db.migrate import ensure_current
 
-        engine = make_engine(self.settings.database_url)
+        engine = make_engine(self.settings.database_url,
+                             pool_size=self.settings.database_pool_size)
         if self._migrate:
             ensure_current(engine, auto_upgrade=self.settings.is_embedded_database,
                            lock_dir=self.settings.data_dir)
@@ -84,12 +85,15 @@ class Runtime:
 
     @cached_property
     def read_engine(self) -> Engine:
-        """For read views (search): autocommit, and the replica when one is configured."""
+        """For read views (search): autocommit, on the replica when one is configured,
+        else on the primary's own pool (one pool per database and process)."""
         from tix.adapters.db.engine import make_engine
 
-        _ = self.engine  # the schema is checked (and migrated) through the primary
-        return make_engine(self.settings.database_replica_url or self.settings.database_url,
-                           autocommit=True)
+        primary = self.engine  # the schema is checked (and migrated) through the primary
+        if self.settings.database_replica_url:
+            return make_engine(self.settings.database_replica_url, autocommit=True,
+                               pool_size=self.settings.database_pool_size)
+        return primary.execution_options(isolation_level="AUTOCOMMIT")
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

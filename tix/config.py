@@ -23,6 +23,8 @@ class Settings:
     config_dir: Path
     database_url: str
     database_replica_url: str | None = None  # read views (search) go there when set
+    # Connections per process and database: this many kept, twice as many more at peaks.
+    database_pool_size: int = 5
     redis_url: str | None = None
     smtp_url: str | None = None
     stripe_api_key: str | None = None
@@ -103,11 +105,14 @@ def _typed(values: dict[str, object]) -> dict[str, object]:
         if value == "":
             continue  # an empty variable means "not set"
         if name in ("bcrypt_rounds", "hold_minutes", "holds_per_minute",
-                    "checkins_per_second"):
+                    "checkins_per_second", "database_pool_size"):
             try:
-                typed[name] = int(str(value))
+                number = int(str(value))
             except ValueError:
                 raise Invalid(f"TIX_{name.upper()} must be a whole number") from None
+            if name == "database_pool_size" and not 1 <= number <= 1000:
+                raise Invalid("TIX_DATABASE_POOL_SIZE must be between 1 and 1000")
+            typed[name] = number
         elif name == "debug":
             typed[name] = str(value).lower() in ("1", "true", "yes", "on")
         elif name == "template_dir":

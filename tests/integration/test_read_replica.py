@@ -104,3 +104,11 @@ def _spec_of(runtime, name):
     from tests.catalog_support import event_spec
 
     return event_spec(runtime, name=name)
+
+
+@pytest.mark.parametrize("database", ["postgres"], indirect=True)
+def test_without_a_replica_reads_share_the_primarys_pool(make_runtime, database):
+    """One pool per database and process: processes × pool stay under max_connections."""
+    runtime = make_runtime(database, database_pool_size=2)
+    assert runtime.read_engine.pool is runtime.engine.pool
+    assert runtime.engine.pool.size() == 2

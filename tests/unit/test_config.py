@@ -53,3 +53,11 @@ def test_production_refuses_development_secrets(tmp_path: Path):
         Runtime(load_settings(base | {"TIX_SECRET_KEY": "s" * 40}))
     Runtime(load_settings(base | {"TIX_SECRET_KEY": "s" * 40,
                                   "TIX_ENCRYPTION_KEY": "k1:" + "A" * 43 + "="}))
+
+
+def test_the_pool_size_is_a_whole_number_in_range(tmp_path: Path):
+    base = {"TIX_CONFIG_DIR": str(tmp_path), "TIX_DATA_DIR": str(tmp_path)}
+    assert load_settings({**base, "TIX_DATABASE_POOL_SIZE": "3"}).database_pool_size == 3
+    for bad in ("0", "-2", "5000"):
+        with pytest.raises(Invalid, match="TIX_DATABASE_POOL_SIZE must be between 1 and 1000"):
+            load_settings({**base, "TIX_DATABASE_POOL_SIZE": bad})
