@@ -108,7 +108,7 @@ def _spec_of(runtime, name):
 
 @pytest.mark.parametrize("database", ["postgres"], indirect=True)
 def test_without_a_replica_reads_share_the_primarys_pool(make_runtime, database):
-    """One pool per database and process: processes × pool stay under max_connections."""
+    """One pool per database and process: processes times pool stay under max_connections."""
     runtime = make_runtime(database, database_pool_size=2)
     assert runtime.read_engine.pool is runtime.engine.pool
     assert runtime.engine.pool.size() == 2

@@ -285,142 +285,110 @@ def refunded(stripe_base: str, payment: str) -> int:
         params={"payment_intent": payment, "limit": 100}).auto_paging_iter())
 
 
-def test_a_confirmation_the_service_refused_once_is_made_again_and_the_sale_completes(
-        make_runtime, database, stripe_base):
-    proxy = FaultyProxy(stripe_base, every("/confirm", "refused", times=1))
-    try:
+def reply_lost_then_unreadable(suffix: str, reads: int):
+    """The reply to the call ending in `suffix` is lost, and the next `reads` reads are
+    refused: whoever made the call cannot tell what happened for a while."""
+    state = {"sent": False, "refused": 0}
+
+    def choose(method: str, path: str) -> str:
+        if method == "POST" and path.endswith(suffix):
+            state["sent"] = True
+            return "reply lost"
+        if method == "GET" and state["sent"] and state["refused"] < reads:
+            state["refused"] += 1
+            return "refused"
+        return "passed"
+
+    return choose
+
+
+@pytest.fixture
+def shop_behind(make_runtime, database, stripe_base):
+    """open(fate) → a shop whose payment calls go through a FaultyProxy, and the proxy."""
+    proxies: list[FaultyProxy] = []
+
+    def open_shop(fate):
+        proxy = FaultyProxy(stripe_base, fate)
+        proxies.append(proxy)
         runtime = make_runtime(database, stripe_api_key="sk_test_tix",
                                stripe_api_base=proxy.base)
         standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
-        buyer = logged_in(runtime)
-        order = runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
-                                   payment_method="pm_card_visa")
-        assert order.status is OrderStatus.COMPLETED and proxy.count("refused") == 1
-        assert paid_for(stripe_base, order.id) == ["succeeded"]
-    finally:
+        return runtime, standing, logged_in(runtime), proxy
+
+    yield open_shop
+    for proxy in proxies:
         proxy.close()
 
 
-def test_a_confirmation_whose_reply_was_lost_is_seen_as_done_and_not_made_again(
-        make_runtime, database, stripe_base):
-    proxy = FaultyProxy(stripe_base, every("/confirm", "reply lost", times=1))
-    try:
-        runtime = make_runtime(database, stripe_api_key="sk_test_tix",
-                               stripe_api_base=proxy.base)
-        standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
-        buyer = logged_in(runtime)
-        order = runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
-                                   payment_method="pm_card_visa")
-        assert order.status is OrderStatus.COMPLETED and proxy.count("reply lost") == 1
-        assert paid_for(stripe_base, order.id) == ["succeeded"]
-    finally:
-        proxy.close()
+def buy_by_card(runtime, standing, buyer, quantity=1):
+    return runtime.orders.buy(buyer, standing.id, quantity, tender=Tender.CARD,
+                              payment_method="pm_card_visa")
+
+
+@pytest.mark.parametrize("fate", ["refused", "reply lost"])
+def test_a_confirmation_that_failed_once_completes_the_sale_paid_once(shop_behind,
+                                                                      stripe_base, fate):
+    """Refused: it is made again. Its reply lost: the intent is read and seen as paid."""
+    runtime, standing, buyer, proxy = shop_behind(every("/confirm", fate, times=1))
+    order = buy_by_card(runtime, standing, buyer)
+    assert order.status is OrderStatus.COMPLETED and proxy.count(fate) == 1
+    assert paid_for(stripe_base, order.id) == ["succeeded"]
 
 
 def test_a_refund_whose_reply_was_lost_is_seen_as_made_and_not_made_again(
-        make_runtime, database, stripe_base):
-    proxy = FaultyProxy(stripe_base, every("/refunds", "reply lost", times=1))
-    try:
-        runtime = make_runtime(database, stripe_api_key="sk_test_tix",
-                               stripe_api_base=proxy.base)
-        standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
-        buyer = logged_in(runtime)
-        order = runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
-                                   payment_method="pm_card_visa")
-        cancelled = runtime.orders.cancel(buyer, order.number)
-        assert cancelled.status is OrderStatus.CANCELLED and cancelled.refunded_amount == 4500
-        assert proxy.count("reply lost") == 1
-        assert refunded(stripe_base, order.payment_reference) == 4500  # once, not twice
-    finally:
-        proxy.close()
+        shop_behind, stripe_base):
+    runtime, standing, buyer, proxy = shop_behind(every("/refunds", "reply lost", times=1))
+    order = buy_by_card(runtime, standing, buyer)
+    cancelled = runtime.orders.cancel(buyer, order.number)
+    assert cancelled.status is OrderStatus.CANCELLED and cancelled.refunded_amount == 4500
+    assert proxy.count("reply lost") == 1
+    assert refunded(stripe_base, order.payment_reference) == 4500  # once, not twice
 
 
 def test_a_charge_whose_reply_was_lost_is_found_by_its_recorded_payment_not_charged_again(
-        make_runtime, database, stripe_base):
+        shop_behind, stripe_base):
     """The intent's id is stored before it is confirmed: the daemon finds the payment by
     it, however many payments were made since (a search of the newest would miss it)."""
     from tix.adapters.payments.stripe import StripeGateway
 
-    lost = {"confirmed": False, "reads refused": 0}
-
-    def fate(method: str, path: str) -> str:
-        """The confirmation's reply is lost, and so are the two reads that follow it."""
-        if method == "POST" and path.endswith("/confirm"):
-            lost["confirmed"] = True
-            return "reply lost"
-        if method == "GET" and lost["confirmed"] and lost["reads refused"] < 2:
-            lost["reads refused"] += 1
-            return "refused"
-        return "passed"
-
-    proxy = FaultyProxy(stripe_base, fate)
-    try:
-        runtime = make_runtime(database, stripe_api_key="sk_test_tix",
-                               stripe_api_base=proxy.base)
-        standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
-        buyer = logged_in(runtime)
-        with pytest.raises(Unavailable, match="confirmed or released within a minute"):
-            runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
-                               payment_method="pm_card_visa")
-        [order] = runtime.orders.list(buyer)
-        assert order.status is OrderStatus.PENDING and order.payment_reference.startswith("pi_")
-        assert proxy.count("reply lost") == 1 and proxy.count("refused") == 2
-        direct = StripeGateway("sk_test_tix", api_base=stripe_base)
-        for n in range(105):  # other shops' payments, newer than this one
-            direct._client.v1.payment_intents.create(params={
-                "amount": 100 + n, "currency": "eur", "payment_method": "pm_card_visa",
-                "confirm": True})
-        runtime.clock.advance(timedelta(seconds=11))
-        deliver(runtime)
-        settled = runtime.orders.show(buyer, order.id)
-        assert settled.status is OrderStatus.COMPLETED
-        assert settled.payment_reference == order.payment_reference
-        assert left(runtime, standing.id) == 99
-        intents = direct._client.v1.payment_intents.list(params={"limit": 100})
-        mine = [i for i in intents.auto_paging_iter()
-                if (i.to_dict().get("metadata") or {}).get("order_id") == order.id]
-        assert [i.status for i in mine] == ["succeeded"]  # one payment, taken once
-    finally:
-        proxy.close()
+    runtime, standing, buyer, proxy = shop_behind(reply_lost_then_unreadable("/confirm", 2))
+    with pytest.raises(Unavailable, match="confirmed or released within a minute"):
+        buy_by_card(runtime, standing, buyer)
+    [order] = runtime.orders.list(buyer)
+    assert order.status is OrderStatus.PENDING and order.payment_reference.startswith("pi_")
+    assert proxy.count("reply lost") == 1 and proxy.count("refused") == 2
+    direct = StripeGateway("sk_test_tix", api_base=stripe_base)
+    for n in range(105):  # other shops' payments, newer than this one
+        direct._client.v1.payment_intents.create(params={
+            "amount": 100 + n, "currency": "eur", "payment_method": "pm_card_visa",
+            "confirm": True})
+    runtime.clock.advance(timedelta(seconds=11))
+    deliver(runtime)
+    settled = runtime.orders.show(buyer, order.id)
+    assert settled.status is OrderStatus.COMPLETED
+    assert settled.payment_reference == order.payment_reference
+    assert left(runtime, standing.id) == 99
+    assert paid_for(stripe_base, order.id) == ["succeeded"]  # one payment, taken once
 
 
 def test_a_cancellation_whose_refund_went_unanswered_is_finished_by_the_daemon(
-        make_runtime, database, stripe_base):
+        shop_behind, stripe_base):
     """The refund was made but neither its reply nor the check after it arrived: the
     cancellation was recorded first, so the daemon finishes it — refunding nothing more."""
-    state = {"refund sent": False, "reads refused": 0}
-
-    def fate(method: str, path: str) -> str:
-        if method == "POST" and path.endswith("/refunds"):
-            state["refund sent"] = True
-            return "reply lost"
-        if method == "GET" and state["refund sent"] and state["reads refused"] < 1:
-            state["reads refused"] += 1
-            return "refused"
-        return "passed"
-
-    proxy = FaultyProxy(stripe_base, fate)
-    try:
-        runtime = make_runtime(database, stripe_api_key="sk_test_tix",
-                               stripe_api_base=proxy.base)
-        standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
-        buyer = logged_in(runtime)
-        order = runtime.orders.buy(buyer, standing.id, 2, tender=Tender.CARD,
-                                   payment_method="pm_card_visa")
-        with pytest.raises(Unavailable, match=r"cancellation of order .* is recorded"):
-            runtime.orders.cancel(buyer, order.number)
-        assert refunded(stripe_base, order.payment_reference) == 9000  # the money is back
-        assert runtime.orders.show(buyer, order.id).status is OrderStatus.COMPLETED
-        deliver(runtime)  # the buyer's claim on it has not run out: the daemon waits
-        assert runtime.orders.show(buyer, order.id).status is OrderStatus.COMPLETED
-        runtime.clock.advance(timedelta(seconds=61))
-        deliver(runtime)
-        done = runtime.orders.show(buyer, order.id)
-        assert done.status is OrderStatus.CANCELLED and done.refunded_amount == 9000
-        assert refunded(stripe_base, order.payment_reference) == 9000  # not twice
-        assert left(runtime, standing.id) == 100
-    finally:
-        proxy.close()
+    runtime, standing, buyer, _ = shop_behind(reply_lost_then_unreadable("/refunds", 1))
+    order = buy_by_card(runtime, standing, buyer, 2)
+    with pytest.raises(Unavailable, match=r"cancellation of order .* is recorded"):
+        runtime.orders.cancel(buyer, order.number)
+    assert refunded(stripe_base, order.payment_reference) == 9000  # the money is back
+    assert runtime.orders.show(buyer, order.id).status is OrderStatus.COMPLETED
+    deliver(runtime)  # the buyer's claim on it has not run out: the daemon waits
+    assert runtime.orders.show(buyer, order.id).status is OrderStatus.COMPLETED
+    runtime.clock.advance(timedelta(seconds=61))
+    deliver(runtime)
+    done = runtime.orders.show(buyer, order.id)
+    assert done.status is OrderStatus.CANCELLED and done.refunded_amount == 9000
+    assert refunded(stripe_base, order.payment_reference) == 9000  # not twice
+    assert left(runtime, standing.id) == 100
 
 
 def test_daemons_refunding_a_cancelled_event_side_by_side_refund_each_order_once(
