@@ -282,6 +282,15 @@ class Runtime:
 
     # -- what the daemon's HTTP listener serves ------------------------------------------
 
+    def ping_database(self) -> None:
+        """Raises Unavailable unless the database answers."""
+        from sqlalchemy import text
+
+        from tix.adapters.db.engine import translated_errors
+
+        with translated_errors(), self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
     def readiness(self) -> list[str]:
         """What keeps this process from working: [] when the database (and the queue,
         if any) answer."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from tix.adapters.queue.sqs import MAX_RECEIVES, QUEUES
 from tix.bootstrap import Runtime
-from tix.core.errors import TixError
+from tix.core.errors import TixError, Unavailable
 from tix.core.messages import Envelope, Subscription
 from tix.logs import handling
 
@@ -32,6 +32,23 @@ LONG_POLL = 5  # seconds a consumer waits on an empty queue (and the most a stop
 
 def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2**attempts), MAX_RETRY_DELAY)
+
+
+def wait_for_database(runtime: Runtime, stopping: threading.Event, *,
+                      longest_pause: float = 30.0) -> bool:
+    """Until the database answers (True) or the daemon is told to stop (False): a daemon
+    started before its database (a reboot, a failover, every connection taken) waits for
+    it, saying so, instead of exiting."""
+    pause = 1.0
+    while True:
+        try:
+            runtime.ping_database()
+            return True
+        except Unavailable as error:
+            log.error("waiting for the database: %s", error.message)
+        if stopping.wait(pause):
+            return False
+        pause = min(pause * 2, longest_pause)
 
 
 class Daemon:

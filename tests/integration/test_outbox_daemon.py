@@ -175,3 +175,69 @@ def test_sweeps_are_spaced_out_but_one_that_found_work_runs_again_at_once(runtim
     assert runs == {"idle": 1, "busy": 3}  # two sweeps with work, one finding none
     daemon.run_once()
     assert runs == {"idle": 1, "busy": 3}  # both idle and not due yet
+
+
+class LateDatabase:
+    """A TCP port that refuses connections until `open()`, then forwards them to
+    PostgreSQL: a database that comes up after the daemon (a reboot, a failover)."""
+
+    def __init__(self) -> None:
+        import socketserver
+        import threading
+
+        from tests.smtp_server import free_port
+
+        self.port = free_port()
+        self._threading, self._socketserver = threading, socketserver
+
+    def open(self) -> None:
+        import select
+        import socket
+
+        class Pipe(self._socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                upstream = socket.create_connection(("127.0.0.1", 5432))
+                sides = [self.request, upstream]
+                while True:
+                    readable, _, _ = select.select(sides, [], [], 5)
+                    for side in readable:
+                        data = side.recv(65536)
+                        if not data:
+                            upstream.close()
+                            return
+                        (upstream if side is self.request else self.request).sendall(data)
+
+        self._socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self.server = self._socketserver.ThreadingTCPServer(("127.0.0.1", self.port), Pipe)
+        self.server.daemon_threads = True
+        self._threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_daemon_started_before_its_database_waits_for_it(tmp_path, pg_database_url):
+    late = LateDatabase()
+    name = pg_database_url.rsplit("/", 1)[1]
+    env = {**os.environ, "TIX_DATA_DIR": str(tmp_path / "data"),
+           "TIX_CONFIG_DIR": str(tmp_path / "config"),
+           "TIX_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:{late.port}/{name}"}
+    process = subprocess.Popen([sys.executable, "-m", "tix", "daemon", "--idle", "0.1"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        time.sleep(2.5)
+        assert process.poll() is None  # still there, waiting
+        late.open()
+        time.sleep(4)  # the next try (pauses double: 1, 2, 4 s) finds the database
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        if hasattr(late, "server"):
+            late.close()
+    assert process.returncode == 0, stderr
+    assert "waiting for the database" in stderr
+    assert stderr.index(" started") > stderr.rindex("waiting for the database")  # then ran

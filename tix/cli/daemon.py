@@ -24,27 +24,33 @@ def daemon(
              "webhooks.")] = None,
 ) -> None:
     """Run the background work; stops cleanly on Ctrl-C or SIGTERM."""
-    from tix.daemon import Daemon
+    from tix.daemon import Daemon, wait_for_database
     from tix.listener import Listener, parse_address
     from tix.logs import configure
 
     runtime = state(ctx).runtime
     configure(runtime.settings.log_format)
     address = parse_address(http) if http else None
-    daemons = [Daemon(runtime, idle_sleep=idle,
-                      worker_id=None if workers == 1 else f"worker-{n}") for n in range(workers)]
     if once:
-        done = sum(d.run_once() for d in daemons[:1])
+        done = Daemon(runtime, idle_sleep=idle).run_once()
         say(f"Delivered {done} item(s); nothing left to do.")
         return
+    stopping = threading.Event()
+    daemons: list[Daemon] = []
 
     def stop(signum: int, _frame: object) -> None:
         say(f"{signal.Signals(signum).name}: finishing the work in hand, then stopping.")
+        stopping.set()
         for d in daemons:
             d.stopping.set()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    if not wait_for_database(runtime, stopping):
+        return
+    daemons.extend(Daemon(runtime, idle_sleep=idle,
+                          worker_id=None if workers == 1 else f"worker-{n}")
+                   for n in range(workers))
     listener = Listener(runtime, *address) if address else None
     if listener is not None:
         listener.start()
