@@ -78,11 +78,13 @@ def test_a_crash_after_paying_is_confirmed_by_the_daemon_without_charging_twice(
     assert len(charges) == 1  # found, not charged again
 
 
-def test_a_crash_before_paying_is_compensated_by_the_daemon(shop):
+@pytest.mark.parametrize("crash_after", ["reserve", "start"])
+def test_a_crash_before_paying_is_compensated_by_the_daemon(shop, stripe_base, crash_after):
+    """After reserving, or after opening (and recording) the payment: no money moved."""
     runtime, standing, buyer = shop
 
     def die(step, order):
-        if step == "reserve":
+        if step == crash_after:
             raise Crash
 
     runtime.orders.after_step = die
@@ -94,6 +96,7 @@ def test_a_crash_before_paying_is_compensated_by_the_daemon(shop):
     deliver(runtime)
     [order] = runtime.orders.list(buyer)
     assert order.status is OrderStatus.FAILED and left(runtime, standing.id) == 100
+    assert "succeeded" not in paid_for(stripe_base, order.id)  # and nobody was charged
 
 
 def test_an_unreachable_payment_service_keeps_the_seat_until_it_is_known(make_runtime,

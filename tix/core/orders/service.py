@@ -30,7 +30,7 @@ from tix.core.errors import (
     Unavailable,
 )
 from tix.core.ids import new_id
-from tix.core.inventory.model import HoldStatus, check_on_sale
+from tix.core.inventory.model import Hold, HoldStatus, check_on_sale
 from tix.core.inventory.service import (
     InventoryService,
     check_buyer_limit,
@@ -96,6 +96,11 @@ class OrderService:
                  holders: list[str] | None = None, tendered: int | None = None,
                  payment_method: str | None = None) -> Order:
         gateway = self._gateway(tender)
+        if tender in OFFLINE_TENDERS:
+            sold = self._check_out_at_the_counter(principal, hold_id, tender, gateway,
+                                                  holders or [], tendered)
+            self.after_step("confirm", sold)
+            return sold
         order = self._reserve(principal, hold_id, tender, holders or [], tendered)
         if payment_method:
             order.meta["payment_method"] = payment_method
@@ -104,6 +109,7 @@ class OrderService:
             started = gateway.start(order, idempotency_key=f"{order.id}:start")
             if started is not None:
                 self._record_payment(order, started)
+            self.after_step("start", order)
             reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
         except Unavailable as error:
             # The charge may have gone through before the line dropped: releasing the seats
@@ -161,13 +167,36 @@ class OrderService:
             check_buyer_limit(uow, principal, ticket_type, quantity, now)
             order = self._new_order(principal, ticket_type, quantity, tender, holders,
                                     tendered, now)
-            order.payment_reference = gateway.charge(order,
-                                                     idempotency_key=f"{order.id}:pay")
-            order.status, order.step, order.completed_at = (OrderStatus.COMPLETED,
-                                                            SagaStep.DONE, now)
+            self._paid_at_the_counter(order, gateway, now)
             uow.publish(self._payment_completed(order))
             take_tickets_and_commit(uow, ticket_type, quantity, new_order=order)
         return order
+
+    def _check_out_at_the_counter(self, principal: Principal, hold_id: str, tender: Tender,
+                                  gateway: PaymentGateway, holders: list[str],
+                                  tendered: int | None) -> Order:
+        """Cash or complimentary for a hold: nothing is waited for outside tix, so the hold
+        becomes a completed, announced order in one transaction — no PENDING order for
+        the daemon to settle, one transaction instead of two."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            hold, ticket_type = self._usable_hold(uow, principal, hold_id, now)
+            self._allow_tender(principal, tender, ticket_type)
+            order = self._new_order(principal, ticket_type, hold.quantity, tender, holders,
+                                    tendered, now)
+            if not uow.holds.convert(hold.id):
+                raise RuleViolation("this hold was used meanwhile", code="hold_expired")
+            self._paid_at_the_counter(order, gateway, now)
+            uow.orders.add(order)
+            uow.publish(self._payment_completed(order))
+            uow.commit()
+        return order
+
+    @staticmethod
+    def _paid_at_the_counter(order: Order, gateway: PaymentGateway, now: datetime) -> None:
+        order.payment_reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
+        order.status, order.step, order.completed_at = (OrderStatus.COMPLETED,
+                                                        SagaStep.DONE, now)
 
     def _new_order(self, principal: Principal, ticket_type: TicketTypeView, quantity: int,
                    tender: Tender, holders: list[str], tendered: int | None,
@@ -196,14 +225,7 @@ class OrderService:
                  holders: list[str], tendered: int | None) -> Order:
         now = self._clock.now()
         with self._uow() as uow:
-            hold = uow.holds.get(hold_id, lock=True)
-            if hold is None or hold.user_id != principal.user_id:
-                raise NotFound("hold", hold_id)
-            if hold.status is not HoldStatus.ACTIVE or not hold.active_at(now):
-                raise RuleViolation("this hold has expired or was used: hold again",
-                                    code="hold_expired")
-            ticket_type = uow.catalog.ticket_type(hold.ticket_type_id)
-            assert ticket_type is not None  # a hold's ticket type is never deleted
+            hold, ticket_type = self._usable_hold(uow, principal, hold_id, now)
             self._allow_tender(principal, tender, ticket_type)
             order = self._new_order(principal, ticket_type, hold.quantity, tender, holders,
                                     tendered, now)
@@ -224,6 +246,20 @@ class OrderService:
             current.payment_reference = order.payment_reference = reference
             uow.orders.save(current)
             uow.commit()
+
+    @staticmethod
+    def _usable_hold(uow: UnitOfWork, principal: Principal, hold_id: str,
+                     now: datetime) -> tuple[Hold, TicketTypeView]:
+        """The principal's active hold, locked, and its ticket type."""
+        hold = uow.holds.get(hold_id, lock=True)
+        if hold is None or hold.user_id != principal.user_id:
+            raise NotFound("hold", hold_id)
+        if hold.status is not HoldStatus.ACTIVE or not hold.active_at(now):
+            raise RuleViolation("this hold has expired or was used: hold again",
+                                code="hold_expired")
+        ticket_type = uow.catalog.ticket_type(hold.ticket_type_id)
+        assert ticket_type is not None  # a hold's ticket type is never deleted
+        return hold, ticket_type
 
     def _confirm(self, order: Order, reference: str) -> Order:
         now = self._clock.now()
