@@ -18,7 +18,6 @@ from tix.core.inventory.model import (
     check_on_sale,
     check_quantity,
 )
-from tix.core.orders.model import Order
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
 from tix.core.ratelimit import Rate, enforce
 
@@ -96,19 +95,23 @@ def check_buyer_limit(uow: UnitOfWork, principal: Principal, ticket_type: Ticket
     check_limit(ticket_type, already, quantity)
 
 
-def take_tickets_and_commit(uow: UnitOfWork, ticket_type: TicketTypeView, quantity: int,
-                            *, new_order: Order | None = None) -> None:
-    """Take tickets out of availability as the transaction's last step (storing the sale's
-    new order with them) and commit it, or refuse saying how many are left (and commit
-    nothing).
+def take_tickets_and_commit(uow: UnitOfWork, ticket_type: TicketTypeView,
+                            quantity: int) -> None:
+    """Take tickets out of availability as the transaction's last step and commit it, or
+    refuse saying how many are left (and commit nothing).
 
     Last, because every buyer of the type waits on the stock row's lock: it is held for
     the decrement and the commit only."""
-    if uow.take_and_commit(ticket_type.id, quantity, new_order=new_order):
-        return
+    if not uow.take_and_commit(ticket_type.id, quantity):
+        raise not_enough_tickets(uow, ticket_type, quantity)
+
+
+def not_enough_tickets(uow: UnitOfWork, ticket_type: TicketTypeView,
+                       quantity: int) -> RuleViolation:
+    """The refusal of a take that found too few tickets, saying how many are left."""
     level = uow.stock.levels([ticket_type.id]).get(ticket_type.id)
     left = level.available if level else 0
-    raise RuleViolation(
+    return RuleViolation(
         f"sold out: {ticket_type.name} has no tickets left" if left == 0 else
         f"not enough {ticket_type.name} tickets: {left} left, {quantity} asked",
         code="sold_out" if left == 0 else "not_enough")

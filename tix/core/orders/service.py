@@ -34,7 +34,7 @@ from tix.core.inventory.model import Hold, HoldStatus, check_on_sale
 from tix.core.inventory.service import (
     InventoryService,
     check_buyer_limit,
-    take_tickets_and_commit,
+    not_enough_tickets,
 )
 from tix.core.orders.events import OrderCancelled, OrderFailed, PaymentCompleted
 from tix.core.orders.model import (
@@ -169,7 +169,9 @@ class OrderService:
                                     tendered, now)
             self._paid_at_the_counter(order, gateway, now)
             uow.publish(self._payment_completed(order))
-            take_tickets_and_commit(uow, ticket_type, quantity, new_order=order)
+            # the order goes with the take: stored, tickets taken and committed in one step
+            if not uow.take_and_commit(ticket_type.id, quantity, new_order=order):
+                raise not_enough_tickets(uow, ticket_type, quantity)
         return order
 
     def _check_out_at_the_counter(self, principal: Principal, hold_id: str, tender: Tender,
