@@ -182,12 +182,8 @@ class OrderService:
         the daemon to settle, one transaction instead of two."""
         now = self._clock.now()
         with self._uow() as uow:
-            hold, ticket_type = self._usable_hold(uow, principal, hold_id, now)
-            self._allow_tender(principal, tender, ticket_type)
-            order = self._new_order(principal, ticket_type, hold.quantity, tender, holders,
-                                    tendered, now)
-            if not uow.holds.convert(hold.id):
-                raise RuleViolation("this hold was used meanwhile", code="hold_expired")
+            order = self._order_from_hold(uow, principal, hold_id, tender, holders, tendered,
+                                          now)
             self._paid_at_the_counter(order, gateway, now)
             uow.orders.add(order)
             uow.publish(self._payment_completed(order))
@@ -227,14 +223,22 @@ class OrderService:
                  holders: list[str], tendered: int | None) -> Order:
         now = self._clock.now()
         with self._uow() as uow:
-            hold, ticket_type = self._usable_hold(uow, principal, hold_id, now)
-            self._allow_tender(principal, tender, ticket_type)
-            order = self._new_order(principal, ticket_type, hold.quantity, tender, holders,
-                                    tendered, now)
-            if not uow.holds.convert(hold.id):
-                raise RuleViolation("this hold was used meanwhile", code="hold_expired")
+            order = self._order_from_hold(uow, principal, hold_id, tender, holders, tendered,
+                                          now)
             uow.orders.add(order)
             uow.commit()
+        return order
+
+    def _order_from_hold(self, uow: UnitOfWork, principal: Principal, hold_id: str,
+                         tender: Tender, holders: list[str], tendered: int | None,
+                         now: datetime) -> Order:
+        """The principal's active hold, used up (in this transaction) for a new order."""
+        hold, ticket_type = self._usable_hold(uow, principal, hold_id, now)
+        self._allow_tender(principal, tender, ticket_type)
+        order = self._new_order(principal, ticket_type, hold.quantity, tender, holders,
+                                tendered, now)
+        if not uow.holds.convert(hold.id):
+            raise RuleViolation("this hold was used meanwhile", code="hold_expired")
         return order
 
     def _record_payment(self, order: Order, reference: str) -> None:
