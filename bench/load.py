@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.payment_faults import API_KEY, PaymentService  # noqa: E402
+from bench.purchase import stock_ledger  # noqa: E402
 from bench.startup import with_pg_database  # noqa: E402
 
 REDIS = "redis://127.0.0.1:6379/14"
@@ -212,16 +213,9 @@ def check_invariants(settings: Any, event_id: str, received: list[Any]) -> int:
     conninfo = settings.database_url.replace("postgresql+psycopg://", "postgresql://")
     problems = 0
     with psycopg.connect(conninfo) as conn:
-        for type_id, quantity, available in conn.execute(
-                "SELECT s.ticket_type_id, s.quantity, s.available FROM stock s JOIN "
-                "ticket_types t ON t.id = s.ticket_type_id WHERE t.event_id = %s",
-                (event_id,)).fetchall():
-            sold = conn.execute("SELECT coalesce(sum(quantity), 0) FROM orders WHERE "
-                                "ticket_type_id = %s AND status IN ('COMPLETED', 'PENDING')",
-                                (type_id,)).fetchone()[0]
-            held = conn.execute("SELECT coalesce(sum(quantity), 0) FROM holds WHERE "
-                                "ticket_type_id = %s AND status = 'ACTIVE'",
-                                (type_id,)).fetchone()[0]
+        for (type_id,) in conn.execute("SELECT id FROM ticket_types WHERE event_id = %s",
+                                       (event_id,)).fetchall():
+            quantity, available, sold, held = stock_ledger(conn, type_id)
             if available < 0 or sold + held + available != quantity:
                 print(f"  OVERSOLD or lost stock: {type_id}: sold {sold} + held {held} + "
                       f"available {available} != {quantity}")

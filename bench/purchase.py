@@ -169,20 +169,26 @@ def raw_ceiling(url: str, buyers: int, seconds: float) -> float:
     return sum(done) / seconds
 
 
+def stock_ledger(conn: Any, ticket_type_id: str) -> tuple[int, int, int, int]:
+    """(quantity, available, sold, held) of a ticket type, read with psycopg."""
+    quantity, available = conn.execute(
+        "SELECT quantity, available FROM stock WHERE ticket_type_id = %s",
+        (ticket_type_id,)).fetchone()
+    sold = conn.execute("SELECT coalesce(sum(quantity), 0) FROM orders WHERE "
+                        "ticket_type_id = %s AND status IN ('COMPLETED', 'PENDING')",
+                        (ticket_type_id,)).fetchone()[0]
+    held = conn.execute("SELECT coalesce(sum(quantity), 0) FROM holds WHERE "
+                        "ticket_type_id = %s AND status = 'ACTIVE'",
+                        (ticket_type_id,)).fetchone()[0]
+    return quantity, available, sold, held
+
+
 def oversold(url: str, ticket_type_id: str) -> int:
     """Tickets sold or held beyond the quantity (and a negative availability)."""
     import psycopg
 
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        quantity, available = conn.execute(
-            "SELECT quantity, available FROM stock WHERE ticket_type_id = %s",
-            (ticket_type_id,)).fetchone()
-        sold = conn.execute("SELECT coalesce(sum(quantity), 0) FROM orders WHERE "
-                            "ticket_type_id = %s AND status IN ('COMPLETED', 'PENDING')",
-                            (ticket_type_id,)).fetchone()[0]
-        held = conn.execute("SELECT coalesce(sum(quantity), 0) FROM holds WHERE "
-                            "ticket_type_id = %s AND status = 'ACTIVE'",
-                            (ticket_type_id,)).fetchone()[0]
+        quantity, available, sold, held = stock_ledger(conn, ticket_type_id)
     return max(0, sold + held + available - quantity) + max(0, -available)
 
 
