@@ -111,6 +111,10 @@ class CatalogSearch(Protocol):
         """The catalog's version and the tickets left per event, right now."""
         ...
 
+    def live_ticket_types(self, event_id: str) -> LiveState:
+        """The catalog's version and the tickets left per ticket type of one event."""
+        ...
+
     def version(self) -> int:
         """Bumped with every change to an event: cached results of older ones are stale."""
         ...

@@ -29,6 +29,7 @@ from tix.core.orders.events import PaymentCompleted
 from tix.core.ports import Cache, UnitOfWork, UnitOfWorkFactory
 
 SEARCH_CACHE_TTL = timedelta(minutes=5)
+EVENT_CACHE_TTL = timedelta(minutes=5)
 POPULARITY_WINDOW = timedelta(days=7)
 SUGGESTIONS = 8
 # Changes a ticket holder must hear about.
@@ -149,6 +150,22 @@ class CatalogService:
         return self._search.suggest(prefix, self._clock.now(), SUGGESTIONS)
 
     def show(self, reference: str) -> EventDetails:
+        """An event's page. Hot during a sale, so cached like search results: the cached
+        page is checked against the catalog version in the same round trip that reads the
+        tickets left, which are never cached."""
+        key = f"catalog:event:{reference.strip()}"
+        cached = self._cache.get(key)
+        if cached is not None:
+            version, details = _decode_details(cached)
+            live = self._search.live_ticket_types(details.summary.id)
+            if live.version == version:
+                return _with_tickets_left(details, live.available)
+        version = self._search.version()  # before reading: a change meanwhile moves it on
+        details = self._details(reference)
+        self._cache.set(key, _encode_details(version, details), EVENT_CACHE_TTL)
+        return details
+
+    def _details(self, reference: str) -> EventDetails:
         with self._uow(readonly=True) as uow:
             event = self._event(uow, reference)
             levels = uow.stock.levels([t.id for t in event.ticket_types])
@@ -299,6 +316,47 @@ def _encode(version: int, results: list[EventSummary]) -> str:
     return json.dumps({"version": version, "results": [
         {**asdict(r), "starts_at": r.starts_at.isoformat(), "ends_at": r.ends_at.isoformat()}
         for r in results]})
+
+
+def _encode_details(version: int, details: EventDetails) -> str:
+    import json
+
+    def moment(value: datetime | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    summary = details.summary
+    return json.dumps({"version": version, "details": {
+        **asdict(details),
+        "summary": {**asdict(summary), "starts_at": moment(summary.starts_at),
+                    "ends_at": moment(summary.ends_at)},
+        "ticket_types": [{**asdict(t), "sale_starts_at": moment(t.sale_starts_at),
+                          "sale_ends_at": moment(t.sale_ends_at)}
+                         for t in details.ticket_types]}})
+
+
+def _decode_details(text: str) -> tuple[int, EventDetails]:
+    import json
+
+    def moment(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value is not None else None
+
+    data = json.loads(text)
+    found = data["details"]
+    summary = found["summary"]
+    return data["version"], EventDetails(**{
+        **found,
+        "summary": EventSummary(**{**summary,
+                                   "starts_at": datetime.fromisoformat(summary["starts_at"]),
+                                   "ends_at": datetime.fromisoformat(summary["ends_at"])}),
+        "ticket_types": [TicketTypeDetails(**{**t, "sale_starts_at": moment(t["sale_starts_at"]),
+                                              "sale_ends_at": moment(t["sale_ends_at"])})
+                         for t in found["ticket_types"]]})
+
+
+def _with_tickets_left(details: EventDetails, left: dict[str, int]) -> EventDetails:
+    types = [replace(t, available=left.get(t.id, 0)) for t in details.ticket_types]
+    return replace(details, ticket_types=types,
+                   summary=replace(details.summary, available=sum(t.available for t in types)))
 
 
 def _decode(text: str) -> tuple[int, list[EventSummary]]:

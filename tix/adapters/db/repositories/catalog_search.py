@@ -93,6 +93,21 @@ class SqlCatalogSearch:
             return LiveState(int(rows[0][2] or 0),
                              {event_id: int(total or 0) for event_id, total, _ in rows})
 
+    def live_ticket_types(self, event_id: str) -> LiveState:
+        """The catalog version and each of the event's ticket types' tickets left, in one
+        round trip."""
+        version = select(CatalogVersionRow.version).where(
+            CatalogVersionRow.id == 1).scalar_subquery()
+        with translated_errors(), self._read() as session:
+            rows = session.execute(
+                select(StockRow.ticket_type_id, StockRow.available, version)
+                .join(TicketTypeRow, StockRow.ticket_type_id == TicketTypeRow.id)
+                .where(TicketTypeRow.event_id == event_id)).all()
+            if not rows:
+                return LiveState(int(session.scalar(select(version)) or 0), {})
+            return LiveState(int(rows[0][2] or 0),
+                             {type_id: int(left) for type_id, left, _ in rows})
+
     def version(self) -> int:
         with translated_errors(), self._read() as session:
             return int(session.scalar(select(CatalogVersionRow.version)
