@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from tix.adapters.crypto import FieldCipher
+    from tix.adapters.db.metrics import Metric
     from tix.adapters.db.uow import SqlUnitOfWork
     from tix.adapters.queue.outbox import OutboxQueue
     from tix.adapters.queue.sqs import SqsTransport
@@ -313,11 +314,30 @@ class Runtime:
         from tix.adapters.db.metrics import Metric, collect, render
 
         found = collect(self.engine, self.clock.now())
+        found += self._cache_metrics()
         if self.queue_transport is not None:
             found.append(Metric("tix_queue_messages", "Messages waiting per SQS queue.",
                                 "gauge", [({"queue": q}, float(n)) for q, n
                                           in self.queue_transport.pending().items()]))
         return render(found)
+
+    def _cache_metrics(self) -> list[Metric]:
+        from tix.adapters.db.metrics import Metric
+
+        counted = self.cache.stats()
+        if counted is None:  # Redis unreachable: unknown, not zero
+            return []
+        hits, misses = counted
+        seen = ("from every process sharing this Redis" if self.settings.redis_url else
+                "in this process only: the cache is in-process, so lookups by box offices "
+                "and CLIs are not seen here")
+        return [
+            Metric("tix_cache_requests_total", f"Cache lookups by result, {seen}.",
+                   "counter", [({"result": "hit"}, float(hits)),
+                               ({"result": "miss"}, float(misses))]),
+            Metric("tix_cache_hit_ratio", f"Share of cache lookups that hit, {seen}.",
+                   "gauge", [({}, hits / (hits + misses) if hits + misses else 0.0)]),
+        ]
 
     def ticket_page(self, ticket_id: str) -> str:
         """The mobile ticket; its link (in the tickets mail) is the ticket's unguessable

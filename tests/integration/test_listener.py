@@ -9,12 +9,16 @@ import json
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from tests.catalog_support import an_event, organizer
 from tests.support import deliver, logged_in
+from tix.adapters.db.rows.orders import OrderRow
 from tix.core.accounts.model import Role
+from tix.core.catalog.search import SearchQuery
 from tix.core.orders.model import OrderStatus, Tender
 from tix.listener import Listener, parse_address
 
@@ -70,6 +74,9 @@ def test_health_readiness_and_metrics(served):
     standing = runtime.catalog.show(an_event(runtime, organizer(runtime))).ticket_types[0]
     runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, tendered=9000)
     runtime.inventory.place_hold(clerk, standing.id, 1)
+    hits, misses = runtime.cache.stats()  # whatever setting up looked up
+    for _ in range(3):
+        runtime.catalog.search(SearchQuery())  # a miss, then two hits
     assert get(f"{base}/healthz") == (200, "ok\n")
     assert get(f"{base}/readyz") == (200, "ready\n")
     status, text = get(f"{base}/metrics")
@@ -77,7 +84,44 @@ def test_health_readiness_and_metrics(served):
     assert 'tix_orders{status="COMPLETED"} 1' in text
     assert "tix_holds_active 1" in text
     assert "tix_outbox_pending " in text and "# TYPE tix_queue_lag_seconds gauge" in text
+    # the embedded cache is in-process: the listener's own process searched here
+    assert f'tix_cache_requests_total{{result="hit"}} {hits + 2}\n' in text
+    assert f'tix_cache_requests_total{{result="miss"}} {misses + 1}\n' in text
+    assert f"tix_cache_hit_ratio {(hits + 2) / (hits + misses + 3):g}\n" in text
+    assert "in this process only" in text
     assert get(f"{base}/nowhere")[0] == 404
+
+
+def test_metrics_time_each_step_of_the_card_saga(served):
+    runtime, base = served
+    buyer = logged_in(runtime)
+    standing = runtime.catalog.show(an_event(runtime, organizer(runtime))).ticket_types[0]
+    orders = []
+    # (seconds from the order to the payment service's answer, then to confirmed)
+    for pay, confirm in [(1, 0.5), (2, 0.25), (4, 1), (8, 0)]:
+        def pace(step, order, pay=pay, confirm=confirm):
+            if step == "reserve":
+                runtime.clock.advance(timedelta(seconds=pay))
+            elif step == "pay":
+                runtime.clock.advance(timedelta(seconds=confirm))
+
+        runtime.orders.after_step = pace
+        orders.append(runtime.orders.buy(buyer, standing.id, 1, tender=Tender.CARD,
+                                         payment_method="pm_card_visa"))
+    runtime.orders.after_step = lambda step, order: None
+    assert [o.paid_at - o.created_at for o in orders[:2]] == [timedelta(seconds=1),
+                                                              timedelta(seconds=2)]
+    with runtime.engine.begin() as conn:  # the last one was sold before paid_at existed
+        conn.execute(update(OrderRow).where(OrderRow.id == orders[-1].id).values(paid_at=None))
+    text = get(f"{base}/metrics")[1]
+    # all four in the total (1.5, 2.25, 5, 8 s); the three with paid_at in the steps
+    assert 'tix_card_checkout_seconds{quantile="0.5"} 5\n' in text
+    assert 'tix_card_checkout_seconds{quantile="0.95"} 8\n' in text
+    assert 'tix_saga_step_seconds{step="pay",quantile="0.5"} 2\n' in text
+    assert 'tix_saga_step_seconds{step="pay",quantile="0.95"} 4\n' in text
+    assert 'tix_saga_step_seconds{step="confirm",quantile="0.5"} 0.5\n' in text
+    assert 'tix_saga_step_seconds{step="confirm",quantile="0.95"} 1\n' in text
+    assert "# TYPE tix_saga_step_seconds gauge" in text
 
 
 def test_the_mobile_ticket_page(served):
@@ -124,9 +168,12 @@ def test_webhooks_feed_the_saga_and_replays_change_nothing(served):
     succeeded = stripe_event("payment_intent.succeeded", {
         "id": "pi_from_webhook", "object": "payment_intent",
         "metadata": {"order_id": order.id}})
+    runtime.clock.advance(timedelta(seconds=3))
     assert post_event(base, succeeded) == (200, "confirmed\n")
     assert post_event(base, succeeded) == (200, "nothing to do\n")  # a replay
-    assert runtime.orders.show(buyer, order.number).status is OrderStatus.COMPLETED
+    confirmed = runtime.orders.show(buyer, order.number)
+    assert confirmed.status is OrderStatus.COMPLETED
+    assert confirmed.paid_at - confirmed.created_at == timedelta(seconds=3)  # the webhook
     assert post_event(base, succeeded, secret="whsec_wrong")[0] == 400  # forged
     refunded = stripe_event("charge.refunded", {
         "id": "ch_1", "object": "charge", "payment_intent": "pi_from_webhook",

@@ -34,6 +34,8 @@ def test_a_card_payment_completes_the_order_with_stripes_id(shop):
                                payment_method="pm_card_visa")
     assert order.status is OrderStatus.COMPLETED
     assert order.payment_reference.startswith("pi_") and order.amount == 9000
+    assert order.paid_at is not None
+    assert runtime.orders.show(buyer, order.number).paid_at == order.paid_at  # stored
     assert left(runtime, standing.id) == 98
 
 
@@ -72,6 +74,7 @@ def test_a_crash_after_paying_is_confirmed_by_the_daemon_without_charging_twice(
     deliver(runtime)
     [order] = runtime.orders.list(buyer)
     assert order.status is OrderStatus.COMPLETED and order.payment_reference.startswith("pi_")
+    assert order.paid_at - order.created_at == timedelta(seconds=11)  # when the daemon asked
     gateway = runtime.orders._gateways[Tender.CARD]
     charges = [i for i in gateway._client.v1.payment_intents.list(params={"limit": 100}).data
                if (i.to_dict().get("metadata") or {}).get("order_id") == order.id]

@@ -165,6 +165,11 @@ class Cache(Protocol):
 
     def delete(self, *keys: str) -> None: ...
 
+    def stats(self) -> tuple[int, int] | None:
+        """Lookups so far that found a value and that did not (hits, misses), as far as
+        this cache can see them; None when it keeps no count or cannot tell now."""
+        ...
+
 
 @dataclass(frozen=True)
 class RateDecision:

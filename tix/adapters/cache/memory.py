@@ -12,15 +12,18 @@ class MemoryCache:
         self._entries: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
         self._max = max_entries
+        self._hits = self._misses = 0  # this process's lookups only
 
     def get(self, key: str) -> str | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if entry[0] <= time.monotonic():
+            if entry is not None and entry[0] <= time.monotonic():
                 del self._entries[key]
+                entry = None
+            if entry is None:
+                self._misses += 1
                 return None
+            self._hits += 1
             return entry[1]
 
     def set(self, key: str, value: str, ttl: timedelta) -> None:
@@ -33,6 +36,10 @@ class MemoryCache:
         with self._lock:
             for key in keys:
                 self._entries.pop(key, None)
+
+    def stats(self) -> tuple[int, int]:
+        with self._lock:
+            return self._hits, self._misses
 
     def _evict_expired_or_oldest(self) -> None:
         now = time.monotonic()
@@ -54,3 +61,6 @@ class NoCache:
 
     def delete(self, *keys: str) -> None:
         pass
+
+    def stats(self) -> None:
+        return None  # nothing is ever found: a ratio would say nothing

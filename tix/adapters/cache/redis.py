@@ -26,21 +26,37 @@ def connect(url: str) -> redis.Redis:
                                 decode_responses=True, retry=Retry(NoBackoff(), 0))
 
 
+# A lookup and its count in one round trip: every process's hits and misses add up in
+# Redis, where the daemon's /metrics reads them, and counting costs no extra trip.
+_COUNTED_GET = """
+local value = redis.call('GET', KEYS[1])
+if value then
+    redis.call('INCR', KEYS[2])
+else
+    redis.call('INCR', KEYS[3])
+end
+return value
+"""
+
+
 class RedisCache:
     def __init__(self, client: redis.Redis, prefix: str = "tix:") -> None:
         self._client = client
         self._prefix = prefix
         self._down_until = 0.0
+        self._counted_get = client.register_script(_COUNTED_GET)  # no I/O until used
+        self._counters = [f"{prefix}stats:cache_hits", f"{prefix}stats:cache_misses"]
 
     def get(self, key: str) -> str | None:
         if self._is_down():
-            return None
+            return None  # not counted: the lookup never reached the cache
         try:
-            value = self._client.get(self._prefix + key)
+            value = self._counted_get(keys=[self._prefix + key, *self._counters],
+                                      client=self._client)
         except redis.RedisError as error:
             self._went_down(error)
             return None
-        return value  # type: ignore[return-value]
+        return value  # type: ignore[no-any-return]
 
     def set(self, key: str, value: str, ttl: timedelta) -> None:
         if self._is_down():
@@ -59,6 +75,18 @@ class RedisCache:
         except redis.RedisError as error:
             # A stale entry could outlive its truth: keep trying deletes even while "down".
             self._went_down(error)
+
+    def stats(self) -> tuple[int, int] | None:
+        """Every process's lookups through this Redis (hits, misses); None while it is
+        unreachable."""
+        if self._is_down():
+            return None
+        try:
+            hits, misses = self._client.mget(self._counters)
+        except redis.RedisError as error:
+            self._went_down(error)
+            return None
+        return int(hits or 0), int(misses or 0)
 
     def _is_down(self) -> bool:
         return time.monotonic() < self._down_until

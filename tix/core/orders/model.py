@@ -47,6 +47,7 @@ class Order:
     step: SagaStep = SagaStep.PAY
     payment_reference: str | None = None
     failure_reason: str | None = None
+    paid_at: datetime | None = None  # card orders: when the gateway's answer said paid
     completed_at: datetime | None = None
     cancelled_at: datetime | None = None
     refunded_amount: int = 0

@@ -111,6 +111,7 @@ class OrderService:
                 self._record_payment(order, started)
             self.after_step("start", order)
             reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
+            paid_at = self._clock.now()
         except Unavailable as error:
             # The charge may have gone through before the line dropped: releasing the seats
             # now could sell them twice. The daemon asks the gateway once the saga's time
@@ -121,7 +122,7 @@ class OrderService:
             self._compensate(order, f"payment refused: {error.message}")
             raise
         self.after_step("pay", order)
-        confirmed = self._confirm(order, reference)
+        confirmed = self._confirm(order, reference, paid_at)
         self.after_step("confirm", confirmed)
         return confirmed
 
@@ -267,10 +268,11 @@ class OrderService:
         assert ticket_type is not None  # a hold's ticket type is never deleted
         return hold, ticket_type
 
-    def _confirm(self, order: Order, reference: str) -> Order:
+    def _confirm(self, order: Order, reference: str, paid_at: datetime) -> Order:
+        """`paid_at`: when the gateway's answer said paid (timed apart from confirming)."""
         now = self._clock.now()
         with self._uow() as uow:
-            order.payment_reference = reference
+            order.payment_reference, order.paid_at = reference, paid_at
             order.status, order.step, order.completed_at = (OrderStatus.COMPLETED,
                                                             SagaStep.DONE, now)
             if not uow.orders.complete(order):
@@ -312,7 +314,7 @@ class OrderService:
             if reference is None:
                 self._compensate(order, "payment not completed in time")
             else:
-                self._confirm(order, reference)
+                self._confirm(order, reference, self._clock.now())
             settled += 1
         return settled
 
@@ -327,6 +329,7 @@ class OrderService:
         order is found by the id in the payment's metadata, else by the payment's own id
         (a charge does not carry its PaymentIntent's metadata). Returns what was done.
         """
+        told_at = self._clock.now()
         with self._uow(readonly=True) as uow:
             order = uow.orders.get(order_id) if order_id else None
             if order is None and reference:
@@ -334,7 +337,7 @@ class OrderService:
         if order is None:
             return "unknown order"
         if outcome == "succeeded" and order.status is OrderStatus.PENDING:
-            self._confirm(order, reference)
+            self._confirm(order, reference, told_at)
             return "confirmed"
         if outcome == "succeeded" and order.status is OrderStatus.FAILED \
                 and order.tender is Tender.CARD and not order.refunded_amount:

@@ -187,7 +187,8 @@ class SqlOrders:
             "holders": self._cipher.encrypt(json.dumps(order.holders)),
             "status": order.status.value, "step": order.step.value,
             "payment_reference": order.payment_reference,
-            "failure_reason": order.failure_reason, "completed_at": order.completed_at,
+            "failure_reason": order.failure_reason, "paid_at": order.paid_at,
+            "completed_at": order.completed_at,
             "cancelled_at": order.cancelled_at, "refunded_amount": order.refunded_amount,
             "tendered_amount": order.tendered_amount, "taken_by": order.taken_by}
 
@@ -199,7 +200,8 @@ class SqlOrders:
             holders=json.loads(self._cipher.decrypt(row.holders)),
             created_at=row.created_at, status=OrderStatus(row.status),
             step=SagaStep(row.step), payment_reference=row.payment_reference,
-            failure_reason=row.failure_reason, completed_at=row.completed_at,
+            failure_reason=row.failure_reason, paid_at=row.paid_at,
+            completed_at=row.completed_at,
             cancelled_at=row.cancelled_at, refunded_amount=row.refunded_amount,
             tendered_amount=row.tendered_amount, taken_by=row.taken_by,
             cancel_refund=row.cancel_refund, cancel_reason=row.cancel_reason)
