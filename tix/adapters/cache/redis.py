@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import redis
 
+from tix.adapters.cache.breaker import Breaker
 from tix.core.errors import Unavailable
 from tix.core.ports import RateDecision, RateLimiter
 
@@ -43,7 +44,7 @@ class RedisCache:
     def __init__(self, client: redis.Redis, prefix: str = "tix:") -> None:
         self._client = client
         self._prefix = prefix
-        self._down_until = 0.0
+        self._breaker = Breaker()
         self._counted_get = client.register_script(_COUNTED_GET)  # no I/O until used
         self._counters = [f"{prefix}stats:cache_hits", f"{prefix}stats:cache_misses"]
 
@@ -56,6 +57,7 @@ class RedisCache:
         except redis.RedisError as error:
             self._went_down(error)
             return None
+        self._breaker.succeeded()
         return value  # type: ignore[no-any-return]
 
     def set(self, key: str, value: str, ttl: timedelta) -> None:
@@ -66,6 +68,8 @@ class RedisCache:
                              px=max(1, int(ttl.total_seconds() * 1000)))
         except redis.RedisError as error:
             self._went_down(error)
+            return
+        self._breaker.succeeded()
 
     def delete(self, *keys: str) -> None:
         if not keys:
@@ -75,6 +79,8 @@ class RedisCache:
         except redis.RedisError as error:
             # A stale entry could outlive its truth: keep trying deletes even while "down".
             self._went_down(error)
+            return
+        self._breaker.succeeded()
 
     def stats(self) -> tuple[int, int] | None:
         """Every process's lookups through this Redis (hits, misses); None while it is
@@ -86,17 +92,14 @@ class RedisCache:
         except redis.RedisError as error:
             self._went_down(error)
             return None
+        self._breaker.succeeded()
         return int(hits or 0), int(misses or 0)
 
     def _is_down(self) -> bool:
-        return time.monotonic() < self._down_until
+        return not self._breaker.allows()
 
     def _went_down(self, error: Exception) -> None:
-        # Back off for a few seconds so a dead Redis does not add a timeout to every call;
-        # say so once per outage, not once per call.
-        was_down = self._is_down()
-        self._down_until = time.monotonic() + 5
-        if not was_down:
+        if self._breaker.failed():  # said once per outage, not once per call
             log.warning("redis unavailable, using the database meanwhile: %s", error)
 
 
@@ -124,7 +127,7 @@ class RedisRateLimiter:
                  prefix: str = "tix:rl:") -> None:
         self._client = client
         self._window = client.register_script(_SLIDING_WINDOW)
-        self._down_until = 0.0
+        self._breaker = Breaker()
         self._hide = hide  # keys name people ("reset:<email>"): use a keyed hash
         self._prefix = prefix
 
@@ -137,7 +140,7 @@ class RedisRateLimiter:
 
     def _attempt(self, key: str, limit: int, window: timedelta, now: datetime, *,
                  count: bool) -> RateDecision:
-        if time.monotonic() < self._down_until:
+        if not self._breaker.allows():
             raise Unavailable("rate limiter (redis) unavailable, retrying shortly")
         stamp = now.timestamp()
         start = stamp - window.total_seconds()
@@ -147,8 +150,9 @@ class RedisRateLimiter:
                 args=[repr(stamp), repr(start), limit, 1 if count else 0, uuid.uuid4().hex,
                       int(window.total_seconds()) + 1])
         except redis.RedisError as error:
-            self._down_until = time.monotonic() + 5
+            self._breaker.failed()
             raise Unavailable(f"rate limiter (redis) unavailable: {error}") from error
+        self._breaker.succeeded()
         if allowed:
             return RateDecision(True)
         return RateDecision(False, timedelta(seconds=float(oldest) - start))
