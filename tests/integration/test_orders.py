@@ -233,6 +233,46 @@ def test_an_order_number_already_taken_is_drawn_again(runtime, monkeypatch):
     assert published(runtime, "PaymentCompleted") == 2
 
 
+def test_a_hold_checked_out_twice_at_once_is_sold_once(runtime, make_runtime, database):
+    """A double click, or the same clerk at two windows: one order, the other refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, _, standing, clerk = setup(runtime)
+    windows = [make_runtime(database) for _ in range(4)]
+    for _ in range(5):
+        hold = runtime.inventory.place_hold(clerk, standing.id, 2)
+
+        def pay(window, hold_id=hold.id):
+            try:
+                return window.orders.checkout(clerk, hold_id, tender=Tender.CASH,
+                                              tendered=9000).number
+            except RuleViolation as refusal:
+                return refusal.code
+
+        with ThreadPoolExecutor(4) as pool:
+            outcomes = list(pool.map(pay, windows))
+        sold = [o for o in outcomes if o.startswith("TIX-")]
+        assert len(sold) == 1 and outcomes.count("hold_expired") == 3, outcomes
+    assert left(runtime, standing.id) == 90  # five holds of two, each sold once
+    assert published(runtime, "PaymentCompleted") == 5
+
+
+def test_an_order_number_taken_at_checkout_is_drawn_again(runtime, monkeypatch):
+    import tix.adapters.db.repositories.orders as repository
+    import tix.core.orders.service as service
+
+    _, _, standing, clerk = setup(runtime)
+    first = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    hold = runtime.inventory.place_hold(clerk, standing.id, 2)
+    numbers = iter([first.number, "TIX-NEW0-02"])
+    monkeypatch.setattr(service, "new_order_number", lambda: next(numbers))
+    monkeypatch.setattr(repository, "new_order_number", lambda: next(numbers))
+    order = runtime.orders.checkout(clerk, hold.id, tender=Tender.CASH, tendered=9000)
+    assert order.number == "TIX-NEW0-02" and order.quantity == 2
+    assert runtime.inventory.get_hold(clerk, hold.id).status is HoldStatus.CONVERTED
+    assert left(runtime, standing.id) == 97 and published(runtime, "PaymentCompleted") == 2
+
+
 @pytest.mark.parametrize("database", ["postgres"], indirect=True)
 def test_a_pool_with_no_connection_free_in_time_is_busy_not_a_crash(runtime, database):
     """Many threads in one process (a load test, a daemon with workers) can hold every

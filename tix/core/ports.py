@@ -77,6 +77,13 @@ class UnitOfWork(Protocol):
         longer than the database takes to run the decrement and the commit."""
         ...
 
+    def use_hold_and_commit(self, hold_id: str, *, new_order: Order) -> bool:
+        """Store `new_order`, mark the hold used and commit, as one step at the end of the
+        transaction; False, with nothing committed, when the hold is no longer active
+        (used, released or expired meanwhile). Raises OrderNumberTaken (nothing
+        committed) if the new order's number was taken meanwhile."""
+        ...
+
     def publish(self, *messages: Message) -> None: ...
 
 

@@ -1,5 +1,5 @@
 """The end of a sale on PostgreSQL: its new order, its outbox messages, the stock decrement
-and the COMMIT in one round trip.
+(or the use of a hold) and the COMMIT in one round trip.
 
 Every buyer of a ticket type queues on its stock row's lock, which is held from the
 decrement to the end of the commit. Sent one after the other, the lock would also be held
@@ -10,7 +10,8 @@ messages ride along, saving their own round trips).
 Nothing may be committed when too few tickets are left, and a pipeline cannot choose
 between COMMIT and ROLLBACK half-way: so the decrement fails when it took nothing (a
 division by the number of rows it updated), which aborts the transaction, and the COMMIT
-queued behind it does nothing. An order number already taken fails the same way.
+queued behind it does nothing. Using up a hold that is no longer active fails the same
+way, and so does an order number already taken.
 """
 
 from __future__ import annotations
@@ -45,13 +46,40 @@ SELECT 1 / (SELECT count(*)::int FROM taken)
 """
 
 
+_USE_HOLD = """
+WITH used AS (
+    UPDATE holds SET status = 'CONVERTED' WHERE id = %(hold_id)s AND status = 'ACTIVE'
+    RETURNING 1
+)
+SELECT 1 / (SELECT count(*)::int FROM used)
+"""
+
+
 def take_and_commit_in_one_round_trip(session: Session, ticket_type_id: str, quantity: int,
                                       *, order: dict[str, Any] | None,
                                       messages: list[dict[str, Any]]) -> bool:
     """True when the tickets were taken and the transaction committed; False when fewer
     were left (the transaction is then aborted and must be rolled back)."""
+    return _commit_in_one_round_trip(
+        session, _TAKE, {"quantity": quantity, "ticket_type_id": ticket_type_id},
+        order=order, messages=messages)
+
+
+def use_hold_and_commit_in_one_round_trip(session: Session, hold_id: str, *,
+                                          order: dict[str, Any],
+                                          messages: list[dict[str, Any]]) -> bool:
+    """True when the hold was used up and the transaction committed; False when it was no
+    longer active (the transaction is then aborted and must be rolled back)."""
+    return _commit_in_one_round_trip(session, _USE_HOLD, {"hold_id": hold_id}, order=order,
+                                     messages=messages)
+
+
+def _commit_in_one_round_trip(session: Session, condition: str, params: dict[str, Any], *,
+                              order: dict[str, Any] | None,
+                              messages: list[dict[str, Any]]) -> bool:
+    """The writes, then `condition` (which divides by zero when it changed nothing), then
+    COMMIT, sent together."""
     driver: psycopg.Connection[Any] = session.connection().connection.driver_connection  # type: ignore[assignment]
-    params = {"quantity": quantity, "ticket_type_id": ticket_type_id}
     failure: psycopg.Error | None = None
     try:
         with driver.pipeline():
@@ -63,7 +91,7 @@ def take_and_commit_in_one_round_trip(session: Session, ticket_type_id: str, qua
                         cursor.execute(_ADD_ORDER, order, prepare=True)
                     for message in messages:
                         cursor.execute(_WRITE_MESSAGE, message, prepare=True)
-                    cursor.execute(_TAKE, params, prepare=True)
+                    cursor.execute(condition, params, prepare=True)
                 driver.commit()
             except psycopg.Error as error:
                 failure = error
@@ -77,4 +105,4 @@ def take_and_commit_in_one_round_trip(session: Session, ticket_type_id: str, qua
             and "number" in (failure.diag.constraint_name or ""):
         raise OrderNumberTaken() from failure
     # a lock timeout, a lost connection: raised as SQLAlchemy raises them, for translation
-    raise exc.DBAPIError.instance(_TAKE, params, failure, psycopg.Error) from failure
+    raise exc.DBAPIError.instance(condition, params, failure, psycopg.Error) from failure

@@ -167,6 +167,26 @@ class SqlUnitOfWork:
         self.session.commit()  # on PostgreSQL, the bookkeeping of a commit already made
         return True
 
+    def use_hold_and_commit(self, hold_id: str, *, new_order: Order) -> bool:
+        if is_postgres(self.session):
+            from tix.adapters.db.stock_commit import use_hold_and_commit_in_one_round_trip
+
+            messages = outbox_rows(self._messages, self._clock.now(), self.cipher)
+            self._messages.clear()
+            used = use_hold_and_commit_in_one_round_trip(
+                self.session, hold_id, order=self.orders.row_values(new_order),
+                messages=messages)
+        else:
+            used = self.holds.convert(hold_id)
+            if used:
+                self.orders.add(new_order)
+                self.flush()
+        if not used:
+            self.session.rollback()
+            return False
+        self.session.commit()  # on PostgreSQL, the bookkeeping of a commit already made
+        return True
+
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Work that may fail on its own: undone alone, with the messages it published."""

@@ -147,13 +147,8 @@ class OrderService:
         """Cash or a complimentary ticket: the money (or none) is at the counter, so take
         the tickets, record the order and announce the payment in one transaction — no
         step can be left half done, and the hot stock row is touched once."""
-        for _ in range(ORDER_NUMBER_ATTEMPTS):
-            try:
-                return self._sell_once(principal, ticket_type_id, quantity, tender, gateway,
-                                       holders, tendered)
-            except OrderNumberTaken:
-                continue
-        raise Busy("could not find a free order number; try again")
+        return _with_a_free_order_number(lambda: self._sell_once(
+            principal, ticket_type_id, quantity, tender, gateway, holders, tendered))
 
     def _sell_once(self, principal: Principal, ticket_type_id: str, quantity: int,
                    tender: Tender, gateway: PaymentGateway, holders: list[str],
@@ -181,15 +176,8 @@ class OrderService:
         """Cash or complimentary for a hold: nothing is waited for outside tix, so the hold
         becomes a completed, announced order in one transaction — no PENDING order for
         the daemon to settle, one transaction instead of two."""
-        now = self._clock.now()
-        with self._uow() as uow:
-            order = self._order_from_hold(uow, principal, hold_id, tender, holders, tendered,
-                                          now)
-            self._paid_at_the_counter(order, gateway, now)
-            uow.orders.add(order)
-            uow.publish(self._payment_completed(order))
-            uow.commit()
-        return order
+        return _with_a_free_order_number(lambda: self._order_from_hold(
+            principal, hold_id, tender, holders, tendered, paid_at_the_counter=gateway))
 
     @staticmethod
     def _paid_at_the_counter(order: Order, gateway: PaymentGateway, now: datetime) -> None:
@@ -222,24 +210,27 @@ class OrderService:
 
     def _reserve(self, principal: Principal, hold_id: str, tender: Tender,
                  holders: list[str], tendered: int | None) -> Order:
+        return _with_a_free_order_number(lambda: self._order_from_hold(
+            principal, hold_id, tender, holders, tendered, paid_at_the_counter=None))
+
+    def _order_from_hold(self, principal: Principal, hold_id: str, tender: Tender,
+                         holders: list[str], tendered: int | None, *,
+                         paid_at_the_counter: PaymentGateway | None) -> Order:
+        """The principal's active hold, used up for a new order in one transaction: the
+        order completed and announced when paid at the counter, else PENDING (the card
+        saga's reservation)."""
         now = self._clock.now()
         with self._uow() as uow:
-            order = self._order_from_hold(uow, principal, hold_id, tender, holders, tendered,
-                                          now)
-            uow.orders.add(order)
-            uow.commit()
-        return order
-
-    def _order_from_hold(self, uow: UnitOfWork, principal: Principal, hold_id: str,
-                         tender: Tender, holders: list[str], tendered: int | None,
-                         now: datetime) -> Order:
-        """The principal's active hold, used up (in this transaction) for a new order."""
-        hold, ticket_type = self._usable_hold(uow, principal, hold_id, now)
-        self._allow_tender(principal, tender, ticket_type)
-        order = self._new_order(principal, ticket_type, hold.quantity, tender, holders,
-                                tendered, now)
-        if not uow.holds.convert(hold.id):
-            raise RuleViolation("this hold was used meanwhile", code="hold_expired")
+            hold, ticket_type = self._usable_hold(uow, principal, hold_id, now)
+            self._allow_tender(principal, tender, ticket_type)
+            order = self._new_order(principal, ticket_type, hold.quantity, tender, holders,
+                                    tendered, now)
+            if paid_at_the_counter is not None:
+                self._paid_at_the_counter(order, paid_at_the_counter, now)
+                uow.publish(self._payment_completed(order))
+            # the order goes with the hold's use: stored, hold used up and committed at once
+            if not uow.use_hold_and_commit(hold.id, new_order=order):
+                raise RuleViolation("this hold was used meanwhile", code="hold_expired")
         return order
 
     def _record_payment(self, order: Order, reference: str) -> None:
@@ -257,8 +248,9 @@ class OrderService:
     @staticmethod
     def _usable_hold(uow: UnitOfWork, principal: Principal, hold_id: str,
                      now: datetime) -> tuple[Hold, TicketTypeView]:
-        """The principal's active hold, locked, and its ticket type."""
-        hold = uow.holds.get(hold_id, lock=True)
+        """The principal's active hold and its ticket type. Not locked: using the hold up
+        succeeds only while it is still active, which settles any race."""
+        hold = uow.holds.get(hold_id)
         if hold is None or hold.user_id != principal.user_id:
             raise NotFound("hold", hold_id)
         if hold.status is not HoldStatus.ACTIVE or not hold.active_at(now):
@@ -594,3 +586,14 @@ def _holder_names(given: list[str], quantity: int, buyer: str) -> list[str]:
 def _ahead(before: timedelta) -> str:
     hours = int(before.total_seconds() // 3600)
     return f"{hours // 24} days" if hours % 24 == 0 and hours >= 24 else f"{hours} hours"
+
+
+def _with_a_free_order_number(sell: Callable[[], Order]) -> Order:
+    """Order numbers are short and random: on the rare clash nothing was committed, and
+    the sale is tried again with a new number."""
+    for _ in range(ORDER_NUMBER_ATTEMPTS):
+        try:
+            return sell()
+        except OrderNumberTaken:
+            continue
+    raise Busy("could not find a free order number; try again")
