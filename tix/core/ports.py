@@ -5,6 +5,7 @@ Adapters in `tix.adapters` implement them; `tix.bootstrap` picks which.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -75,6 +76,13 @@ class UnitOfWork(Protocol):
 
         The stock row is every buyer's bottleneck: an adapter should hold its lock no
         longer than the database takes to run the decrement and the commit."""
+        ...
+
+    def give_back_and_commit(self, quantities: Mapping[str, int]) -> None:
+        """Return tickets to availability (ticket type id -> quantity) and commit, as one
+        step at the end of the transaction, after everything else it writes: the stock
+        rows are every buyer's bottleneck, so their locks are held for no more than the
+        increments and the commit."""
         ...
 
     def use_hold_and_commit(self, hold_id: str, *, new_order: Order) -> bool:

@@ -16,6 +16,7 @@ way, and so does an order number already taken.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import psycopg
@@ -55,13 +56,27 @@ SELECT 1 / (SELECT count(*)::int FROM used)
 """
 
 
+_GIVE_BACK = """
+UPDATE stock SET available = available + %(quantity)s WHERE ticket_type_id = %(ticket_type_id)s
+"""
+
+
+def give_back_and_commit_in_one_round_trip(session: Session, quantities: Mapping[str, int],
+                                           *, messages: list[dict[str, Any]]) -> None:
+    """The messages, the increments (in a fixed order: two such transactions never wait
+    on each other crosswise) and the COMMIT, sent together."""
+    given_back = [(_GIVE_BACK, {"ticket_type_id": type_id, "quantity": quantity})
+                  for type_id, quantity in sorted(quantities.items())]
+    _commit_in_one_round_trip(session, given_back, order=None, messages=messages)
+
+
 def take_and_commit_in_one_round_trip(session: Session, ticket_type_id: str, quantity: int,
                                       *, order: dict[str, Any] | None,
                                       messages: list[dict[str, Any]]) -> bool:
     """True when the tickets were taken and the transaction committed; False when fewer
     were left (the transaction is then aborted and must be rolled back)."""
     return _commit_in_one_round_trip(
-        session, _TAKE, {"quantity": quantity, "ticket_type_id": ticket_type_id},
+        session, [(_TAKE, {"quantity": quantity, "ticket_type_id": ticket_type_id})],
         order=order, messages=messages)
 
 
@@ -70,15 +85,15 @@ def use_hold_and_commit_in_one_round_trip(session: Session, hold_id: str, *,
                                           messages: list[dict[str, Any]]) -> bool:
     """True when the hold was used up and the transaction committed; False when it was no
     longer active (the transaction is then aborted and must be rolled back)."""
-    return _commit_in_one_round_trip(session, _USE_HOLD, {"hold_id": hold_id}, order=order,
-                                     messages=messages)
+    return _commit_in_one_round_trip(session, [(_USE_HOLD, {"hold_id": hold_id})],
+                                     order=order, messages=messages)
 
 
-def _commit_in_one_round_trip(session: Session, condition: str, params: dict[str, Any], *,
+def _commit_in_one_round_trip(session: Session, last: list[tuple[str, dict[str, Any]]], *,
                               order: dict[str, Any] | None,
                               messages: list[dict[str, Any]]) -> bool:
-    """The writes, then `condition` (which divides by zero when it changed nothing), then
-    COMMIT, sent together."""
+    """The order and messages, then the `last` statements (a condition among them divides
+    by zero when it changed nothing), then COMMIT, sent together."""
     driver: psycopg.Connection[Any] = session.connection().connection.driver_connection  # type: ignore[assignment]
     failure: psycopg.Error | None = None
     try:
@@ -91,7 +106,8 @@ def _commit_in_one_round_trip(session: Session, condition: str, params: dict[str
                         cursor.execute(_ADD_ORDER, order, prepare=True)
                     for message in messages:
                         cursor.execute(_WRITE_MESSAGE, message, prepare=True)
-                    cursor.execute(condition, params, prepare=True)
+                    for statement, params in last:
+                        cursor.execute(statement, params, prepare=True)
                 driver.commit()
             except psycopg.Error as error:
                 failure = error
@@ -105,4 +121,5 @@ def _commit_in_one_round_trip(session: Session, condition: str, params: dict[str
             and "number" in (failure.diag.constraint_name or ""):
         raise OrderNumberTaken() from failure
     # a lock timeout, a lost connection: raised as SQLAlchemy raises them, for translation
-    raise exc.DBAPIError.instance(condition, params, failure, psycopg.Error) from failure
+    statement, params = last[-1]
+    raise exc.DBAPIError.instance(statement, params, failure, psycopg.Error) from failure

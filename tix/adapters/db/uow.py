@@ -6,7 +6,7 @@ only reads sessions does not load (nor configure the mappers of) every table of 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
 from types import TracebackType
@@ -166,6 +166,19 @@ class SqlUnitOfWork:
             return False
         self.session.commit()  # on PostgreSQL, the bookkeeping of a commit already made
         return True
+
+    def give_back_and_commit(self, quantities: Mapping[str, int]) -> None:
+        if is_postgres(self.session):
+            from tix.adapters.db.stock_commit import give_back_and_commit_in_one_round_trip
+
+            messages = outbox_rows(self._messages, self._clock.now(), self.cipher)
+            self._messages.clear()
+            give_back_and_commit_in_one_round_trip(self.session, quantities, messages=messages)
+        else:
+            self.flush()
+            for ticket_type_id, quantity in sorted(quantities.items()):
+                self.stock.give_back(ticket_type_id, quantity)
+        self.session.commit()  # on PostgreSQL, the bookkeeping of a commit already made
 
     def use_hold_and_commit(self, hold_id: str, *, new_order: Order) -> bool:
         if is_postgres(self.session):

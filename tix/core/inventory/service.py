@@ -54,11 +54,13 @@ class InventoryService:
         now = self._clock.now()
         with self._uow() as uow:
             expired = uow.holds.take_expired(now, EXPIRY_BATCH)
+            returned: dict[str, int] = {}
             for hold in expired:
-                uow.stock.give_back(hold.ticket_type_id, hold.quantity)
+                returned[hold.ticket_type_id] = returned.get(hold.ticket_type_id, 0) \
+                    + hold.quantity
                 uow.publish(HoldExpired(hold_id=hold.id, ticket_type_id=hold.ticket_type_id,
                                         user_id=hold.user_id, quantity=hold.quantity))
-            uow.commit()
+            uow.give_back_and_commit(returned)
         return len(expired)
 
     def release_hold(self, hold_id: str) -> None:
@@ -66,8 +68,7 @@ class InventoryService:
         with self._uow() as uow:
             hold = uow.holds.get(hold_id, lock=True)
             if hold is not None and uow.holds.release(hold_id):
-                uow.stock.give_back(hold.ticket_type_id, hold.quantity)
-            uow.commit()
+                uow.give_back_and_commit({hold.ticket_type_id: hold.quantity})
 
     def get_hold(self, principal: Principal, hold_id: str) -> Hold:
         with self._uow(readonly=True) as uow:

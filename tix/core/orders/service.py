@@ -282,11 +282,10 @@ class OrderService:
                 return
             current.status, current.failure_reason = OrderStatus.FAILED, reason[:500]
             uow.orders.save(current)
-            uow.stock.give_back(current.ticket_type_id, current.quantity)
             uow.publish(OrderFailed(order_id=current.id, order_number=current.number,
                                     user_id=current.user_id, reason=reason,
                                     refunded=refunded))
-            uow.commit()
+            uow.give_back_and_commit({current.ticket_type_id: current.quantity})
 
     def resume_unfinished(self) -> int:
         """Daemon job: finish or compensate orders a crash left PENDING past the deadline.
@@ -472,7 +471,6 @@ class OrderService:
             current.status, current.cancelled_at = OrderStatus.CANCELLED, self._clock.now()
             current.refunded_amount = amount
             uow.orders.save(current)
-            uow.stock.give_back(current.ticket_type_id, current.quantity)
             uow.publish(OrderCancelled(order_id=current.id, order_number=current.number,
                                        user_id=current.user_id, event_id=current.event_id,
                                        refund_amount=amount, currency=current.currency,
@@ -481,7 +479,7 @@ class OrderService:
                                actor_id=actor_id, actor=actor,
                                details={"amount": str(amount), "currency": current.currency,
                                         "reason": reason})
-            uow.commit()
+            uow.give_back_and_commit({current.ticket_type_id: current.quantity})
         return current
 
     def sales(self, principal: Principal, reference: str) -> SalesReport:
