@@ -1,17 +1,18 @@
 """The end of a sale on PostgreSQL: its new order, its outbox messages, the stock decrement
-(or the use of a hold) and the COMMIT in one round trip.
+(or the use of a hold) and the COMMIT in one message to the server.
 
 Every buyer of a ticket type queues on its stock row's lock, which is held from the
 decrement to the end of the commit. Sent one after the other, the lock would also be held
-while the decrement's reply travels to us and the COMMIT travels back; in a psycopg
-pipeline they go together and the server runs them back to back (the order and the
-messages ride along, saving their own round trips).
+while the decrement's reply travels to us and the COMMIT travels back — and while this
+process gets round to sending it: a thread that loses the interpreter lock in between
+(a busy box office, a collection) kept every other buyer waiting. So the statements go
+as one simple-protocol query, their values bound here by psycopg's client-side cursor,
+and the server runs them back to back to the COMMIT without waiting for us.
 
-Nothing may be committed when too few tickets are left, and a pipeline cannot choose
-between COMMIT and ROLLBACK half-way: so the decrement fails when it took nothing (a
-division by the number of rows it updated), which aborts the transaction, and the COMMIT
-queued behind it does nothing. Using up a hold that is no longer active fails the same
-way, and so does an order number already taken.
+Nothing may be committed when too few tickets are left: so the decrement fails when it
+took nothing (a division by the number of rows it updated), which aborts the transaction,
+and the server skips the rest of the query, COMMIT included. Using up a hold that is no
+longer active fails the same way, and so does an order number already taken.
 """
 
 from __future__ import annotations
@@ -93,26 +94,18 @@ def _commit_in_one_round_trip(session: Session, last: list[tuple[str, dict[str, 
                               order: dict[str, Any] | None,
                               messages: list[dict[str, Any]]) -> bool:
     """The order and messages, then the `last` statements (a condition among them divides
-    by zero when it changed nothing), then COMMIT, sent together."""
+    by zero when it changed nothing), then COMMIT, sent as one query."""
     driver: psycopg.Connection[Any] = session.connection().connection.driver_connection  # type: ignore[assignment]
     failure: psycopg.Error | None = None
+    statements = ([(_ADD_ORDER, order)] if order is not None else []) \
+        + [(_WRITE_MESSAGE, message) for message in messages] + last
     try:
-        with driver.pipeline():
-            # Errors are caught inside the pipeline: leaving it by an exception makes
-            # psycopg log the aborted pipeline, once per sold-out refusal.
-            try:
-                with driver.cursor() as cursor:
-                    if order is not None:
-                        cursor.execute(_ADD_ORDER, order, prepare=True)
-                    for message in messages:
-                        cursor.execute(_WRITE_MESSAGE, message, prepare=True)
-                    for statement, params in last:
-                        cursor.execute(statement, params, prepare=True)
-                driver.commit()
-            except psycopg.Error as error:
-                failure = error
-    except psycopg.Error as error:  # leaving an aborted pipeline, or a lost connection
-        failure = failure or error
+        with psycopg.ClientCursor(driver) as cursor:
+            query = ";\n".join([*(cursor.mogrify(sql, params) for sql, params in statements),
+                                "COMMIT"])
+            cursor.execute(query.encode(), prepare=False)
+    except psycopg.Error as error:
+        failure = error
     if failure is None:
         return True
     if isinstance(failure, psycopg.errors.DivisionByZero):
