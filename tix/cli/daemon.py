@@ -25,6 +25,7 @@ def daemon(
 ) -> None:
     """Run the background work; stops cleanly on Ctrl-C or SIGTERM."""
     from tix.daemon import Daemon, wait_for_database
+    from tix.heap import settle
     from tix.listener import Listener, parse_address
     from tix.logs import configure
 
@@ -48,6 +49,7 @@ def daemon(
     signal.signal(signal.SIGTERM, stop)
     if not wait_for_database(runtime, stopping):
         return
+    settle()  # start-up done: full collections skip what lives as long as the process
     daemons.extend(Daemon(runtime, idle_sleep=idle,
                           worker_id=None if workers == 1 else f"worker-{n}")
                    for n in range(workers))
