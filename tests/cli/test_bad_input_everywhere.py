@@ -164,3 +164,12 @@ def test_control_characters_in_what_is_quoted_back_are_escaped(tix: Tix, tmp_pat
     outcome = tix("event", "create", "--file", str(path))
     assert outcome.exit_code == 2
     assert outcome.stderr.count("\n") == 1 and "\\r\\x1b[2Jname: unknown field" in outcome.stderr
+
+
+def test_a_nul_in_an_identifier_is_bad_input_on_every_database(tix: Tix):
+    """Found by the test above: PostgreSQL refuses NUL in text, even in a lookup (an
+    internal error there; SQLite just finds nothing)."""
+    world(tix)  # signed in as an admin
+    for arguments in (["notifications", "retry", "\x00"], ["order", "show", "TIX-\x00"],
+                      ["event", "show", "E\x00"], ["ticket", "show", "\x00"]):
+        check(tix, arguments)  # a documented exit, one line, nothing changed

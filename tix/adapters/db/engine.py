@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, exc, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from tix.core.errors import Busy, TixError, Unavailable
+from tix.core.errors import Busy, Invalid, TixError, Unavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 PG_LOCK_TIMEOUT_MS = 3000
@@ -68,12 +68,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def domain_error(error: exc.DBAPIError) -> TixError | None:
-    """Busy for lock waits, Unavailable for a lost or refused connection, else None."""
+    """Busy for lock waits, Unavailable for a lost or refused connection, Invalid for text
+    PostgreSQL cannot store, else None."""
     text = str(error.orig or error).lower()
     if ("lock timeout" in text or "locknotavailable" in type(error.orig).__name__.lower()
             or "database is locked" in text or "deadlock detected" in text
             or "could not serialize" in text):
         return Busy("the database is busy with another sale; try again")
+    if "cannot contain nul" in text:  # PostgreSQL's text refuses what SQLite stores
+        return Invalid("text cannot contain NUL characters")
     if isinstance(error, exc.OperationalError | exc.InterfaceError) or error.connection_invalidated:
         first_line = (str(error.orig) if error.orig else str(error)).strip().splitlines()[0]
         return Unavailable(f"database unavailable: {first_line}")
