@@ -137,6 +137,26 @@ def test_the_daemon_stops_cleanly_on_sigterm(tmp_path):
     assert "SIGTERM" in stderr and "stopped" in stderr
 
 
+def test_a_sigterm_during_start_up_still_stops_the_daemon(tmp_path):
+    """The signal used to reach the handler before the workers existed: they never heard
+    it, and the daemon ran on until killed."""
+    env = {**os.environ, "TIX_DATA_DIR": str(tmp_path / "data"),
+           "TIX_CONFIG_DIR": str(tmp_path / "config"), "TIX_DATABASE_URL": ""}
+    signal_in_start_up = (  # SIGTERM arrives just before the workers are made
+        "import os, runpy, signal, tix.heap\n"
+        "tix.heap.settle = lambda: os.kill(os.getpid(), signal.SIGTERM)\n"
+        "runpy.run_module('tix', run_name='__main__')\n")
+    process = subprocess.Popen([sys.executable, "-c", signal_in_start_up, "daemon",
+                                "--idle", "0.1"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    assert "SIGTERM" in stderr and "stopped" in stderr
+
+
 def test_a_failing_handler_does_not_undo_or_repeat_the_others(runtime, clock):
     from datetime import timedelta
 

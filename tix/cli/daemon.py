@@ -53,6 +53,9 @@ def daemon(
     daemons.extend(Daemon(runtime, idle_sleep=idle,
                           worker_id=None if workers == 1 else f"worker-{n}")
                    for n in range(workers))
+    if stopping.is_set():  # a signal that came during start-up found no workers to tell
+        for d in daemons:
+            d.stopping.set()
     listener = Listener(runtime, *address) if address else None
     if listener is not None:
         listener.start()
