@@ -1,52 +1,52 @@
-"""When Redis stops answering: skip it for a few seconds, then let one caller at a time
-find out whether it is back.
+"""When Redis stops answering: stop asking it, and let a watcher — not a customer — find
+out when it is back.
 
-Without this, every thread that calls while Redis hangs waits out the socket timeout —
-after each pause, every call in flight paid it again. With it, an outage costs one
-timeout per retry per process; the other callers go straight to their fallback."""
+Without this, every call that reached a hung Redis waited out the socket timeout (0.5 s);
+letting one caller at a time try again still made one sale in every few seconds per
+process pay it. Now the calls go straight to their fallback while a thread pings Redis
+every few seconds, and Redis is used again as soon as it answers."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections.abc import Callable
 
-PAUSE = 5.0  # seconds between tries while Redis is unreachable
-PROBE_TIMEOUT = 2.0  # a try that never reported back (its thread died) stops blocking
+PAUSE = 5.0  # seconds between pings while Redis is unreachable
+
+log = logging.getLogger(__name__)
 
 
 class Breaker:
-    def __init__(self, pause: float = PAUSE) -> None:
+    def __init__(self, is_back: Callable[[], object], pause: float = PAUSE) -> None:
+        self._is_back = is_back  # a ping: truthy, or raises, or says no
         self._pause = pause
         self._lock = threading.Lock()
-        self._skip_until = 0.0  # 0: Redis answers
-        self._probe_until = 0.0  # while one caller tries Redis again
-
-    @property
-    def healthy(self) -> bool:
-        return self._skip_until == 0.0
+        self._open = False
 
     def allows(self) -> bool:
-        """May this call go to Redis? Always while it answers; after a failure, no until
-        the pause is over, then for one caller (the probe) while the others wait for its
-        answer."""
-        if self._skip_until == 0.0:
-            return True  # the common case, without taking the lock
-        with self._lock:
-            now = time.monotonic()
-            if now < self._skip_until or now < self._probe_until:
-                return False
-            self._probe_until = now + PROBE_TIMEOUT
-            return True
-
-    def succeeded(self) -> None:
-        if self._skip_until:
-            with self._lock:
-                self._skip_until = self._probe_until = 0.0
+        """May this call go to Redis? Not while it is known to be away."""
+        return not self._open  # read without the lock: a stale answer costs one call
 
     def failed(self) -> bool:
-        """Record a failure; True when it starts an outage (to be reported once)."""
+        """A call failed: stop sending calls until the watcher hears Redis again. True
+        when this starts an outage (to be reported once)."""
         with self._lock:
-            started = self._skip_until == 0.0
-            self._skip_until = time.monotonic() + self._pause
-            self._probe_until = 0.0
-            return started
+            if self._open:
+                return False
+            self._open = True
+        threading.Thread(target=self._watch, name="redis-watch", daemon=True).start()
+        return True
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self._pause)
+            try:
+                back = bool(self._is_back())
+            except Exception:
+                back = False
+            if back:
+                self._open = False
+                log.warning("redis answers again")
+                return

@@ -44,7 +44,7 @@ class RedisCache:
     def __init__(self, client: redis.Redis, prefix: str = "tix:") -> None:
         self._client = client
         self._prefix = prefix
-        self._breaker = Breaker()
+        self._breaker = Breaker(lambda: self._client.ping())
         self._counted_get = client.register_script(_COUNTED_GET)  # no I/O until used
         self._counters = [f"{prefix}stats:cache_hits", f"{prefix}stats:cache_misses"]
 
@@ -57,7 +57,6 @@ class RedisCache:
         except redis.RedisError as error:
             self._went_down(error)
             return None
-        self._breaker.succeeded()
         return value  # type: ignore[no-any-return]
 
     def set(self, key: str, value: str, ttl: timedelta) -> None:
@@ -68,8 +67,6 @@ class RedisCache:
                              px=max(1, int(ttl.total_seconds() * 1000)))
         except redis.RedisError as error:
             self._went_down(error)
-            return
-        self._breaker.succeeded()
 
     def delete(self, *keys: str) -> None:
         if not keys:
@@ -79,8 +76,6 @@ class RedisCache:
         except redis.RedisError as error:
             # A stale entry could outlive its truth: keep trying deletes even while "down".
             self._went_down(error)
-            return
-        self._breaker.succeeded()
 
     def stats(self) -> tuple[int, int] | None:
         """Every process's lookups through this Redis (hits, misses); None while it is
@@ -92,7 +87,6 @@ class RedisCache:
         except redis.RedisError as error:
             self._went_down(error)
             return None
-        self._breaker.succeeded()
         return int(hits or 0), int(misses or 0)
 
     def _is_down(self) -> bool:
@@ -127,7 +121,7 @@ class RedisRateLimiter:
                  prefix: str = "tix:rl:") -> None:
         self._client = client
         self._window = client.register_script(_SLIDING_WINDOW)
-        self._breaker = Breaker()
+        self._breaker = Breaker(lambda: self._client.ping())
         self._hide = hide  # keys name people ("reset:<email>"): use a keyed hash
         self._prefix = prefix
 
@@ -141,7 +135,7 @@ class RedisRateLimiter:
     def _attempt(self, key: str, limit: int, window: timedelta, now: datetime, *,
                  count: bool) -> RateDecision:
         if not self._breaker.allows():
-            raise Unavailable("rate limiter (redis) unavailable, retrying shortly")
+            raise Unavailable("rate limiter (redis) unavailable, checked every few seconds")
         stamp = now.timestamp()
         start = stamp - window.total_seconds()
         try:
@@ -152,7 +146,6 @@ class RedisRateLimiter:
         except redis.RedisError as error:
             self._breaker.failed()
             raise Unavailable(f"rate limiter (redis) unavailable: {error}") from error
-        self._breaker.succeeded()
         if allowed:
             return RateDecision(True)
         return RateDecision(False, timedelta(seconds=float(oldest) - start))
