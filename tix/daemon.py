@@ -53,7 +53,7 @@ def wait_for_database(runtime: Runtime, stopping: threading.Event, *,
 
 class Daemon:
     def __init__(self, runtime: Runtime, *, worker_id: str | None = None, batch: int = 100,
-                 idle_sleep: float = 1.0) -> None:
+                 idle_sleep: float = 1.0, stopping: threading.Event | None = None) -> None:
         self._runtime = runtime
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
         self._batch = batch
@@ -61,7 +61,7 @@ class Daemon:
         self._handlers: dict[str, list[Subscription]] = defaultdict(list)
         for subscription in runtime.subscriptions:
             self._handlers[subscription.message.message_type].append(subscription)
-        self.stopping = threading.Event()
+        self.stopping = stopping or threading.Event()  # shared by a process's workers
         self._transport = runtime.queue_transport
         self._due: dict[str, float] = {}  # job name -> time.monotonic() it is next due
 

@@ -36,26 +36,20 @@ def daemon(
         done = Daemon(runtime, idle_sleep=idle).run_once()
         say(f"Delivered {done} item(s); nothing left to do.")
         return
-    stopping = threading.Event()
-    daemons: list[Daemon] = []
+    stopping = threading.Event()  # one for the process: a signal at any moment stops all
 
     def stop(signum: int, _frame: object) -> None:
         say(f"{signal.Signals(signum).name}: finishing the work in hand, then stopping.")
         stopping.set()
-        for d in daemons:
-            d.stopping.set()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     if not wait_for_database(runtime, stopping):
         return
     settle()  # start-up done: full collections skip what lives as long as the process
-    daemons.extend(Daemon(runtime, idle_sleep=idle,
-                          worker_id=None if workers == 1 else f"worker-{n}")
-                   for n in range(workers))
-    if stopping.is_set():  # a signal that came during start-up found no workers to tell
-        for d in daemons:
-            d.stopping.set()
+    daemons = [Daemon(runtime, idle_sleep=idle, stopping=stopping,
+                      worker_id=None if workers == 1 else f"worker-{n}")
+               for n in range(workers)]
     listener = Listener(runtime, *address) if address else None
     if listener is not None:
         listener.start()

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
@@ -151,8 +151,7 @@ class SqlUnitOfWork:
         if is_postgres(self.session):
             from tix.adapters.db.stock_commit import take_and_commit_in_one_round_trip
 
-            messages = outbox_rows(self._messages, self._clock.now(), self.cipher)
-            self._messages.clear()
+            messages = self._messages_as_rows()
             order = None if new_order is None else self.orders.row_values(new_order)
             taken = take_and_commit_in_one_round_trip(self.session, ticket_type_id, quantity,
                                                       order=order, messages=messages)
@@ -171,8 +170,7 @@ class SqlUnitOfWork:
         if is_postgres(self.session):
             from tix.adapters.db.stock_commit import give_back_and_commit_in_one_round_trip
 
-            messages = outbox_rows(self._messages, self._clock.now(), self.cipher)
-            self._messages.clear()
+            messages = self._messages_as_rows()
             give_back_and_commit_in_one_round_trip(self.session, quantities, messages=messages)
         else:
             self.flush()
@@ -184,8 +182,7 @@ class SqlUnitOfWork:
         if is_postgres(self.session):
             from tix.adapters.db.stock_commit import use_hold_and_commit_in_one_round_trip
 
-            messages = outbox_rows(self._messages, self._clock.now(), self.cipher)
-            self._messages.clear()
+            messages = self._messages_as_rows()
             used = use_hold_and_commit_in_one_round_trip(
                 self.session, hold_id, order=self.orders.row_values(new_order),
                 messages=messages)
@@ -199,6 +196,12 @@ class SqlUnitOfWork:
             return False
         self.session.commit()  # on PostgreSQL, the bookkeeping of a commit already made
         return True
+
+    def _messages_as_rows(self) -> list[dict[str, Any]]:
+        """What was published, as outbox rows for a statement of our own (and forgotten)."""
+        rows = outbox_rows(self._messages, self._clock.now(), self.cipher)
+        self._messages.clear()
+        return rows
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
