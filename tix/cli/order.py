@@ -21,7 +21,8 @@ def list_(ctx: typer.Context,
     """The orders you may see, newest first."""
     cli = state(ctx)
     orders = cli.runtime.orders.list(cli.principal(), limit)
-    emit([order_json(o) for o in orders], as_json=json_, human=_print_list)
+    tickets = cli.runtime.tickets.of_orders([o.id for o in orders])
+    emit([order_json(o, tickets.get(o.id)) for o in orders], as_json=json_, human=_print_list)
 
 
 @app.command()
@@ -29,20 +30,27 @@ def show(ctx: typer.Context, order: str, json_: JsonFlag = False) -> None:
     """One order: lines, holders, totals, payment reference, status, refunds."""
     cli = state(ctx)
     found = cli.runtime.orders.show(cli.principal(), order)
-    emit(order_json(found), as_json=json_, human=_print_one)
+    tickets = cli.runtime.tickets.of_orders([found.id]).get(found.id)
+    emit(order_json(found, tickets), as_json=json_, human=_print_one)
 
 
 @app.command()
 def cancel(ctx: typer.Context, order: str,
            yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False,
+           refund_used: Annotated[bool, typer.Option(
+               "--refund-used", help="Refund tickets already used at the door too (the "
+               "event's organizer or an admin).")] = False,
            json_: JsonFlag = False) -> None:
-    """Cancel an order under the event's policy; the refund goes back the way it came."""
+    """Cancel an order under the event's policy; the refund goes back the way it came.
+
+    The buyer, the event's organizer or an admin may cancel; its tickets stop admitting
+    at once. An order with a ticket used at the door is refunded only with --refund-used."""
     from tix.core.errors import Invalid
 
     cli = state(ctx)
     if not yes and not typer.confirm(f"Cancel order {order}?", err=True):
         raise Invalid("nothing cancelled (confirm, or add --yes)")
-    cancelled = cli.runtime.orders.cancel(cli.principal(), order)
+    cancelled = cli.runtime.orders.cancel(cli.principal(), order, refund_used=refund_used)
     emit(order_json(cancelled), as_json=json_, human=lambda d: say(
         f"Cancelled {d['number']}; refunded {d['refunded']} (minor units, {d['currency']})."))
 
@@ -81,3 +89,5 @@ def _print_one(data: dict[str, Any]) -> None:
         typer.echo(f"refunded: {format_money(data['refunded'], data['currency'])}")
     if data["failure_reason"]:
         typer.echo(f"failed: {data['failure_reason']}")
+    for ticket in data["tickets"]:
+        typer.echo(f"ticket {ticket['number']}  {ticket['holder']}  [{ticket['status']}]")

@@ -98,7 +98,10 @@ def _tender(cli: Any, pay: str, tendered: str | None, ticket_type_id: str
     return tender, to_minor(tendered, view.currency, field="--tendered")
 
 
-def order_json(order: Any) -> dict[str, Any]:
+def order_json(order: Any, tickets: list[Any] | None = None) -> dict[str, Any]:
+    """An order's shared JSON shape; `tickets`: its tickets, once they were generated."""
+    from tix.cli.ticket import ticket_json
+
     change = (order.tendered_amount - order.amount
               if order.tendered_amount is not None else None)
     return {"id": order.id, "number": order.number, "status": order.status.value,
@@ -109,7 +112,7 @@ def order_json(order: Any) -> dict[str, Any]:
             "refunded": order.refunded_amount, "change": change,
             "failure_reason": order.failure_reason, "created_at": order.created_at,
             "completed_at": order.completed_at, "cancelled_at": order.cancelled_at,
-            "tickets": []}
+            "tickets": [ticket_json(t) for t in tickets or []]}
 
 
 def _print_order(data: dict[str, Any]) -> None:

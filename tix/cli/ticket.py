@@ -21,10 +21,18 @@ def ticket_json(ticket: Any) -> dict[str, Any]:
 
 
 @app.command("list")
-def list_(ctx: typer.Context, json_: JsonFlag = False) -> None:
-    """The tickets of the orders you placed."""
+def list_(ctx: typer.Context,
+          order: Annotated[str | None, typer.Option(
+              help="Only this order's tickets (TIX-… or its id): yours, one you sold, or "
+                   "one of your event's.")] = None,
+          json_: JsonFlag = False) -> None:
+    """The tickets of the orders you placed, or of one order."""
     cli = state(ctx)
-    tickets = cli.runtime.tickets.mine(cli.principal())
+    if order is None:
+        tickets = cli.runtime.tickets.mine(cli.principal())
+    else:  # NotFound unless the order is one you may see
+        found = cli.runtime.orders.show(cli.principal(), order)
+        tickets = cli.runtime.tickets.of_orders([found.id]).get(found.id, [])
     emit([ticket_json(t) for t in tickets], as_json=json_, human=lambda rows: table(
         ["number", "holder", "status", "id"],
         [[r["number"], r["holder"], r["status"], r["id"]] for r in rows]))

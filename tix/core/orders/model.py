@@ -57,7 +57,15 @@ class Order:
     # they were shown), finished by the daemon if the refund's answer was lost.
     cancel_refund: int | None = None
     cancel_reason: str | None = None
+    # Set the moment a cancellation is asked for (a buyer, the event's, an erasure): from
+    # then on the order's tickets admit nobody, though the refund may still be under way.
+    cancel_requested_at: datetime | None = None
     meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def admits(self) -> bool:
+        """Whether the order's tickets may open the door: paid, and no cancellation asked."""
+        return self.status is OrderStatus.COMPLETED and self.cancel_requested_at is None
 
     @property
     def amount(self) -> int:

@@ -47,6 +47,8 @@ from tix.core.orders.model import (
 )
 from tix.core.orders.ports import PaymentGateway
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
+from tix.core.tickets.model import TicketStatus
+from tix.core.tickets.service import void_order_tickets
 
 SAGA_DEADLINE = timedelta(seconds=10)
 OFFLINE_TENDERS = (Tender.CASH, Tender.COMP)
@@ -364,15 +366,25 @@ class OrderService:
 
     # -- cancelling ----------------------------------------------------------------------
 
-    def cancel(self, principal: Principal, reference: str) -> Order:
-        order, refund = self._cancellable(principal, reference)
-        reason = "cancelled by the buyer"
+    def cancel(self, principal: Principal, reference: str, *,
+               refund_used: bool = False) -> Order:
+        """Cancel under the event's policy: the buyer, the event's organizer or an admin.
+        Tickets already used at the door are refunded only on purpose (`refund_used`), by
+        the organizer or an admin."""
+        order, refund = self._cancellable(principal, reference, refund_used=refund_used)
+        reason = ("cancelled by the buyer" if order.user_id == principal.user_id
+                  else "cancelled by the organizer")
         now = self._clock.now()
         with self._uow() as uow:  # recorded first: if the refund's answer is lost, the
-            if not uow.orders.request_buyer_cancellation(  # daemon finishes the cancellation
-                    order.id, refund, reason, now, now + CANCELLATION_CLAIM):
+            current = uow.orders.get(order.id, lock=True)  # daemon finishes the cancellation
+            if current is None or current.status is not OrderStatus.COMPLETED \
+                    or current.cancel_requested_at is not None:
                 raise RuleViolation(f"order {order.number} changed meanwhile; look again",
                                     code="not_cancellable")
+            if not refund_used:  # the order is locked: no scan admits one of them now
+                _refuse_used_tickets(uow, current)
+            uow.orders.request_buyer_cancellation(order.id, refund, reason, now,
+                                                  now + CANCELLATION_CLAIM)
             uow.commit()
         try:
             return self._refund_and_cancel(order, refund, reason, principal)
@@ -381,22 +393,34 @@ class OrderService:
                               "is recorded and completes when the payment service answers "
                               "(tix order show)") from None
 
-    def refund_if_cancelled(self, principal: Principal, reference: str) -> int:
+    def refund_if_cancelled(self, principal: Principal, reference: str, *,
+                            refund_used: bool = False) -> int:
         """What cancelling now would refund (minor units), shown before the user confirms;
         refuses exactly as `cancel` would."""
-        return self._cancellable(principal, reference)[1]
+        return self._cancellable(principal, reference, refund_used=refund_used)[1]
 
-    def _cancellable(self, principal: Principal, reference: str) -> tuple[Order, int]:
+    def _cancellable(self, principal: Principal, reference: str, *,
+                     refund_used: bool) -> tuple[Order, int]:
         now = self._clock.now()
         with self._uow(readonly=True) as uow:
             order = self._visible(uow, principal, reference)
-            if order.user_id != principal.user_id and principal.role is not Role.ADMIN:
-                raise NotAllowed("only the buyer (or an admin) may cancel an order")
+            event = uow.catalog.get(order.event_id)
+            assert event is not None
+            organizer = principal.role is Role.ADMIN or principal.user_id == event.organizer_id
+            if order.user_id != principal.user_id and not organizer:
+                raise NotAllowed("only the buyer, the event's organizer or an admin may "
+                                 "cancel an order")
+            if refund_used and not organizer:
+                raise NotAllowed("only the event's organizer or an admin may refund tickets "
+                                 "already used at the door")
             if order.status is not OrderStatus.COMPLETED:
                 raise RuleViolation(f"order {order.number} is {order.status.value.lower()}",
                                     code="not_cancellable")
-            event = uow.catalog.get(order.event_id)
-            assert event is not None
+            if order.cancel_requested_at is not None:
+                raise RuleViolation(f"order {order.number} is being cancelled already",
+                                    code="not_cancellable")
+            if not refund_used:
+                _refuse_used_tickets(uow, order)
         percent = event.refund_percent(now)
         if percent == 0:
             rules = ", ".join(f"{r.percent}% up to {_ahead(r.before)} before"
@@ -479,6 +503,7 @@ class OrderService:
                                actor_id=actor_id, actor=actor,
                                details={"amount": str(amount), "currency": current.currency,
                                         "reason": reason})
+            void_order_tickets(uow, current.id)  # they stop admitting with this commit
             uow.give_back_and_commit({current.ticket_type_id: current.quantity})
         return current
 
@@ -579,6 +604,15 @@ def _holder_names(given: list[str], quantity: int, buyer: str) -> list[str]:
     if any(len(n) > MAX_HOLDER_NAME for n in names):
         raise Invalid(f"--holder: a name is longer than {MAX_HOLDER_NAME} characters")
     return names + [buyer] * (quantity - len(names))
+
+
+def _refuse_used_tickets(uow: UnitOfWork, order: Order) -> None:
+    used = [t.number for t in uow.tickets.of_order(order.id) if t.status is TicketStatus.USED]
+    if used:
+        raise RuleViolation(
+            f"order {order.number}: ticket(s) {', '.join(used)} were already used at the door; "
+            "only the event's organizer or an admin may refund them (--refund-used)",
+            code="tickets_used")
 
 
 def _ahead(before: timedelta) -> str:

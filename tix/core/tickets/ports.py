@@ -25,6 +25,10 @@ class Tickets(Protocol):
 
     def of_order(self, order_id: str) -> list[Ticket]: ...
 
+    def of_orders(self, order_ids: list[str]) -> dict[str, list[Ticket]]:
+        """Each order's tickets in seat order, in one read (orders without any left out)."""
+        ...
+
     def of_user(self, user_id: str, limit: int | None) -> list[Ticket]:
         """Newest first; limit None: all of them."""
         ...

@@ -10,6 +10,7 @@ from tix.core.accounts.events import AccountErased
 from tix.core.accounts.model import Role
 from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
+from tix.core.catalog.model import EventStatus
 from tix.core.catalog.money import format_money
 from tix.core.clock import Clock
 from tix.core.errors import NotAllowed, NotFound, RuleViolation
@@ -18,6 +19,7 @@ from tix.core.messages import Subscription
 from tix.core.notifications.model import AttachmentRef
 from tix.core.notifications.service import NotificationService
 from tix.core.orders.events import OrderCancelled, PaymentCompleted
+from tix.core.orders.model import Order, OrderStatus
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
 from tix.core.ratelimit import Rate, enforce
 from tix.core.tickets.events import TicketsGenerated, TicketsVoided
@@ -96,9 +98,9 @@ class TicketService:
                                details={"tickets": str(len(created))})
 
     def void(self, msg: OrderCancelled, uow: UnitOfWork) -> None:
-        voided = uow.tickets.void_order(msg.order_id)
-        if voided:
-            uow.publish(TicketsVoided(order_id=msg.order_id, ticket_ids=voided))
+        """Orders cancelled by earlier versions: a cancellation now voids its tickets in its
+        own transaction (`void_order_tickets`), so this finds nothing left to void."""
+        void_order_tickets(uow, msg.order_id)
 
     def check_in(self, principal: Principal, payload: str,
                  event_reference: str | None = None) -> Admission:
@@ -121,6 +123,14 @@ class TicketService:
                     event_reference.strip()) != ticket.event_id:
                 raise RuleViolation(f"REFUSED: this ticket is for {ticket_type.event_name}",
                                     code="wrong_event")
+            if ticket_type.event_status is EventStatus.CANCELLED:
+                raise RuleViolation(f"REFUSED: {ticket_type.event_name} was cancelled",
+                                    code="event_cancelled")
+            # Locked: a cancellation asked for at this moment waits for the scan to end (and
+            # then sees the ticket used), or the scan waits for it and refuses.
+            order = uow.orders.get(ticket.order_id, lock=True)
+            if ticket.status is TicketStatus.VALID and (order is None or not order.admits):
+                raise _order_refusal(order)
             if not uow.tickets.admit(ticket.id, principal.user_id, now):
                 current = uow.tickets.get(ticket.id)
                 assert current is not None
@@ -257,6 +267,11 @@ class TicketService:
             return
         raise NotAllowed("checking tickets in is for clerks and the event's organizer")
 
+    def of_orders(self, order_ids: list[str]) -> dict[str, list[Ticket]]:
+        """The tickets of orders the caller was already allowed to see (`order show`)."""
+        with self._uow(readonly=True) as uow:
+            return uow.tickets.of_orders(order_ids)
+
     def _refusal(self, uow: UnitOfWork, ticket: Ticket, zone: str) -> RuleViolation:
         if ticket.status is TicketStatus.VOIDED:
             return RuleViolation("REFUSED: the ticket was voided (its order was cancelled)",
@@ -266,3 +281,25 @@ class TicketService:
                 if ticket.checked_in_at else "?")
         return RuleViolation(f"REFUSED: already checked in at {when} by "
                              f"{clerk.name if clerk else 'someone'}", code="already_in")
+
+
+def void_order_tickets(uow: UnitOfWork, order_id: str) -> list[str]:
+    """The order's tickets that could still admit stop admitting, in the caller's
+    transaction (the one that cancels the order); returns their ids."""
+    voided = uow.tickets.void_order(order_id)
+    if voided:
+        uow.publish(TicketsVoided(order_id=order_id, ticket_ids=voided))
+    return voided
+
+
+def _order_refusal(order: Order | None) -> RuleViolation:
+    if order is not None and order.status is OrderStatus.CANCELLED:
+        return RuleViolation(f"REFUSED: order {order.number} was cancelled"
+                             + (" and refunded" if order.refunded_amount else ""),
+                             code="order_cancelled")
+    if order is not None and order.status is OrderStatus.COMPLETED:
+        return RuleViolation(f"REFUSED: order {order.number} is being cancelled",
+                             code="order_cancelled")
+    return RuleViolation(f"REFUSED: order {order.number if order else '?'} is not paid"
+                         + (f" ({order.status.value.lower()})" if order else ""),
+                         code="order_not_paid")

@@ -204,4 +204,5 @@ class SqlOrders:
             completed_at=row.completed_at,
             cancelled_at=row.cancelled_at, refunded_amount=row.refunded_amount,
             tendered_amount=row.tendered_amount, taken_by=row.taken_by,
-            cancel_refund=row.cancel_refund, cancel_reason=row.cancel_reason)
+            cancel_refund=row.cancel_refund, cancel_reason=row.cancel_reason,
+            cancel_requested_at=row.cancel_requested_at)

@@ -47,6 +47,16 @@ class SqlTickets:
                                      .order_by(TicketRow.seat))
         return [self._ticket(r) for r in rows]
 
+    def of_orders(self, order_ids: list[str]) -> dict[str, list[Ticket]]:
+        found: dict[str, list[Ticket]] = {}
+        if order_ids:
+            rows = self._session.scalars(select(TicketRow)
+                                         .where(TicketRow.order_id.in_(set(order_ids)))
+                                         .order_by(TicketRow.order_id, TicketRow.seat))
+            for row in rows:
+                found.setdefault(row.order_id, []).append(self._ticket(row))
+        return found
+
     def of_user(self, user_id: str, limit: int | None) -> list[Ticket]:
         rows = self._session.scalars(select(TicketRow).where(TicketRow.user_id == user_id)
                                      .order_by(TicketRow.created_at.desc(), TicketRow.seat)
