@@ -21,6 +21,22 @@ from localstripe.server import app
 # up, and shared between processes. Kept in memory instead, starting empty.
 Store.dump_to_disk = lambda self: None
 store.clear()
+# Stripe answers a payment intent for an unknown payment method 400 resource_missing,
+# naming it; localstripe a bare 404 "Not Found". Answered as Stripe does.
+from localstripe.errors import UserError
+from localstripe.resources import PaymentIntent, PaymentMethod
+create_intent = PaymentIntent._api_create.__func__
+def create_as_stripe_does(cls, payment_method=None, **data):
+    if isinstance(payment_method, str):
+        try:
+            PaymentMethod._api_retrieve(payment_method)
+        except UserError as error:
+            if error.code != 404:
+                raise
+            raise UserError(400, f"No such PaymentMethod: '{payment_method}'",
+                            {"code": "resource_missing", "param": "payment_method"}) from None
+    return create_intent(cls, payment_method=payment_method, **data)
+PaymentIntent._api_create = classmethod(create_as_stripe_does)
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
 """
 

@@ -7,7 +7,7 @@ import pytest
 from tests.catalog_support import an_event, organizer
 from tests.smtp_server import free_port
 from tests.support import deliver, logged_in
-from tix.core.errors import RuleViolation, Unavailable
+from tix.core.errors import Invalid, RuleViolation, Unavailable
 from tix.core.orders.model import OrderStatus, Tender
 
 
@@ -47,6 +47,16 @@ def test_a_declined_card_is_a_clear_refusal_and_the_tickets_go_back(shop):
     assert left(runtime, standing.id) == 100
     [failed] = runtime.orders.list(buyer)
     assert failed.status is OrderStatus.FAILED and "declined" in failed.failure_reason
+
+
+def test_an_unknown_payment_method_is_the_buyers_to_fix_and_the_tickets_go_back(shop):
+    runtime, standing, buyer = shop
+    with pytest.raises(Invalid, match=r"--payment-method pm_does_not_exist: No such Pay"):
+        runtime.orders.buy(buyer, standing.id, 2, tender=Tender.CARD,
+                           payment_method="pm_does_not_exist")
+    assert left(runtime, standing.id) == 100  # at once, not at the daemon's sweep
+    [failed] = runtime.orders.list(buyer)
+    assert failed.status is OrderStatus.FAILED and "pm_does_not_exist" in failed.failure_reason
 
 
 def test_a_cancellation_refunds_through_stripe(shop):
@@ -210,7 +220,9 @@ def test_the_database_going_away_mid_saga_is_recovered_by_the_daemon(shop, datab
 class FaultyProxy:
     """A proxy to the payment service that passes calls on, except those `fate` picks:
     "refused" answers 500 without passing the call on, "reply lost" answers 500 after
-    the service carried it out (the money moved, the reply did not arrive)."""
+    the service carried it out (the money moved, the reply did not arrive), "turned
+    down" answers 400 after the service carried it out (as Stripe answers the second of
+    two confirmations of one payment)."""
 
     def __init__(self, target: str, fate) -> None:
         import http.server
@@ -236,7 +248,11 @@ class FaultyProxy:
                             status, payload = answer.status, answer.read()
                     except urllib.error.HTTPError as error:
                         status, payload = error.code, error.read()
-                if chosen != "passed":
+                if chosen == "turned down":
+                    status, payload = 400, (b'{"error": {"code": "payment_intent_unexpected_'
+                                            b'state", "message": "y", "type": '
+                                            b'"invalid_request_error"}}')
+                elif chosen != "passed":
                     status, payload = 500, b'{"error": {"message": "x", "type": "api_error"}}'
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -339,6 +355,31 @@ def test_a_confirmation_that_failed_once_completes_the_sale_paid_once(shop_behin
     order = buy_by_card(runtime, standing, buyer)
     assert order.status is OrderStatus.COMPLETED and proxy.count(fate) == 1
     assert paid_for(stripe_base, order.id) == ["succeeded"]
+
+
+def test_a_payment_the_service_turned_down_when_opened_is_refused_and_the_seat_goes_back(
+        shop_behind):
+    """Opening a payment moves no money: whatever request it turned down, nobody paid."""
+    runtime, standing, buyer, _ = shop_behind(every("/payment_intents", "turned down"))
+    with pytest.raises(RuleViolation, match="payment refused by the payment service"):
+        buy_by_card(runtime, standing, buyer)
+    [order] = runtime.orders.list(buyer)
+    assert order.status is OrderStatus.FAILED and left(runtime, standing.id) == 100
+
+
+def test_a_confirmation_turned_down_may_hide_a_charge_and_is_left_to_the_daemon(
+        shop_behind, stripe_base):
+    """A 400 to a confirmation is no proof that nobody paid: the seat stays taken until
+    the daemon asks, and finds the payment."""
+    runtime, standing, buyer, proxy = shop_behind(every("/confirm", "turned down"))
+    with pytest.raises(Unavailable, match="confirmed or released within a minute"):
+        buy_by_card(runtime, standing, buyer)
+    [order] = runtime.orders.list(buyer)
+    assert order.status is OrderStatus.PENDING and left(runtime, standing.id) == 99
+    runtime.clock.advance(timedelta(seconds=11))
+    deliver(runtime)
+    assert runtime.orders.show(buyer, order.id).status is OrderStatus.COMPLETED
+    assert paid_for(stripe_base, order.id) == ["succeeded"] and proxy.count("turned down") == 1
 
 
 def test_a_refund_whose_reply_was_lost_is_seen_as_made_and_not_made_again(

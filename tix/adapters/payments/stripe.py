@@ -49,7 +49,7 @@ class StripeGateway:
                         "metadata": {"order_id": order.id, "order_number": order.number}},
                 options={"idempotency_key": idempotency_key}))
         except stripe.StripeError as error:
-            raise _refused_or_unavailable(error) from None
+            raise _refused_or_unavailable(error, order, opening=True) from None
         return str(intent.id)
 
     def charge(self, order: Order, *, idempotency_key: str) -> str:
@@ -72,7 +72,7 @@ class StripeGateway:
                         raise
                     time.sleep(RETRY_PAUSE)
         except stripe.StripeError as error:
-            raise _refused_or_unavailable(error) from None
+            raise _refused_or_unavailable(error, order) from None
         if intent.status != "succeeded":  # confirmed before, and declined or pending
             raise RuleViolation(f"card payment not completed ({intent.status})",
                                 code="card_declined")
@@ -140,16 +140,34 @@ def _payment_method(order: Order) -> str:
     return method
 
 
-def _refused_or_unavailable(error: stripe.StripeError) -> RuleViolation | Unavailable:
+def _refused_or_unavailable(error: stripe.StripeError, order: Order, *,
+                            opening: bool = False) -> Invalid | RuleViolation | Unavailable:
+    """What the service's answer means for the order. A declined card is refused, and a
+    payment method the service turned down (an unknown one: 400 resource_missing) is the
+    buyer's to fix; any other request it turned down while opening the payment (which
+    moves no money) is refused. Anything else — an outage, a 5xx, a timeout, a confirmation
+    turned down in a state that may hide a charge — is unavailable: the daemon finds out."""
     if isinstance(error, stripe.CardError):
         return RuleViolation(f"card declined: {error.user_message or error.code}",
                              code="card_declined")
+    if isinstance(error, stripe.InvalidRequestError):
+        if error.param == "payment_method":
+            method = order.meta.get("payment_method", "")
+            return Invalid(f"--payment-method {method}: {_said(error)}")
+        if opening:
+            return RuleViolation(f"payment refused by the payment service: {_said(error)}",
+                                 code="payment_refused")
     return _unavailable(error)
 
 
 def _unavailable(error: stripe.StripeError) -> Unavailable:
-    message = (error.user_message or str(error)).strip().splitlines()[0]
-    return Unavailable(f"payment service unavailable: {message}")
+    return Unavailable(f"payment service unavailable: {_said(error)}")
+
+
+def _said(error: stripe.StripeError) -> str:
+    """The first line of the service's message (an error without one: its class)."""
+    lines = (error.user_message or str(error)).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 # Stripe's webhook events and what they say about an order's payment
