@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -66,11 +66,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
     rich_markup_mode=None,  # plain help: rendering it with rich costs ~0.1 s per call
+    suggest_commands=False,  # click suggests a close command itself: typer's would repeat it
 )
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from tix import __version__
+
+        try:
+            installed = version("tix")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            installed = __version__
+        typer.echo(f"tix {installed}")
+        raise typer.Exit()
+
+
 @app.callback()
-def root(ctx: typer.Context) -> None:
+def root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_print_version,
+        help="Print the version of tix and exit.")] = False,
+) -> None:
     if ctx.obj is None:
         ctx.obj = CliState()
     ctx.call_on_close(ctx.obj.close)
