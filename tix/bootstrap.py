@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tix.adapters.crypto import FieldCipher
     from tix.adapters.db.metrics import Metric
     from tix.adapters.db.uow import SqlUnitOfWork
+    from tix.adapters.queue.dead_letters import OutboxDeadLetters
     from tix.adapters.queue.outbox import OutboxQueue
     from tix.adapters.queue.sqs import SqsTransport
     from tix.adapters.signing import Ed25519Signer
@@ -112,6 +113,13 @@ class Runtime:
         from tix.adapters.queue.outbox import OutboxQueue
 
         return OutboxQueue(self.sessions, self.clock, self.cipher)
+
+    @cached_property
+    def dead_letters(self) -> OutboxDeadLetters:
+        """Outbox messages set aside: unreadable, or failed too often (`tix queue dlq`)."""
+        from tix.adapters.queue.dead_letters import OutboxDeadLetters
+
+        return OutboxDeadLetters(self.sessions, self.clock, self.cipher)
 
     @cached_property
     def cipher(self) -> FieldCipher:

@@ -2,6 +2,8 @@
 
 Delivery is at-least-once; every handler runs in its own unit of work that first records
 (message id, handler), so a message delivered twice changes nothing the second time.
+A message that cannot be read, or whose handlers failed MAX_RECEIVES times, is set aside
+as a dead letter (as SQS would move it to a dead-letter queue) and the rest goes on.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 from tix.adapters.queue.sqs import MAX_RECEIVES, QUEUES
 from tix.bootstrap import Runtime
 from tix.core.errors import TixError, Unavailable
-from tix.core.messages import Envelope, Subscription
+from tix.core.messages import Envelope, Subscription, UnreadableMessage
 from tix.logs import handling
 
 if TYPE_CHECKING:
@@ -107,11 +109,15 @@ class Daemon:
         """Outbox → queues, oldest first; marked sent only once the queue has them."""
         assert self._transport is not None
         envelopes = self._runtime.outbox.claim(self.worker_id, self._batch)
-        if envelopes:
-            self._transport.send(envelopes)
+        readable = [e for e in envelopes if e.unreadable is None]
+        if readable:
+            self._transport.send(readable)
             with self._runtime.uow() as uow:
-                uow.acknowledge([e.id for e in envelopes])
+                uow.acknowledge([e.id for e in readable])
                 uow.commit()
+        for envelope in envelopes:
+            if envelope.unreadable is not None:
+                self._failed(envelope, UnreadableMessage(envelope.unreadable))
         return len(envelopes)
 
     def consume(self, queue: str, *, wait_seconds: int) -> int:
@@ -166,7 +172,7 @@ class Daemon:
             uow.acknowledge(delivered)
             uow.commit()
         for failed, reason in failures:
-            self._retry_later(failed, reason)
+            self._failed(failed, reason)
         return len(envelopes)
 
     def run_jobs(self) -> int:
@@ -205,7 +211,17 @@ class Daemon:
                 failed = failed or error
         return failed
 
-    def _retry_later(self, envelope: Envelope, error: Exception) -> None:
+    def _failed(self, envelope: Envelope, error: Exception) -> None:
+        """Retry later, or set aside: at once what cannot be read (no retry makes it
+        readable), after MAX_RECEIVES failures what its handlers cannot handle."""
+        attempt = envelope.attempts + 1
+        if isinstance(error, UnreadableMessage) or attempt >= MAX_RECEIVES:
+            # the reason, not the exception: a handler's message may quote personal data
+            log.error("message %s (%s) set aside as a dead letter after %d attempt(s): %s",
+                      envelope.id, envelope.name, attempt,
+                      error if isinstance(error, UnreadableMessage) else type(error).__name__)
+            self._runtime.dead_letters.set_aside(envelope.id, f"{type(error).__name__}: {error}")
+            return
         delay = retry_delay(envelope.attempts)
         log.error("message %s (%s) failed; retry in %s", envelope.id, envelope.name, delay,
                   exc_info=error)

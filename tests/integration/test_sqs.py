@@ -168,8 +168,12 @@ def test_a_poison_message_ends_in_the_dead_letter_queue_and_can_be_redriven(
     assert tix("queue", "dlq", "redrive", "nope").exit_code == 2
 
 
-def test_without_a_queue_the_queue_commands_say_so(sqlite_runtime):
-    outcome = Tix(sqlite_runtime)("queue", "dlq", "list")
+def test_without_sqs_the_queue_commands_show_the_outbox_and_say_so(sqlite_runtime):
+    tix = Tix(sqlite_runtime)
+    listed = tix("queue", "dlq", "list", "--json")
+    assert listed.exit_code == 0 and listed.json() == {"outbox": 0, "outbox-dlq": 0,
+                                                       "dead_letters": []}
+    outcome = tix("queue", "dlq", "redrive", "payment-events")
     assert outcome.exit_code == 2 and "TIX_QUEUE_URL" in outcome.stderr
 
 
@@ -192,3 +196,25 @@ def test_a_message_that_cannot_be_read_ends_in_the_dead_letter_queue(make_runtim
             pass
     assert daemon.consume(queue, wait_seconds=1) == 0
     assert transport.pending()[f"{queue}-dlq"] == 1
+
+
+def test_the_relay_sets_aside_what_it_cannot_read_and_sends_the_rest(make_runtime,
+                                                                     sqlite_template, tmp_path,
+                                                                     queue_url):
+    import base64
+    import secrets
+    import shutil
+
+    shutil.copy(sqlite_template, tmp_path / "tix.db")
+    url = f"sqlite:///{tmp_path / 'tix.db'}"
+    runtime = make_runtime(url, queue_url=queue_url)
+    other_key = base64.b64encode(secrets.token_bytes(32)).decode()
+    publish(make_runtime(url, encryption_key=f"k1:{other_key}"), 1)  # another key
+    publish(runtime, 2)
+    daemon = Daemon(runtime)
+    assert daemon.relay() == 2
+    assert runtime.dead_letters.count() == 1
+    assert daemon.relay() == 1 and runtime.outbox.pending_count() == 0  # the admins' alert
+    listed = Tix(runtime)("queue", "dlq", "list", "--json").json()
+    assert listed["outbox-dlq"] == 1
+    assert listed["notification-events"] == 2  # Pinged 2, and the admins' alert

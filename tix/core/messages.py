@@ -54,14 +54,34 @@ class Subscription:
     handle: Callable[[Any, Any], None]  # (message, unit of work) -> None
 
 
+class UnreadableMessage(Exception):
+    """A message that cannot be decrypted or decoded: retrying will not change that."""
+
+
 @dataclass(frozen=True)
 class Envelope:
-    """A message as it travels: with the id handlers key their idempotency on."""
+    """A message as it travels: with the id handlers key their idempotency on.
+
+    `unreadable` says why the payload could not be read (another key, corrupt JSON); such
+    an envelope travels only to be set aside as a dead letter.
+    """
 
     id: str
     name: str
     payload: dict[str, Any]
     attempts: int = 0
+    unreadable: str | None = None
 
     def open(self) -> Message:
+        if self.unreadable is not None:
+            raise UnreadableMessage(self.unreadable)
         return load_message(self.name, self.payload)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageDeadLettered(Message):
+    """The first dead letter since the last redrive: admins are told once, not per message."""
+
+    message_id: str
+    message_name: str
+    reason: str

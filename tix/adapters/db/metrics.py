@@ -38,7 +38,9 @@ def collect(engine: Engine, now: datetime) -> list[Metric]:
                    EventRow.starts_at > now)) or 0
         pending, oldest = conn.execute(
             select(func.count(), func.min(OutboxRow.created_at))
-            .where(OutboxRow.processed_at.is_(None))).one()
+            .where(OutboxRow.processed_at.is_(None), OutboxRow.dead_at.is_(None))).one()
+        dead = conn.scalar(select(func.count()).select_from(OutboxRow)
+                           .where(OutboxRow.dead_at.is_not(None))) or 0
         mail = conn.execute(select(NotificationRow.status, func.count())
                             .group_by(NotificationRow.status)).all()
         checkouts = conn.execute(
@@ -61,6 +63,9 @@ def collect(engine: Engine, now: datetime) -> list[Metric]:
                "gauge", [({}, float(pending))]),
         Metric("tix_queue_lag_seconds", "Age of the oldest undelivered message.", "gauge",
                [({}, max(lag, 0.0))]),
+        Metric("tix_outbox_dead_letters",
+               "Messages set aside (unreadable, or failed 5 times) until redriven.", "gauge",
+               [({}, float(dead))]),
         Metric("tix_mail", "Mails by delivery status (FAILED: to be retried).", "gauge",
                [({"status": status}, float(n)) for status, n in mail]),
         Metric("tix_card_checkout_seconds",

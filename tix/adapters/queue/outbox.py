@@ -7,7 +7,6 @@ daemon that dies lets its lease run out and another takes the rows over.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,18 +18,18 @@ from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.engine import translated_errors
 from tix.adapters.db.rows.messaging import OutboxRow, ProcessedMessageRow
 from tix.adapters.db.sql import insert_ignoring_duplicates
+from tix.adapters.queue.payloads import open_payload, seal_payload
 from tix.core.clock import Clock
 from tix.core.ids import new_id
-from tix.core.messages import Envelope, Message
+from tix.core.messages import Envelope, Message, UnreadableMessage
 
 CLAIM_LEASE = timedelta(minutes=2)
 
 
 def outbox_rows(messages: Iterable[Message], now: datetime,
                 cipher: FieldCipher) -> list[dict[str, Any]]:
-    # Payloads carry names and addresses: encrypted like every other personal field.
     return [{"id": new_id(), "name": m.message_type,
-             "payload": cipher.encrypt(json.dumps(m.to_payload())),
+             "payload": seal_payload(cipher, m.to_payload()),
              "created_at": now, "available_at": now, "attempts": 0} for m in messages]
 
 
@@ -67,7 +66,8 @@ class OutboxQueue:
             rows = session.execute(
                 select(OutboxRow.seq, OutboxRow.id, OutboxRow.name, OutboxRow.payload,
                        OutboxRow.attempts)
-                .where(OutboxRow.processed_at.is_(None), OutboxRow.available_at <= now,
+                .where(OutboxRow.processed_at.is_(None), OutboxRow.dead_at.is_(None),
+                       OutboxRow.available_at <= now,
                        (OutboxRow.claimed_until.is_(None)) | (OutboxRow.claimed_until < now))
                 .order_by(OutboxRow.seq)
                 .limit(limit)
@@ -76,8 +76,15 @@ class OutboxQueue:
                 session.execute(update(OutboxRow)
                                 .where(OutboxRow.seq.in_([r.seq for r in rows]))
                                 .values(claimed_by=worker, claimed_until=now + lease))
-        return [Envelope(r.id, r.name, json.loads(self._cipher.decrypt(r.payload)), r.attempts)
-                for r in rows]
+        return [self._envelope(r.id, r.name, r.payload, r.attempts) for r in rows]
+
+    def _envelope(self, message_id: str, name: str, stored: str, attempts: int) -> Envelope:
+        # One message that cannot be read must not stop the others: it travels marked,
+        # and the daemon sets it aside.
+        try:
+            return Envelope(message_id, name, open_payload(self._cipher, stored), attempts)
+        except UnreadableMessage as error:
+            return Envelope(message_id, name, {}, attempts, unreadable=str(error))
 
     def retry_later(self, message_id: str, error: str, delay: timedelta) -> None:
         now = self._clock.now()
@@ -89,6 +96,7 @@ class OutboxQueue:
     def pending_count(self) -> int:
         from sqlalchemy import func
 
-        with self._sessions() as session:
+        with translated_errors(), self._sessions() as session:
             return session.scalar(select(func.count()).select_from(OutboxRow)
-                                  .where(OutboxRow.processed_at.is_(None))) or 0
+                                  .where(OutboxRow.processed_at.is_(None),
+                                         OutboxRow.dead_at.is_(None))) or 0

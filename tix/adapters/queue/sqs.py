@@ -24,8 +24,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tix.adapters.crypto import FieldCipher
-from tix.core.errors import Invalid, TixError, Unavailable
-from tix.core.messages import Envelope
+from tix.adapters.queue.payloads import open_payload, seal_payload
+from tix.core.errors import Invalid, Unavailable
+from tix.core.messages import Envelope, UnreadableMessage
 
 QUEUES = ("payment-events", "ticket-events", "notification-events")
 MAX_RECEIVES = 5  # then the dead-letter queue
@@ -140,7 +141,7 @@ class SqsTransport:
 
     def _body(self, envelope: Envelope) -> str:
         return json.dumps({"id": envelope.id, "name": envelope.name,
-                           "payload": self._cipher.encrypt(json.dumps(envelope.payload))})
+                           "payload": seal_payload(self._cipher, envelope.payload)})
 
     # -- the consumers' side -------------------------------------------------------------
 
@@ -164,9 +165,9 @@ class SqsTransport:
         ends in the dead-letter queue instead of stopping the consumer."""
         try:
             body = json.loads(message["Body"])
-            payload = json.loads(self._cipher.decrypt(body["payload"]))
+            payload = open_payload(self._cipher, body["payload"])
             return Envelope(str(body["id"]), str(body["name"]), payload, attempts)
-        except (ValueError, KeyError, TypeError, TixError):
+        except (ValueError, KeyError, TypeError, UnreadableMessage):
             return Envelope(str(message.get("MessageId", "")), UNREADABLE, {}, attempts)
 
     def delete(self, done: list[Received]) -> None:

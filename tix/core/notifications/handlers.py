@@ -8,7 +8,7 @@ from tix.core.accounts.events import (
     PasswordResetRequested,
     VerificationRequested,
 )
-from tix.core.messages import Subscription
+from tix.core.messages import MessageDeadLettered, Subscription
 from tix.core.notifications.events import NotificationFailed
 from tix.core.notifications.service import NotificationService
 from tix.core.ports import UnitOfWork
@@ -25,6 +25,8 @@ class AccountMails:
             Subscription(PasswordChanged, "mail_password_changed", self.mail_password_changed),
             Subscription(AccountLocked, "mail_account_locked", self.mail_account_locked),
             Subscription(NotificationFailed, "alert_admins", self.alert_admins),
+            Subscription(MessageDeadLettered, "alert_admins_of_dead_letters",
+                         self.alert_admins_of_dead_letters),
         ]
 
     def mail_verification(self, msg: VerificationRequested, uow: UnitOfWork) -> None:
@@ -58,3 +60,9 @@ class AccountMails:
             self._notifications.queue(uow, to=admin, template="admin_alert", context={
                 "recipient": msg.recipient, "template": msg.template,
                 "reason": msg.reason, "notification_id": msg.notification_id})
+
+    def alert_admins_of_dead_letters(self, msg: MessageDeadLettered, uow: UnitOfWork) -> None:
+        for admin in uow.users.emails_of_role("admin"):
+            self._notifications.queue(uow, to=admin, template="dead_letters", context={
+                "message_id": msg.message_id, "message_name": msg.message_name,
+                "reason": msg.reason})

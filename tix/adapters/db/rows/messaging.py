@@ -25,11 +25,15 @@ class OutboxRow(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Set aside (unreadable, or failed too often): never claimed until redriven.
+    dead_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (
         # Only pending rows are ever scanned; the index stays small as history grows.
         Index("ix_outbox_pending", "seq", postgresql_where=text("processed_at IS NULL"),
               sqlite_where=text("processed_at IS NULL")),
+        Index("ix_outbox_dead", "seq", postgresql_where=text("dead_at IS NOT NULL"),
+              sqlite_where=text("dead_at IS NOT NULL")),
     )
 
 
