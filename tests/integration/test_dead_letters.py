@@ -135,3 +135,12 @@ def test_redriving_an_unknown_queue_or_sqs_without_it_is_bad_input(runtime):
     assert sqs.exit_code == 2 and "TIX_QUEUE_URL" in sqs.stderr
     listed = tix("queue", "dlq", "list")
     assert listed.exit_code == 0 and "outbox" in listed.stdout
+
+
+def test_rotating_the_key_leaves_unreadable_dead_letters_as_they_are(make_runtime, database):
+    runtime = make_runtime(database)
+    publish(make_runtime(database, encryption_key=f"k1:{OTHER_KEY}"), 1)
+    deliver(runtime)
+    rotated = Tix(runtime)("admin", "rotate-key", "--new-key", "--json")
+    assert rotated.exit_code == 0, rotated.stderr
+    assert runtime.dead_letters.count() == 1
