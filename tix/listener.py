@@ -4,6 +4,9 @@
   GET  /readyz           the database (and the queue) answer; 503 and why, if not
   GET  /metrics          Prometheus text: orders, holds, sold-out types, queue lag, mail...
   GET  /t/<ticket id>    the mobile ticket page, its QR code big enough to scan
+  GET  /verify?token=…   the verification mail's link: verifies the account
+  GET  /reset?token=…    the reset mail's link: a form for the new password
+  POST /reset            that form: sets the password (tix/account_links.py)
   POST /webhooks/stripe  Stripe's events, signature checked, fed into the payment saga
 
 The standard library's threading server: a handful of cheap routes need no framework.
@@ -18,6 +21,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
+from tix import account_links
 from tix.bootstrap import Runtime
 from tix.core.errors import Invalid, NotFound, TixError, Unavailable
 
@@ -62,7 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "tix"
 
     def do_GET(self) -> None:
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         if path == "/healthz":
             self._send(HTTPStatus.OK, "ok\n")
         elif path == "/readyz":
@@ -75,21 +79,38 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/t/"):
             self._guarded(lambda: self._send(
                 HTTPStatus.OK, self.runtime.ticket_page(path[3:]), "text/html; charset=utf-8"))
+        elif path == "/verify":
+            self._send_page(account_links.verify(self.runtime.accounts, query))
+        elif path == "/reset":
+            self._send_page(account_links.reset_form(self.runtime.accounts, query))
         else:
             self._send(HTTPStatus.NOT_FOUND, "not found\n")
 
     def do_POST(self) -> None:
-        if self.path != "/webhooks/stripe":
+        path = self.path.split("?", 1)[0]
+        if path == "/reset":
+            form = self._body(account_links.MAX_FORM)
+            if form is not None:
+                self._send_page(account_links.reset(self.runtime.accounts, form))
+        elif path == "/webhooks/stripe":
+            payload = self._body(MAX_BODY)
+            signature = self.headers.get("Stripe-Signature", "")
+            if payload is not None:
+                self._guarded(lambda: self._send(
+                    HTTPStatus.OK, self.runtime.payment_webhook(payload, signature) + "\n"))
+        else:
             self._send(HTTPStatus.NOT_FOUND, "not found\n")
-            return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
+
+    def _body(self, limit: int) -> bytes | None:
+        """The request's body, or None once a missing or oversized one was answered."""
+        length = self.headers.get("Content-Length") or "0"
+        if not length.isdigit():
+            self._send(HTTPStatus.BAD_REQUEST, "Content-Length is not a number\n")
+            return None
+        if int(length) > limit:
             self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too large\n")
-            return
-        payload = self.rfile.read(length)
-        signature = self.headers.get("Stripe-Signature", "")
-        self._guarded(lambda: self._send(
-            HTTPStatus.OK, self.runtime.payment_webhook(payload, signature) + "\n"))
+            return None
+        return self.rfile.read(int(length))
 
     def _guarded(self, answer: Callable[[], None]) -> None:
         """Run a route; tix's errors become their HTTP status, one line, no traceback."""
@@ -102,12 +123,18 @@ class _Handler(BaseHTTPRequestHandler):
         except TixError as error:
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, error.message + "\n")
 
-    def _send(self, status: HTTPStatus, body: str, content_type: str = "text/plain") -> None:
+    def _send_page(self, page: account_links.Page) -> None:
+        self._send(page.status, page.html, "text/html; charset=utf-8",
+                   account_links.SECURITY_HEADERS)
+
+    def _send(self, status: HTTPStatus, body: str, content_type: str = "text/plain",
+              headers: dict[str, str] | None = None) -> None:
         data = body.encode()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        for name, value in (headers or {"Cache-Control": "no-store"}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 

@@ -289,6 +289,12 @@ class AccountService:
                 expires_at=(now + RESET_TTL).isoformat()))
             uow.commit()
 
+    def check_reset_token(self, token: str) -> None:
+        """Raises what reset_password would for this token, and changes nothing: a form
+        tells of an expired link before the user types a new password twice."""
+        with self._uow(readonly=True) as uow:
+            self._usable_token(uow, TokenPurpose.RESET_PASSWORD, token, self._clock.now())
+
     def reset_password(self, token: str, new_password: str) -> str:
         now = self._clock.now()
         check_password_rules(new_password)
