@@ -31,6 +31,7 @@ class JinjaMailRenderer:
         for environment in (self._html, self._text):
             environment.filters["money"] = _money
             environment.filters["local"] = _local
+            environment.filters["until"] = _until
 
     def render(self, template: str, context: dict[str, object]) -> RenderedMail:
         try:
@@ -56,3 +57,11 @@ def _local(moment: str, zone: str) -> str:
 
     local = datetime.fromisoformat(str(moment)).astimezone(ZoneInfo(zone))
     return f"{local:%a %-d %b %Y, %H:%M} ({zone})"
+
+
+def _until(moment: str) -> str:
+    """An ISO expiry as people write it: "14:05 UTC on 3 December 2026"."""
+    from datetime import UTC, datetime
+
+    utc = datetime.fromisoformat(str(moment)).astimezone(UTC)
+    return f"{utc:%H:%M} UTC on {utc.day} {utc:%B %Y}"
