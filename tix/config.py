@@ -1,7 +1,9 @@
 """Settings from TIX_* environment variables and an optional config.toml.
 
-Precedence: environment, then `config.toml` in the config dir, then defaults. Cheap to
-import: `tix --help` loads this and nothing heavier.
+Precedence: environment, then `config.toml` in the config dir, then defaults. The file
+takes every setting a variable does, by the variable's name without TIX_ in lower case
+(TIX_DATABASE_URL is `database_url`), except the config dir it lives in. Cheap to import:
+`tix --help` loads this and nothing heavier.
 """
 
 from __future__ import annotations
@@ -62,14 +64,15 @@ class Settings:
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
-    data_dir = Path(env.get("TIX_DATA_DIR") or _user_dir("data"))
     config_dir = Path(env.get("TIX_CONFIG_DIR") or _user_dir("config"))
-    values: dict[str, object] = dict(_read_config_file(config_dir / "config.toml"))
-    for field in fields(Settings):
-        variable = f"TIX_{field.name.upper()}"
-        if variable in env:
-            values[field.name] = env[variable]
-    typed = _typed(values)
+    config_file = config_dir / "config.toml"
+    typed = _typed(_read_config_file(config_file), f"{config_file}: ")
+    variables = {f.name: env[f"TIX_{f.name.upper()}"] for f in fields(Settings)
+                 if f"TIX_{f.name.upper()}" in env}
+    typed.update(_typed(variables))
+    for name in (n for n, value in variables.items() if value == ""):
+        typed.pop(name, None)  # an empty variable unsets what the file says
+    data_dir = Path(str(typed.get("data_dir") or _user_dir("data")))
     typed["data_dir"] = data_dir
     typed["config_dir"] = config_dir
     typed.setdefault("database_url", f"sqlite:///{data_dir / 'tix.db'}")
@@ -92,16 +95,39 @@ def _read_config_file(path: Path) -> dict[str, object]:
         return {}
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise Invalid(f"cannot read {path}: {error}") from None
-    known = {f.name for f in fields(Settings)} - {"data_dir", "config_dir"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise Invalid(f"{path}: unknown setting(s) {', '.join(unknown)}")
+    if "config_dir" in data:
+        raise Invalid(f"{path}: config_dir cannot be set in the file it locates; "
+                      "use TIX_CONFIG_DIR")
+    for key, value in data.items():
+        if key not in FILE_KEYS:
+            raise Invalid(f"{path}: unknown setting {key}{_closest(key)}")
+        if FILE_KEYS[key] in ("str", "str | None", "Path", "Path | None") and not isinstance(
+                value, str):
+            raise Invalid(f"{path}: {key} must be a string (in quotes)")
     return data
 
 
-def _typed(values: dict[str, object]) -> dict[str, object]:
+# What config.toml takes: each setting's name and its declared type.
+FILE_KEYS = {f.name: str(f.type) for f in fields(Settings) if f.name != "config_dir"}
+
+
+def _closest(key: str) -> str:
+    """The hint for a mistyped key: DATABASE-URL, TIX_DATABASE_URL, databse_url all
+    get "; did you mean database_url?"."""
+    import difflib
+
+    spelled = key.lower().replace("-", "_").removeprefix("tix_")
+    if spelled in FILE_KEYS:
+        return f"; did you mean {spelled}?"
+    close = difflib.get_close_matches(spelled, FILE_KEYS, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else " (README's Configuration lists them)"
+
+
+def _typed(values: Mapping[str, object], where: str = "") -> dict[str, object]:
+    """Each value as its setting's type; `where` names a config file (else: variables)."""
     typed: dict[str, object] = {}
     for name, value in values.items():
+        label = f"{where}{name}" if where else f"TIX_{name.upper()}"
         if value == "":
             continue  # an empty variable means "not set"
         if name in ("bcrypt_rounds", "hold_minutes", "holds_per_minute",
@@ -109,20 +135,20 @@ def _typed(values: dict[str, object]) -> dict[str, object]:
             try:
                 number = int(str(value))
             except ValueError:
-                raise Invalid(f"TIX_{name.upper()} must be a whole number") from None
+                raise Invalid(f"{label} must be a whole number") from None
             if name == "database_pool_size" and not 1 <= number <= 1000:
-                raise Invalid("TIX_DATABASE_POOL_SIZE must be between 1 and 1000")
+                raise Invalid(f"{label} must be between 1 and 1000")
             typed[name] = number
         elif name == "debug":
             typed[name] = str(value).lower() in ("1", "true", "yes", "on")
-        elif name == "template_dir":
+        elif name in ("template_dir", "data_dir"):
             typed[name] = Path(str(value))
         elif name == "mail_retry_delays":
             parts = value if isinstance(value, list) else str(value).split(",")
             try:
                 typed[name] = tuple(int(str(p).strip()) for p in parts if str(p).strip())
             except ValueError:
-                raise Invalid("TIX_MAIL_RETRY_DELAYS: seconds, comma-separated "
+                raise Invalid(f"{label}: seconds, comma-separated "
                               "(e.g. 60,300,1500)") from None
         elif name == "previous_secret_keys":
             keys = value if isinstance(value, list) else str(value).split(",")

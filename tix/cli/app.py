@@ -51,11 +51,21 @@ class TixGroup(TyperGroup):
             if isinstance(error, ValueError) and "null byte" in str(error):
                 fail("input contains a NUL character")  # click's path options choke on it
                 raise typer.Exit(exit_code(Invalid(""))) from None
-            if hasattr(error, "show") or os.environ.get("TIX_DEBUG"):
+            if hasattr(error, "show") or _debugging(ctx):
                 raise  # a usage error (click's exceptions can show themselves): exit 2
             fail(f"internal error: {type(error).__name__}: {error} "
                  "(set TIX_DEBUG=1 for the traceback)")
             raise typer.Exit(INTERNAL) from None
+
+
+def _debugging(ctx: typer.Context) -> bool:
+    """TIX_DEBUG, or `debug = true` in config.toml once the settings were read."""
+    if os.environ.get("TIX_DEBUG"):
+        return True
+    try:
+        return bool(ctx.obj.settings.debug)
+    except Exception:  # no settings to read: the error being reported may be why
+        return False
 
 
 app = typer.Typer(
