@@ -38,6 +38,10 @@ def _sqlite_engine(url: str, *, foreign_keys: bool) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # 0600 like the key files: it holds personal data. SQLite gives its -wal and
+        # -shm files the database file's mode.
+        if not Path(database).exists():
+            Path(database).touch(mode=0o600)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
