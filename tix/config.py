@@ -95,6 +95,8 @@ def _read_config_file(path: Path) -> dict[str, object]:
         return {}
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise Invalid(f"cannot read {path}: {error}") from None
+    except RecursionError:  # the parser recurses once per level of arrays or tables
+        raise Invalid(f"cannot read {path}: nested too deeply") from None
     if "config_dir" in data:
         raise Invalid(f"{path}: config_dir cannot be set in the file it locates; "
                       "use TIX_CONFIG_DIR")

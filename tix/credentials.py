@@ -36,7 +36,7 @@ def load(path: Path) -> StoredLogin:
     except FileNotFoundError:
         raise NotAuthenticated("not logged in: run `tix login --email ...` first",
                                code="not_logged_in") from None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # hand-edited
         raise NotAuthenticated(f"the stored login in {path} is unreadable: log in again",
                                code="not_logged_in") from None
 

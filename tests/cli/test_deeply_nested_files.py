@@ -1,16 +1,19 @@
 """Files a user hands tix, nested thousands of levels deep: bad input, never an internal error.
 
-Python's JSON and YAML parsers recurse once per level: 5000 `[` were a RecursionError
-(exit 1) wherever tix read such a file.
+Python's JSON, YAML and TOML parsers recurse once per level: 5000 `[` were a
+RecursionError (exit 1) wherever tix read such a file.
 """
 
+import base64
 import json
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from tests.catalog_support import local, organizer
 from tests.support import PASSWORD
+from tix.cli.app import app
 
 OPTIONS = ("--name", "Nils Frahm live", "--venue", "Funkhaus", "--city", "Berlin",
            "--timezone", "Europe/Berlin", "--ticket-type", "Standing:45.00:500:4")
@@ -72,3 +75,40 @@ def test_nesting_up_to_the_limit_and_brackets_in_text_are_read_as_usual(tix, tmp
     limit.write_text(json.dumps({"extra": nested}))  # JSON is YAML too
     outcome = tix("event", "create", "--file", str(limit))
     assert outcome.exit_code == 2 and "extra: unknown field" in outcome.stderr, outcome.stderr
+
+
+def test_a_deeply_nested_stored_login_asks_to_log_in_again(tix_sqlite):
+    tix = tix_sqlite
+    path = tix.runtime.settings.credentials_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[" * 5000 + "]" * 5000)
+    outcome = tix("order", "list")
+    assert outcome.exit_code == 3, outcome.stderr
+    assert outcome.stderr == f"tix: the stored login in {path} is unreadable: log in again\n"
+
+
+def test_a_stored_token_nested_deeply_is_not_a_valid_login(tix_sqlite):
+    tix = tix_sqlite
+
+    def part(text: str) -> str:
+        return base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()
+
+    path = tix.runtime.settings.credentials_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"token": f"{part('[' * 5000)}.{part('{}')}.{part('x')}",
+                                "email": "ann@example.com", "expires_at": "2099-01-01"}))
+    outcome = tix("order", "list")
+    assert outcome.exit_code == 3, outcome.stderr
+    assert outcome.stderr == "tix: your stored login is not valid; log in again\n"
+
+
+@pytest.mark.parametrize("value", ["[" * 5000 + "]" * 5000, "{a = " * 5000 + "1" + "}" * 5000],
+                         ids=["arrays", "inline tables"])
+def test_a_deeply_nested_config_file_is_bad_input_naming_the_file(tmp_path, value):
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir()
+    config.write_text(f"hold_minutes = {value}\n")
+    outcome = CliRunner().invoke(app, ["event", "list"], env={
+        "TIX_CONFIG_DIR": str(config.parent), "TIX_DATA_DIR": str(tmp_path / "data")})
+    assert outcome.exit_code == 2, outcome.stderr
+    assert outcome.stderr == f"tix: cannot read {config}: nested too deeply\n"

@@ -74,7 +74,7 @@ class JwtAccessTokens:
             header = json.loads(_unb64(parts[0]))
             signature = _unb64(parts[2])
             claims = json.loads(_unb64(parts[1]))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # not a token tix made
             return None
         if header != self.HEADER or not isinstance(claims, dict):
             return None
