@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from tix.core.tickets.model import TicketDocument
+from tix.core.tickets.model import TicketDocument, TicketStatus
+
+VOID_NOTE = "VOID: this ticket's order was cancelled. It will not admit."
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -40,8 +42,12 @@ def tickets_pdf(tickets: Sequence[TicketDocument]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
+    from tix.adapters.render.fonts import REGULAR, covered
+
+    covered(REGULAR)  # registered, and the page starts in it: no unused Helvetica
     buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A4, invariant=1)  # byte-stable output
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=1,  # byte-stable output
+                         initialFontName=REGULAR)
     for ticket in tickets:
         _draw_ticket(page, ticket)
         page.showPage()
@@ -53,20 +59,43 @@ def _draw_ticket(page: Canvas, ticket: TicketDocument) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
 
+    from tix.adapters.render.fonts import draw_text, fit
+
     height = A4[1]
+    width = A4[0] - 40 * mm
     local = ticket.starts_at.astimezone(ZoneInfo(ticket.timezone))
-    page.setFont("Helvetica-Bold", 22)
-    page.drawString(20 * mm, height - 30 * mm, ticket.event_name[:60])
-    page.setFont("Helvetica", 13)
+    title, size = fit(ticket.event_name, size=22, smallest=12, width=width, bold=True)
+    draw_text(page, 20 * mm, height - 30 * mm, title, size=size, bold=True)
     lines = [f"{local:%A %d %B %Y, %H:%M} ({ticket.timezone})",
              ", ".join(p for p in (ticket.venue, ticket.address, ticket.city) if p),
              "", f"Holder: {ticket.holder}", f"Ticket: {ticket.ticket_type}, {ticket.price}",
              f"Number: {ticket.number}", f"Order: {ticket.order_number}"]
     for index, line in enumerate(lines):
-        page.drawString(20 * mm, height - (45 + 8 * index) * mm, line)
+        text, size = fit(line, size=13, smallest=9, width=width)
+        draw_text(page, 20 * mm, height - (45 + 8 * index) * mm, text, size=size)
     _draw_qr(page, ticket.qr_payload, x=20 * mm, y=height - 115 * mm, size=90 * mm)
-    page.setFont("Helvetica", 9)
-    page.drawString(20 * mm, 15 * mm, "tix — show this code at the door. It admits once.")
+    if ticket.status is TicketStatus.VOIDED:
+        _mark_void(page, centre=(65 * mm, height - 160 * mm))
+    else:
+        draw_text(page, 20 * mm, 15 * mm, "tix — show this code at the door. It admits once.",
+                  size=9)
+
+
+def _mark_void(page: Canvas, *, centre: tuple[float, float]) -> None:
+    """VOID in large letters across the QR code, and why at the foot of the page: a voided
+    ticket printed again cannot pass for a valid one."""
+    from reportlab.lib.units import mm
+
+    from tix.adapters.render.fonts import BOLD, draw_text
+
+    page.saveState()
+    page.setFillColorRGB(0.75, 0, 0.1, alpha=0.6)
+    draw_text(page, 20 * mm, 15 * mm, VOID_NOTE, size=11, bold=True)
+    page.translate(*centre)
+    page.rotate(50)
+    page.setFont(BOLD, 130)
+    page.drawCentredString(0, -45, "VOID")
+    page.restoreState()
 
 
 def _draw_qr(page: Canvas, payload: str, *, x: float, y: float, size: float) -> None:
@@ -90,7 +119,8 @@ def ticket_ics(ticket: TicketDocument) -> bytes:
     entry.add("summary", ticket.event_name)
     entry.add("dtstart", ticket.starts_at.astimezone(zone))
     entry.add("dtend", ticket.ends_at.astimezone(zone))
-    entry.add("dtstamp", ticket.starts_at)
+    # when this file was made (RFC 5545): a calendar compares it to tell a newer copy
+    entry.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
     entry.add("location", ", ".join(p for p in (ticket.venue, ticket.address, ticket.city)
                                     if p))
     entry.add("description", f"Ticket {ticket.number} ({ticket.ticket_type}) for "
