@@ -1,4 +1,5 @@
-"""A sale done: the order number, and each ticket's QR code, scannable from the screen."""
+"""A sale done: the order number, each ticket's QR code, and `f` to show them one at a
+time full screen (large enough to scan at 80x24)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ TICKETS_WAIT = 10.0  # seconds to wait for the tickets before saying they will b
 class ConfirmationScreen(TixScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Next sale"),
+        Binding("f,enter", "scan_codes", "Codes full screen"),
         Binding("s", "save_pdf", "Save PDF"),
         Binding("m", "resend", "Mail again"),
     ]
@@ -77,28 +79,42 @@ class ConfirmationScreen(TixScreen):
         if not tickets:
             self.say("The tickets are being made; they will be mailed to the buyer.")
             return
-        self.say("Scan from the screen, [b]s[/b] saves the PDF, [b]m[/b] mails them again.")
+        self.say("[b]f[/b] shows the codes full screen to scan, [b]s[/b] saves the PDF, "
+                 "[b]m[/b] mails them again.")
         area = self.query_one("#tickets", VerticalScroll)
         for ticket in tickets:
             area.mount(Static(f"[b]{ticket.number}[/b]  {escape(ticket.holder)}",
                               classes="ticket"))
             area.mount(Static(qr_text(ticket.qr_payload), classes="qr", markup=False))
 
+    def action_scan_codes(self) -> None:
+        from tix.tui.screens.ticket_code import TicketCodeScreen
+
+        if self.tickets:
+            self.app.push_screen(TicketCodeScreen(self.order_number, self.tickets))
+
     def action_save_pdf(self) -> None:
         self.save_pdf()
 
+    @property
+    def pdf_path(self) -> Path:
+        """Where `s` saves the PDF: the data dir, not wherever the app was started."""
+        return self.runtime.settings.data_dir / "tickets" / f"{self.order_number}.pdf"
+
     @work(thread=True, group="pdf")
     def save_pdf(self) -> None:
-        path = Path.cwd() / f"{self.order_number}.pdf"
+        path = self.pdf_path
         try:
-            path.write_bytes(self.runtime.order_pdf(self.principal, self.order_number))
+            pdf = self.runtime.order_pdf(self.principal, self.order_number)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(pdf)
         except TixError as error:
             self.app.call_from_thread(self.say, escape(error.message))
             return
         except OSError as error:
             self.app.call_from_thread(self.say, escape(f"cannot write {path}: {error.strerror}"))
             return
-        self.app.call_from_thread(self.say, escape(f"Saved {path}"))
+        self.app.call_from_thread(self.say, escape(f"Saved {path.resolve()}"))
 
     def action_resend(self) -> None:
         self.resend()
