@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tix.cli.ids import EventId
 from tix.cli.output import JsonFlag, emit, say, table
 from tix.cli.state import state
 
@@ -64,7 +65,7 @@ def create(
 @app.command()
 def update(
     ctx: typer.Context,
-    event: Annotated[str, typer.Argument(help="Event id or number (E12).")],
+    event: EventId,
     file: FileOption = None,
     name: Annotated[str | None, typer.Option()] = None,
     description: Annotated[str | None, typer.Option()] = None,
@@ -98,7 +99,7 @@ def update(
 @app.command()
 def cancel(
     ctx: typer.Context,
-    event: Annotated[str, typer.Argument(help="Event id or number.")],
+    event: EventId,
     reason: Annotated[str, typer.Option(help="Told to ticket holders.")] = "",
     json_: JsonFlag = False,
 ) -> None:
@@ -149,14 +150,14 @@ def suggest(ctx: typer.Context, prefix: str, json_: JsonFlag = False) -> None:
 
 
 @app.command()
-def show(ctx: typer.Context, event: str, json_: JsonFlag = False) -> None:
+def show(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
     """An event with every ticket type's price and live availability."""
     details = state(ctx).runtime.catalog.show(event)
     emit(event_json(details), as_json=json_, human=lambda _: _print_details(details))
 
 
 @app.command()
-def sales(ctx: typer.Context, event: str, json_: JsonFlag = False) -> None:
+def sales(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
     """Sold, held and available per ticket type, and revenue (the event's organizer)."""
     cli = state(ctx)
     report = cli.runtime.orders.sales(cli.principal(), event)

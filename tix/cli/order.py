@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tix.cli.ids import OrderId
 from tix.cli.output import JsonFlag, emit, save_file, say, table
 from tix.cli.purchase import order_json
 from tix.cli.state import state
@@ -26,7 +27,7 @@ def list_(ctx: typer.Context,
 
 
 @app.command()
-def show(ctx: typer.Context, order: str, json_: JsonFlag = False) -> None:
+def show(ctx: typer.Context, order: OrderId, json_: JsonFlag = False) -> None:
     """One order: lines, holders, totals, payment reference, status, refunds."""
     cli = state(ctx)
     found = cli.runtime.orders.show(cli.principal(), order)
@@ -35,7 +36,7 @@ def show(ctx: typer.Context, order: str, json_: JsonFlag = False) -> None:
 
 
 @app.command()
-def cancel(ctx: typer.Context, order: str,
+def cancel(ctx: typer.Context, order: OrderId,
            yes: Annotated[bool, typer.Option("--yes", help="Do not ask.")] = False,
            refund_used: Annotated[bool, typer.Option(
                "--refund-used", help="Refund tickets already used at the door too (the "
@@ -56,7 +57,7 @@ def cancel(ctx: typer.Context, order: str,
 
 
 @app.command()
-def pdf(ctx: typer.Context, order: str,
+def pdf(ctx: typer.Context, order: OrderId,
         output: Annotated[Path, typer.Option("-o", "--output", help="The PDF file to write.")]
         ) -> None:
     """Save all of an order's valid tickets as one PDF, a page per ticket."""

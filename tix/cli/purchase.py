@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tix.cli.ids import HoldId
 from tix.cli.output import JsonFlag, emit, say
 from tix.cli.state import state
 
@@ -61,7 +62,7 @@ def buy(
 
 def checkout(
     ctx: typer.Context,
-    hold_id: Annotated[str, typer.Argument(help="The hold to pay for.")],
+    hold_id: HoldId,
     holder: HolderOption = None,
     pay: PayOption = "card",
     tendered: TenderedOption = None,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tix.cli.ids import OrderId, TicketId
 from tix.cli.output import JsonFlag, emit, save_file, say, table
 from tix.cli.state import state
 
@@ -39,7 +40,7 @@ def list_(ctx: typer.Context,
 
 
 @app.command()
-def show(ctx: typer.Context, ticket: str, json_: JsonFlag = False) -> None:
+def show(ctx: typer.Context, ticket: TicketId, json_: JsonFlag = False) -> None:
     """One ticket, with its QR code drawn in the terminal."""
     cli = state(ctx)
     found = cli.runtime.tickets.show(cli.principal(), ticket)
@@ -47,7 +48,7 @@ def show(ctx: typer.Context, ticket: str, json_: JsonFlag = False) -> None:
 
 
 @app.command()
-def pdf(ctx: typer.Context, ticket: str,
+def pdf(ctx: typer.Context, ticket: TicketId,
         output: Annotated[Path, typer.Option("-o", "--output", help="The PDF file to write.")]
         ) -> None:
     """Save a ticket as a PDF, its QR code large enough to scan from paper or a phone."""
@@ -55,7 +56,7 @@ def pdf(ctx: typer.Context, ticket: str,
 
 
 @app.command()
-def ics(ctx: typer.Context, ticket: str,
+def ics(ctx: typer.Context, ticket: TicketId,
         output: Annotated[Path, typer.Option("-o", "--output", help="The .ics file to write.")]
         ) -> None:
     """Save a ticket as a calendar entry, with a reminder."""
@@ -63,7 +64,7 @@ def ics(ctx: typer.Context, ticket: str,
 
 
 @app.command()
-def resend(ctx: typer.Context, order: str) -> None:
+def resend(ctx: typer.Context, order: OrderId) -> None:
     """Mail an order's valid tickets again."""
     cli = state(ctx)
     count = cli.runtime.tickets.resend(cli.principal(), order)

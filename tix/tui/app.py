@@ -8,11 +8,12 @@ screen: who is signed in, and the hold being sold (its countdown shows on every 
 from __future__ import annotations
 
 import contextlib
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 
 from tix import credentials
@@ -21,6 +22,10 @@ from tix.tui.screens.home import HomeScreen
 from tix.tui.screens.sign_in import SignInScreen
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.screen import Screen
+
     from tix.bootstrap import Runtime
     from tix.core.accounts.service import Principal
     from tix.core.inventory.model import Hold
@@ -41,6 +46,8 @@ class TixApp(App[None]):
         self.principal: Principal | None = None
         self.hold: Hold | None = None
         self.hold_label = ""  # what is held, e.g. "Standing"
+        self.sales = 0  # sales made in this run: a screen can tell one happened meanwhile
+        self.door_event_id: str | None = None  # check-in's event, for its next opening
         self._use_stored_login = use_stored_login
 
     def on_mount(self) -> None:
@@ -68,6 +75,26 @@ class TixApp(App[None]):
             self.push_screen(HomeScreen())
         self.sub_title = f"{principal.name} · {principal.role.value}"
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p) offers the screens the role opens, and sign out."""
+        from tix.tui.screens.home import MENU
+
+        if self.principal is not None:
+            role = self.principal.role
+            for key, name, label, roles in MENU:
+                if role in roles:
+                    yield SystemCommand(label, f"Open it (key {key} on the home screen)",
+                                        partial(self.open_screen, name))
+            yield SystemCommand("Sign out", "Sign out of the box office (drops any hold)",
+                                self.sign_out)
+        yield from super().get_system_commands(screen)
+
+    def open_screen(self, name: str) -> None:
+        from tix.tui.screens.home import screen_named
+
+        if self.principal is not None:  # signed out since the palette opened: nothing
+            self.push_screen(screen_named(name))
+
     def sign_out(self) -> None:
         self.drop_hold()
         self.principal = None
@@ -80,6 +107,11 @@ class TixApp(App[None]):
 
     def start_hold(self, hold: Hold, label: str) -> None:
         self.hold, self.hold_label = hold, label
+
+    def hold_sold(self) -> None:
+        """The hold was paid for: its tickets are the buyer's now."""
+        self.drop_hold(release=False)
+        self.sales += 1
 
     def drop_hold(self, *, release: bool = True) -> None:
         """Forget the hold; unless it was paid for, its tickets go back on sale at once."""

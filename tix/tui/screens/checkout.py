@@ -184,7 +184,7 @@ class CheckoutScreen(TixScreen):
     def paid(self, order: Order) -> None:
         from tix.tui.screens.confirmation import ConfirmationScreen
 
-        self.tix.drop_hold(release=False)
+        self.tix.hold_sold()
         self.app.switch_screen(ConfirmationScreen(order.number))
 
     def action_give_up(self) -> None:

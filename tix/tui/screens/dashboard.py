@@ -32,6 +32,10 @@ def bar(line: SalesLine, width: int = BAR) -> str:
             + "░" * (width - sold - held) + "[/]")
 
 
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 class DashboardScreen(TixScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -96,9 +100,13 @@ class DashboardScreen(TixScreen):
         self.app.call_from_thread(self.show, report)
 
     def show(self, report: SalesReport) -> None:
-        rows = [f"{'Ticket type':<16} {'':<{BAR}}  sold  held  left"]
+        # names whole when the terminal has the room (the padding, bar and counts: 61)
+        width = min(max((len(line.name) for line in report.lines), default=0),
+                    max(16, self.app.size.width - 61))
+        width = max(width, len("Ticket type"))
+        rows = [f"{'Ticket type':<{width}} {'':<{BAR}}  sold  held  left"]
         for line in report.lines:
-            name = escape(f"{line.name[:16]:<16}")
+            name = escape(f"{_fit(line.name, width):<{width}}")
             rows.append(f"{name} {bar(line)}  {line.sold:>4}  {line.held:>4}  "
                         f"{line.available:>4}")
         rows.append("[green]█[/] sold  [yellow]▒[/] held  [dim]░[/] left")

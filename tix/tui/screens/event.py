@@ -34,6 +34,7 @@ class EventScreen(TixScreen):
         self.event_id = event_id
         self.details: EventDetails | None = None
         self.quantities: dict[str, int] = {}
+        self.sales_seen = self.tix.sales
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,6 +88,15 @@ class EventScreen(TixScreen):
                 for column, value in cells.items():
                     table.update_cell(ticket_type.id, column, value)
         self.show_total()
+
+    def on_screen_resume(self) -> None:
+        """Back from a sale, the next buyer starts at 1 of each, not the last one's count."""
+        if self.tix.sales == self.sales_seen:
+            return
+        self.sales_seen = self.tix.sales
+        self.quantities.clear()
+        if self.details is not None:
+            self.show(self.details)
 
     def selected(self) -> TicketTypeDetails | None:
         if self.details is None or not self.details.ticket_types:

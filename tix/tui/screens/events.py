@@ -27,6 +27,7 @@ from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
 
 SORTS = [SortOrder.DATE, SortOrder.PRICE, SortOrder.POPULARITY]
+COLUMNS = ("Event", "Starts (local)", "Venue", "Price", "Left")
 
 
 class EventNames(Suggester):
@@ -89,17 +90,25 @@ class EventsScreen(TixScreen):
         yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
-    @property
-    def name_width(self) -> int:  # the columns share what the terminal's width leaves
-        return max(14, (self.size.width - 56) * 3 // 5)
-
-    @property
-    def venue_width(self) -> int:
-        return max(9, (self.size.width - 56) * 2 // 5)
+    def text_widths(self) -> tuple[int, int]:
+        """(name, venue) widths: whole when they fit beside the dates, prices and counts
+        (never cut), else the room left shared 3:2. The app's width, not the screen's: the
+        first results may come before the screen's first layout."""
+        names = max((len(e.name) for e in self.results), default=0)
+        venues = max((len(e.venue) for e in self.results), default=0)
+        fixed = (len("24 Dec 26 12:00") + max(len(price_range(e)) for e in self.results)
+                 + max(4, *(len(str(e.available)) for e in self.results)))
+        room = self.app.size.width - fixed - 2 * 5 - 2  # cell padding, the scroll bar
+        if names + venues <= room:
+            return names, venues
+        name_room = max(14, room * 3 // 5)
+        venue_room = max(9, room - name_room)
+        if venues < venue_room:  # a short venue leaves its room to the names
+            name_room = max(name_room, room - venues)
+        return min(names, name_room), min(venues, venue_room)
 
     def on_mount(self) -> None:
-        table = self.query_one("#events", DataTable)
-        table.add_columns("Event", "Starts (local)", "Venue", "Price", "Left")
+        self.query_one("#events", DataTable).add_columns(*COLUMNS)
         self.query_one("#search", Input).focus()
         self.search(time.perf_counter())
 
@@ -147,17 +156,29 @@ class EventsScreen(TixScreen):
 
     def show_results(self, results: list[EventSummary], changed_at: float) -> None:
         self.results = results
-        table = self.query_one("#events", DataTable)
-        table.clear()
-        for event in results:
-            local = event.starts_at.astimezone(ZoneInfo(event.timezone))
-            table.add_row(Text(_fit(event.name, self.name_width)), f"{local:%d %b %y %H:%M}",
-                          Text(_fit(event.venue, self.venue_width)), price_range(event),
-                          str(event.available), key=event.id)
+        self.fill_table()
         self.show_status(f"{len(results)} event(s), by {self.sort.value}"
                          + ("" if results else ": try fewer words or filters"))
         self.searches_shown += 1
         self.latencies.append(time.perf_counter() - changed_at)
+
+    def fill_table(self) -> None:
+        table = self.query_one("#events", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)  # columns only ever widen: start them afresh
+        table.add_columns(*COLUMNS)
+        if not self.results:
+            return
+        name_width, venue_width = self.text_widths()
+        for event in self.results:
+            local = event.starts_at.astimezone(ZoneInfo(event.timezone))
+            table.add_row(Text(_fit(event.name, name_width)), f"{local:%d %b %y %H:%M}",
+                          Text(_fit(event.venue, venue_width)), price_range(event),
+                          str(event.available), key=event.id)
+        table.move_cursor(row=cursor)
+
+    def on_resize(self) -> None:
+        self.fill_table()  # wider: names cut for a narrower terminal are whole again
 
     @on(DataTable.RowSelected, "#events")
     def open_event(self, selected: DataTable.RowSelected) -> None:

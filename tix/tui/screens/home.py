@@ -22,6 +22,19 @@ MENU = [
 ]
 
 
+def screen_named(name: str) -> TixScreen:
+    """A new screen of the menu, by its name in MENU."""
+    from tix.tui.screens.checkin import CheckInScreen
+    from tix.tui.screens.dashboard import DashboardScreen
+    from tix.tui.screens.events import EventsScreen
+    from tix.tui.screens.orders import OrdersScreen
+
+    screens: dict[str, type[TixScreen]] = {
+        "events": EventsScreen, "orders": OrdersScreen, "checkin": CheckInScreen,
+        "dashboard": DashboardScreen}
+    return screens[name]()
+
+
 class HomeScreen(TixScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "open('events')", "Events"),
@@ -55,14 +68,7 @@ class HomeScreen(TixScreen):
         self.action_open(event.button.id or "")
 
     def action_open(self, name: str) -> None:
-        from tix.tui.screens.checkin import CheckInScreen
-        from tix.tui.screens.dashboard import DashboardScreen
-        from tix.tui.screens.events import EventsScreen
-        from tix.tui.screens.orders import OrdersScreen
-
-        screens = {"events": EventsScreen, "orders": OrdersScreen, "checkin": CheckInScreen,
-                   "dashboard": DashboardScreen}
-        self.app.push_screen(screens[name]())
+        self.app.push_screen(screen_named(name))
 
     def action_sign_out(self) -> None:
         self.tix.sign_out()
