@@ -3,6 +3,8 @@ listener: from the mail the daemon delivered to a verified account or a new pass
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import re
 import urllib.error
@@ -54,13 +56,19 @@ def opened(base: str, link: str) -> str:
     return f"{base}{parts.path}?{parts.query}"
 
 
-def assert_guarded(headers: dict[str, str]) -> None:
+def assert_guarded(headers: dict[str, str], page: str) -> None:
     assert headers["Content-Type"] == "text/html; charset=utf-8"
     assert headers["Cache-Control"] == "no-store"
     assert headers["Referrer-Policy"] == "no-referrer"
     assert headers["X-Frame-Options"] == "DENY"
-    assert "default-src 'none'" in headers["Content-Security-Policy"]
-    assert "script-src" not in headers["Content-Security-Policy"]
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "script-src" not in policy and "unsafe-inline" not in policy
+    # the page's one style block is the one the policy allows, by its hash
+    [style] = re.findall(r"<style>(.*?)</style>", page, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in policy
+    assert "<script" not in page
 
 
 def test_the_verification_link_verifies_the_account_once(served, mailer):
@@ -77,12 +85,12 @@ def test_the_verification_link_verifies_the_account_once(served, mailer):
     status, headers, page = fetch(opened(base, link))
     assert status == 200, page
     assert "ann@example.com</strong> is verified" in page
-    assert_guarded(headers)
+    assert_guarded(headers, page)
     runtime.accounts.login(email="ann@example.com", password=PASSWORD)
 
     status, headers, page = fetch(opened(base, link))  # a token works once
     assert status == 410 and "already used" in page
-    assert_guarded(headers)
+    assert_guarded(headers, page)
 
 
 def test_the_reset_link_sets_a_new_password(served, mailer, caplog):
@@ -96,7 +104,7 @@ def test_the_reset_link_sets_a_new_password(served, mailer, caplog):
 
     status, headers, form = fetch(opened(base, link))
     assert status == 200, form
-    assert_guarded(headers)
+    assert_guarded(headers, form)
     assert '<form method="post" action="/reset">' in form  # the token goes in the body
     assert f'name="token" value="{token}"' in form
     assert form.count('type="password"') == 2
@@ -111,7 +119,7 @@ def test_the_reset_link_sets_a_new_password(served, mailer, caplog):
     status, headers, done = fetch(f"{base}/reset", {"token": token, "password": NEW_PASSWORD,
                                                     "confirm": NEW_PASSWORD})
     assert status == 200 and "Password changed" in done
-    assert_guarded(headers)
+    assert_guarded(headers, done)
     runtime.accounts.login(email="ann@example.com", password=NEW_PASSWORD)
     with pytest.raises(NotAuthenticated):
         runtime.accounts.login(email="ann@example.com", password=PASSWORD)
@@ -148,7 +156,7 @@ def test_bad_links_and_forms_get_a_clear_page(served):
     for path in ("/verify", "/reset"):
         status, headers, page = fetch(f"{base}{path}?token=nonsense")
         assert status == 404 and "This link is not known" in page
-        assert_guarded(headers)
+        assert_guarded(headers, page)
         status, _, page = fetch(f"{base}{path}")
         assert status == 400 and "this link carries no token" in page
     assert "Traceback" not in page
