@@ -92,13 +92,14 @@ class EventsScreen(TixScreen):
 
     def text_widths(self) -> tuple[int, int]:
         """(name, venue) widths: whole when they fit beside the dates, prices and counts
-        (never cut), else the room left shared 3:2. The app's width, not the screen's: the
-        first results may come before the screen's first layout."""
+        (never cut), else the room left shared 3:2. Before its first layout the table
+        is taken to be as wide as the app less the screen's gutter."""
         names = max((len(e.name) for e in self.results), default=0)
         venues = max((len(e.venue) for e in self.results), default=0)
         fixed = (len("24 Dec 26 12:00") + max(len(price_range(e)) for e in self.results)
                  + max(4, *(len(str(e.available)) for e in self.results)))
-        room = self.app.size.width - fixed - 2 * 5 - 2  # cell padding, the scroll bar
+        width = self.query_one("#events", DataTable).size.width or self.app.size.width - 2
+        room = width - fixed - 2 * 5 - 2  # the cells' padding, the scroll bar
         if names + venues <= room:
             return names, venues
         name_room = max(14, room * 3 // 5)
@@ -178,7 +179,8 @@ class EventsScreen(TixScreen):
         table.move_cursor(row=cursor)
 
     def on_resize(self) -> None:
-        self.fill_table()  # wider: names cut for a narrower terminal are whole again
+        # wider: names cut for a narrower terminal are whole again (once laid out anew)
+        self.call_after_refresh(self.fill_table)
 
     @on(DataTable.RowSelected, "#events")
     def open_event(self, selected: DataTable.RowSelected) -> None:
