@@ -71,7 +71,6 @@ def test_an_order_of_holders_in_every_script_prints_each_page_right(tmp_path):
 def test_a_character_the_main_font_lacks_is_drawn_by_the_cjk_font():
     assert runs("Ann 李") == [("TixSans", "Ann "), ("TixCJK", "李")]
     assert runs("김 Kim") == [("TixHangul", "김"), ("TixSans", " Kim")]
-    assert runs("Ann", bold=True) == [("TixSans-Bold", "Ann")]
 
 
 def test_an_emoji_prints_in_monochrome_or_as_a_visible_replacement(tmp_path):

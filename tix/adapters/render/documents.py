@@ -86,15 +86,17 @@ def _mark_void(page: Canvas, *, centre: tuple[float, float]) -> None:
     ticket printed again cannot pass for a valid one."""
     from reportlab.lib.units import mm
 
-    from tix.adapters.render.fonts import BOLD, draw_text
+    from tix.adapters.render.fonts import draw_text, text_width
 
     page.saveState()
-    page.setFillColorRGB(0.75, 0, 0.1, alpha=0.6)
+    # opaque: bold is a fill and a stroke, which transparency would show as an outline
+    page.setFillColorRGB(0.75, 0, 0.1)
+    page.setStrokeColorRGB(0.75, 0, 0.1)
     draw_text(page, 20 * mm, 15 * mm, VOID_NOTE, size=11, bold=True)
     page.translate(*centre)
     page.rotate(50)
-    page.setFont(BOLD, 130)
-    page.drawCentredString(0, -45, "VOID")
+    draw_text(page, -text_width("VOID", size=140, bold=True) / 2, -48, "VOID", size=140,
+              bold=True)
     page.restoreState()
 
 
