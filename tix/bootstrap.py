@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from tix.adapters.queue.outbox import OutboxQueue
     from tix.adapters.queue.sqs import SqsTransport
     from tix.adapters.signing import Ed25519Signer
+    from tix.core.accounts.events import AccountErased
     from tix.core.accounts.privacy import PrivacyService
     from tix.core.accounts.service import AccountService, Principal
     from tix.core.audit.service import AuditService
@@ -66,6 +67,7 @@ class Runtime:
         self.clock: Clock = clock or SystemClock()
         self._mailer = mailer
         self._migrate = migrate
+        self._erased_rows_in_wal = False  # SQLite: an erasure left older copies in the WAL
         if settings.env == "production":  # refuse to start on development secrets
             _secret_key(settings)
             if not settings.encryption_key:
@@ -425,7 +427,17 @@ class Runtime:
                                           self.orders.cancel_for_event))
         subscriptions.append(Subscription(AccountErased, "erase_order_holders",
                                           self.orders.erase_holders))
+        subscriptions.append(Subscription(AccountErased, "forget_erased_in_outbox",
+                                          self._forget_erased))
         return subscriptions
+
+    def _forget_erased(self, message: AccountErased, uow: SqlUnitOfWork) -> None:
+        """The erased person's dead letters go now; on SQLite the older copies of their
+        rows leave the WAL at the next pass (the job "empty the WAL after erasures")."""
+        from tix.adapters.queue.retention import forget_dead_letters_of
+
+        forget_dead_letters_of(uow.session, self.cipher, message.user_id)
+        self._erased_rows_in_wal = True
 
     @cached_property
     def jobs(self) -> list[Job]:
@@ -436,8 +448,28 @@ class Runtime:
                 Job("resume unfinished payments", self.orders.resume_unfinished, every=1),
                 Job("refund orders of cancelled events", self.orders.refund_cancelled_events,
                     every=5),
-                Job("forget old rate-limit hits", self._forget_old_hits, every=60)]
+                Job("forget old rate-limit hits", self._forget_old_hits, every=60),
+                Job("forget old messages", self._forget_old_messages, every=3600)]
+        if self.settings.is_embedded_database:
+            jobs.append(Job("empty the WAL after erasures", self._empty_wal, every=1))
         return jobs
+
+    def _forget_old_messages(self) -> int:
+        from datetime import timedelta
+
+        from tix.adapters.queue.retention import forget_old_messages
+
+        return forget_old_messages(self.sessions, self.clock.now(),
+                                   timedelta(days=self.settings.message_retention_days))
+
+    def _empty_wal(self) -> int:
+        from tix.adapters.db.engine import empty_wal
+
+        if self._erased_rows_in_wal:
+            self._erased_rows_in_wal = False  # an erasure handled meanwhile sets it again
+            if not empty_wal(self.engine):
+                self._erased_rows_in_wal = True  # a reader held it: the next pass tries
+        return 0  # housekeeping: never a reason to run again at once
 
     def _forget_old_hits(self) -> int:
         from tix.adapters.db.ratelimit import forget_old_hits

@@ -47,6 +47,7 @@ class Settings:
     holds_per_minute: int = 20  # per user: holding blocks seats for everyone else
     checkins_per_second: int = 10  # per clerk: a scanner at a busy door does one or two
     mail_retry_delays: tuple[int, ...] = (60, 300, 1500)  # seconds before retries 1, 2, 3
+    message_retention_days: int = 14  # delivered and dead-letter messages, then deleted
     debug: bool = False
 
     @property
@@ -133,13 +134,15 @@ def _typed(values: Mapping[str, object], where: str = "") -> dict[str, object]:
         if value == "":
             continue  # an empty variable means "not set"
         if name in ("bcrypt_rounds", "hold_minutes", "holds_per_minute",
-                    "checkins_per_second", "database_pool_size"):
+                    "checkins_per_second", "database_pool_size", "message_retention_days"):
             try:
                 number = int(str(value))
             except ValueError:
                 raise Invalid(f"{label} must be a whole number") from None
             if name == "database_pool_size" and not 1 <= number <= 1000:
                 raise Invalid(f"{label} must be between 1 and 1000")
+            if name == "message_retention_days" and number < 1:  # records stop redeliveries
+                raise Invalid(f"{label} must be at least 1")
             typed[name] = number
         elif name == "debug":
             typed[name] = str(value).lower() in ("1", "true", "yes", "on")

@@ -53,3 +53,23 @@ def test_upgrading_keeps_the_rows_of_tables_that_point_at_rebuilt_ones(tmp_path)
         assert conn.exec_driver_sql("SELECT count(*) FROM sessions").scalar() == 1
         assert conn.exec_driver_sql("SELECT date_of_birth FROM users").scalar() == "1990-01-01"
     engine.dispose()
+
+
+def test_upgrading_empties_the_payloads_of_delivered_messages(tmp_path):
+    """Revision 0016: a delivered message's names, addresses and tokens are not kept."""
+    from tix.adapters.db.engine import make_engine
+    from tix.adapters.db.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0015")
+    with engine.begin() as conn:
+        for seq, processed in ((1, "'2026-01-01 00:00:00'"), (2, "NULL")):
+            conn.exec_driver_sql(
+                "INSERT INTO outbox (seq, id, name, payload, created_at, available_at, attempts,"
+                f" processed_at) VALUES ({seq}, 'm{seq}', 'Pinged', 'v1:k1:sealed',"
+                f" '2026-01-01 00:00:00', '2026-01-01 00:00:00', 0, {processed})")
+    upgrade(engine)
+    with engine.connect() as conn:
+        payloads = conn.exec_driver_sql("SELECT payload FROM outbox ORDER BY seq").scalars()
+        assert list(payloads) == ["", "v1:k1:sealed"]  # the pending one is still to deliver
+    engine.dispose()

@@ -53,6 +53,9 @@ def _sqlite_engine(url: str, *, foreign_keys: bool) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Deleted and overwritten rows are zeroed, not left in free space: an erasure
+        # must leave nothing to read in the file (empty_wal removes the older copies).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -65,6 +68,16 @@ def _sqlite_engine(url: str, *, foreign_keys: bool) -> Engine:
         conn.exec_driver_sql("BEGIN" if options.get("tix_readonly") else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def empty_wal(engine: Engine) -> bool:
+    """SQLite: copy the write-ahead log into the database and truncate it, so the older
+    versions of rows it still holds (an erased person's) leave the files. False when a
+    reader kept it from finishing: try again later."""
+    with translated_errors(), engine.connect().execution_options(
+            isolation_level="AUTOCOMMIT") as conn:
+        busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    return not busy
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -50,8 +50,8 @@ def rekey(engine: Engine, cipher: FieldCipher, metadata: MetaData,
 def _rekey_batch(engine: Engine, cipher: FieldCipher, table: Table,
                  columns: tuple[str, ...]) -> int:
     current = f"{PREFIX}:{cipher.current_key_id}:"
-    stale = or_(*(table.c[c].is_not(None) & ~table.c[c].startswith(current)
-                  for c in columns))
+    stale = or_(*(table.c[c].is_not(None) & (table.c[c] != "")  # "": scrubbed, nothing
+                  & ~table.c[c].startswith(current) for c in columns))
     if "dead_at" in table.c:  # a dead letter may be unreadable: it waits until redriven
         stale = stale & table.c.dead_at.is_(None)
     key = next(iter(table.primary_key.columns))

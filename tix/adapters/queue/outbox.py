@@ -47,9 +47,12 @@ def mark_processed(session: Session, message_id: str, handler: str, now: datetim
 
 
 def mark_delivered(session: Session, message_ids: list[str], now: datetime) -> None:
+    # Nothing reads a delivered message's payload again (handlers have their own copies):
+    # it goes at once, so names, addresses and tokens do not outlive their delivery.
     if message_ids:
         session.execute(update(OutboxRow).where(OutboxRow.id.in_(message_ids))
-                        .values(processed_at=now, claimed_until=None, last_error=None))
+                        .values(processed_at=now, claimed_until=None, last_error=None,
+                                payload=""))
 
 
 class OutboxQueue:

@@ -13,6 +13,8 @@ from tix.core.notifications.events import NotificationFailed
 from tix.core.notifications.service import NotificationService
 from tix.core.ports import UnitOfWork
 
+AccountMessage = VerificationRequested | PasswordResetRequested | PasswordChanged | AccountLocked
+
 
 class AccountMails:
     def __init__(self, notifications: NotificationService) -> None:
@@ -39,19 +41,26 @@ class AccountMails:
                     template: str, command: str, path: str) -> None:
         """A mail that carries a one-time token: as a command to paste and as a link."""
         base = self._notifications.public_url
-        self._notifications.queue(uow, to=msg.email, template=template, user_id=msg.user_id,
-                                  context={"name": msg.name, "token": msg.token,
-                                           "command": f"{command} {msg.token}",
-                                           "link": f"{base}/{path}?token={msg.token}",
-                                           "expires_at": msg.expires_at})
+        self._mail_owner(uow, msg, template, {"token": msg.token,
+                                              "command": f"{command} {msg.token}",
+                                              "link": f"{base}/{path}?token={msg.token}",
+                                              "expires_at": msg.expires_at})
 
     def mail_password_changed(self, msg: PasswordChanged, uow: UnitOfWork) -> None:
-        self._notifications.queue(uow, to=msg.email, template="password_changed",
-                                  user_id=msg.user_id, context={"name": msg.name})
+        self._mail_owner(uow, msg, "password_changed", {})
 
     def mail_account_locked(self, msg: AccountLocked, uow: UnitOfWork) -> None:
-        self._notifications.queue(uow, to=msg.email, template="account_locked",
-                                  user_id=msg.user_id, context={"name": msg.name})
+        self._mail_owner(uow, msg, "account_locked", {})
+
+    def _mail_owner(self, uow: UnitOfWork, msg: AccountMessage, template: str,
+                    context: dict[str, object]) -> None:
+        """Mail the account's owner, at the address the message carries — unless the
+        account was erased while the message was on its way: then it is no one's."""
+        owner = uow.users.get(msg.user_id)
+        if owner is None or owner.is_erased:
+            return
+        self._notifications.queue(uow, to=msg.email, template=template, user_id=msg.user_id,
+                                  context={"name": msg.name, **context})
 
     def alert_admins(self, msg: NotificationFailed, uow: UnitOfWork) -> None:
         if msg.template == "admin_alert":

@@ -76,7 +76,7 @@ class SqlNotifications:
         result = self._session.execute(
             update(NotificationRow).where(NotificationRow.user_id == user_id).values(
                 recipient=self._cipher.encrypt(address), subject=erased, text_body=erased,
-                html_body=erased))
+                html_body=erased, last_error=None))  # servers' refusals quote the person
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     def list(self, status: Status | None = None, limit: int = 100) -> list[Notification]:
