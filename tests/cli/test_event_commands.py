@@ -21,16 +21,18 @@ def as_organizer(tix):
     tix.login("olga@example.com", PASSWORD)
 
 
-def test_create_prints_the_id_and_with_json_the_event(tix):
+def test_create_prints_the_number_and_with_json_the_event(tix):
     as_organizer(tix)
     plain = tix("event", "create", *OPTIONS, *times(tix))
     assert plain.exit_code == 0, plain.stderr
     event_id = plain.stdout.strip()
+    assert event_id == "E1"  # what people type; the UUID is in --json
     shown = tix("event", "show", event_id, "--json").json()
     assert set(shown) >= {"id", "name", "starts_at", "ends_at", "timezone", "venue", "city",
                           "category", "status", "ticket_types"}
     assert shown["ticket_types"][0] == {
-        "id": shown["ticket_types"][0]["id"], "name": "Standing", "price": 4500,
+        "id": shown["ticket_types"][0]["id"], "ref": "E1-T1", "name": "Standing",
+        "price": 4500,
         "currency": "EUR", "quantity": 500, "available": 500, "limit": 4,
         "sale_starts_at": None, "sale_ends_at": None}
     created = tix("event", "create", *OPTIONS, *times(tix), "--json")

@@ -44,7 +44,7 @@ def create(
     ticket_type: TicketTypeOption = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Create an event with its ticket types (organizers); prints its id."""
+    """Create an event with its ticket types (organizers); prints its number (E12)."""
     from tix.core.catalog.spec import parse_ticket_type_option
 
     options = {"name": name, "description": description, "category": category,
@@ -59,7 +59,8 @@ def create(
     event_id = _with_file(file, spec, lambda merged: cli.runtime.catalog.create(
         principal, merged))
     details = cli.runtime.catalog.show(event_id)
-    emit(event_json(details), as_json=json_, human=lambda _: typer.echo(event_id))
+    emit(event_json(details), as_json=json_,
+         human=lambda _: typer.echo(f"E{details.summary.number}"))
 
 
 @app.command()
@@ -205,7 +206,7 @@ def event_json(details: EventDetails) -> dict[str, Any]:
     return {**summary_json(details.summary), "description": details.description,
             "address": details.address, "organizer_id": details.organizer_id,
             "cancellation_policy": details.cancellation_policy,
-            "ticket_types": [{"id": t.id, "name": t.name, "price": t.price,
+            "ticket_types": [{"id": t.id, "ref": t.ref, "name": t.name, "price": t.price,
                               "currency": t.currency, "quantity": t.quantity,
                               "available": t.available, "limit": t.limit,
                               "sale_starts_at": t.sale_starts_at,
@@ -233,23 +234,35 @@ def _print_results(results: list[EventSummary]) -> None:
     if not results:
         say("No events found.")
         return
-    table(["#", "event", "starts (local)", "venue", "city", "price", "left"],
-          [[f"E{r.number}", r.name, _local(r.starts_at, r.timezone)[:16].replace("T", " "),
-            r.venue, r.city, _price_range(r),
-            "sold out" if r.available == 0 else str(r.available)] for r in results])
+    from tix.cli.layout import Column, fitted_table
+
+    # venue and city share a column: 80 columns leave room for the times and prices whole
+    fitted_table([Column("#"), Column("event", flexible=True), Column("starts (local)"),
+                  Column("where", flexible=True), Column("price", justify="right"),
+                  Column("left", justify="right")],
+                 [[f"E{r.number}", r.name,
+                   _local(r.starts_at, r.timezone)[:16].replace("T", " "),
+                   f"{r.venue}, {r.city}", _price_range(r),
+                   "sold out" if r.available == 0 else str(r.available)] for r in results])
 
 
 def _print_details(details: EventDetails) -> None:
+    from tix.cli.layout import Column, clipped, fitted_table, width, wrapped
     from tix.core.catalog.money import format_money
 
     s = details.summary
-    typer.echo(f"E{s.number}  {s.name}  [{s.status.lower()}]")
+    number, status = f"E{s.number}  ", f"  [{s.status.lower()}]"
+    typer.echo(number + clipped(s.name, width() - len(number) - len(status)) + status)
     typer.echo(f"{_local(s.starts_at, s.timezone)[:16].replace('T', ' ')} - "
                f"{_local(s.ends_at, s.timezone)[11:16]} ({s.timezone})")
-    typer.echo(f"{s.venue}, {details.address + ', ' if details.address else ''}{s.city}")
+    typer.echo(wrapped(f"{s.venue}, {details.address + ', ' if details.address else ''}"
+                       f"{s.city}"))
     if details.description:
-        typer.echo(f"\n{details.description}\n")
-    table(["ticket type", "id", "price", "left", "per person"],
-          [[t.name, t.id, format_money(t.price, t.currency),
-            "sold out" if t.available == 0 else f"{t.available} of {t.quantity}",
-            str(t.limit or "")] for t in details.ticket_types])
+        typer.echo(f"\n{wrapped(details.description)}\n")
+    # ref (E12-T2) is what tix hold and tix buy take; the UUID is in --json
+    fitted_table([Column("ticket type", flexible=True), Column("ref"),
+                  Column("price", justify="right"), Column("left", justify="right"),
+                  Column("per person", justify="right")],
+                 [[t.name, t.ref, format_money(t.price, t.currency),
+                   "sold out" if t.available == 0 else f"{t.available} of {t.quantity}",
+                   str(t.limit or "")] for t in details.ticket_types])

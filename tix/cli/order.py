@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from tix.cli.ids import OrderId
-from tix.cli.output import JsonFlag, emit, save_file, say, table
+from tix.cli.output import JsonFlag, emit, save_file, say
 from tix.cli.purchase import order_json
 from tix.cli.state import state
 
@@ -23,7 +23,9 @@ def list_(ctx: typer.Context,
     cli = state(ctx)
     orders = cli.runtime.orders.list(cli.principal(), limit)
     tickets = cli.runtime.tickets.of_orders([o.id for o in orders])
-    emit([order_json(o, tickets.get(o.id)) for o in orders], as_json=json_, human=_print_list)
+    events = cli.runtime.catalog.labels([o.event_id for o in orders])
+    emit([{**order_json(o, tickets.get(o.id)), **_event_fields(events.get(o.event_id))}
+          for o in orders], as_json=json_, human=_print_list)
 
 
 @app.command()
@@ -32,7 +34,9 @@ def show(ctx: typer.Context, order: OrderId, json_: JsonFlag = False) -> None:
     cli = state(ctx)
     found = cli.runtime.orders.show(cli.principal(), order)
     tickets = cli.runtime.tickets.of_orders([found.id]).get(found.id)
-    emit(order_json(found, tickets), as_json=json_, human=_print_one)
+    event = cli.runtime.catalog.labels([found.event_id]).get(found.event_id)
+    emit({**order_json(found, tickets), **_event_fields(event)}, as_json=json_,
+         human=_print_one)
 
 
 @app.command()
@@ -65,23 +69,37 @@ def pdf(ctx: typer.Context, order: OrderId,
     save_file(output, cli.runtime.order_pdf(cli.principal(), order))
 
 
+def _event_fields(event: Any) -> dict[str, Any]:
+    """Which event an order is for, as people know it (E12, its name)."""
+    return {"event_number": f"E{event.number}" if event else None,
+            "event_name": event.name if event else None}
+
+
 def _print_list(rows: list[dict[str, Any]]) -> None:
+    from tix.cli.layout import Column, fitted_table
     from tix.core.catalog.money import format_money
 
     if not rows:
         say("No orders.")
         return
-    table(["number", "status", "tickets", "total", "paid by", "when (UTC)"],
-          [[r["number"], r["status"], str(r["lines"][0]["quantity"]),
-            format_money(r["total"], r["currency"]), r["tender"],
-            f"{r['created_at']:%Y-%m-%d %H:%M}"] for r in rows])
+    # how each was paid is in order show: 80 columns leave room for the event instead
+    fitted_table([Column("number"), Column("event", flexible=True), Column("status"),
+                  Column("qty", justify="right"), Column("total", justify="right"),
+                  Column("placed (UTC)")],
+                 [[r["number"], f"{r['event_number'] or '?'} {r['event_name'] or ''}",
+                   r["status"], str(r["lines"][0]["quantity"]),
+                   format_money(r["total"], r["currency"]),
+                   f"{r['created_at']:%Y-%m-%d %H:%M}"] for r in rows])
 
 
 def _print_one(data: dict[str, Any]) -> None:
+    from tix.cli.layout import clipped, width
     from tix.core.catalog.money import format_money
 
     line = data["lines"][0]
     typer.echo(f"{data['number']}  [{data['status']}]")
+    event = f"event: {data['event_number'] or '?'} "
+    typer.echo(event + clipped(data["event_name"] or "", width() - len(event)))
     typer.echo(f"{line['quantity']} x {format_money(line['unit_price'], data['currency'])} = "
                f"{format_money(data['total'], data['currency'])}, paid by {data['tender']} "
                f"({data['payment_reference'] or 'no payment'})")

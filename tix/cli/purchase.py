@@ -13,7 +13,8 @@ from tix.cli.state import state
 
 def hold(
     ctx: typer.Context,
-    ticket_type: Annotated[str, typer.Argument(help="Ticket type id (see tix event show).")],
+    ticket_type: Annotated[str, typer.Argument(
+        help="Ticket type: its reference (E12-T2, see tix event show) or id.")],
     quantity: Annotated[int, typer.Option(help="How many tickets.")] = 1,
     json_: JsonFlag = False,
 ) -> None:
@@ -42,7 +43,8 @@ MethodOption = Annotated[str | None, typer.Option(
 
 def buy(
     ctx: typer.Context,
-    ticket_type: Annotated[str, typer.Argument(help="Ticket type id.")],
+    ticket_type: Annotated[str, typer.Argument(
+        help="Ticket type: its reference (E12-T2, see tix event show) or id.")],
     quantity: Annotated[int, typer.Option(help="How many tickets.")] = 1,
     holder: HolderOption = None,
     pay: PayOption = "card",
@@ -83,6 +85,7 @@ def checkout(
 def _tender(cli: Any, pay: str, tendered: str | None, ticket_type_id: str
             ) -> tuple[Any, int | None]:
     from tix.core.catalog.money import to_minor
+    from tix.core.catalog.references import find_ticket_type
     from tix.core.errors import Invalid, NotFound
     from tix.core.orders.model import Tender
 
@@ -93,7 +96,7 @@ def _tender(cli: Any, pay: str, tendered: str | None, ticket_type_id: str
     if tendered is None:
         return tender, None
     with cli.runtime.uow(readonly=True) as uow:
-        view = uow.catalog.ticket_type(ticket_type_id)
+        view = find_ticket_type(uow.catalog, ticket_type_id)
     if view is None:
         raise NotFound("ticket type", ticket_type_id)
     return tender, to_minor(tendered, view.currency, field="--tendered")

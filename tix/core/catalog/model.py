@@ -38,6 +38,12 @@ DEFAULT_CANCELLATION_POLICY = (
 )
 
 
+def ticket_type_ref(event_number: int, number: int) -> str:
+    """`E12-T2`: a letter after the dash keeps it apart from ticket numbers (E12-000123)
+    and nothing in it needs quoting in a shell."""
+    return f"E{event_number}-T{number}"
+
+
 @dataclass
 class TicketType:
     id: str
@@ -49,6 +55,7 @@ class TicketType:
     sale_starts_at: datetime | None = None
     sale_ends_at: datetime | None = None
     position: int = 0
+    number: int = 0  # within its event, never reused: referenced as E12-T2
 
 
 @dataclass
@@ -103,3 +110,17 @@ class TicketTypeView:
     organizer_id: str
     venue: str
     city: str
+    number: int = 0  # within its event (E12-T2)
+
+    @property
+    def ref(self) -> str:
+        return ticket_type_ref(self.event_number, self.number)
+
+
+@dataclass(frozen=True)
+class EventLabel:
+    """How people recognise an event in a list of orders: its number and name."""
+
+    id: str
+    number: int
+    name: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from tix.core.catalog.model import Event, TicketType, TicketTypeView
+from tix.core.catalog.model import Event, EventLabel, TicketType, TicketTypeView
 
 
 class Catalog(Protocol):
@@ -24,6 +24,15 @@ class Catalog(Protocol):
         ...
 
     def ticket_type(self, ticket_type_id: str) -> TicketTypeView | None: ...
+
+    def ticket_type_by_number(self, event_number: int,
+                              number: int) -> TicketTypeView | None:
+        """The ticket type E<event_number>-T<number>."""
+        ...
+
+    def labels(self, event_ids: list[str]) -> dict[str, EventLabel]:
+        """Number and name of each of these events (those that exist)."""
+        ...
 
     def save(self, event: Event) -> None:
         """Store changed details, status and ticket types (new ones are added)."""

@@ -82,6 +82,7 @@ class TicketTypeDetails:
     limit: int | None
     sale_starts_at: datetime | None
     sale_ends_at: datetime | None
+    ref: str = ""  # what people type: E12-T2
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from tix.core.accounts.model import Role
 from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled, EventPublished, EventUpdated
-from tix.core.catalog.model import Event, EventStatus
+from tix.core.catalog.model import Event, EventLabel, EventStatus, ticket_type_ref
 from tix.core.catalog.search import (
     CatalogSearch,
     EventDetails,
@@ -61,7 +61,7 @@ class CatalogService:
                 ends_at=checked.ends_at, timezone=checked.timezone, currency=checked.currency,
                 created_at=now, cancellation_policy=checked.cancellation_policy,
                 ticket_types=[new_ticket_type(t, ticket_type_id=new_id(), event_id=event_id,
-                                              position=i)
+                                              position=i, number=i + 1)
                               for i, t in enumerate(checked.ticket_types)])
             uow.catalog.add(event)
             for ticket_type in event.ticket_types:  # the inventory opens with the event
@@ -153,7 +153,7 @@ class CatalogService:
         """An event's page. Hot during a sale, so cached like search results: the cached
         page is checked against the catalog version in the same round trip that reads the
         tickets left, which are never cached."""
-        key = f"catalog:event:{reference.strip()}"
+        key = f"catalog:event:2:{reference.strip()}"  # 2: pages with ticket type refs
         cached = self._cache.get(key)
         if cached is not None:
             version, details = _decode_details(cached)
@@ -173,7 +173,8 @@ class CatalogService:
             id=t.id, name=t.name, price=t.price, currency=event.currency, quantity=t.quantity,
             available=levels[t.id].available if t.id in levels else 0,
             limit=t.per_person_limit, sale_starts_at=t.sale_starts_at,
-            sale_ends_at=t.sale_ends_at) for t in event.ticket_types]
+            sale_ends_at=t.sale_ends_at, ref=ticket_type_ref(event.number, t.number))
+            for t in event.ticket_types]
         prices = [t.price for t in event.ticket_types] or [0]
         summary = EventSummary(
             id=event.id, number=event.number, name=event.name, category=event.category.value,
@@ -190,6 +191,11 @@ class CatalogService:
     def resolve(self, reference: str) -> str:
         with self._uow(readonly=True) as uow:
             return self._event(uow, reference).id
+
+    def labels(self, event_ids: list[str]) -> dict[str, EventLabel]:
+        """Number and name of events (for lists of orders and tickets)."""
+        with self._uow(readonly=True) as uow:
+            return uow.catalog.labels(sorted(set(event_ids)))
 
     # -- popularity (daemon) -------------------------------------------------------------
 
@@ -228,12 +234,14 @@ class CatalogService:
                      "cancellation_policy"):
             setattr(event, name, getattr(checked, name))
         existing = {t.id: t for t in event.ticket_types}
+        numbers = max((t.number for t in event.ticket_types), default=0)
         kept = []
         for position, wanted in enumerate(checked.ticket_types):
             current = existing.get(wanted.id or "")
             if current is None:
+                numbers += 1  # a new type's reference follows the others' (E12-T3)
                 created = new_ticket_type(wanted, ticket_type_id=new_id(), event_id=event.id,
-                                          position=position)
+                                          position=position, number=numbers)
                 uow.catalog.add_ticket_type(created)
                 uow.stock.add(created.id, created.quantity)
                 kept.append(created)

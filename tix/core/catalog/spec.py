@@ -101,12 +101,12 @@ def check_event(spec: Mapping[str, Any], *, now: datetime,
 
 
 def new_ticket_type(checked: CheckedTicketType, *, ticket_type_id: str, event_id: str,
-                    position: int) -> TicketType:
+                    position: int, number: int) -> TicketType:
     return TicketType(id=ticket_type_id, event_id=event_id, name=checked.name,
                       price=checked.price, quantity=checked.quantity,
                       per_person_limit=checked.per_person_limit,
                       sale_starts_at=checked.sale_starts_at,
-                      sale_ends_at=checked.sale_ends_at, position=position)
+                      sale_ends_at=checked.sale_ends_at, position=position, number=number)
 
 
 def parse_ticket_type_option(text: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from tix.core.accounts.model import Role
 from tix.core.accounts.service import Principal
 from tix.core.catalog.model import TicketTypeView
+from tix.core.catalog.references import find_ticket_type
 from tix.core.clock import Clock
 from tix.core.errors import NotFound, RuleViolation
 from tix.core.ids import new_id
@@ -38,12 +39,12 @@ class InventoryService:
         check_quantity(quantity)  # bad input is refused before it counts as an attempt
         enforce(self._limiter, f"holds:{principal.user_id}", self._hold_rate, now, "holds")
         with self._uow() as uow:
-            ticket_type = uow.catalog.ticket_type(ticket_type_id)
+            ticket_type = find_ticket_type(uow.catalog, ticket_type_id)  # id or E12-T2
             if ticket_type is None:
                 raise NotFound("ticket type", ticket_type_id)
             check_on_sale(ticket_type, quantity, now)
             check_buyer_limit(uow, principal, ticket_type, quantity, now)
-            hold = Hold(id=new_id(), ticket_type_id=ticket_type_id, user_id=principal.user_id,
+            hold = Hold(id=new_id(), ticket_type_id=ticket_type.id, user_id=principal.user_id,
                         quantity=quantity, created_at=now, expires_at=now + self.hold_ttl)
             uow.holds.add(hold)
             take_tickets_and_commit(uow, ticket_type, quantity)

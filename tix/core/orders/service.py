@@ -19,6 +19,7 @@ from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled
 from tix.core.catalog.model import EventStatus, TicketTypeView
+from tix.core.catalog.references import find_ticket_type
 from tix.core.clock import Clock
 from tix.core.errors import (
     Busy,
@@ -157,7 +158,7 @@ class OrderService:
                    tendered: int | None) -> Order:
         now = self._clock.now()
         with self._uow() as uow:
-            ticket_type = uow.catalog.ticket_type(ticket_type_id)
+            ticket_type = find_ticket_type(uow.catalog, ticket_type_id)  # id or E12-T2
             if ticket_type is None:
                 raise NotFound("ticket type", ticket_type_id)
             check_on_sale(ticket_type, quantity, now)
@@ -567,7 +568,7 @@ class OrderService:
     def tenders(self, principal: Principal, ticket_type_id: str) -> tuple[Tender, ...]:
         """The ways this person may take payment for this ticket type, here and now."""
         with self._uow(readonly=True) as uow:
-            ticket_type = uow.catalog.ticket_type(ticket_type_id)
+            ticket_type = find_ticket_type(uow.catalog, ticket_type_id)
         if ticket_type is None:
             raise NotFound("ticket type", ticket_type_id)
         return tuple(t for t in Tender if self._may_take(principal, t, ticket_type))

@@ -20,6 +20,7 @@ from tix.adapters.db.rows.catalog import (
 from tix.core.catalog.model import (
     Category,
     Event,
+    EventLabel,
     EventStatus,
     RefundRule,
     TicketType,
@@ -47,7 +48,7 @@ class SqlCatalog:
                 id=tt.id, event_id=event.id, name=tt.name, price=tt.price,
                 quantity=tt.quantity, per_person_limit=tt.per_person_limit,
                 sale_starts_at=tt.sale_starts_at, sale_ends_at=tt.sale_ends_at,
-                position=tt.position))
+                position=tt.position, number=tt.number))
         self._session.flush()
 
     def next_number(self) -> int:
@@ -84,7 +85,7 @@ class SqlCatalog:
             id=tt.id, event_id=tt.event_id, name=tt.name, price=tt.price,
             quantity=tt.quantity, per_person_limit=tt.per_person_limit,
             sale_starts_at=tt.sale_starts_at, sale_ends_at=tt.sale_ends_at,
-            position=tt.position))
+            position=tt.position, number=tt.number))
 
     def bump_version(self) -> None:
         bumped = self._session.execute(update(CatalogVersionRow).where(
@@ -136,15 +137,32 @@ class SqlCatalog:
         # On the connection, not the session: no ORM entities, so no ORM machinery to run.
         found = self._session.connection().execute(_TICKET_TYPE_VIEW,
                                                    {"id": ticket_type_id}).one_or_none()
-        if found is None:
-            return None
-        return TicketTypeView(**{**found._asdict(),
-                                 "event_status": EventStatus(found.event_status)})
+        return _view(found)
+
+    def ticket_type_by_number(self, event_number: int,
+                              number: int) -> TicketTypeView | None:
+        found = self._session.connection().execute(
+            _TICKET_TYPE_BY_NUMBER, {"event_number": event_number, "number": number}
+        ).one_or_none()
+        return _view(found)
+
+    def labels(self, event_ids: list[str]) -> dict[str, EventLabel]:
+        if not event_ids:
+            return {}
+        rows = self._session.execute(select(EventRow.id, EventRow.number, EventRow.name)
+                                     .where(EventRow.id.in_(event_ids)))
+        return {r.id: EventLabel(id=r.id, number=r.number, name=r.name) for r in rows}
+
+
+def _view(found: Any) -> TicketTypeView | None:
+    if found is None:
+        return None
+    return TicketTypeView(**{**found._asdict(), "event_status": EventStatus(found.event_status)})
 
 
 # Every purchase reads its ticket type: plain columns and a constant statement (compiled
 # once) cost a third of loading the two ORM rows.
-_TICKET_TYPE_VIEW = (
+_TICKET_TYPES = (
     select(TicketTypeRow.id, TicketTypeRow.name, TicketTypeRow.price,
            EventRow.currency, TicketTypeRow.quantity, TicketTypeRow.per_person_limit,
            TicketTypeRow.sale_starts_at, TicketTypeRow.sale_ends_at,
@@ -152,9 +170,12 @@ _TICKET_TYPE_VIEW = (
            EventRow.name.label("event_name"), EventRow.status.label("event_status"),
            EventRow.starts_at.label("event_starts_at"), EventRow.ends_at.label("event_ends_at"),
            EventRow.timezone.label("event_timezone"), EventRow.organizer_id, EventRow.venue,
-           EventRow.city)
-    .join(EventRow, EventRow.id == TicketTypeRow.event_id)
-    .where(TicketTypeRow.id == bindparam("id")))
+           EventRow.city, TicketTypeRow.number)
+    .join(EventRow, EventRow.id == TicketTypeRow.event_id))
+_TICKET_TYPE_VIEW = _TICKET_TYPES.where(TicketTypeRow.id == bindparam("id"))
+# What people type, E12-T2: served by the unique indexes on the event's number and the pair.
+_TICKET_TYPE_BY_NUMBER = _TICKET_TYPES.where(
+    EventRow.number == bindparam("event_number"), TicketTypeRow.number == bindparam("number"))
 
 
 def _price_range(event: Event) -> dict[str, int]:
@@ -176,7 +197,7 @@ def ticket_type_from_row(row: TicketTypeRow) -> TicketType:
     return TicketType(id=row.id, event_id=row.event_id, name=row.name, price=row.price,
                       quantity=row.quantity, per_person_limit=row.per_person_limit,
                       sale_starts_at=row.sale_starts_at, sale_ends_at=row.sale_ends_at,
-                      position=row.position)
+                      position=row.position, number=row.number)
 
 
 def event_from_row(row: EventRow, ticket_types: list[TicketType]) -> Event:

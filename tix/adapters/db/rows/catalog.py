@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -92,8 +93,10 @@ class TicketTypeRow(Base):
     sale_starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sale_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    number: Mapped[int] = mapped_column(Integer)  # within the event: E12-T<number>
 
     __table_args__ = (
         CheckConstraint("price >= 0", name="price_not_negative"),
         CheckConstraint("quantity >= 1", name="quantity_positive"),
+        UniqueConstraint("event_id", "number", name="uq_ticket_types_event_number"),
     )
