@@ -63,7 +63,7 @@ def test_a_ticket_is_admitted_once_and_the_second_scan_says_when_and_by_whom(run
     [ticket] = runtime.tickets.mine(clerk)
     admitted = runtime.tickets.check_in(clerk, ticket.qr_payload, event_id)
     assert admitted.ticket.holder == "Ann A" and admitted.ticket_type == "Standing"
-    with pytest.raises(RuleViolation, match=r"already checked in at \d\d:\d\d by Clara Clerk"):
+    with pytest.raises(RuleViolation, match=r"already checked in at \d\d:\d\d UTC by Clara Clerk"):
         runtime.tickets.check_in(clerk, ticket.qr_payload)
 
 

@@ -90,9 +90,18 @@ def checkin(
     event: Annotated[str | None, typer.Option(help="Refuse tickets of other events.")] = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Admit a ticket at the door, once (clerks, the event's organizer)."""
+    """Admit a ticket at the door, once (clerks, the event's organizer). With --json a
+    refusal is a verdict too: {"admitted": false, "code", "reason"} on stdout, exit 5."""
+    from tix.core.errors import RuleViolation
+
     cli = state(ctx)
-    admission = cli.runtime.tickets.check_in(cli.principal(), payload, event)
+    try:
+        admission = cli.runtime.tickets.check_in(cli.principal(), payload, event)
+    except RuleViolation as refused:
+        if json_:  # a scanner script reads the verdict; stderr still says why
+            emit({"admitted": False, "code": refused.code,
+                  "reason": refused.message.removeprefix("REFUSED: ")}, as_json=True)
+        raise
     data = {**ticket_json(admission.ticket), "event": admission.event_name,
             "ticket_type": admission.ticket_type, "admitted": True}
     emit(data, as_json=json_, human=lambda d: say(

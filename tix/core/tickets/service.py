@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tix.core.accounts.events import AccountErased
@@ -119,10 +119,8 @@ class TicketService:
             ticket_type = uow.catalog.ticket_type(ticket.ticket_type_id)
             assert ticket_type is not None
             self._may_scan(principal, ticket_type.organizer_id)
-            if event_reference is not None and uow.catalog.resolve(
-                    event_reference.strip()) != ticket.event_id:
-                raise RuleViolation(f"REFUSED: this ticket is for {ticket_type.event_name}",
-                                    code="wrong_event")
+            if event_reference is not None:
+                _check_event(uow, event_reference, ticket.event_id, ticket_type.event_name)
             if ticket_type.event_status is EventStatus.CANCELLED:
                 raise RuleViolation(f"REFUSED: {ticket_type.event_name} was cancelled",
                                     code="event_cancelled")
@@ -277,10 +275,28 @@ class TicketService:
             return RuleViolation("REFUSED: the ticket was voided (its order was cancelled)",
                                  code="voided")
         clerk = uow.users.get(ticket.checked_in_by) if ticket.checked_in_by else None
-        when = (ticket.checked_in_at.astimezone(ZoneInfo(zone)).strftime("%H:%M")
-                if ticket.checked_in_at else "?")
+        when = _local_time(ticket.checked_in_at, zone) if ticket.checked_in_at else "?"
         return RuleViolation(f"REFUSED: already checked in at {when} by "
                              f"{clerk.name if clerk else 'someone'}", code="already_in")
+
+
+def _check_event(uow: UnitOfWork, reference: str, ticket_event_id: str,
+                 ticket_event_name: str) -> None:
+    """`checkin --event`: an event that does not exist is a typo, not the wrong door."""
+    event_id = uow.catalog.resolve(reference.strip())
+    if event_id == ticket_event_id:
+        return
+    if event_id is None or uow.catalog.get(event_id) is None:
+        raise NotFound("event", reference)
+    raise RuleViolation(f"REFUSED: this ticket is for {ticket_event_name}", code="wrong_event")
+
+
+def _local_time(moment: datetime, zone: str) -> str:
+    """20:14 CET: the event's wall clock, with its zone (a zone without a name of letters,
+    such as +03, goes by its IANA name)."""
+    local = moment.astimezone(ZoneInfo(zone))
+    abbreviation = local.strftime("%Z")
+    return f"{local:%H:%M} {abbreviation if abbreviation.isalpha() else zone}"
 
 
 def void_order_tickets(uow: UnitOfWork, order_id: str) -> list[str]:
