@@ -116,30 +116,49 @@ def list_(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to search for.")] = "",
     category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
-    city: Annotated[str | None, typer.Option(help="Only this city.")] = None,
+    city: Annotated[str | None, typer.Option(
+        help="Only this city; case and accents aside (Zurich finds Zürich).")] = None,
     from_: Annotated[str | None, typer.Option("--from", help="Starting on or after DATE.")
                      ] = None,
     to: Annotated[str | None, typer.Option(help="Starting before DATE.")] = None,
-    min_price: Annotated[str | None, typer.Option("--min-price", help="Major units.")] = None,
-    max_price: Annotated[str | None, typer.Option("--max-price", help="Major units.")] = None,
+    currency: Annotated[str | None, typer.Option(
+        help="Only events priced in this ISO code (EUR); prices below are then in it.")
+                        ] = None,
+    min_price: Annotated[str | None, typer.Option("--min-price", help=(
+        "Some ticket at least this, in major units: of --currency, or else of each "
+        "event's own (30 is 30 JPY for a yen event, 30 EUR for a euro one)."))] = None,
+    max_price: Annotated[str | None, typer.Option("--max-price", help=(
+        "Some ticket at most this, in major units as --min-price."))] = None,
     available: Annotated[bool, typer.Option(
         "--available", help="Only events with tickets left.")] = False,
-    sort: Annotated[str, typer.Option(help="date, price or popularity.")] = "date",
-    limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
-    offset: Annotated[int, typer.Option(min=0, help="Skip this many (pages).")] = 0,
+    sort: Annotated[str, typer.Option(help=(
+        "date, price or popularity. price: cheapest first within each currency, the "
+        "currencies in alphabetical order (--currency for one)."))] = "date",
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Events per page.")] = 20,
+    page_: Annotated[int | None, typer.Option(
+        "--page", min=1, max=100_000, help="Page N of --limit each (1 is the first).")
+                     ] = None,
+    offset: Annotated[int, typer.Option(min=0, max=10_000_000, help=(
+        "Skip this many events (--page is simpler)."))] = 0,
     all_: Annotated[bool, typer.Option("--all", help="Past and cancelled events too.")
                     ] = False,
     json_: JsonFlag = False,
 ) -> None:
-    """Find events (no login needed)."""
+    """Find events (no login needed). When there are more than a page, stderr says how
+    many ("20 of 31 — --limit/--page for more"); stdout stays the page alone."""
+    from tix.cli.paging import page_hint, page_offset
     from tix.cli.search_options import search_query
 
     page = state(ctx).runtime.catalog.search(search_query(
         text=query, category=category, city=city, starts_from=from_, until=to,
-        min_price=min_price, max_price=max_price, only_available=available, sort=sort,
-        limit=limit, offset=offset, include_all=all_))
+        currency=currency, min_price=min_price, max_price=max_price,
+        only_available=available, sort=sort, limit=limit,
+        offset=page_offset(page_, offset, limit), include_all=all_, with_total=True))
+    hint = page_hint(page)
     emit([summary_json(r) for r in page.results], as_json=json_,
-         human=lambda _: _print_results(page.results))
+         human=lambda _: _print_results(page.results, past_the_end=hint is not None))
+    if hint is not None:
+        say(hint)
 
 
 @app.command()
@@ -230,9 +249,10 @@ def _price_range(summary: EventSummary) -> str:
     return f"{low.rsplit(' ', 1)[0]}–{high}"  # noqa: RUF001  (a range: en dash)
 
 
-def _print_results(results: list[EventSummary]) -> None:
+def _print_results(results: list[EventSummary], *, past_the_end: bool = False) -> None:
     if not results:
-        say("No events found.")
+        if not past_the_end:  # else the hint says where the pages end
+            say("No events found.")
         return
     from tix.cli.layout import Column, fitted_table
 

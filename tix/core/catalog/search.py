@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
@@ -24,17 +26,35 @@ class SearchQuery:
     organizer_id: str | None = None  # one organizer's events (their dashboard)
     starts_from: datetime | None = None
     starts_until: datetime | None = None
-    min_price: int | None = None  # minor units
-    max_price: int | None = None
+    currency: str | None = None  # only events priced in this ISO code
+    # Major units: of `currency`, or else of each event's own currency (30 is 30 JPY for a
+    # yen event, 30 EUR for a euro one): minor units differ in size from one to the next.
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
     only_available: bool = False
     include_past: bool = False
     include_cancelled: bool = False
     sort: SortOrder = SortOrder.DATE
     limit: int = 20
     offset: int = 0
+    # Count every match (up to COUNT_CAP past the page) for "20 of 31": a broad search
+    # then reads up to that many rows, so only a face that shows the count asks for it.
+    with_total: bool = False
 
     def cache_key(self) -> str:
         return "|".join(str(getattr(self, name)) for name in self.__dataclass_fields__)
+
+
+def folded(text: str) -> str:
+    """How a city is compared: case and accents aside, so Zurich finds Zürich."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(text.split()).casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.translate(_UNDECOMPOSABLE)
+
+
+# Letters Unicode does not split into a base and an accent; unaccent maps them so.
+_UNDECOMPOSABLE = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "\u0131": "i", "æ": "ae",
+                                 "œ": "oe", "þ": "th", "ð": "d"})
 
 
 @dataclass
@@ -62,6 +82,23 @@ class SearchPage:
     limit: int
     offset: int
     cached: bool = False
+    total: int = 0  # every match on every page (with_total), else those up to this page's
+    total_is_at_least: bool = False  # there may be more: a full page, or the count's cap
+
+
+# Counting every match of a broad search would read the whole table: past this many beyond
+# the page's start the count stops, and the total is "at least" that.
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Found:
+    """One page of matches and how many there are in all: counted up to COUNT_CAP past the
+    page's start when the query asks (more than that: offset + COUNT_CAP, at_least), else
+    offset + the page's, at_least when the page is full."""
+    results: list[EventSummary]
+    total: int
+    at_least: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,7 +141,7 @@ class LiveState:
 class CatalogSearch(Protocol):
     """A read view over events, their prices and the inventory."""
 
-    def search(self, query: SearchQuery, now: datetime) -> list[EventSummary]: ...
+    def search(self, query: SearchQuery, now: datetime) -> Found: ...
 
     def suggest(self, prefix: str, now: datetime, limit: int) -> list[Suggestion]: ...
 

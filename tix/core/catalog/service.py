@@ -16,6 +16,7 @@ from tix.core.catalog.search import (
     CatalogSearch,
     EventDetails,
     EventSummary,
+    Found,
     SearchPage,
     SearchQuery,
     Suggestion,
@@ -127,21 +128,23 @@ class CatalogService:
         # Minute resolution: "now" hides past events, and a key per microsecond never hits.
         key = f"catalog:search:{now:%Y%m%d%H%M}:{query.cache_key()}"
         cached = self._cache.get(key)
-        version, results = _decode(cached) if cached else (-1, [])
+        version, found = _decode(cached) if cached else (-1, Found([], 0))
         hit = cached is not None
         # One round trip tells whether the cached page is still current (the version
         # moves with every event change) and the tickets left, which are never cached.
-        live = self._search.live([r.id for r in results])
+        live = self._search.live([r.id for r in found.results])
         if live.version != version:
             version = self._search.version()
-            results, hit = self._search.search(query, now), False
-            self._cache.set(key, _encode(version, results), SEARCH_CACHE_TTL)
-            live = self._search.live([r.id for r in results])
+            found, hit = self._search.search(query, now), False
+            self._cache.set(key, _encode(version, found), SEARCH_CACHE_TTL)
+            live = self._search.live([r.id for r in found.results])
+        results = found.results
         for result in results:
             result.available = live.available.get(result.id, 0)
         if query.only_available:
             results = [r for r in results if r.available > 0]
-        return SearchPage(results=results, limit=query.limit, offset=query.offset, cached=hit)
+        return SearchPage(results=results, limit=query.limit, offset=query.offset, cached=hit,
+                          total=found.total, total_is_at_least=found.at_least)
 
     def suggest(self, prefix: str) -> list[Suggestion]:
         prefix = " ".join(prefix.split())[:100]
@@ -318,12 +321,13 @@ def _relevant(event: Event) -> dict[str, str]:
     return {name: str(getattr(event, name) or "") for name in HOLDER_RELEVANT}
 
 
-def _encode(version: int, results: list[EventSummary]) -> str:
+def _encode(version: int, found: Found) -> str:
     import json
 
-    return json.dumps({"version": version, "results": [
-        {**asdict(r), "starts_at": r.starts_at.isoformat(), "ends_at": r.ends_at.isoformat()}
-        for r in results]})
+    return json.dumps({"version": version, "total": found.total, "at_least": found.at_least,
+                       "results": [{**asdict(r), "starts_at": r.starts_at.isoformat(),
+                                    "ends_at": r.ends_at.isoformat()}
+                                   for r in found.results]})
 
 
 def _encode_details(version: int, details: EventDetails) -> str:
@@ -367,11 +371,11 @@ def _with_tickets_left(details: EventDetails, left: dict[str, int]) -> EventDeta
                    summary=replace(details.summary, available=sum(t.available for t in types)))
 
 
-def _decode(text: str) -> tuple[int, list[EventSummary]]:
+def _decode(text: str) -> tuple[int, Found]:
     import json
 
     data = json.loads(text)
-    return data["version"], [
+    return data["version"], Found([
         EventSummary(**{**item, "starts_at": datetime.fromisoformat(item["starts_at"]),
                         "ends_at": datetime.fromisoformat(item["ends_at"])})
-        for item in data["results"]]
+        for item in data["results"]], data["total"], data["at_least"])

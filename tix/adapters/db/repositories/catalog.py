@@ -26,6 +26,7 @@ from tix.core.catalog.model import (
     TicketType,
     TicketTypeView,
 )
+from tix.core.catalog.search import folded
 from tix.core.ids import looks_like_uuid
 
 
@@ -37,7 +38,8 @@ class SqlCatalog:
         self._session.add(EventRow(
             id=event.id, number=event.number, organizer_id=event.organizer_id,
             name=event.name, description=event.description, category=event.category.value,
-            venue=event.venue, city=event.city, address=event.address,
+            venue=event.venue, city=event.city, city_key=folded(event.city),
+            address=event.address,
             image_url=event.image_url, starts_at=event.starts_at, ends_at=event.ends_at,
             timezone=event.timezone, currency=event.currency, status=event.status.value,
             cancellation_policy=policy_to_json(event.cancellation_policy),
@@ -68,7 +70,8 @@ class SqlCatalog:
     def save(self, event: Event) -> None:
         self._session.execute(update(EventRow).where(EventRow.id == event.id).values(
             name=event.name, description=event.description, category=event.category.value,
-            venue=event.venue, city=event.city, address=event.address,
+            venue=event.venue, city=event.city, city_key=folded(event.city),
+            address=event.address,
             image_url=event.image_url, starts_at=event.starts_at, ends_at=event.ends_at,
             timezone=event.timezone, currency=event.currency, status=event.status.value,
             cancellation_policy=policy_to_json(event.cancellation_policy),

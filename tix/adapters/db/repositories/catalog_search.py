@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -18,6 +19,7 @@ from sqlalchemy import (
     exists,
     func,
     literal_column,
+    or_,
     select,
     text,
 )
@@ -25,21 +27,27 @@ from sqlalchemy import (
 from tix.adapters.db.engine import translated_errors
 from tix.adapters.db.rows.catalog import CatalogVersionRow, EventRow, TicketTypeRow
 from tix.adapters.db.rows.inventory import StockRow
+from tix.core.catalog.money import CURRENCIES
 from tix.core.catalog.search import (
+    COUNT_CAP,
     EventSummary,
+    Found,
     LiveState,
     SearchQuery,
     SortOrder,
     Suggestion,
+    folded,
 )
 
 WORD = re.compile(r"\w+", re.UNICODE)
 TYPO_SIMILARITY = 0.3  # one swapped letter in a short word ("frham" → Frahm) passes
 MAX_WORDS = 8
-# What the PostgreSQL index is built on (migration 0003): the query must say the same.
-PG_DOCUMENT = ("to_tsvector('simple', coalesce(events.name, '') || ' ' || "
-               "coalesce(events.description, '') || ' ' || coalesce(events.venue, '') || ' ' "
-               "|| coalesce(events.city, ''))")
+# PostgreSQL: name, description, venue and city as a tsvector of the tix_search
+# configuration (simple, accents folded: bjork finds Björk), stored and indexed (0018).
+PG_DOCUMENT = "events.search_document"
+# Currencies by the size of their minor unit: 30 (major) is 30 JPY, 3000 cents, 30000 fils.
+EXPONENTS = {exponent: sorted(c for c, e in CURRENCIES.items() if e == exponent)
+             for exponent in set(CURRENCIES.values())}
 
 
 class SqlCatalogSearch:
@@ -51,12 +59,32 @@ class SqlCatalogSearch:
     def _read(self) -> Connection:
         return self._engine.connect()
 
-    def search(self, query: SearchQuery, now: datetime) -> list[EventSummary]:
+    def search(self, query: SearchQuery, now: datetime) -> Found:
+        """The page; with_total, and the count of all matches in the same round trip: a
+        window over the matches up to COUNT_CAP past the page's start (cheap however broad
+        the search)."""
         with translated_errors(), self._read() as session:
-            statement = self._filtered(session, query, now)
-            statement = statement.order_by(*_order(query.sort)).limit(query.limit).offset(
-                query.offset)
-            return [_summary(row) for row in session.execute(statement)]
+            matches = self._filtered(session, query, now)
+            if not query.with_total:
+                rows = session.execute(matches.order_by(*_order(
+                    query.sort, EventRow.__table__.c)).limit(query.limit).offset(
+                    query.offset)).all()
+                return Found([_summary(row) for row in rows], query.offset + len(rows),
+                             at_least=len(rows) == query.limit)
+            counted = matches.order_by(*_order(query.sort, EventRow.__table__.c)).limit(
+                query.offset + COUNT_CAP + 1).subquery()
+            statement = (select(counted, func.count().over().label("total"))
+                         .order_by(*_order(query.sort, counted.c))
+                         .limit(query.limit).offset(query.offset))
+            rows = session.execute(statement).all()
+            if rows:
+                total = int(rows[0].total)
+            elif query.offset == 0:
+                total = 0
+            else:  # past the last page: the window had no row to sit on
+                total = int(session.scalar(select(func.count()).select_from(counted)) or 0)
+            return Found([_summary(row) for row in rows], min(total, query.offset + COUNT_CAP),
+                         at_least=total > query.offset + COUNT_CAP)
 
     def suggest(self, prefix: str, now: datetime, limit: int) -> list[Suggestion]:
         words = WORD.findall(prefix)[:MAX_WORDS]
@@ -117,7 +145,7 @@ class SqlCatalogSearch:
         e = EventRow
         statement = select(e.id, e.number, e.name, e.category, e.venue, e.city, e.starts_at,
                            e.ends_at, e.timezone, e.currency, e.status, e.min_price,
-                           e.max_price, e.image_url)
+                           e.max_price, e.image_url, e.recent_sales)
         conditions: list[Any] = []
         if not query.include_cancelled:
             conditions.append(e.status == "SCHEDULED")
@@ -126,17 +154,17 @@ class SqlCatalogSearch:
         if query.category is not None:
             conditions.append(e.category == query.category.value)
         if query.city:
-            conditions.append(func.lower(e.city) == query.city.strip().lower())
+            conditions.append(e.city_key == folded(query.city))
         if query.organizer_id:
             conditions.append(e.organizer_id == query.organizer_id)
         if query.starts_from is not None:
             conditions.append(e.starts_at >= query.starts_from)
         if query.starts_until is not None:
             conditions.append(e.starts_at < query.starts_until)
-        if query.min_price is not None:
-            conditions.append(e.max_price >= query.min_price)
-        if query.max_price is not None:
-            conditions.append(e.min_price <= query.max_price)
+        if query.currency:
+            conditions.append(e.currency == query.currency)
+        if query.min_price is not None or query.max_price is not None:
+            conditions.append(_price_range(query))
         if query.only_available:
             conditions.append(exists(
                 select(1).select_from(TicketTypeRow)
@@ -146,7 +174,7 @@ class SqlCatalogSearch:
         if words:
             if _is_postgres(session):
                 terms = " & ".join(f"{w}:*" for w in words)
-                conditions.append(text(f"{PG_DOCUMENT} @@ to_tsquery('simple', :terms)")
+                conditions.append(text(f"{PG_DOCUMENT} @@ to_tsquery('tix_search', :terms)")
                                   .bindparams(terms=terms))
             else:
                 conditions.append(_fts(" ".join(f'"{w}"*' for w in words)))
@@ -188,13 +216,37 @@ def _suggest_on_postgres(connection: Connection, upcoming: ColumnElement[bool],
     return [Suggestion(r.id, r.name, r.starts_at) for r in found]
 
 
-def _order(sort: SortOrder) -> list[Any]:
+def _price_range(query: SearchQuery) -> ColumnElement[bool]:
+    """Events with a price in the range, in the query's currency or else each in its own
+    major units: one condition per size of minor unit (exact integers, no floats)."""
     e = EventRow
+    if query.currency:
+        groups = {CURRENCIES.get(query.currency, 2): e.currency == query.currency}
+    else:  # a currency tix does not list counts in cents, as format_money does
+        listed = [c for exponent, codes in EXPONENTS.items() if exponent != 2 for c in codes]
+        groups = {exponent: e.currency.in_(codes) for exponent, codes in EXPONENTS.items()}
+        groups[2] = e.currency.not_in(listed)
+    return or_(*(and_(in_group, *_bounds(query.min_price, query.max_price, exponent))
+                 for exponent, in_group in sorted(groups.items())))
+
+
+def _bounds(low: Decimal | None, high: Decimal | None, exponent: int) -> list[Any]:
+    e = EventRow
+    bounds = []
+    if low is not None:  # some ticket type costs at least this
+        bounds.append(e.max_price >= int(low.scaleb(exponent).to_integral_value(ROUND_CEILING)))
+    if high is not None:  # some ticket type costs at most this
+        bounds.append(e.min_price <= int(high.scaleb(exponent).to_integral_value(ROUND_FLOOR)))
+    return bounds
+
+
+def _order(sort: SortOrder, c: Any) -> list[Any]:
+    """By price: within each currency (a yen is no cent), cheapest first."""
     if sort is SortOrder.PRICE:
-        return [e.min_price, e.starts_at, e.id]
+        return [c.currency, c.min_price, c.starts_at, c.id]
     if sort is SortOrder.POPULARITY:
-        return [e.recent_sales.desc(), e.starts_at, e.id]
-    return [e.starts_at, e.id]
+        return [c.recent_sales.desc(), c.starts_at, c.id]
+    return [c.starts_at, c.id]
 
 
 def _is_postgres(connection: Connection) -> bool:

@@ -14,7 +14,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +33,7 @@ class EventRow(Base):
     category: Mapped[str] = mapped_column(String(20))
     venue: Mapped[str] = mapped_column(String(200))
     city: Mapped[str] = mapped_column(String(100))
+    city_key: Mapped[str] = mapped_column(Text, server_default="")  # search.folded(city)
     address: Mapped[str | None] = mapped_column(String(300))
     image_url: Mapped[str | None] = mapped_column(String(2000))
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -51,10 +51,11 @@ class EventRow(Base):
 
     __table_args__ = (
         Index("ix_events_status_starts_at", "status", "starts_at"),
-        Index("ix_events_status_min_price", "status", "min_price", "starts_at"),
+        Index("ix_events_status_currency_min_price", "status", "currency", "min_price",
+              "starts_at"),
         Index("ix_events_status_recent_sales", "status", "recent_sales"),
         Index("ix_events_category_starts_at", "category", "starts_at"),
-        Index("ix_events_city_key", text("lower(city)")),
+        Index("ix_events_city_key", "city_key"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 
