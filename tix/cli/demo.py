@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tix.cli.output import JsonFlag, emit, say, table
+from tix.cli.output import JsonFlag, confirm, emit, say, table
 from tix.cli.state import state
 
 DEMO_PASSWORD = "Demo-pass-2026!"
@@ -28,14 +28,14 @@ def demo(
 ) -> None:
     """Seed verified demo accounts (admin, organizer, clerk, customer)."""
     from tix.core.accounts.model import Role
-    from tix.core.errors import Invalid, RuleViolation
+    from tix.core.errors import RuleViolation
 
     cli = state(ctx)
     runtime = cli.runtime
     if reset:
-        if not yes and not typer.confirm(
-                f"Erase every account, event and order in {_where(cli)}?", err=True):
-            raise Invalid("nothing erased (confirm, or add --yes)")
+        if not yes:
+            confirm(f"Erase every account, event and order in {_where(cli)}?",
+                    nothing_done="nothing erased")
         from tix.bootstrap import erase_all_data
 
         erase_all_data(runtime)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from tix.cli.ids import OrderId
-from tix.cli.output import JsonFlag, emit, save_file, say
+from tix.cli.output import JsonFlag, confirm, emit, save_file, say
 from tix.cli.purchase import order_json
 from tix.cli.state import state
 
@@ -50,14 +50,26 @@ def cancel(ctx: typer.Context, order: OrderId,
 
     The buyer, the event's organizer or an admin may cancel; its tickets stop admitting
     at once. An order with a ticket used at the door is refunded only with --refund-used."""
-    from tix.core.errors import Invalid
+    from tix.core.catalog.money import format_money
 
     cli = state(ctx)
-    if not yes and not typer.confirm(f"Cancel order {order}?", err=True):
-        raise Invalid("nothing cancelled (confirm, or add --yes)")
-    cancelled = cli.runtime.orders.cancel(cli.principal(), order, refund_used=refund_used)
-    emit(order_json(cancelled), as_json=json_, human=lambda d: say(
-        f"Cancelled {d['number']}; refunded {d['refunded']} (minor units, {d['currency']})."))
+    principal = cli.principal()
+    # refuses (not found, not allowed, too late) before anything is asked
+    quote = cli.runtime.orders.cancellation_quote(principal, order, refund_used=refund_used)
+    total = quote.order.amount
+    currency = quote.order.currency
+    offer = (f"refunds {format_money(quote.refund, currency)} of "
+             f"{format_money(total, currency)} ({quote.terms.describe()})")
+    if not yes:
+        confirm(f"Cancel order {quote.order.number}? It {offer}.",
+                nothing_done=f"nothing cancelled: cancelling {quote.order.number} {offer}")
+    cancelled = cli.runtime.orders.cancel(principal, order, refund_used=refund_used)
+    data = {**order_json(cancelled), "refund_percent": quote.terms.percent,
+            "refund_rule": quote.terms.describe()}
+    emit(data, as_json=json_, human=lambda d: say(
+        f"Cancelled {d['number']}; refunded {format_money(d['refunded'], currency)} of "
+        f"{format_money(total, currency)}"
+        + (f" ({quote.terms.describe()})." if d["refunded"] == quote.refund else ".")))
 
 
 @app.command()

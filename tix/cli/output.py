@@ -56,12 +56,30 @@ def save_file(output: Path, data: bytes) -> None:
     say(f"Wrote {output}.")
 
 
+def printable(text: str) -> str:
+    """Text that quotes what the user gave (a file's field, an id), its control characters
+    shown escaped, so they can neither break the line nor move the cursor."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def fail(message: str) -> None:
-    """One line on stderr. Messages quote what the user gave (a file's field, an id):
-    control characters are shown escaped, so they can neither break the line nor move
-    the cursor."""
-    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
-    typer.echo(f"tix: {shown}", err=True)
+    """One line on stderr."""
+    typer.echo(f"tix: {printable(message)}", err=True)
+
+
+def confirm(question: str, *, nothing_done: str) -> None:
+    """Ask at the terminal; without one (a script, a pipe) nothing is done unasked: exit 2
+    with a line saying so, never click's "Aborted!"."""
+    from tix.core.errors import Invalid
+
+    if not sys.stdin.isatty():
+        raise Invalid(f"{nothing_done}: no terminal to ask on (add --yes)")
+    try:
+        if typer.confirm(printable(question), err=True):
+            return
+    except typer.Abort:  # Ctrl-D or Ctrl-C at the prompt
+        pass
+    raise Invalid(f"{nothing_done} (confirm, or add --yes)")
 
 
 def table(columns: list[str], rows: list[list[str]], title: str | None = None) -> None:

@@ -81,11 +81,42 @@ class Event:
 
     def refund_percent(self, now: datetime) -> int:
         """The share of the price a cancellation at `now` gives back."""
+        return self.refund_terms(now).percent
+
+    def refund_terms(self, now: datetime) -> RefundTerms:
+        """The rule of the policy a cancellation at `now` falls under, and its share."""
         ahead = self.starts_at - now
+        earlier: timedelta | None = None  # the bound of the more generous rule before it
         for rule in sorted(self.cancellation_policy, key=lambda r: r.before, reverse=True):
             if ahead >= rule.before:
-                return rule.percent
-        return 0
+                return RefundTerms(rule.percent, at_least=rule.before, less_than=earlier)
+            earlier = rule.before
+        return RefundTerms(0, at_least=None, less_than=earlier)
+
+
+@dataclass(frozen=True)
+class RefundTerms:
+    """"50 %: less than 7 days before the start": the share, and the window it holds in."""
+
+    percent: int
+    at_least: timedelta | None  # None: after the last rule (nothing is refunded)
+    less_than: timedelta | None  # None: the most generous rule
+
+    def describe(self) -> str:
+        if self.less_than is not None:
+            why = f"less than {_duration(self.less_than)} before the start"
+        elif self.at_least:
+            why = f"{_duration(self.at_least)} or more before the start"
+        else:
+            why = "until the start"
+        return f"{self.percent} %: {why}"
+
+
+def _duration(span: timedelta) -> str:
+    hours = int(span.total_seconds() // 3600)
+    if hours >= 24 and hours % 24 == 0:
+        return f"{hours // 24} day{'s' if hours != 24 else ''}"
+    return f"{hours} hour{'s' if hours != 1 else ''}"
 
 
 @dataclass(frozen=True)

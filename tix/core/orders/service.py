@@ -18,7 +18,8 @@ from tix.core.accounts.model import Role
 from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled
-from tix.core.catalog.model import EventStatus, TicketTypeView
+from tix.core.catalog.model import EventStatus, RefundTerms, TicketTypeView
+from tix.core.catalog.money import format_money
 from tix.core.catalog.references import find_ticket_type
 from tix.core.clock import Clock
 from tix.core.errors import (
@@ -60,6 +61,15 @@ CANCELLATION_CLAIM = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
+class CancellationQuote:
+    """Shown before a cancellation is confirmed: the refund and the rule that gives it."""
+
+    order: Order
+    refund: int  # minor units
+    terms: RefundTerms
+
+
+@dataclass(frozen=True)
 class SalesLine:
     ticket_type_id: str
     name: str
@@ -92,6 +102,10 @@ class OrderService:
         self._inventory = inventory
         # Called after each saga step: tests stop the "process" there to prove recovery.
         self.after_step: Callable[[str, Order], None] = lambda step, order: None
+        # Issues a counter sale's tickets with its commit (the tickets module's, wired by
+        # bootstrap); the daemon's delivery of its PaymentCompleted then finds them made.
+        self.issue_tickets: Callable[[UnitOfWork, PaymentCompleted, TicketTypeView],
+                                     None] = lambda uow, message, ticket_type: None
 
     # -- buying --------------------------------------------------------------------------
 
@@ -167,7 +181,9 @@ class OrderService:
             order = self._new_order(principal, ticket_type, quantity, tender, holders,
                                     tendered, now)
             self._paid_at_the_counter(order, gateway, now)
-            uow.publish(self._payment_completed(order))
+            paid = self._payment_completed(order)
+            uow.publish(paid)
+            self.issue_tickets(uow, paid, ticket_type)  # the tickets go with the sale
             # the order goes with the take: stored, tickets taken and committed in one step
             if not uow.take_and_commit(ticket_type.id, quantity, new_order=order):
                 raise not_enough_tickets(uow, ticket_type, quantity)
@@ -198,10 +214,12 @@ class OrderService:
             holders=_holder_names(holders, quantity, principal.name), created_at=now,
             taken_by=principal.user_id if tender is not Tender.CARD else None)
         if tender is Tender.CASH:
-            if tendered is None or tendered < order.amount:
-                raise Invalid(f"cash: {order.amount} {order.currency} (minor units) due, "
-                              f"{tendered or 0} tendered")
-            order.tendered_amount = tendered
+            given = order.amount if tendered is None else tendered  # none said: exact change
+            if given < order.amount:
+                raise Invalid(f"cash: {format_money(order.amount, order.currency)} due, "
+                              f"{format_money(given, order.currency)} tendered",
+                              code="not_enough_cash")
+            order.tendered_amount = given
         return order
 
     def _payment_completed(self, order: Order) -> PaymentCompleted:
@@ -230,7 +248,9 @@ class OrderService:
                                     tendered, now)
             if paid_at_the_counter is not None:
                 self._paid_at_the_counter(order, paid_at_the_counter, now)
-                uow.publish(self._payment_completed(order))
+                paid = self._payment_completed(order)
+                uow.publish(paid)
+                self.issue_tickets(uow, paid, ticket_type)  # the tickets go with the sale
             # the order goes with the hold's use: stored, hold used up and committed at once
             if not uow.use_hold_and_commit(hold.id, new_order=order):
                 raise RuleViolation("this hold was used meanwhile", code="hold_expired")
@@ -372,7 +392,8 @@ class OrderService:
         """Cancel under the event's policy: the buyer, the event's organizer or an admin.
         Tickets already used at the door are refunded only on purpose (`refund_used`), by
         the organizer or an admin."""
-        order, refund = self._cancellable(principal, reference, refund_used=refund_used)
+        order, terms = self._cancellable(principal, reference, refund_used=refund_used)
+        refund = order.amount * terms.percent // 100
         reason = ("cancelled by the buyer" if order.user_id == principal.user_id
                   else "cancelled by the organizer")
         now = self._clock.now()
@@ -398,10 +419,17 @@ class OrderService:
                             refund_used: bool = False) -> int:
         """What cancelling now would refund (minor units), shown before the user confirms;
         refuses exactly as `cancel` would."""
-        return self._cancellable(principal, reference, refund_used=refund_used)[1]
+        return self.cancellation_quote(principal, reference, refund_used=refund_used).refund
+
+    def cancellation_quote(self, principal: Principal, reference: str, *,
+                           refund_used: bool = False) -> CancellationQuote:
+        """The order, what cancelling it now refunds and by which rule of the policy."""
+        order, terms = self._cancellable(principal, reference, refund_used=refund_used)
+        return CancellationQuote(order=order, terms=terms,
+                                 refund=order.amount * terms.percent // 100)
 
     def _cancellable(self, principal: Principal, reference: str, *,
-                     refund_used: bool) -> tuple[Order, int]:
+                     refund_used: bool) -> tuple[Order, RefundTerms]:
         now = self._clock.now()
         with self._uow(readonly=True) as uow:
             order = self._visible(uow, principal, reference)
@@ -422,13 +450,13 @@ class OrderService:
                                     code="not_cancellable")
             if not refund_used:
                 _refuse_used_tickets(uow, order)
-        percent = event.refund_percent(now)
-        if percent == 0:
+        terms = event.refund_terms(now)
+        if terms.percent == 0:
             rules = ", ".join(f"{r.percent}% up to {_ahead(r.before)} before"
                               for r in event.cancellation_policy)
             raise RuleViolation(f"too late to cancel: the policy refunds {rules} the start",
                                 code="outside_policy")
-        return order, order.amount * percent // 100
+        return order, terms
 
     def erase_holders(self, message: AccountErased, uow: UnitOfWork) -> None:
         """GDPR: orders stay for accounting, without the holder names on them; tickets
