@@ -247,8 +247,10 @@ class Runtime:
 
             gateways[Tender.CARD] = StripeGateway(self.settings.stripe_api_key,
                                                   api_base=self.settings.stripe_api_base)
-        return OrderService(uow=self.uow, clock=self.clock, audit=self.audit,
-                            gateways=gateways, inventory=self.inventory)
+        service = OrderService(uow=self.uow, clock=self.clock, audit=self.audit,
+                               gateways=gateways, inventory=self.inventory)
+        service.issue_tickets = self.tickets.issue_with_sale
+        return service
 
     @cached_property
     def tickets(self) -> TicketService:

@@ -73,3 +73,27 @@ def test_upgrading_empties_the_payloads_of_delivered_messages(tmp_path):
         payloads = conn.exec_driver_sql("SELECT payload FROM outbox ORDER BY seq").scalars()
         assert list(payloads) == ["", "v1:k1:sealed"]  # the pending one is still to deliver
     engine.dispose()
+
+
+def test_ticket_numbers_go_on_from_the_tickets_issued_before_revision_0019(runtime):
+    """0019 fills each event's counter from its tickets: the next sale continues the series."""
+    from alembic import command
+
+    from tests.catalog_support import an_event
+    from tests.support import logged_in
+    from tix.adapters.db.migrate import upgrade
+    from tix.core.accounts.model import Role
+    from tix.core.orders.model import Tender
+
+    standing = runtime.catalog.show(an_event(runtime)).ticket_types[0].id
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    runtime.orders.buy(clerk, standing, 3, tender=Tender.CASH, tendered=20_000)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with runtime.engine.begin() as conn:  # back to before the counter existed
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0018")
+    assert upgrade(runtime.engine) == head_revision()
+    later = runtime.orders.buy(clerk, standing, 2, tender=Tender.CASH, tendered=20_000)
+    numbers = [t.number for t in runtime.tickets.of_orders([later.id])[later.id]]
+    assert [n.rsplit("-", 1)[1] for n in numbers] == ["000004", "000005"]

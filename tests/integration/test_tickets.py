@@ -145,3 +145,25 @@ def test_check_ins_are_limited_per_clerk_per_second_forgeries_included(runtime, 
     clock.advance(timedelta(seconds=1))
     with pytest.raises(RuleViolation, match="already checked in"):
         runtime.tickets.check_in(door, second.qr_payload)
+
+
+def test_counter_sales_at_once_number_their_tickets_in_one_series(runtime):
+    """Clerks selling two types of one event at the same moment: every ticket exists when
+    its sale returns, numbered 1..n without a gap or a repeat."""
+    event_id = an_event(runtime)
+    types = [t.id for t in runtime.catalog.show(event_id).ticket_types]
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+
+    def sell(n: int) -> str:
+        order = runtime.orders.buy(clerk, types[n % 2], 2, tender=Tender.CASH,
+                                   tendered=20_000)
+        return order.id
+
+    with ThreadPoolExecutor(8) as pool:
+        order_ids = list(pool.map(sell, range(16)))
+    issued = runtime.tickets.of_orders(order_ids)
+    assert sorted(len(issued[o]) for o in order_ids) == [2] * 16
+    numbers = sorted(int(t.number.rsplit("-", 1)[1]) for o in order_ids for t in issued[o])
+    assert numbers == list(range(1, 33))
+    deliver(runtime)  # the daemon's PaymentCompleted handler finds every seat issued
+    assert sum(len(v) for v in runtime.tickets.of_orders(order_ids).values()) == 32

@@ -59,7 +59,7 @@ def buy(
     order = cli.runtime.orders.buy(principal, ticket_type, quantity, tender=tender,
                                    holders=holder or [], tendered=cash,
                                    payment_method=payment_method)
-    emit(order_json(order), as_json=json_, human=_print_order)
+    _emit_sold(cli, order, json_)
 
 
 def checkout(
@@ -79,7 +79,13 @@ def checkout(
     order = cli.runtime.orders.checkout(principal, hold_id, tender=tender,
                                         holders=holder or [], tendered=cash,
                                         payment_method=payment_method)
-    emit(order_json(order), as_json=json_, human=_print_order)
+    _emit_sold(cli, order, json_)
+
+
+def _emit_sold(cli: Any, order: Any, as_json: bool) -> None:
+    """The order with its tickets: a sale at the counter has them already."""
+    tickets = cli.runtime.tickets.of_orders([order.id]).get(order.id)
+    emit(order_json(order, tickets), as_json=as_json, human=_print_order)
 
 
 def _tender(cli: Any, pay: str, tendered: str | None, ticket_type_id: str

@@ -19,6 +19,7 @@ from tix.core.messages import Message
 from tix.core.notifications.ports import Notifications
 from tix.core.orders.model import Order
 from tix.core.orders.ports import Orders
+from tix.core.tickets.model import Ticket
 from tix.core.tickets.ports import Tickets
 
 
@@ -93,6 +94,11 @@ class UnitOfWork(Protocol):
         ...
 
     def publish(self, *messages: Message) -> None: ...
+
+    def issue_tickets(self, tickets: list[Ticket], event_number: int) -> None:
+        """New tickets of one event, numbered and stored by this unit of work's commit
+        (in the one round trip that ends a sale on PostgreSQL)."""
+        ...
 
 
 class UnitOfWorkFactory(Protocol):

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.engine import domain_error, pool_exhausted, translated_errors
 from tix.adapters.db.sql import is_postgres
+from tix.adapters.db.stock_commit import NumberedTickets, Rows
 from tix.adapters.queue.outbox import (
     mark_delivered,
     mark_processed,
@@ -27,6 +28,7 @@ from tix.adapters.queue.outbox import (
 from tix.core.clock import Clock
 from tix.core.messages import Message
 from tix.core.orders.model import Order
+from tix.core.tickets.model import Ticket
 
 if TYPE_CHECKING:
     from tix.adapters.db.repositories.accounts import SqlAccountTokens, SqlSessions, SqlUsers
@@ -119,6 +121,7 @@ class SqlUnitOfWork:
             with translated_errors():
                 self.session.connection(execution_options={"tix_readonly": True})
         self._messages = []
+        self._tickets_to_issue: list[tuple[list[Ticket], int]] = []
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, error: BaseException | None,
@@ -138,7 +141,16 @@ class SqlUnitOfWork:
     def publish(self, *messages: Message) -> None:
         self._messages.extend(messages)
 
+    def issue_tickets(self, tickets: list[Ticket], event_number: int) -> None:
+        self._tickets_to_issue.append((tickets, event_number))
+
     def flush(self) -> None:
+        """Write what the work so far recorded: tickets to issue, audit entries, messages."""
+        for tickets, event_number in self._tickets_to_issue:
+            self.tickets.add_numbered(tickets, event_number)
+        self._tickets_to_issue.clear()
+        if "audit" in self.__dict__:  # built only if the work wrote an entry
+            self.audit.flush()
         write_messages(self.session, self._messages, self._clock.now(), self.cipher)
         self._messages.clear()
 
@@ -151,10 +163,9 @@ class SqlUnitOfWork:
         if is_postgres(self.session):
             from tix.adapters.db.stock_commit import take_and_commit_in_one_round_trip
 
-            messages = self._messages_as_rows()
-            order = None if new_order is None else self.orders.row_values(new_order)
-            taken = take_and_commit_in_one_round_trip(self.session, ticket_type_id, quantity,
-                                                      order=order, messages=messages)
+            taken = take_and_commit_in_one_round_trip(
+                self.session, ticket_type_id, quantity, rows=self._new_rows(new_order),
+                tickets=self._tickets_as_rows())
         else:  # SQLite: the transaction already holds the database's only write lock
             if new_order is not None:
                 self.orders.add(new_order)
@@ -170,8 +181,8 @@ class SqlUnitOfWork:
         if is_postgres(self.session):
             from tix.adapters.db.stock_commit import give_back_and_commit_in_one_round_trip
 
-            messages = self._messages_as_rows()
-            give_back_and_commit_in_one_round_trip(self.session, quantities, messages=messages)
+            give_back_and_commit_in_one_round_trip(self.session, quantities,
+                                                   rows=self._new_rows(None))
         else:
             self.flush()
             for ticket_type_id, quantity in sorted(quantities.items()):
@@ -182,10 +193,9 @@ class SqlUnitOfWork:
         if is_postgres(self.session):
             from tix.adapters.db.stock_commit import use_hold_and_commit_in_one_round_trip
 
-            messages = self._messages_as_rows()
             used = use_hold_and_commit_in_one_round_trip(
-                self.session, hold_id, order=self.orders.row_values(new_order),
-                messages=messages)
+                self.session, hold_id, rows=self._new_rows(new_order),
+                tickets=self._tickets_as_rows())
         else:
             used = self.holds.convert(hold_id)
             if used:
@@ -197,9 +207,23 @@ class SqlUnitOfWork:
         self.session.commit()  # on PostgreSQL, the bookkeeping of a commit already made
         return True
 
-    def _messages_as_rows(self) -> list[dict[str, Any]]:
-        """What was published, as outbox rows for a statement of our own (and forgotten)."""
-        rows = outbox_rows(self._messages, self._clock.now(), self.cipher)
+    def _tickets_as_rows(self) -> list[NumberedTickets]:
+        """The tickets to issue, as rows for a statement of our own (and forgotten)."""
+        batches = [NumberedTickets(tickets[0].event_id, event_number,
+                                   [self.tickets.row_values(t) for t in tickets])
+                   for tickets, event_number in self._tickets_to_issue if tickets]
+        self._tickets_to_issue.clear()
+        return batches
+
+    def _new_rows(self, new_order: Order | None) -> Rows:
+        """The order, audit entries and published messages of this work, as rows for a
+        statement of our own (and forgotten here)."""
+        rows: Rows = [] if new_order is None else [
+            ("orders", self.orders.row_values(new_order))]
+        if "audit" in self.__dict__:
+            rows += [("audit_entries", row) for row in self.audit.take_new()]
+        rows += [("outbox", row)
+                 for row in outbox_rows(self._messages, self._clock.now(), self.cipher)]
         self._messages.clear()
         return rows
 
@@ -210,9 +234,11 @@ class SqlUnitOfWork:
         nested = self.session.begin_nested()
         try:
             yield
+            self.flush()  # tickets to issue too: their failure is this work's
         except BaseException:
             nested.rollback()
             self._messages.clear()
+            self._tickets_to_issue.clear()
             raise
         nested.commit()
 

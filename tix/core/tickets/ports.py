@@ -14,9 +14,9 @@ class Tickets(Protocol):
         that already has a ticket is skipped)."""
         ...
 
-    def next_sequence(self, event_id: str) -> int:
-        """The next number in the event's series; the series stays locked to this
-        transaction, so the numbers after it are this writer's too."""
+    def add_numbered(self, tickets: list[Ticket], event_number: int) -> set[str]:
+        """Give new tickets of one event the next numbers of its series (which stays
+        locked to this transaction) and store them, as `add_all`."""
         ...
 
     def get(self, reference: str) -> Ticket | None:

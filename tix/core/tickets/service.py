@@ -10,7 +10,7 @@ from tix.core.accounts.events import AccountErased
 from tix.core.accounts.model import Role
 from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
-from tix.core.catalog.model import EventStatus
+from tix.core.catalog.model import EventStatus, TicketTypeView
 from tix.core.catalog.money import format_money
 from tix.core.clock import Clock
 from tix.core.errors import NotAllowed, NotFound, RuleViolation
@@ -30,7 +30,6 @@ from tix.core.tickets.model import (
     TicketStatus,
     make_payload,
     read_payload,
-    ticket_number,
 )
 
 
@@ -73,24 +72,44 @@ class TicketService:
         uow.tickets.erase_holders(msg.user_id)
 
     def generate(self, msg: PaymentCompleted, uow: UnitOfWork) -> None:
-        """One ticket per seat; a second delivery finds the seats taken and adds none."""
+        """One ticket per seat not issued yet: a sale at the counter issued them all with
+        its commit, and a second delivery finds the seats taken and adds none."""
         ticket_type = uow.catalog.ticket_type(msg.ticket_type_id)
         if ticket_type is None:
             return
+        issued = {t.seat for t in uow.tickets.of_order(msg.order_id)}
+        seats = [seat for seat in range(msg.quantity) if seat not in issued]
+        if not seats:
+            return  # read first: numbers taken for seats already issued would be lost
+        tickets = self._new_tickets(msg, ticket_type, seats)
+        stored = uow.tickets.add_numbered(tickets, ticket_type.event_number)
+        self._announce(uow, msg, [t.id for t in tickets if t.id in stored])
+
+    def issue_with_sale(self, uow: UnitOfWork, msg: PaymentCompleted,
+                        ticket_type: TicketTypeView) -> None:
+        """A sale at the counter hands its tickets over as it ends: they are stored, with
+        their numbers, by the sale's own commit (`uow.issue_tickets`)."""
+        tickets = self._new_tickets(msg, ticket_type, list(range(msg.quantity)))
+        uow.issue_tickets(tickets, ticket_type.event_number)
+        self._announce(uow, msg, [t.id for t in tickets])
+
+    def _new_tickets(self, msg: PaymentCompleted, ticket_type: TicketTypeView,
+                     seats: list[int]) -> list[Ticket]:
+        """Signed and ready but for their numbers, which storing them gives."""
         now = self._clock.now()
-        first = uow.tickets.next_sequence(ticket_type.event_id)
         tickets = []
-        for seat in range(msg.quantity):
+        for seat in seats:
             ticket_id = new_id()
             tickets.append(Ticket(
-                id=ticket_id, number=ticket_number(ticket_type.event_number, first + seat),
-                event_id=ticket_type.event_id, order_id=msg.order_id, seat=seat,
-                user_id=msg.user_id, ticket_type_id=msg.ticket_type_id,
+                id=ticket_id, number="", event_id=ticket_type.event_id,
+                order_id=msg.order_id, seat=seat, user_id=msg.user_id,
+                ticket_type_id=msg.ticket_type_id,
                 holder=msg.holders[seat] if seat < len(msg.holders) else "",
                 qr_payload=make_payload(ticket_id, ticket_type.event_number, self._signer),
                 created_at=now))
-        stored = uow.tickets.add_all(tickets)
-        created = [t.id for t in tickets if t.id in stored]
+        return tickets
+
+    def _announce(self, uow: UnitOfWork, msg: PaymentCompleted, created: list[str]) -> None:
         if created:
             uow.publish(TicketsGenerated(order_id=msg.order_id, user_id=msg.user_id,
                                          ticket_ids=created))

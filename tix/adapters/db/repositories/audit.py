@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
@@ -18,12 +19,25 @@ class SqlAuditLog:
     def __init__(self, session: Session, cipher: FieldCipher) -> None:
         self._session = session
         self._cipher = cipher
+        self._new: list[dict[str, Any]] = []
 
     def add(self, entry: AuditEntry) -> None:
-        self._session.execute(insert(AuditEntryRow).values(
-            id=entry.id, at=entry.at, action=entry.action, actor_id=entry.actor_id,
-            actor=self._cipher.encrypt(entry.actor), subject=entry.subject, origin=entry.origin,
-            details=self._cipher.encrypt(json.dumps(entry.details, sort_keys=True))))
+        """Written with the transaction's other new rows when it ends (`flush`, or the
+        one round trip that ends a sale): an entry costs no round trip of its own."""
+        self._new.append({
+            "id": entry.id, "at": entry.at, "action": entry.action,
+            "actor_id": entry.actor_id, "actor": self._cipher.encrypt(entry.actor),
+            "subject": entry.subject, "origin": entry.origin,
+            "details": self._cipher.encrypt(json.dumps(entry.details, sort_keys=True))})
+
+    def flush(self) -> None:
+        if self._new:
+            self._session.execute(insert(AuditEntryRow), self.take_new())
+
+    def take_new(self) -> list[dict[str, Any]]:
+        """The entries added since the last flush, as rows (and forgotten here)."""
+        rows, self._new = self._new, []
+        return rows
 
     def unsealed(self, limit: int) -> list[AuditEntry]:
         if self._session.get_bind().dialect.name == "postgresql":

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
-from tix.adapters.db.rows.tickets import TicketRow
-from tix.adapters.db.sql import insert_many_ignoring_duplicates
+from tix.adapters.db.rows.tickets import TicketNumberRow, TicketRow
+from tix.adapters.db.sql import insert_many_ignoring_duplicates, is_postgres
 from tix.core.ids import looks_like_uuid
-from tix.core.tickets.model import Ticket, TicketStatus
+from tix.core.tickets.model import Ticket, TicketStatus, ticket_number
 
 
 class SqlTickets:
@@ -20,21 +22,36 @@ class SqlTickets:
         self._cipher = cipher
 
     def add_all(self, tickets: list[Ticket]) -> set[str]:
-        rows = [{
-            "id": t.id, "number": t.number, "sequence": int(t.number.rsplit("-", 1)[1]),
-            "event_id": t.event_id, "order_id": t.order_id, "seat": t.seat,
-            "user_id": t.user_id, "ticket_type_id": t.ticket_type_id,
-            "holder": self._cipher.encrypt(t.holder), "qr_payload": t.qr_payload,
-            "status": t.status.value, "created_at": t.created_at} for t in tickets]
+        rows = [{**self.row_values(t), "number": t.number,
+                 "sequence": int(t.number.rsplit("-", 1)[1])} for t in tickets]
         return set(insert_many_ignoring_duplicates(
             self._session, TicketRow.__table__, rows))  # type: ignore[arg-type]
 
-    def next_sequence(self, event_id: str) -> int:
-        if self._session.get_bind().dialect.name == "postgresql":
-            self._session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                                  {"key": f"tickets:{event_id}"})
-        return int(self._session.scalar(select(func.coalesce(func.max(TicketRow.sequence), 0))
-                                        .where(TicketRow.event_id == event_id)) or 0) + 1
+    def add_numbered(self, tickets: list[Ticket], event_number: int) -> set[str]:
+        """Number new tickets of one event from its counter, and store them."""
+        if not tickets:
+            return set()
+        first = self._take_numbers(tickets[0].event_id, len(tickets))
+        for offset, ticket in enumerate(tickets):
+            ticket.number = ticket_number(event_number, first + offset)
+        return self.add_all(tickets)
+
+    def _take_numbers(self, event_id: str, count: int) -> int:
+        """The first of `count` numbers; the event's counter stays locked to the commit."""
+        module: Any = postgresql if is_postgres(self._session) else sqlite
+        statement = module.insert(TicketNumberRow).values(event_id=event_id, issued=count)
+        statement = statement.on_conflict_do_update(
+            index_elements=[TicketNumberRow.event_id],
+            set_={"issued": TicketNumberRow.issued + count}).returning(TicketNumberRow.issued)
+        return int(self._session.scalar(statement) or 0) - count + 1
+
+    def row_values(self, ticket: Ticket) -> dict[str, Any]:
+        """A new ticket's row, but its number (given by its commit)."""
+        return {"id": ticket.id, "event_id": ticket.event_id, "order_id": ticket.order_id,
+                "seat": ticket.seat, "user_id": ticket.user_id,
+                "ticket_type_id": ticket.ticket_type_id,
+                "holder": self._cipher.encrypt(ticket.holder), "qr_payload": ticket.qr_payload,
+                "status": ticket.status.value, "created_at": ticket.created_at}
 
     def get(self, reference: str) -> Ticket | None:
         column = TicketRow.id if looks_like_uuid(reference) else TicketRow.number

@@ -35,3 +35,13 @@ class TicketRow(Base):
         UniqueConstraint("event_id", "sequence", name="uq_tickets_event_sequence"),
         Index("ix_tickets_number", "number"),
     )
+
+
+class TicketNumberRow(Base):
+    """How many ticket numbers each event has given out: the next sale's start. One short
+    row lock per sale, held only to the end of its commit (not a scan of the tickets)."""
+
+    __tablename__ = "ticket_numbers"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    issued: Mapped[int] = mapped_column(Integer)
