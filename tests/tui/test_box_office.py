@@ -216,6 +216,7 @@ def test_an_order_is_cancelled_after_seeing_the_refund(sqlite_runtime):
             await pilot.press("x")
             await until(pilot, lambda: isinstance(app.screen, ConfirmCancel), "the question")
             assert "Refund: 45.00 EUR of 90.00 EUR" in text_of(app, "#refund")  # 10 days: 50%
+            assert "(50 %: less than 30 days before the start)" in text_of(app, "#refund")
             await pilot.press("y")
             await until(pilot, lambda: isinstance(app.screen, OrdersScreen)
                         and app.screen.orders[order.number].status

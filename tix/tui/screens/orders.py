@@ -25,17 +25,17 @@ class ConfirmCancel(TixModal):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, order: Order, refund: int) -> None:
+    def __init__(self, order: Order, refund: int, rule: str) -> None:
         super().__init__()
-        self.order, self.refund = order, refund
+        self.order, self.refund, self.rule = order, refund, rule
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-cancel"):
             yield Label(f"[b]Cancel order {self.order.number}?[/b]")
             yield Static(f"Refund: [b]{format_money(self.refund, self.order.currency)}[/b] of "
-                        f"{format_money(self.order.amount, self.order.currency)}, back the "
-                        f"way it was paid ({self.order.tender.value}). Its tickets stop "
-                        "working.", id="refund")
+                        f"{format_money(self.order.amount, self.order.currency)} "
+                        f"({escape(self.rule)}), back the way it was paid "
+                        f"({self.order.tender.value}). Its tickets stop working.", id="refund")
             with Horizontal():
                 yield Button("Yes, cancel (y)", variant="error", id="yes")
                 yield Button("No (n)", id="no")
@@ -127,18 +127,18 @@ class OrdersScreen(TixScreen):
     @work(thread=True, exclusive=True, group="cancel")
     def price_cancellation(self, order: Order) -> None:
         try:
-            refund = self.runtime.orders.refund_if_cancelled(self.principal, order.number)
+            quote = self.runtime.orders.cancellation_quote(self.principal, order.number)
         except TixError as error:
             self.app.call_from_thread(self.say, f"[b red]{escape(error.message)}[/]")
             return
-        self.app.call_from_thread(self.confirm, order, refund)
+        self.app.call_from_thread(self.confirm, order, quote.refund, quote.terms.describe())
 
-    def confirm(self, order: Order, refund: int) -> None:
+    def confirm(self, order: Order, refund: int, rule: str) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
                 self.cancel(order)
 
-        self.app.push_screen(ConfirmCancel(order, refund), answered)
+        self.app.push_screen(ConfirmCancel(order, refund, rule), answered)
 
     @work(thread=True, exclusive=True, group="cancel")
     def cancel(self, order: Order) -> None:
