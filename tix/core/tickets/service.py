@@ -72,26 +72,30 @@ class TicketService:
         uow.tickets.erase_holders(msg.user_id)
 
     def generate(self, msg: PaymentCompleted, uow: UnitOfWork) -> None:
-        """One ticket per seat not issued yet: a sale at the counter issued them all with
-        its commit, and a second delivery finds the seats taken and adds none."""
+        """One ticket per seat not issued yet, then announced (and so mailed). A sale at
+        the counter issued them all with its commit: they are announced here. Each
+        delivery of `msg` is handled once (the daemon's record of it), and storing skips
+        a seat already issued."""
         ticket_type = uow.catalog.ticket_type(msg.ticket_type_id)
         if ticket_type is None:
             return
-        issued = {t.seat for t in uow.tickets.of_order(msg.order_id)}
-        seats = [seat for seat in range(msg.quantity) if seat not in issued]
-        if not seats:
-            return  # read first: numbers taken for seats already issued would be lost
-        tickets = self._new_tickets(msg, ticket_type, seats)
+        issued = uow.tickets.of_order(msg.order_id)
+        seats = {t.seat for t in issued}
+        # read first, so that no number is taken for a seat that has its ticket
+        tickets = self._new_tickets(msg, ticket_type, [
+            seat for seat in range(msg.quantity) if seat not in seats])
         stored = uow.tickets.add_numbered(tickets, ticket_type.event_number)
-        self._announce(uow, msg, [t.id for t in tickets if t.id in stored])
+        self._announce(uow, msg, [t.id for t in issued if t.status is TicketStatus.VALID]
+                       + [t.id for t in tickets if t.id in stored])
 
     def issue_with_sale(self, uow: UnitOfWork, msg: PaymentCompleted,
                         ticket_type: TicketTypeView) -> None:
         """A sale at the counter hands its tickets over as it ends: they are stored, with
-        their numbers, by the sale's own commit (`uow.issue_tickets`)."""
-        tickets = self._new_tickets(msg, ticket_type, list(range(msg.quantity)))
-        uow.issue_tickets(tickets, ticket_type.event_number)
-        self._announce(uow, msg, [t.id for t in tickets])
+        their numbers, by the sale's own commit (`uow.issue_tickets`). The daemon's
+        delivery of the sale's PaymentCompleted announces them (`generate`): the sale
+        writes no more rows than it must."""
+        uow.issue_tickets(self._new_tickets(msg, ticket_type, list(range(msg.quantity))),
+                          ticket_type.event_number)
 
     def _new_tickets(self, msg: PaymentCompleted, ticket_type: TicketTypeView,
                      seats: list[int]) -> list[Ticket]:
