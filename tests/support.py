@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
+from pathlib import Path
 
 from tix.bootstrap import Runtime
 from tix.core.accounts.model import Role
@@ -28,3 +30,14 @@ def logged_in(runtime: Runtime, email: str = "ann@example.com", *,
 def deliver(runtime: Runtime) -> int:
     """What `tix daemon --once` does."""
     return Daemon(runtime).run_once()
+
+
+def database_bytes(database: str) -> bytes:
+    """The database as a copy would take it: SQLite's files as they are (with the WAL,
+    if open), PostgreSQL's pg_dump of the data."""
+    if database.startswith("sqlite"):
+        path = Path(database.removeprefix("sqlite:///"))
+        return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    url = database.replace("+psycopg", "")
+    return subprocess.run(["pg_dump", "--data-only", url], check=True,
+                          capture_output=True).stdout

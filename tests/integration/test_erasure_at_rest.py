@@ -9,15 +9,13 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import subprocess
 from datetime import date, timedelta
-from pathlib import Path
 
 from sqlalchemy import text
 
 from tests.catalog_support import an_event
 from tests.cli.conftest import Tix
-from tests.support import PASSWORD, deliver
+from tests.support import PASSWORD, database_bytes, deliver
 from tix.adapters.crypto import key_ring
 from tix.core.accounts.model import Role
 from tix.core.orders.model import Tender
@@ -57,17 +55,6 @@ def a_life_then_erasure(runtime, mailer, clock) -> list[str]:
     assert tix("account", "delete", "--yes").exit_code == 0
     assert tix("daemon", "--once").exit_code == 0  # the erasure's handlers
     return [verification, reset]
-
-
-def files_of(runtime, database: str) -> bytes:
-    """The database as a copy would take it: SQLite's files while the daemon holds them
-    open (closing checkpoints and removes the WAL), PostgreSQL's pg_dump."""
-    if database.startswith("sqlite"):
-        path = Path(database.removeprefix("sqlite:///"))
-        return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
-    url = database.replace("+psycopg", "")
-    return subprocess.run(["pg_dump", "--data-only", url], check=True,
-                          capture_output=True).stdout
 
 
 def audit_values(runtime) -> set[bytes]:
@@ -112,7 +99,8 @@ def test_an_erased_person_cannot_be_read_back_even_with_the_key(runtime, databas
     tokens = a_life_then_erasure(runtime, mailer, clock)
     keys = key_ring(runtime.settings.encryption_key, runtime.settings.data_dir,
                     production=False).keys
-    raw = files_of(runtime, database)
+    # while the daemon holds the SQLite files open: closing would checkpoint the WAL away
+    raw = database_bytes(database)
     assert SEALED.search(raw)  # sealed values are there: the scan looked at something
     secrets = [EMAIL, "Ottilie", "Brackenridge", "Wendeline", "Featherstonehaugh",
                BIRTH.isoformat(), *tokens]

@@ -79,10 +79,6 @@ class Event:
     cancellation_policy: tuple[RefundRule, ...] = DEFAULT_CANCELLATION_POLICY
     ticket_types: list[TicketType] = field(default_factory=list)
 
-    def refund_percent(self, now: datetime) -> int:
-        """The share of the price a cancellation at `now` gives back."""
-        return self.refund_terms(now).percent
-
     def refund_terms(self, now: datetime) -> RefundTerms:
         """The rule of the policy a cancellation at `now` falls under, and its share."""
         ahead = self.starts_at - now
@@ -102,17 +98,22 @@ class RefundTerms:
     at_least: timedelta | None  # None: after the last rule (nothing is refunded)
     less_than: timedelta | None  # None: the most generous rule
 
+    def refund_of(self, amount: int) -> int:
+        """What comes back of `amount` (minor units), rounded down."""
+        return amount * self.percent // 100
+
     def describe(self) -> str:
         if self.less_than is not None:
-            why = f"less than {_duration(self.less_than)} before the start"
+            why = f"less than {duration_words(self.less_than)} before the start"
         elif self.at_least:
-            why = f"{_duration(self.at_least)} or more before the start"
+            why = f"{duration_words(self.at_least)} or more before the start"
         else:
             why = "until the start"
         return f"{self.percent} %: {why}"
 
 
-def _duration(span: timedelta) -> str:
+def duration_words(span: timedelta) -> str:
+    """A policy's bound as people say it: "7 days", "36 hours"."""
     hours = int(span.total_seconds() // 3600)
     if hours >= 24 and hours % 24 == 0:
         return f"{hours // 24} day{'s' if hours != 24 else ''}"

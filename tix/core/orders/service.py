@@ -18,7 +18,7 @@ from tix.core.accounts.model import Role
 from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled
-from tix.core.catalog.model import EventStatus, RefundTerms, TicketTypeView
+from tix.core.catalog.model import EventStatus, RefundTerms, TicketTypeView, duration_words
 from tix.core.catalog.money import format_money
 from tix.core.catalog.references import find_ticket_type
 from tix.core.clock import Clock
@@ -392,8 +392,8 @@ class OrderService:
         """Cancel under the event's policy: the buyer, the event's organizer or an admin.
         Tickets already used at the door are refunded only on purpose (`refund_used`), by
         the organizer or an admin."""
-        order, terms = self._cancellable(principal, reference, refund_used=refund_used)
-        refund = order.amount * terms.percent // 100
+        quote = self.cancellation_quote(principal, reference, refund_used=refund_used)
+        order, refund = quote.order, quote.refund
         reason = ("cancelled by the buyer" if order.user_id == principal.user_id
                   else "cancelled by the organizer")
         now = self._clock.now()
@@ -425,8 +425,7 @@ class OrderService:
                            refund_used: bool = False) -> CancellationQuote:
         """The order, what cancelling it now refunds and by which rule of the policy."""
         order, terms = self._cancellable(principal, reference, refund_used=refund_used)
-        return CancellationQuote(order=order, terms=terms,
-                                 refund=order.amount * terms.percent // 100)
+        return CancellationQuote(order=order, terms=terms, refund=terms.refund_of(order.amount))
 
     def _cancellable(self, principal: Principal, reference: str, *,
                      refund_used: bool) -> tuple[Order, RefundTerms]:
@@ -452,7 +451,7 @@ class OrderService:
                 _refuse_used_tickets(uow, order)
         terms = event.refund_terms(now)
         if terms.percent == 0:
-            rules = ", ".join(f"{r.percent}% up to {_ahead(r.before)} before"
+            rules = ", ".join(f"{r.percent}% up to {duration_words(r.before)} before"
                               for r in event.cancellation_policy)
             raise RuleViolation(f"too late to cancel: the policy refunds {rules} the start",
                                 code="outside_policy")
@@ -496,7 +495,7 @@ class OrderService:
             elif order.cancel_refund is not None:
                 refund, reason = order.cancel_refund, order.cancel_reason or "cancelled"
             else:
-                refund = order.amount * event.refund_percent(now) // 100
+                refund = event.refund_terms(now).refund_of(order.amount)
                 reason = "the buyer's account was erased"
             try:
                 self._refund_and_cancel(order, refund, reason, None)
@@ -642,11 +641,6 @@ def _refuse_used_tickets(uow: UnitOfWork, order: Order) -> None:
             f"order {order.number}: ticket(s) {', '.join(used)} were already used at the door; "
             "only the event's organizer or an admin may refund them (--refund-used)",
             code="tickets_used")
-
-
-def _ahead(before: timedelta) -> str:
-    hours = int(before.total_seconds() // 3600)
-    return f"{hours // 24} days" if hours % 24 == 0 and hours >= 24 else f"{hours} hours"
 
 
 def _with_a_free_order_number(sell: Callable[[], Order]) -> Order:
