@@ -100,8 +100,7 @@ def _counter(runtime, run: str, tickets: int):  # type: ignore[no-untyped-def]
     """A clerk and a ticket type with enough tickets for every purchase."""
     from datetime import timedelta
 
-    from tix.core.accounts.model import Role
-    from tix.core.accounts.service import Principal
+    from tix.core.principal import Principal, Role
 
     ids = {role: runtime.accounts.register(
         email=f"{role.value}-{run}@example.com", password=PASSWORD, name="Staff",

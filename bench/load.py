@@ -89,8 +89,7 @@ def prepare(settings: Any, users: int) -> tuple[list[str], str, list[str]]:
     from datetime import date, timedelta
 
     from tix.bootstrap import bootstrap, upgrade_database
-    from tix.core.accounts.model import Role
-    from tix.core.accounts.service import Principal
+    from tix.core.principal import Principal, Role
 
     upgrade_database(settings)
     runtime = bootstrap(settings)
@@ -117,11 +116,10 @@ def prepare(settings: Any, users: int) -> tuple[list[str], str, list[str]]:
 def user_process(settings: Any, clerks: list[str], event_id: str, types: list[str],
                  deadline: float, profile: str, results: Any) -> None:
     from tix.bootstrap import bootstrap
-    from tix.core.accounts.model import Role
-    from tix.core.accounts.service import Principal
     from tix.core.catalog.search import SearchQuery
     from tix.core.errors import TixError
     from tix.core.orders.model import Tender
+    from tix.core.principal import Principal, Role
     from tix.heap import settle
 
     if os.getpriority(os.PRIO_PROCESS, 0) != 0:

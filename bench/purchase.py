@@ -45,7 +45,7 @@ def prepare(url: str, buyers: int) -> tuple[list[str], str]:
     from datetime import date
 
     from tix.bootstrap import bootstrap, upgrade_database
-    from tix.core.accounts.model import Role
+    from tix.core.principal import Role
 
     settings = settings_for(url)
     upgrade_database(settings)
@@ -65,8 +65,7 @@ def new_ticket_type(url: str, organizer_id: str) -> str:
     from datetime import timedelta
 
     from tix.bootstrap import bootstrap
-    from tix.core.accounts.model import Role
-    from tix.core.accounts.service import Principal
+    from tix.core.principal import Principal, Role
 
     runtime = bootstrap(settings_for(url))
     start = runtime.clock.now() + timedelta(days=30)
@@ -85,10 +84,9 @@ def new_ticket_type(url: str, organizer_id: str) -> str:
 def buyer_process(url: str, ticket_type_id: str, clerk_ids: list[str], start_at: float,
                   deadline: float, results: Any) -> None:
     from tix.bootstrap import bootstrap
-    from tix.core.accounts.model import Role
-    from tix.core.accounts.service import Principal
     from tix.core.errors import RuleViolation
     from tix.core.orders.model import Tender
+    from tix.core.principal import Principal, Role
 
     runtime = bootstrap(settings_for(url))
     _ = runtime.orders  # services built before the clock starts

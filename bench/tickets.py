@@ -42,8 +42,7 @@ def runtime_for(url: str) -> Any:
 
 
 def setup(runtime: Any, quantity: int) -> tuple[Any, str]:
-    from tix.core.accounts.model import Role
-    from tix.core.accounts.service import Principal
+    from tix.core.principal import Principal, Role
 
     ids = {role: runtime.accounts.register(
         email=f"{role.value}{time.monotonic_ns()}@bench.tix", password="Bench-pass-1!",

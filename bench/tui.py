@@ -70,8 +70,7 @@ def first_paint(runs: int) -> None:
 def keystrokes(url: str, words: int) -> None:
     from tix.bootstrap import bootstrap, upgrade_database
     from tix.config import Settings
-    from tix.core.accounts.model import Role
-    from tix.core.accounts.service import Principal
+    from tix.core.principal import Principal, Role
     from tix.tui.app import TixApp
     from tix.tui.screens.events import EventsScreen
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from tests.support import logged_in
 from tix.bootstrap import Runtime
-from tix.core.accounts.model import Role
-from tix.core.accounts.service import Principal
+from tix.core.principal import Principal, Role
 
 
 def organizer(runtime: Runtime, email: str = "olga@example.com") -> Principal:

@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from tix.bootstrap import Runtime
-from tix.core.accounts.model import Role
-from tix.core.accounts.service import Principal
+from tix.core.principal import Principal, Role
 from tix.daemon import Daemon
 
 PASSWORD = "Correct-horse-9!"

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from tix.adapters.signing import Ed25519Signer
     from tix.core.accounts.events import AccountErased
     from tix.core.accounts.privacy import PrivacyService
-    from tix.core.accounts.service import AccountService, Principal
+    from tix.core.accounts.service import AccountService
     from tix.core.audit.service import AuditService
     from tix.core.catalog.service import CatalogService
     from tix.core.inventory.service import InventoryService
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from tix.core.notifications.service import NotificationService
     from tix.core.orders.service import OrderService
     from tix.core.ports import Cache, Mailer, RateLimiter
+    from tix.core.principal import Principal
     from tix.core.tickets.service import TicketService
 
 

@@ -16,8 +16,8 @@ import pytest
 from tests.catalog_support import event_spec, local, organizer
 from tests.cli.conftest import Tix
 from tests.support import PASSWORD, deliver, logged_in, user
-from tix.core.accounts.model import Role
 from tix.core.orders.model import Tender
+from tix.core.principal import Role
 
 ROLES = ("anonymous", "customer", "organizer", "other_organizer", "clerk", "admin")
 LOGIN = {"customer": "cleo@example.com", "organizer": "olga@example.com",

@@ -20,8 +20,8 @@ from tests.catalog_support import an_event, organizer
 from tests.cli.conftest import Tix
 from tests.cli.test_bad_input_accounts import NASTY
 from tests.support import PASSWORD, deliver, user
-from tix.core.accounts.model import Role
 from tix.core.orders.model import Tender
+from tix.core.principal import Role
 
 SLOT = st.one_of(NASTY, st.sampled_from(["0", "-1", "1", "99999999999999999999", "1e9",
                                          "2026-13-45T25:61", "2027-01-01T20:00", "Europe/Nowhere",

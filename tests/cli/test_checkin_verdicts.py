@@ -5,7 +5,7 @@ import json
 
 from tests.catalog_support import an_event, organizer
 from tests.support import PASSWORD, deliver, logged_in
-from tix.core.accounts.model import Role
+from tix.core.principal import Role
 
 
 def a_ticket(tix, **event) -> str:

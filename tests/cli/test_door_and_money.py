@@ -15,9 +15,9 @@ import pytest
 from tests.catalog_support import an_event, organizer
 from tests.cli.conftest import Tix
 from tests.support import PASSWORD, deliver, logged_in
-from tix.core.accounts.model import Role
 from tix.core.errors import RuleViolation, Unavailable
 from tix.core.orders.model import Tender
+from tix.core.principal import Role
 
 ALWAYS_REFUNDED = [{"before_hours": 0, "percent": 100}]  # 100 % until the start
 

@@ -2,7 +2,7 @@
 
 from tests.catalog_support import local, organizer
 from tests.support import PASSWORD, logged_in
-from tix.core.accounts.model import Role
+from tix.core.principal import Role
 
 OPTIONS = ("--name", "Nils Frahm live", "--venue", "Funkhaus", "--city", "Berlin",
            "--category", "music", "--timezone", "Europe/Berlin", "--currency", "EUR",

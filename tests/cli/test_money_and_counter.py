@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.catalog_support import an_event, organizer
 from tests.support import PASSWORD, logged_in
-from tix.core.accounts.model import Role
+from tix.core.principal import Role
 
 
 def clerk_at(tix, **event: object) -> str:

@@ -3,8 +3,8 @@
 from sqlalchemy import text
 
 from tests.support import PASSWORD, deliver, logged_in, user
-from tix.core.accounts.model import Role
 from tix.core.ports import MailError
+from tix.core.principal import Role
 
 
 def test_db_upgrade_is_idempotent_and_says_the_revision(tix):

@@ -2,7 +2,7 @@
 
 from tests.catalog_support import an_event, organizer
 from tests.support import PASSWORD, logged_in
-from tix.core.accounts.model import Role
+from tix.core.principal import Role
 
 
 def test_a_clerk_sells_at_the_door_and_the_organizer_sees_the_sales(tix):

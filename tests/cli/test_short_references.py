@@ -5,8 +5,8 @@ import pytest
 
 from tests.catalog_support import an_event, organizer
 from tests.support import PASSWORD, logged_in
-from tix.core.accounts.model import Role
 from tix.core.ids import looks_like_uuid
+from tix.core.principal import Role
 
 
 def as_clerk(tix) -> None:

@@ -5,7 +5,7 @@ import pytest
 
 from tests.catalog_support import an_event, organizer
 from tests.support import PASSWORD, logged_in
-from tix.core.accounts.model import Role
+from tix.core.principal import Role
 
 LONG_NAME = "The Grand Midwinter Gala of the Philharmonic Orchestra and Friends"
 LONG_VENUE = "Konzerthaus am Gendarmenmarkt, Großer Saal"

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from tests.support import PASSWORD, deliver, user
-from tix.core.accounts.model import Role
 from tix.core.errors import Invalid, NotAuthenticated, NotFound, RuleViolation
+from tix.core.principal import Role
 
 NEW_PASSWORD = "Brand-new-pass-7?"
 

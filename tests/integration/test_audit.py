@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import text
 
 from tests.support import PASSWORD, user
-from tix.core.accounts.model import Role
 from tix.core.errors import NotAuthenticated
+from tix.core.principal import Role
 
 
 def actions(runtime) -> list[str]:

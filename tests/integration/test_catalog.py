@@ -8,12 +8,11 @@ from sqlalchemy import text
 
 from tests.catalog_support import an_event, event_spec, organizer
 from tests.support import deliver, logged_in
-from tix.core.accounts.model import Role
-from tix.core.accounts.service import Principal
 from tix.core.catalog.model import Category
 from tix.core.catalog.search import SearchQuery, SortOrder
 from tix.core.errors import NotAllowed, NotFound, RuleViolation
 from tix.core.orders.events import PaymentCompleted
+from tix.core.principal import Principal, Role
 
 
 def test_an_organizer_creates_an_event_with_its_inventory(runtime):

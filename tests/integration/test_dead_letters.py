@@ -13,8 +13,8 @@ from tests.cli.conftest import Tix
 from tests.integration.test_outbox_daemon import Pinged, Recorder, publish, with_recorder
 from tests.support import deliver, user
 from tix.adapters.queue.sqs import MAX_RECEIVES
-from tix.core.accounts.model import Role
 from tix.core.messages import Subscription
+from tix.core.principal import Role
 from tix.daemon import Daemon
 
 OTHER_KEY = base64.b64encode(secrets.token_bytes(32)).decode()

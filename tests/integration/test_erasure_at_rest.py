@@ -17,9 +17,9 @@ from tests.catalog_support import an_event
 from tests.cli.conftest import Tix
 from tests.support import PASSWORD, database_bytes, deliver
 from tix.adapters.crypto import key_ring
-from tix.core.accounts.model import Role
 from tix.core.orders.model import Tender
 from tix.core.ports import MailError
+from tix.core.principal import Role
 
 EMAIL = "Ottilie.Brackenridge@example.com"
 NAME = "Ottilie Brackenridge"

@@ -17,9 +17,9 @@ from sqlalchemy import update
 from tests.catalog_support import an_event, organizer
 from tests.support import deliver, logged_in
 from tix.adapters.db.rows.orders import OrderRow
-from tix.core.accounts.model import Role
 from tix.core.catalog.search import SearchQuery
 from tix.core.orders.model import OrderStatus, Tender
+from tix.core.principal import Role
 from tix.listener import Listener, parse_address
 
 SECRET = "whsec_test_tix"

@@ -15,7 +15,7 @@ from tests.catalog_support import an_event, organizer
 from tests.cli.conftest import Tix
 from tests.support import PASSWORD, logged_in
 from tix import credentials
-from tix.core.accounts.model import Role
+from tix.core.principal import Role
 
 NEW_PASSWORD = "Another-horse-7?"
 STRIPE_KEY = "sk_test_tix_do_not_log_me"

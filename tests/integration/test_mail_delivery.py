@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from tests.smtp_server import free_port
 from tests.support import deliver, user
-from tix.core.accounts.model import Role
 from tix.core.notifications.model import AttachmentRef, Status
 from tix.core.ports import Attachment
+from tix.core.principal import Role
 
 
 def runtime_with_smtp(make_runtime, database, url):

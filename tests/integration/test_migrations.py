@@ -82,8 +82,8 @@ def test_ticket_numbers_go_on_from_the_tickets_issued_before_revision_0019(runti
     from tests.catalog_support import an_event
     from tests.support import logged_in
     from tix.adapters.db.migrate import upgrade
-    from tix.core.accounts.model import Role
     from tix.core.orders.model import Tender
+    from tix.core.principal import Role
 
     standing = runtime.catalog.show(an_event(runtime)).ticket_types[0].id
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")

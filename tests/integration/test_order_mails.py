@@ -4,8 +4,8 @@ import mailbox
 
 from tests.catalog_support import an_event, organizer
 from tests.support import PASSWORD, deliver, logged_in
-from tix.core.accounts.model import Role
 from tix.core.orders.model import Tender
+from tix.core.principal import Role
 
 
 def sell(runtime, days=30):

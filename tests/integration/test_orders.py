@@ -6,10 +6,10 @@ import pytest
 
 from tests.catalog_support import an_event, organizer
 from tests.support import deliver, logged_in
-from tix.core.accounts.model import Role
 from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation, Unavailable
 from tix.core.inventory.model import HoldStatus
 from tix.core.orders.model import OrderStatus, Tender
+from tix.core.principal import Role
 
 
 class Crash(BaseException):

@@ -7,10 +7,10 @@ import pytest
 
 from tests.catalog_support import an_event
 from tests.support import PASSWORD, database_bytes, deliver, logged_in
-from tix.core.accounts.model import Role
 from tix.core.errors import NotAuthenticated
 from tix.core.orders.model import Tender
 from tix.core.ports import MailError
+from tix.core.principal import Role
 
 EMAIL = "Zelda.Quartermain@example.com"
 NAME = "Zelda Quartermain"

@@ -8,8 +8,8 @@ import pytest
 
 from tests.cli.conftest import Tix
 from tests.support import PASSWORD, deliver, logged_in
-from tix.core.accounts.model import Role
 from tix.core.errors import NotAuthenticated, NotFound, RuleViolation
+from tix.core.principal import Role
 
 
 def test_the_export_holds_profile_sessions_mails_and_audit(runtime):

@@ -15,9 +15,9 @@ from tests.catalog_support import an_event, organizer
 from tests.conftest import PG_SERVER
 from tests.support import logged_in
 from tix.bootstrap import upgrade_database
-from tix.core.accounts.model import Role
 from tix.core.catalog.search import SearchQuery
 from tix.core.orders.model import Tender
+from tix.core.principal import Role
 
 pytestmark = pytest.mark.postgres
 

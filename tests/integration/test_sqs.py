@@ -14,10 +14,10 @@ from tests.cli.conftest import Tix
 from tests.integration.test_outbox_daemon import Pinged, Recorder, publish, with_recorder
 from tests.support import logged_in
 from tix.adapters.queue.sqs import MAX_RECEIVES, QUEUES, SqsConfig, queue_of
-from tix.core.accounts.model import Role
 from tix.core.errors import Invalid
 from tix.core.messages import Message, Subscription
 from tix.core.orders.model import Tender
+from tix.core.principal import Role
 from tix.daemon import Daemon
 
 

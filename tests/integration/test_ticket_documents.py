@@ -10,9 +10,9 @@ from pyzbar.pyzbar import decode
 
 from tests.catalog_support import an_event, organizer
 from tests.support import deliver, logged_in
-from tix.core.accounts.model import Role
 from tix.core.errors import NotFound
 from tix.core.orders.model import Tender
+from tix.core.principal import Role
 from tix.daemon import Daemon
 
 

@@ -14,8 +14,8 @@ from tests.catalog_support import an_event, organizer
 from tests.support import PASSWORD, deliver, logged_in
 from tix.adapters.render.documents import VOID_NOTE, ticket_ics, ticket_pdf, tickets_pdf
 from tix.adapters.render.fonts import REPLACEMENT, fit, runs, text_width
-from tix.core.accounts.model import Role
 from tix.core.orders.model import Tender
+from tix.core.principal import Role
 from tix.core.tickets.model import TicketDocument, TicketStatus
 
 NAMES = ["Antonín Dvořák", "Łukasiewicz Żółć", "Αλέξανδρος Παπαδόπουλος",

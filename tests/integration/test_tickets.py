@@ -6,9 +6,9 @@ import pytest
 
 from tests.catalog_support import an_event, organizer
 from tests.support import PASSWORD, deliver, logged_in
-from tix.core.accounts.model import Role
 from tix.core.errors import NotAllowed, NotFound, RuleViolation
 from tix.core.orders.model import Tender
+from tix.core.principal import Role
 from tix.core.tickets.model import read_payload
 
 

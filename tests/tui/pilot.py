@@ -7,7 +7,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from tests.support import PASSWORD, user
-from tix.core.accounts.model import Role
+from tix.core.principal import Role
 from tix.tui.app import TixApp
 
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from tests.catalog_support import an_event, organizer
 from tests.support import deliver, logged_in
 from tests.tui.pilot import run, signed_in_app, text_of, until
-from tix.core.accounts.model import Role
 from tix.core.orders.model import OrderStatus, Tender
+from tix.core.principal import Role
 from tix.core.tickets.model import TicketStatus
 from tix.tui.screens.checkin import CheckInScreen
 from tix.tui.screens.checkout import CheckoutScreen

@@ -9,7 +9,7 @@ from tests.catalog_support import an_event, organizer
 from tests.tui.pilot import run, signed_in_app, text_of, until
 from tests.tui.test_box_office import a_ticket_sold
 from tests.tui.test_ticket_codes import two_tickets_sold
-from tix.core.accounts.model import Role
+from tix.core.principal import Role
 from tix.tui.app import TixApp
 from tix.tui.screens.checkin import CheckInScreen
 from tix.tui.screens.checkout import CheckoutScreen

@@ -4,7 +4,7 @@ import asyncio
 
 from tests.support import PASSWORD, user
 from tix import credentials
-from tix.core.accounts.model import Role
+from tix.core.principal import Role
 from tix.tui.app import TixApp
 from tix.tui.screens.home import HomeScreen
 from tix.tui.screens.sign_in import SignInScreen

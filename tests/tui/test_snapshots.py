@@ -17,8 +17,8 @@ import pytest
 from tests.catalog_support import an_event, organizer
 from tests.support import deliver, logged_in
 from tests.tui.pilot import signed_in_app, until
-from tix.core.accounts.model import Role
 from tix.core.orders.model import Tender
+from tix.core.principal import Role
 from tix.tui.app import TixApp
 from tix.tui.screens.checkin import CheckInScreen
 from tix.tui.screens.checkout import CheckoutScreen

@@ -16,7 +16,7 @@ from tix.tui.screens.ticket_code import TicketCodeScreen
 def two_tickets_sold(runtime):
     """(the clerk's app, the order number, its two tickets) of a cash sale."""
     from tests.support import deliver, logged_in
-    from tix.core.accounts.model import Role
+    from tix.core.principal import Role
 
     event_id = an_event(runtime, organizer(runtime))
     clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")

@@ -4,7 +4,6 @@ import pytest
 
 from tix.core.accounts.model import (
     MAX_FAILED_LOGINS,
-    Role,
     User,
     check_name,
     check_password_rules,
@@ -13,6 +12,7 @@ from tix.core.accounts.model import (
     session_lifetime,
 )
 from tix.core.errors import Invalid
+from tix.core.principal import Role
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 

@@ -30,7 +30,8 @@ def register(
     json_: JsonFlag = False,
 ) -> None:
     """Create an account; a verification mail follows."""
-    from tix.core.accounts.model import Role, parse_date_of_birth
+    from tix.core.accounts.model import parse_date_of_birth
+    from tix.core.principal import Role
 
     cli = state(ctx)
     date_of_birth = parse_date_of_birth(dob, cli.runtime.clock.now().date())

@@ -25,7 +25,7 @@ def create_user(
     json_: JsonFlag = False,
 ) -> None:
     """Create a verified account with a role."""
-    from tix.core.accounts.model import Role
+    from tix.core.principal import Role
 
     parsed = Role.parse(role)
     password = read_password(from_stdin=password_stdin, confirm=True)
@@ -39,7 +39,7 @@ def create_user(
 @app.command()
 def grant(ctx: typer.Context, email: str, role: str) -> None:
     """Give a user a role (customer, organizer, clerk, admin)."""
-    from tix.core.accounts.model import Role
+    from tix.core.principal import Role
 
     parsed = Role.parse(role)
     state(ctx).runtime.accounts.grant(email, parsed)

@@ -27,8 +27,8 @@ def demo(
     json_: JsonFlag = False,
 ) -> None:
     """Seed verified demo accounts (admin, organizer, clerk, customer)."""
-    from tix.core.accounts.model import Role
     from tix.core.errors import RuleViolation
+    from tix.core.principal import Role
 
     cli = state(ctx)
     runtime = cli.runtime

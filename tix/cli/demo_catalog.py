@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tix.bootstrap import Runtime
-    from tix.core.accounts.service import Principal
+    from tix.core.principal import Principal
 
 CITIES = [("Berlin", "Europe/Berlin"), ("Vienna", "Europe/Vienna"), ("Paris", "Europe/Paris"),
           ("London", "Europe/London"), ("Lisbon", "Europe/Lisbon"),

@@ -17,7 +17,7 @@ STATUS_NAMES = {"pending": "PENDING", "sent": "SENT", "failed": "FAILED",
 
 
 def _require_admin(ctx: typer.Context) -> None:
-    from tix.core.accounts.model import Role
+    from tix.core.principal import Role
 
     state(ctx).principal().require(Role.ADMIN)
 

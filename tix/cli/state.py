@@ -11,7 +11,7 @@ from tix import credentials
 if TYPE_CHECKING:
     from tix.bootstrap import Runtime
     from tix.config import Settings
-    from tix.core.accounts.service import Principal
+    from tix.core.principal import Principal
 
 
 class CliState:

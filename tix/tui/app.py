@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from tix.bootstrap import Runtime
-    from tix.core.accounts.service import Principal
     from tix.core.inventory.model import Hold
+    from tix.core.principal import Principal
 
 
 class TixApp(App[None]):

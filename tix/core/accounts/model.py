@@ -10,27 +10,13 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from tix.core.errors import Invalid
+from tix.core.principal import Role
 
 MAX_FAILED_LOGINS = 3
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_BYTES = 72  # bcrypt's limit; longer passwords would be cut silently elsewhere
 NAME_MAX_LENGTH = 200
 OLDEST_BIRTH_YEAR = 1900
-
-
-class Role(StrEnum):
-    CUSTOMER = "customer"
-    ORGANIZER = "organizer"
-    CLERK = "clerk"
-    ADMIN = "admin"
-
-    @classmethod
-    def parse(cls, value: str) -> Role:
-        try:
-            return cls(value.strip().lower())
-        except ValueError:
-            roles = ", ".join(r.value for r in cls)
-            raise Invalid(f"unknown role {value!r}; choose one of {roles}") from None
 
 
 class TokenPurpose(StrEnum):

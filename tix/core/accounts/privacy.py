@@ -12,11 +12,11 @@ from typing import Any
 
 from tix.core.accounts.events import AccountErased
 from tix.core.accounts.model import TokenPurpose
-from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
 from tix.core.clock import Clock
 from tix.core.errors import NotFound, RuleViolation
 from tix.core.ports import Cache, UnitOfWork, UnitOfWorkFactory
+from tix.core.principal import Principal
 
 # (section name, reads the user's data in a unit of work)
 ExportContributor = tuple[str, Callable[[UnitOfWork, str], Any]]

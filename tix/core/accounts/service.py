@@ -15,7 +15,6 @@ from tix.core.accounts.events import (
 )
 from tix.core.accounts.model import (
     AccountToken,
-    Role,
     Session,
     TokenPurpose,
     User,
@@ -28,7 +27,7 @@ from tix.core.accounts.model import (
 )
 from tix.core.audit.service import AuditService
 from tix.core.clock import Clock
-from tix.core.errors import NotAllowed, NotAuthenticated, NotFound, RuleViolation
+from tix.core.errors import NotAuthenticated, NotFound, RuleViolation
 from tix.core.ids import new_id
 from tix.core.ports import (
     AccessTokens,
@@ -38,6 +37,7 @@ from tix.core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from tix.core.principal import Principal, Role
 
 VERIFICATION_TTL = timedelta(hours=24)
 RESET_TTL = timedelta(minutes=15)
@@ -48,25 +48,6 @@ PRINCIPAL_CACHE_TTL = timedelta(minutes=5)
 FAILED_LOGINS_PER_HOST = (20, timedelta(minutes=15))
 FAILED_LOGINS_PER_EMAIL = (10, timedelta(hours=1))
 WRONG_CREDENTIALS = "wrong email or password"
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: the user behind a valid session."""
-
-    user_id: str
-    email: str
-    name: str
-    role: Role
-    session_id: str
-
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles or self.role is Role.ADMIN
-
-    def require(self, *roles: Role) -> None:
-        if not self.has_role(*roles):
-            wanted = " or ".join(r.value for r in roles)
-            raise NotAllowed(f"this needs the {wanted} role; you are {self.role.value}")
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,6 @@ from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from tix.core.accounts.model import Role
-from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled, EventPublished, EventUpdated
 from tix.core.catalog.model import Event, EventLabel, EventStatus, ticket_type_ref
@@ -28,6 +26,7 @@ from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation
 from tix.core.ids import new_id
 from tix.core.orders.events import PaymentCompleted
 from tix.core.ports import Cache, UnitOfWork, UnitOfWorkFactory
+from tix.core.principal import Principal, Role
 
 SEARCH_CACHE_TTL = timedelta(minutes=5)
 EVENT_CACHE_TTL = timedelta(minutes=5)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tix.core.accounts.model import Role
-from tix.core.accounts.service import Principal
 from tix.core.catalog.model import TicketTypeView
 from tix.core.catalog.references import find_ticket_type
 from tix.core.clock import Clock
@@ -20,6 +18,7 @@ from tix.core.inventory.model import (
     check_quantity,
 )
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
+from tix.core.principal import Principal, Role
 from tix.core.ratelimit import Rate, enforce
 
 EXPIRY_BATCH = 500

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tix.core.accounts.events import AccountErased
-from tix.core.accounts.model import Role
-from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled
 from tix.core.catalog.model import EventStatus, RefundTerms, TicketTypeView, duration_words
@@ -49,6 +47,7 @@ from tix.core.orders.model import (
 )
 from tix.core.orders.ports import PaymentGateway
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
+from tix.core.principal import Principal, Role
 from tix.core.tickets.model import TicketStatus
 from tix.core.tickets.service import void_order_tickets
 

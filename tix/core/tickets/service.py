@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tix.core.accounts.events import AccountErased
-from tix.core.accounts.model import Role
-from tix.core.accounts.service import Principal
 from tix.core.audit.service import AuditService
 from tix.core.catalog.model import EventStatus, TicketTypeView
 from tix.core.catalog.money import format_money
@@ -21,6 +19,7 @@ from tix.core.notifications.service import NotificationService
 from tix.core.orders.events import OrderCancelled, PaymentCompleted
 from tix.core.orders.model import Order, OrderStatus
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
+from tix.core.principal import Principal, Role
 from tix.core.ratelimit import Rate, enforce
 from tix.core.tickets.events import TicketsGenerated, TicketsVoided
 from tix.core.tickets.model import (

@@ -10,8 +10,8 @@ from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
     from tix.bootstrap import Runtime
-    from tix.core.accounts.service import Principal
     from tix.core.catalog.search import EventSummary
+    from tix.core.principal import Principal
     from tix.tui.app import TixApp
 
 

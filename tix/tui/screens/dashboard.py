@@ -11,11 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Select, Sparkline, Static
 
-from tix.core.accounts.model import Role
 from tix.core.catalog.money import format_money
 from tix.core.catalog.search import SearchQuery
 from tix.core.errors import TixError
 from tix.core.orders.service import SalesLine, SalesReport
+from tix.core.principal import Role
 from tix.tui.screens.base import TixScreen, event_choice
 from tix.tui.text import escape
 

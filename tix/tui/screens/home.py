@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Header, Label
 
-from tix.core.accounts.model import Role
+from tix.core.principal import Role
 from tix.tui.screens.base import TixScreen
 
 # (key, button id, label, roles that may open it)

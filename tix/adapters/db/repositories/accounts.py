@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.accounts import AccountTokenRow, SessionRow, UserRow
-from tix.core.accounts.model import AccountToken, Role, TokenPurpose, User
+from tix.core.accounts.model import AccountToken, TokenPurpose, User
 from tix.core.accounts.model import Session as UserSession
 from tix.core.errors import RuleViolation
+from tix.core.principal import Role
 
 
 class SqlUsers:
