@@ -21,7 +21,7 @@ from tix.core.orders.model import Order, OrderStatus
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal, Role
 from tix.core.ratelimit import Rate, enforce
-from tix.core.tickets.events import TicketsGenerated, TicketsVoided
+from tix.core.tickets.events import TicketsGenerated
 from tix.core.tickets.model import (
     Signer,
     Ticket,
@@ -30,6 +30,9 @@ from tix.core.tickets.model import (
     make_payload,
     read_payload,
 )
+
+# re-exported for orders until it imports tickets.public
+from tix.core.tickets.public import void_order_tickets as void_order_tickets
 
 
 @dataclass(frozen=True)
@@ -319,15 +322,6 @@ def _local_time(moment: datetime, zone: str) -> str:
     local = moment.astimezone(ZoneInfo(zone))
     abbreviation = local.strftime("%Z")
     return f"{local:%H:%M} {abbreviation if abbreviation.isalpha() else zone}"
-
-
-def void_order_tickets(uow: UnitOfWork, order_id: str) -> list[str]:
-    """The order's tickets that could still admit stop admitting, in the caller's
-    transaction (the one that cancels the order); returns their ids."""
-    voided = uow.tickets.void_order(order_id)
-    if voided:
-        uow.publish(TicketsVoided(order_id=order_id, ticket_ids=voided))
-    return voided
 
 
 def _order_refusal(order: Order | None) -> RuleViolation:
