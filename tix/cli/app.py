@@ -24,10 +24,11 @@ from tix.cli import (
     queue,
     ticket,
 )
-from tix.cli.errors import INTERNAL, exit_code
+from tix.cli.errors import line
 from tix.cli.output import fail
 from tix.cli.state import CliState
 from tix.core.errors import Invalid, TixError
+from tix.error_table import INTERNAL, exit_code
 
 
 class TixGroup(TyperGroup):
@@ -37,7 +38,7 @@ class TixGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except TixError as error:
-            fail(error.message)
+            fail(line(error))
             raise typer.Exit(exit_code(error)) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -126,5 +127,5 @@ def main() -> None:
     try:
         app()
     except TixError as error:  # raised while building the state, before any command
-        fail(error.message)
+        fail(line(error))
         sys.exit(exit_code(error))

@@ -1,40 +1,23 @@
-"""Exit codes, the public contract scripts rely on (CLI.md)."""
+"""How the CLI says an error: one line on stderr, in the CLI's words.
+
+The core names the input at fault in no face's words (`Invalid(..., field="holders")`);
+here it becomes the flag a user typed ("--holder: …"). The exit code comes from the one
+table every face shares (`tix.error_table`, CLI.md).
+"""
 
 from __future__ import annotations
 
-from tix.core.errors import (
-    Busy,
-    Invalid,
-    NotAllowed,
-    NotAuthenticated,
-    NotFound,
-    RuleViolation,
-    TixError,
-    Unavailable,
-)
+from tix.core.errors import EntryRefused, Invalid, TixError
 
-OK = 0
-INTERNAL = 1
-INVALID = 2
-NOT_ALLOWED = 3
-NOT_FOUND = 4
-REFUSED = 5
-UNAVAILABLE = 6
-BUSY = 7
-
-_CODES: list[tuple[type[TixError], int]] = [
-    (Invalid, INVALID),
-    (NotAuthenticated, NOT_ALLOWED),
-    (NotAllowed, NOT_ALLOWED),
-    (NotFound, NOT_FOUND),
-    (RuleViolation, REFUSED),
-    (Unavailable, UNAVAILABLE),
-    (Busy, BUSY),
-]
+FLAGS: dict[str, str] = {}
+"""The flag that gives each input the core names as a `field`."""
 
 
-def exit_code(error: TixError) -> int:
-    for kind, code in _CODES:
-        if isinstance(error, kind):
-            return code
-    return INTERNAL
+def line(error: TixError) -> str:
+    """The message `tix: …` prints for `error`."""
+    message = error.message
+    if isinstance(error, Invalid) and error.field in FLAGS:
+        message = f"{FLAGS[error.field]}: {message}"
+    if isinstance(error, EntryRefused):
+        message = f"REFUSED: {message}"
+    return message
