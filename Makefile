@@ -21,7 +21,7 @@ demo: $(STAMP)
 	@echo "tix is ready: . $(VENV)/bin/activate && tix --help"
 
 check: $(STAMP)
-	$(VENV)/bin/ruff check tix tests bench
+	$(VENV)/bin/ruff check tix tests bench migrations setup.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 

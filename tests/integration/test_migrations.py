@@ -10,7 +10,7 @@ from tix.adapters.db.migrate import MIGRATIONS, current_revision, head_revision
 from tix.adapters.db.rows import metadata
 
 
-def include_name(name, type_, parent_names):  # as tix/migrations/env.py: raw search SQL
+def include_name(name, type_, parent_names):  # as migrations/env.py: raw search SQL
     return not (name or "").startswith(("search_", "events_fts"))
 
 

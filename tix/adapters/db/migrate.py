@@ -12,7 +12,20 @@ from sqlalchemy import Engine, exc, text
 from tix.adapters.db.engine import make_engine, translated_errors
 from tix.core.errors import Unavailable
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+def _migrations_directory() -> Path:
+    """Alembic's directory: `tix/migrations` inside an installed wheel (setup.py maps it
+    there), else `migrations/` at the top of the checkout an editable install runs from.
+    The package's own copy is looked at first: beside an installed package is site-packages,
+    where another distribution's `migrations` could be."""
+    package = Path(__file__).resolve().parents[2]
+    for candidate in (package / "migrations", package.parent / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise RuntimeError(f"no migrations beside or inside {package}: a broken installation")
+
+
+MIGRATIONS = _migrations_directory()
 
 
 def head_revision() -> str:
