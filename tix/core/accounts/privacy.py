@@ -1,8 +1,8 @@
 """GDPR: everything held about a user, as data; and erasure that cannot be undone.
 
 Other modules add their part of an export (orders, tickets) as contributors, and act on
-AccountErased for theirs (holder names, future tickets), so this module reads no table
-but its own and the mail log's.
+AccountErased for theirs (holder names, future tickets). The mail log and the audit trail
+are read through their modules' public functions, in this module's transaction.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from typing import Any
 
 from tix.core.accounts.events import AccountErased
 from tix.core.accounts.model import TokenPurpose
+from tix.core.audit import public as audit
 from tix.core.audit.service import AuditService
 from tix.core.clock import Clock
 from tix.core.errors import NotFound, RuleViolation
+from tix.core.notifications import public as notifications
 from tix.core.ports import Cache, UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal
 
@@ -47,13 +49,13 @@ class PrivacyService:
                 "notifications": [{"id": n.id, "template": n.template, "subject": n.subject,
                                    "status": n.status.value, "created_at": n.created_at,
                                    "sent_at": n.sent_at}
-                                  for n in uow.notifications.for_user(user_id)],
+                                  for n in notifications.mails_to(uow, user_id)],
             }
             for section, read in self.contributors:
                 data[section] = read(uow, user_id)
             data["audit"] = [{"at": e.at, "action": e.action, "actor": e.actor,
                               "subject": e.subject, "origin": e.origin, "details": e.details}
-                             for e in uow.audit.about(user_id)]
+                             for e in audit.entries_about(uow, user_id)]
             self._audit.record(uow, "account.exported", subject=f"user:{user_id}",
                                **_actor(by, user.id, user.email))
             uow.commit()
@@ -73,7 +75,7 @@ class PrivacyService:
             revoked = uow.sessions.revoke_all(user_id, now)
             for purpose in TokenPurpose:
                 uow.account_tokens.retire_all(user_id, purpose, now)
-            uow.notifications.erase_for_user(user_id, user.email)
+            notifications.erase_mails_of(uow, user_id, user.email)
             uow.publish(AccountErased(user_id=user_id))
             self._audit.record(uow, "account.erased", subject=f"user:{user_id}", **actor)
             uow.commit()

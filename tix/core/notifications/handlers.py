@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tix.core.accounts import public as accounts
 from tix.core.accounts.events import (
     AccountLocked,
     PasswordChanged,
@@ -56,7 +57,7 @@ class AccountMails:
                     context: dict[str, object]) -> None:
         """Mail the account's owner, at the address the message carries — unless the
         account was erased while the message was on its way: then it is no one's."""
-        owner = uow.users.get(msg.user_id)
+        owner = accounts.user(uow, msg.user_id)
         if owner is None or owner.is_erased:
             return
         self._notifications.queue(uow, to=msg.email, template=template, user_id=msg.user_id,
@@ -65,13 +66,13 @@ class AccountMails:
     def alert_admins(self, msg: NotificationFailed, uow: UnitOfWork) -> None:
         if msg.template == "admin_alert":
             return  # an alert about a failed alert would loop
-        for admin in uow.users.emails_of_role("admin"):
+        for admin in accounts.admin_emails(uow):
             self._notifications.queue(uow, to=admin, template="admin_alert", context={
                 "recipient": msg.recipient, "template": msg.template,
                 "reason": msg.reason, "notification_id": msg.notification_id})
 
     def alert_admins_of_dead_letters(self, msg: MessageDeadLettered, uow: UnitOfWork) -> None:
-        for admin in uow.users.emails_of_role("admin"):
+        for admin in accounts.admin_emails(uow):
             self._notifications.queue(uow, to=admin, template="dead_letters", context={
                 "message_id": msg.message_id, "message_name": msg.message_name,
                 "reason": msg.reason})

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tix.core.accounts import public as accounts
+from tix.core.catalog import public as catalog
 from tix.core.catalog.events import EventCancelled, EventUpdated
 from tix.core.messages import Subscription
 from tix.core.notifications.service import NotificationService
+from tix.core.orders import public as orders
 from tix.core.orders.events import OrderCancelled, PaymentCompleted
 from tix.core.ports import UnitOfWork
 
@@ -28,11 +31,11 @@ class OrderMails:
         ]
 
     def mail_confirmation(self, msg: PaymentCompleted, uow: UnitOfWork) -> None:
-        buyer = uow.users.get(msg.user_id)
-        ticket_type = uow.catalog.ticket_type(msg.ticket_type_id)
+        buyer = accounts.user(uow, msg.user_id)
+        ticket_type = catalog.ticket_type(uow, msg.ticket_type_id)
         if buyer is None or ticket_type is None or buyer.is_erased:
             return
-        event = uow.catalog.get(ticket_type.event_id)
+        event = catalog.event(uow, ticket_type.event_id)
         self._notifications.queue(uow, to=buyer.email, template="order_confirmation",
                                   user_id=buyer.id, context={
             "name": buyer.name, "order_number": msg.order_number,
@@ -46,8 +49,8 @@ class OrderMails:
             "payment_reference": msg.payment_reference})
 
     def mail_cancellation(self, msg: OrderCancelled, uow: UnitOfWork) -> None:
-        buyer = uow.users.get(msg.user_id)
-        event = uow.catalog.get(msg.event_id)
+        buyer = accounts.user(uow, msg.user_id)
+        event = catalog.event(uow, msg.event_id)
         if buyer is None or event is None or buyer.is_erased:
             return
         self._notifications.queue(uow, to=buyer.email, template="order_cancelled",
@@ -57,7 +60,7 @@ class OrderMails:
             "reason": msg.reason})
 
     def mail_event_updated(self, msg: EventUpdated, uow: UnitOfWork) -> None:
-        event = uow.catalog.get(msg.event_id)
+        event = catalog.event(uow, msg.event_id)
         if event is None:
             return
         changes = [{"field": FIELD_NAMES.get(field, field), "old": old, "new": new,
@@ -77,8 +80,8 @@ class OrderMails:
     def _mail_buyers(self, uow: UnitOfWork, event_id: str, template: str,
                      context: dict[str, object]) -> None:
         """One mail per buyer: the message's idempotency makes it once per change too."""
-        for user_id in uow.orders.buyers_of_event(event_id):
-            buyer = uow.users.get(user_id)
+        for user_id in orders.buyers_of_event(uow, event_id):
+            buyer = accounts.user(uow, user_id)
             if buyer is None or buyer.is_erased:
                 continue
             self._notifications.queue(uow, to=buyer.email, template=template,

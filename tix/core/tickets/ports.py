@@ -1,11 +1,16 @@
-"""What the tickets module needs from storage."""
+"""What the tickets module needs from storage, and from the mail it sends."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from tix.core.notifications.model import AttachmentRef
 from tix.core.tickets.model import Ticket
+
+if TYPE_CHECKING:  # tix.core.ports gathers this module's Tickets: no import at run time
+    from tix.core.ports import UnitOfWork
 
 
 class Tickets(Protocol):
@@ -47,4 +52,17 @@ class Tickets(Protocol):
 
     def void_order(self, order_id: str) -> list[str]:
         """VALID tickets of the order → VOIDED; returns their ids."""
+        ...
+
+
+class MailQueue(Protocol):
+    """Where the buyer's tickets are mailed from: the notifications module's service,
+    handed in by the wiring, so that this module needs nothing of its insides."""
+
+    public_url: str  # the links in a mail point there
+
+    def queue(self, uow: UnitOfWork, *, to: str, template: str,
+              context: Mapping[str, object], user_id: str | None = None,
+              attachments: Sequence[AttachmentRef] = ()) -> object:
+        """Render a mail and store it inside the caller's transaction."""
         ...
