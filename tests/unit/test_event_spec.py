@@ -2,8 +2,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tix.cli.event import parse_ticket_type_option
 from tix.core.catalog.money import format_money, to_minor
-from tix.core.catalog.spec import check_event, parse_ticket_type_option
+from tix.core.catalog.spec import check_event
 from tix.core.errors import Invalid
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)

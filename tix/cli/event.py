@@ -11,6 +11,7 @@ import typer
 from tix.cli.ids import EventId
 from tix.cli.output import JsonFlag, emit, say, table
 from tix.cli.state import state
+from tix.core.errors import Invalid
 
 if TYPE_CHECKING:
     from tix.core.catalog.search import EventDetails, EventSummary
@@ -21,6 +22,18 @@ FileOption = Annotated[Path | None, typer.Option(
     "--file", "-f", help="The event as YAML or JSON (what organizers script).")]
 TicketTypeOption = Annotated[list[str] | None, typer.Option(
     "--ticket-type", help='"NAME:PRICE:QUANTITY[:LIMIT]", PRICE in major units; repeatable.')]
+
+
+def parse_ticket_type_option(text: str) -> dict[str, Any]:
+    """`NAME:PRICE:QUANTITY[:LIMIT]`: one --ticket-type as the event spec's mapping (the
+    spec checks the values; this only splits the CLI's syntax)."""
+    parts = text.rsplit(":", 3) if text.count(":") >= 3 else text.rsplit(":", 2)
+    if len(parts) < 3:
+        raise Invalid(f"--ticket-type {text!r}: expected NAME:PRICE:QUANTITY[:LIMIT]")
+    spec: dict[str, Any] = {"name": parts[0], "price": parts[1], "quantity": parts[2]}
+    if len(parts) == 4:
+        spec["limit"] = parts[3]
+    return spec
 
 
 @app.command()
@@ -45,8 +58,6 @@ def create(
     json_: JsonFlag = False,
 ) -> None:
     """Create an event with its ticket types (organizers); prints its number (E12)."""
-    from tix.core.catalog.spec import parse_ticket_type_option
-
     options = {"name": name, "description": description, "category": category,
                "venue": venue, "city": city, "address": address, "image_url": image_url,
                "starts": starts, "ends": ends, "timezone": timezone}
@@ -81,8 +92,6 @@ def update(
     json_: JsonFlag = False,
 ) -> None:
     """Change an event (its organizer or an admin); holders hear of new times or places."""
-    from tix.core.catalog.spec import parse_ticket_type_option
-
     options = {"name": name, "description": description, "category": category,
                "venue": venue, "city": city, "address": address, "image_url": image_url,
                "starts": starts, "ends": ends}
@@ -200,7 +209,6 @@ def _with_file(file: Path | None, options: dict[str, Any], act: Any) -> str:
         result: str = act(options)
         return result
     from tix.cli.event_files import locate, read_event_file
-    from tix.core.errors import Invalid
 
     data, nodes = read_event_file(file)
     try:

@@ -111,8 +111,7 @@ def locate(error: TixError, path: Path, nodes: Any) -> TixError:
     match = PATH.match(error.message)
     line = _line(nodes, match.group(1)) if match and nodes is not None else None
     where = f"{path}:{line}" if line else str(path)
-    return type(error)(f"{where}: {error.message}", code=error.code) if isinstance(
-        error, Invalid) else error
+    return error.reworded(f"{where}: {error.message}") if isinstance(error, Invalid) else error
 
 
 def _line(nodes: Any, field_path: str) -> int | None:

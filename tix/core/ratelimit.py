@@ -21,9 +21,14 @@ def enforce(limiter: RateLimiter, key: str, rate: Rate, now: datetime, what: str
     decision = limiter.hit(key, limit=rate.limit, window=rate.window, now=now)
     if not decision.allowed:
         raise RuleViolation(f"too many {what}; try again in {_wait(decision.retry_after)}",
-                            code="rate_limited")
+                            code="rate_limited", retry_after=retry_seconds(decision.retry_after))
+
+
+def retry_seconds(delay: timedelta) -> int:
+    """Whole seconds, at least one: what a Retry-After header says."""
+    return max(1, math.ceil(delay.total_seconds()))
 
 
 def _wait(delay: timedelta) -> str:
-    seconds = max(1, math.ceil(delay.total_seconds()))
+    seconds = retry_seconds(delay)
     return f"{seconds} s" if seconds < 60 else f"{math.ceil(seconds / 60)} min"

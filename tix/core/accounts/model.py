@@ -126,25 +126,28 @@ def check_password_rules(password: str) -> None:
     if not re.search(r"[^A-Za-z0-9]", password):
         problems.append("a special character")
     if problems:
-        raise Invalid("password needs " + ", ".join(problems), code="weak_password")
+        raise Invalid("password needs " + ", ".join(problems), field="password",
+                      code="weak_password")
     if len(password.encode()) > PASSWORD_MAX_BYTES:
-        raise Invalid(f"password is longer than {PASSWORD_MAX_BYTES} bytes", code="weak_password")
+        raise Invalid(f"password is longer than {PASSWORD_MAX_BYTES} bytes", field="password",
+                      code="weak_password", limit=PASSWORD_MAX_BYTES)
 
 
 def check_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise Invalid("name must not be empty")
+        raise Invalid("name must not be empty", field="name")
     if len(cleaned) > NAME_MAX_LENGTH:
-        raise Invalid(f"name is longer than {NAME_MAX_LENGTH} characters")
+        raise Invalid(f"name is longer than {NAME_MAX_LENGTH} characters", field="name",
+                      limit=NAME_MAX_LENGTH)
     return cleaned
 
 
 def check_date_of_birth(value: date, today: date) -> date:
     if value >= today:
-        raise Invalid("date of birth must be in the past")
+        raise Invalid("date of birth must be in the past", field="date_of_birth")
     if value.year < OLDEST_BIRTH_YEAR:
-        raise Invalid(f"date of birth must be after {OLDEST_BIRTH_YEAR}")
+        raise Invalid(f"date of birth must be after {OLDEST_BIRTH_YEAR}", field="date_of_birth")
     return value
 
 
@@ -152,7 +155,8 @@ def parse_date_of_birth(text: str, today: date) -> date:
     try:
         value = date.fromisoformat(text.strip())
     except ValueError:
-        raise Invalid(f"date of birth {text!r} is not a date (YYYY-MM-DD)") from None
+        raise Invalid(f"date of birth {text!r} is not a date (YYYY-MM-DD)",
+                      field="date_of_birth") from None
     return check_date_of_birth(value, today)
 
 

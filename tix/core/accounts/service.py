@@ -38,6 +38,7 @@ from tix.core.ports import (
     UnitOfWorkFactory,
 )
 from tix.core.principal import Principal, Role
+from tix.core.ratelimit import retry_seconds
 
 VERIFICATION_TTL = timedelta(hours=24)
 RESET_TTL = timedelta(minutes=15)
@@ -379,14 +380,16 @@ class AccountService:
             decision = self._limiter.check(key, limit=limit, window=window, now=now)
             if not decision.allowed:
                 raise RuleViolation(f"too many failed logins; try again in "
-                                    f"{_minutes(decision.retry_after)} min", code="rate_limited")
+                                    f"{_minutes(decision.retry_after)} min", code="rate_limited",
+                                    retry_after=retry_seconds(decision.retry_after))
 
     def _limit(self, key: str, what: str) -> None:
         decision = self._limiter.hit(key, limit=RESET_REQUESTS_PER_HOUR,
                                      window=timedelta(hours=1), now=self._clock.now())
         if not decision.allowed:
             raise RuleViolation(f"too many {what} for this address; try again in "
-                                f"{_minutes(decision.retry_after)} min", code="rate_limited")
+                                f"{_minutes(decision.retry_after)} min", code="rate_limited",
+                                retry_after=retry_seconds(decision.retry_after))
 
     def _cache_principal(self, principal: Principal, expires_at: datetime,
                          now: datetime) -> None:
@@ -398,6 +401,7 @@ class AccountService:
 
 def _minutes(wait: timedelta) -> int:
     return max(1, int(wait.total_seconds() + 59) // 60)
+
 
 
 def _principal_key(session_id: str) -> str:

@@ -109,17 +109,6 @@ def new_ticket_type(checked: CheckedTicketType, *, ticket_type_id: str, event_id
                       sale_ends_at=checked.sale_ends_at, position=position, number=number)
 
 
-def parse_ticket_type_option(text: str) -> dict[str, Any]:
-    """`NAME:PRICE:QUANTITY[:LIMIT]`, the --ticket-type option of the CLI."""
-    parts = text.rsplit(":", 3) if text.count(":") >= 3 else text.rsplit(":", 2)
-    if len(parts) < 3:
-        raise Invalid(f"--ticket-type {text!r}: expected NAME:PRICE:QUANTITY[:LIMIT]")
-    spec: dict[str, Any] = {"name": parts[0], "price": parts[1], "quantity": parts[2]}
-    if len(parts) == 4:
-        spec["limit"] = parts[3]
-    return spec
-
-
 def _ticket_type(raw: Any, index: int, zone: ZoneInfo, currency: str,
                  starts: datetime) -> CheckedTicketType:
     where = f"ticket_types[{index}]"

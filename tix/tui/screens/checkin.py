@@ -113,7 +113,7 @@ class CheckInScreen(TixScreen):
             admission = self.runtime.tickets.check_in(self.principal, payload, self.event_id)
         except TixError as error:
             self.app.call_from_thread(
-                self.verdict, escape(error.message.removeprefix("REFUSED: ")), admitted=False)
+                self.verdict, escape(error.message), admitted=False)
             return
         self.app.call_from_thread(self.admitted, admission)
         self.count()
