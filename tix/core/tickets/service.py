@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from tix.core.accounts import public as accounts
 from tix.core.accounts.events import AccountErased
 from tix.core.audit.service import AuditService
+from tix.core.catalog import public as catalog
 from tix.core.catalog.model import EventStatus, TicketTypeView
-from tix.core.catalog.money import format_money
 from tix.core.clock import Clock
 from tix.core.errors import EntryRefused, NotAllowed, NotFound, RuleViolation
 from tix.core.ids import new_id
 from tix.core.messages import Subscription
 from tix.core.notifications.model import AttachmentRef
-from tix.core.notifications.service import NotificationService
+from tix.core.orders import public as orders
 from tix.core.orders.events import OrderCancelled, PaymentCompleted
 from tix.core.orders.model import Order, OrderStatus
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
@@ -30,6 +31,7 @@ from tix.core.tickets.model import (
     make_payload,
     read_payload,
 )
+from tix.core.tickets.ports import MailQueue
 
 # re-exported for orders until it imports tickets.public
 from tix.core.tickets.public import void_order_tickets as void_order_tickets
@@ -53,7 +55,7 @@ class DoorCount:
 class TicketService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, signer: Signer,
                  audit: AuditService, limiter: RateLimiter,
-                 notifications: NotificationService | None = None,
+                 notifications: MailQueue | None = None,
                  checkins_per_second: int = 10) -> None:
         self._notifications = notifications
         self._uow = uow
@@ -78,7 +80,7 @@ class TicketService:
         the counter issued them all with its commit: they are announced here. Each
         delivery of `msg` is handled once (the daemon's record of it), and storing skips
         a seat already issued."""
-        ticket_type = uow.catalog.ticket_type(msg.ticket_type_id)
+        ticket_type = catalog.ticket_type(uow, msg.ticket_type_id)
         if ticket_type is None:
             return
         issued = uow.tickets.of_order(msg.order_id)
@@ -141,7 +143,7 @@ class TicketService:
             if ticket is None:
                 raise EntryRefused("unknown ticket", code="unknown_ticket")
             # the ticket type's view carries what the door needs of the event: one read
-            ticket_type = uow.catalog.ticket_type(ticket.ticket_type_id)
+            ticket_type = catalog.ticket_type(uow, ticket.ticket_type_id)
             assert ticket_type is not None
             self._may_scan(principal, ticket_type.organizer_id)
             if event_reference is not None:
@@ -151,7 +153,7 @@ class TicketService:
                                    code="event_cancelled", event=ticket_type.event_name)
             # Locked: a cancellation asked for at this moment waits for the scan to end (and
             # then sees the ticket used), or the scan waits for it and refuses.
-            order = uow.orders.get(ticket.order_id, lock=True)
+            order = orders.order(uow, ticket.order_id, lock=True)
             if ticket.status is TicketStatus.VALID and (order is None or not order.admits):
                 raise _order_refusal(order)
             if not uow.tickets.admit(ticket.id, principal.user_id, now):
@@ -169,8 +171,7 @@ class TicketService:
     def door(self, principal: Principal, event_reference: str) -> DoorCount:
         """How many are in, of how many the event holds: for the check-in screen."""
         with self._uow(readonly=True) as uow:
-            event_id = uow.catalog.resolve(event_reference.strip())
-            event = uow.catalog.get(event_id) if event_id else None
+            event = catalog.find_event(uow, event_reference)
             if event is None:
                 raise NotFound("event", event_reference)
             self._may_scan(principal, event.organizer_id)
@@ -197,7 +198,7 @@ class TicketService:
                             order_reference: str) -> list[TicketDocument]:
         """`tix order pdf`: the buyer's (or, for an admin, anyone's) valid tickets."""
         with self._uow(readonly=True) as uow:
-            order = uow.orders.get(order_reference.strip())
+            order = orders.order(uow, order_reference)
             if order is None or (order.user_id != principal.user_id
                                  and principal.role is not Role.ADMIN):
                 raise NotFound("order", order_reference)
@@ -210,13 +211,13 @@ class TicketService:
     def _documents(uow: UnitOfWork, order_id: str,
                    tickets: list[Ticket]) -> list[TicketDocument]:
         """One read of the order and its event for all its tickets (an order may have 100)."""
-        order = uow.orders.get(order_id)
+        order = orders.order(uow, order_id)
         if order is None or not tickets:
             return []
-        event = uow.catalog.get(order.event_id)
-        ticket_type = uow.catalog.ticket_type(order.ticket_type_id)
+        event = catalog.event(uow, order.event_id)
+        ticket_type = catalog.ticket_type(uow, order.ticket_type_id)
         assert event is not None and ticket_type is not None
-        price = format_money(order.unit_price if order.tender.value != "comp" else 0,
+        price = catalog.format_money(order.unit_price if order.tender.value != "comp" else 0,
                              order.currency)
         return [TicketDocument(
             ticket_id=ticket.id, number=ticket.number, holder=ticket.holder,
@@ -227,11 +228,11 @@ class TicketService:
 
     def mail_tickets(self, msg: TicketsGenerated, uow: UnitOfWork) -> None:
         """The buyer gets every ticket: a PDF and a calendar entry each, and a link."""
-        buyer = uow.users.get(msg.user_id)
-        order = uow.orders.get(msg.order_id)
+        buyer = accounts.user(uow, msg.user_id)
+        order = orders.order(uow, msg.order_id)
         if buyer is None or order is None or buyer.is_erased or self._notifications is None:
             return
-        event = uow.catalog.get(order.event_id)
+        event = catalog.event(uow, order.event_id)
         tickets = [t for t in uow.tickets.of_order(msg.order_id) if t.id in msg.ticket_ids]
         base = self._notifications.public_url
         self._notifications.queue(
@@ -246,7 +247,7 @@ class TicketService:
     def resend(self, principal: Principal, order_reference: str) -> int:
         """Mail an order's valid tickets again (logged); returns how many."""
         with self._uow() as uow:
-            order = uow.orders.get(order_reference.strip())
+            order = orders.order(uow, order_reference)
             if order is None or (order.user_id != principal.user_id
                                  and principal.role is not Role.ADMIN):
                 raise NotFound("order", order_reference)
@@ -279,7 +280,7 @@ class TicketService:
             ticket = uow.tickets.get(reference.strip())
             if ticket is None:
                 raise NotFound("ticket", reference)
-            event = uow.catalog.get(ticket.event_id)
+            event = catalog.event(uow, ticket.event_id)
         if ticket.user_id != principal.user_id and principal.role is not Role.ADMIN and (
                 event is None or event.organizer_id != principal.user_id):
             raise NotFound("ticket", reference)  # others' tickets do not exist for you
@@ -299,7 +300,7 @@ class TicketService:
         if ticket.status is TicketStatus.VOIDED:
             return EntryRefused("the ticket was voided (its order was cancelled)",
                                 code="voided")
-        clerk = uow.users.get(ticket.checked_in_by) if ticket.checked_in_by else None
+        clerk = accounts.user(uow, ticket.checked_in_by) if ticket.checked_in_by else None
         when = _local_time(ticket.checked_in_at, zone) if ticket.checked_in_at else "?"
         by = clerk.name if clerk else "someone"
         return EntryRefused(f"already checked in at {when} by {by}", code="already_in",
@@ -309,10 +310,10 @@ class TicketService:
 def _check_event(uow: UnitOfWork, reference: str, ticket_event_id: str,
                  ticket_event_name: str) -> None:
     """`checkin --event`: an event that does not exist is a typo, not the wrong door."""
-    event_id = uow.catalog.resolve(reference.strip())
+    event_id = catalog.resolve_event(uow, reference)
     if event_id == ticket_event_id:
         return
-    if event_id is None or uow.catalog.get(event_id) is None:
+    if event_id is None or catalog.event(uow, event_id) is None:
         raise NotFound("event", reference)
     raise EntryRefused(f"this ticket is for {ticket_event_name}", code="wrong_event",
                        event=ticket_event_name)
