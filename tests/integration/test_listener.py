@@ -210,7 +210,8 @@ def test_a_payment_that_succeeds_after_the_order_failed_is_refunded(served):
     buyer, order = pending_card_order(runtime, "pay", 1)  # paid, then the process died
     gateway = runtime.orders._gateways[Tender.CARD]
     intent = gateway.find_payment(order)
-    runtime.orders._compensate(order, "payment not completed in time")  # the seats went back
+    # the seats went back
+    runtime.orders.checkouts.compensate(order, "payment not completed in time")
     late = stripe_event("payment_intent.succeeded", {
         "id": intent, "object": "payment_intent", "metadata": {"order_id": order.id}})
     assert post_event(base, late) == (200, "refunded\n")

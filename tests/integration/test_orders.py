@@ -215,16 +215,13 @@ def test_a_hundred_buyers_race_to_buy_the_last_ten(runtime, make_runtime, databa
 
 
 def test_an_order_number_already_taken_is_drawn_again(runtime, monkeypatch):
-    import tix.adapters.db.repositories.orders as repository
-
     _, _, standing, clerk = setup(runtime)
     first = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
     available = left(runtime, standing.id)
-    import tix.core.orders.service as service
+    import tix.core.orders.checkout as service
 
     numbers = iter([first.number, "TIX-NEW0-01"])
     monkeypatch.setattr(service, "new_order_number", lambda: next(numbers))
-    monkeypatch.setattr(repository, "new_order_number", lambda: next(numbers))
     second = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
     assert second.number == "TIX-NEW0-01" and second.status is OrderStatus.COMPLETED
     assert runtime.orders.show(clerk, "TIX-NEW0-01").id == second.id
@@ -258,15 +255,13 @@ def test_a_hold_checked_out_twice_at_once_is_sold_once(runtime, make_runtime, da
 
 
 def test_an_order_number_taken_at_checkout_is_drawn_again(runtime, monkeypatch):
-    import tix.adapters.db.repositories.orders as repository
-    import tix.core.orders.service as service
+    import tix.core.orders.checkout as service
 
     _, _, standing, clerk = setup(runtime)
     first = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
     hold = runtime.inventory.place_hold(clerk, standing.id, 2)
     numbers = iter([first.number, "TIX-NEW0-02"])
     monkeypatch.setattr(service, "new_order_number", lambda: next(numbers))
-    monkeypatch.setattr(repository, "new_order_number", lambda: next(numbers))
     order = runtime.orders.checkout(clerk, hold.id, tender=Tender.CASH, tendered=9000)
     assert order.number == "TIX-NEW0-02" and order.quantity == 2
     assert runtime.inventory.get_hold(clerk, hold.id).status is HoldStatus.CONVERTED

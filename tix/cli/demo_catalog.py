@@ -83,7 +83,7 @@ def seed_sales(runtime: Runtime, seller: Principal) -> int:
     """Cash sales at the door: most seats of the small shows, a few of the big ones."""
     from tix.core.catalog.search import SearchQuery
     from tix.core.errors import RuleViolation
-    from tix.core.orders.model import Tender
+    from tix.core.orders.model import Tender, price
 
     rng = random.Random(11)
     sold = 0
@@ -95,7 +95,7 @@ def seed_sales(runtime: Runtime, seller: Principal) -> int:
                 quantity = min(want, ticket_type.limit or 4)
                 try:
                     runtime.orders.buy(seller, ticket_type.id, quantity, tender=Tender.CASH,
-                                       tendered=ticket_type.price * quantity,
+                                       tendered=price(ticket_type.price, quantity),
                                        holders=[f"Guest {sold + i + 1}" for i in range(quantity)])
                 except RuleViolation:  # the seller's own per-person limit: enough for a demo
                     break

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from tix.core.errors import EntryRefused, Invalid, TixError
 
-FLAGS: dict[str, str] = {}
+FLAGS: dict[str, str] = {
+    "holders": "--holder",
+}
 """The flag that gives each input the core names as a `field`."""
+
+HINTS: dict[str, str] = {
+    "tickets_used": "--refund-used",
+}
+"""The flag that overrides a refusal, by the refusal's code: named after its message."""
 
 
 def line(error: TixError) -> str:
@@ -18,6 +25,8 @@ def line(error: TixError) -> str:
     message = error.message
     if isinstance(error, Invalid) and error.field in FLAGS:
         message = f"{FLAGS[error.field]}: {message}"
+    if error.code in HINTS:
+        message = f"{message} ({HINTS[error.code]})"
     if isinstance(error, EntryRefused):
         message = f"REFUSED: {message}"
     return message

@@ -5,7 +5,6 @@ Adapters in `tix.adapters` implement them; `tix.bootstrap` picks which.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -14,10 +13,10 @@ from typing import Protocol, Self
 from tix.core.accounts.ports import AccountTokens, Sessions, Users
 from tix.core.audit.ports import AuditLog
 from tix.core.catalog.ports import Catalog
+from tix.core.intents import Intent
 from tix.core.inventory.ports import Holds, Stock
 from tix.core.messages import Message
 from tix.core.notifications.ports import Notifications
-from tix.core.orders.model import Order
 from tix.core.orders.ports import Orders
 from tix.core.tickets.model import Ticket
 from tix.core.tickets.ports import Tickets
@@ -66,31 +65,17 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
-    def commit(self) -> None: ...
-
-    def take_and_commit(self, ticket_type_id: str, quantity: int, *,
-                        new_order: Order | None = None) -> bool:
-        """Store `new_order` (when given), take tickets out of availability and commit, as
-        one step at the end of the transaction; False, with nothing committed, when fewer
-        are left. Raises OrderNumberTaken (nothing committed) if the new order's number
-        was taken meanwhile.
-
-        The stock row is every buyer's bottleneck: an adapter should hold its lock no
-        longer than the database takes to run the decrement and the commit."""
+    def commit(self) -> None:
+        """Write the work, apply its intents last and commit. Raises IntentRefused, with
+        nothing committed, when a conditional intent no longer holds (too few tickets
+        left, the hold used meanwhile); OrderNumberTaken likewise when a new order's
+        number was taken meanwhile."""
         ...
 
-    def give_back_and_commit(self, quantities: Mapping[str, int]) -> None:
-        """Return tickets to availability (ticket type id -> quantity) and commit, as one
-        step at the end of the transaction, after everything else it writes: the stock
-        rows are every buyer's bottleneck, so their locks are held for no more than the
-        increments and the commit."""
-        ...
-
-    def use_hold_and_commit(self, hold_id: str, *, new_order: Order) -> bool:
-        """Store `new_order`, mark the hold used and commit, as one step at the end of the
-        transaction; False, with nothing committed, when the hold is no longer active
-        (used, released or expired meanwhile). Raises OrderNumberTaken (nothing
-        committed) if the new order's number was taken meanwhile."""
+    def intend(self, *intents: Intent) -> None:
+        """Record what this work takes or gives back (`tix.core.intents`): applied by
+        `commit()`, after everything else, in one round trip with the commit where the
+        database allows."""
         ...
 
     def publish(self, *messages: Message) -> None: ...

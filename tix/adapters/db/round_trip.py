@@ -1,6 +1,7 @@
-"""The end of a sale on PostgreSQL: its new order, its tickets (a sale at the counter), its
-outbox messages, the stock decrement (or the use of a hold) and the COMMIT in one message
-to the server.
+"""The commit of a unit of work that ends a sale, on PostgreSQL: its new rows (the order,
+audit entries, outbox messages), its tickets (a sale at the counter), its intents (the
+stock decrement, the use of a hold, tickets given back) and the COMMIT in one message to
+the server.
 
 Every buyer of a ticket type queues on its stock row's lock, which is held from the
 decrement to the end of the commit. Sent one after the other, the lock would also be held
@@ -10,33 +11,44 @@ process gets round to sending it: a thread that loses the interpreter lock in be
 as one simple-protocol query, their values bound here by psycopg's client-side cursor,
 and the server runs them back to back to the COMMIT without waiting for us.
 
-Nothing may be committed when too few tickets are left: so the decrement fails when it
-took nothing (a division by the number of rows it updated), which aborts the transaction,
-and the server skips the rest of the query, COMMIT included. Using up a hold that is no
-longer active fails the same way, and so does an order number already taken.
+Nothing may be committed when a conditional intent changes nothing (too few tickets
+left, the hold no longer active): its statement then fails — a cast of a text naming the
+intent, which aborts the transaction — and the server skips the rest of the query,
+COMMIT included. An order number already taken fails the same way.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from sqlalchemy import exc
+from sqlalchemy import Table, exc, insert
+from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.orm import Session
 
+from tix.adapters.db.intents import IntentStatement
+from tix.core.intents import IntentRefused
 from tix.core.orders.model import OrderNumberTaken
 
-Rows = list[tuple[str, dict[str, Any]]]  # (table, the new row's values), inserted in order
+Rows = list[tuple[Table, dict[str, Any]]]  # (table, the new row's values), inserted in order
 
 
-def _insert(cursor: psycopg.ClientCursor[Any], table: str, row: dict[str, Any]) -> str:
-    """INSERT of one new row, its columns those of the values given (the table's own)."""
-    columns = ", ".join(row)
-    values = ", ".join(f"%({column})s" for column in row)
-    return cursor.mogrify(f"INSERT INTO {table} ({columns}) VALUES ({values})", row)
+def _insert(cursor: psycopg.ClientCursor[Any], dialect: Dialect, table: Table,
+            row: dict[str, Any]) -> str:
+    """INSERT of one new row, compiled from the table's definition for the columns given
+    (once per table and set of columns: a sale's rows have the same ones every time)."""
+    key = (table.name, tuple(row))
+    sql = _compiled.get(key)
+    if sql is None:
+        sql = _compiled[key] = str(insert(table).compile(dialect=dialect,
+                                                          column_keys=list(row)))
+    return cursor.mogrify(sql, row)
+
+
+_compiled: dict[tuple[str, tuple[str, ...]], str] = {}
 
 
 # The event's counter gives the numbers (its row locked to the COMMIT, as the stock row
@@ -77,80 +89,53 @@ def _issue(cursor: psycopg.ClientCursor[Any], batch: NumberedTickets) -> str:
         "prefix": f"E{batch.event_number}-"})
 
 
-_TAKE = """
-WITH taken AS (
-    UPDATE stock SET available = available - %(quantity)s
-    WHERE ticket_type_id = %(ticket_type_id)s AND available >= %(quantity)s
-    RETURNING 1
-)
-SELECT 1 / (SELECT count(*)::int FROM taken)
-"""
+def _intent(cursor: psycopg.ClientCursor[Any], dialect: Dialect, place: int,
+            step: IntentStatement) -> str:
+    """An intent's statement; a conditional one fails, naming its place, when it changed
+    no row. The failing text is built from the count, so the planner cannot fold it."""
+    compiled = _compiled_statements.get(id(step.statement))
+    if compiled is None:
+        compiled = _compiled_statements[id(step.statement)] = step.statement.compile(
+            dialect=dialect)
+    sql = str(compiled)
+    if step.conditional:
+        sql = (f"WITH changed AS ({sql} RETURNING 1) SELECT CASE WHEN count(*) = 0 THEN "
+               f"('{_REFUSED}' || {place} || ':' || count(*))::int END FROM changed")
+    # the statement's own literals (a status to set) are parameters of the compiled form
+    return cursor.mogrify(sql, compiled.construct_params(step.params))
 
 
-_USE_HOLD = """
-WITH used AS (
-    UPDATE holds SET status = 'CONVERTED' WHERE id = %(hold_id)s AND status = 'ACTIVE'
-    RETURNING 1
-)
-SELECT 1 / (SELECT count(*)::int FROM used)
-"""
+_compiled_statements: dict[int, Compiled] = {}  # the intents' statements are module constants
+_REFUSED = "tix-intent-refused:"
+_REFUSED_AT = re.compile(re.escape(_REFUSED) + r"(\d+):")
 
 
-_GIVE_BACK = """
-UPDATE stock SET available = available + %(quantity)s WHERE ticket_type_id = %(ticket_type_id)s
-"""
-
-
-def give_back_and_commit_in_one_round_trip(session: Session, quantities: Mapping[str, int],
-                                           *, rows: Rows) -> None:
-    """The new rows, the increments (in a fixed order: two such transactions never wait
-    on each other crosswise) and the COMMIT, sent together."""
-    given_back = [(_GIVE_BACK, {"ticket_type_id": type_id, "quantity": quantity})
-                  for type_id, quantity in sorted(quantities.items())]
-    _commit_in_one_round_trip(session, given_back, rows=rows)
-
-
-def take_and_commit_in_one_round_trip(session: Session, ticket_type_id: str, quantity: int,
-                                      *, rows: Rows, tickets: list[NumberedTickets]) -> bool:
-    """True when the tickets were taken and the transaction committed; False when fewer
-    were left (the transaction is then aborted and must be rolled back)."""
-    return _commit_in_one_round_trip(
-        session, [(_TAKE, {"quantity": quantity, "ticket_type_id": ticket_type_id})],
-        rows=rows, tickets=tickets)
-
-
-def use_hold_and_commit_in_one_round_trip(session: Session, hold_id: str, *, rows: Rows,
-                                          tickets: list[NumberedTickets]) -> bool:
-    """True when the hold was used up and the transaction committed; False when it was no
-    longer active (the transaction is then aborted and must be rolled back)."""
-    return _commit_in_one_round_trip(session, [(_USE_HOLD, {"hold_id": hold_id})],
-                                     rows=rows, tickets=tickets)
-
-
-def _commit_in_one_round_trip(session: Session, last: list[tuple[str, dict[str, Any]]], *,
-                              rows: Rows, tickets: list[NumberedTickets] | None = None
-                              ) -> bool:
-    """The new rows, the tickets (which refer to the new order among them), then the
-    `last` statements (a condition among them divides by zero when it changed nothing),
-    then COMMIT, sent as one query."""
+def commit_in_one_round_trip(session: Session, *, rows: Rows, tickets: list[NumberedTickets],
+                             intents: list[IntentStatement]) -> None:
+    """The new rows, the tickets (which refer to the new order among them), the intents,
+    then COMMIT, sent as one query. Raises IntentRefused or OrderNumberTaken when nothing
+    was committed (the transaction is then aborted and must be rolled back)."""
+    dialect = session.get_bind().dialect
     driver: psycopg.Connection[Any] = session.connection().connection.driver_connection  # type: ignore[assignment]
     failure: psycopg.Error | None = None
     try:
         with psycopg.ClientCursor(driver) as cursor:
             query = ";\n".join([
-                *(_insert(cursor, table, row) for table, row in rows),
-                *(_issue(cursor, batch) for batch in tickets or []),
-                *(cursor.mogrify(sql, params) for sql, params in last), "COMMIT"])
+                *(_insert(cursor, dialect, table, row) for table, row in rows),
+                *(_issue(cursor, batch) for batch in tickets),
+                *(_intent(cursor, dialect, place, step) for place, step in enumerate(intents)),
+                "COMMIT"])
             cursor.execute(query.encode(), prepare=False)
     except psycopg.Error as error:
         failure = error
     if failure is None:
-        return True
-    if isinstance(failure, psycopg.errors.DivisionByZero):
-        return False
+        return
+    refused = _REFUSED_AT.search(str(failure)) \
+        if isinstance(failure, psycopg.errors.InvalidTextRepresentation) else None
+    if refused is not None:
+        raise IntentRefused(intents[int(refused.group(1))].intent) from None
     if isinstance(failure, psycopg.errors.UniqueViolation) \
-            and "number" in (failure.diag.constraint_name or ""):
+            and "orders_number" in (failure.diag.constraint_name or ""):
         raise OrderNumberTaken() from failure
     # a lock timeout, a lost connection: raised as SQLAlchemy raises them, for translation
-    statement, params = last[-1]
-    raise exc.DBAPIError.instance(statement, params, failure, psycopg.Error) from failure
+    raise exc.DBAPIError.instance("COMMIT", {}, failure, psycopg.Error) from failure

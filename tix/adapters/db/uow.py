@@ -6,19 +6,20 @@ only reads sessions does not load (nor configure the mappers of) every table of 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from sqlalchemy import exc
+from sqlalchemy import Table, exc, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.engine import domain_error, pool_exhausted, translated_errors
+from tix.adapters.db.intents import apply, statements
+from tix.adapters.db.round_trip import NumberedTickets, Rows, commit_in_one_round_trip
 from tix.adapters.db.sql import is_postgres
-from tix.adapters.db.stock_commit import NumberedTickets, Rows
 from tix.adapters.queue.outbox import (
     mark_delivered,
     mark_processed,
@@ -26,8 +27,9 @@ from tix.adapters.queue.outbox import (
     write_messages,
 )
 from tix.core.clock import Clock
+from tix.core.intents import Intent, IntentRefused
 from tix.core.messages import Message
-from tix.core.orders.model import Order
+from tix.core.orders.model import OrderNumberTaken
 from tix.core.tickets.model import Ticket
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from tix.adapters.db.repositories.notifications import SqlNotifications
     from tix.adapters.db.repositories.orders import SqlOrders
     from tix.adapters.db.repositories.tickets import SqlTickets
+    from tix.adapters.db.rows.base import Base
 
 
 class SqlUnitOfWork:
@@ -105,7 +108,7 @@ class SqlUnitOfWork:
     def orders(self) -> SqlOrders:
         from tix.adapters.db.repositories.orders import SqlOrders
 
-        return SqlOrders(self.session, self.cipher)
+        return SqlOrders(self.session, self.cipher, insert_later=self._new_rows.append)
 
     @cached_property
     def tickets(self) -> SqlTickets:
@@ -121,7 +124,9 @@ class SqlUnitOfWork:
             with translated_errors():
                 self.session.connection(execution_options={"tix_readonly": True})
         self._messages = []
+        self._new_rows: Rows = []  # recorded by repositories, inserted when work is flushed
         self._tickets_to_issue: list[tuple[list[Ticket], int]] = []
+        self._intents: list[Intent] = []
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, error: BaseException | None,
@@ -144,8 +149,16 @@ class SqlUnitOfWork:
     def issue_tickets(self, tickets: list[Ticket], event_number: int) -> None:
         self._tickets_to_issue.append((tickets, event_number))
 
+    def intend(self, *intents: Intent) -> None:
+        self._intents.extend(intents)
+
     def flush(self) -> None:
-        """Write what the work so far recorded: tickets to issue, audit entries, messages."""
+        """Write what the work so far recorded: new rows, tickets to issue, audit entries,
+        messages (its intents wait for the commit)."""
+        for table, row in self._new_rows:
+            with _order_number_taken_on_clash():
+                self.session.execute(insert(table), row)
+        self._new_rows.clear()
         for tickets, event_number in self._tickets_to_issue:
             self.tickets.add_numbered(tickets, event_number)
         self._tickets_to_issue.clear()
@@ -155,57 +168,22 @@ class SqlUnitOfWork:
         self._messages.clear()
 
     def commit(self) -> None:
-        self.flush()
-        self.session.commit()
-
-    def take_and_commit(self, ticket_type_id: str, quantity: int, *,
-                        new_order: Order | None = None) -> bool:
-        if is_postgres(self.session):
-            from tix.adapters.db.stock_commit import take_and_commit_in_one_round_trip
-
-            taken = take_and_commit_in_one_round_trip(
-                self.session, ticket_type_id, quantity, rows=self._new_rows(new_order),
-                tickets=self._tickets_as_rows())
-        else:  # SQLite: the transaction already holds the database's only write lock
-            if new_order is not None:
-                self.orders.add(new_order)
-            self.flush()
-            taken = self.stock.take(ticket_type_id, quantity)
-        if not taken:
-            self.session.rollback()
-            return False
-        self.session.commit()  # on PostgreSQL, the bookkeeping of a commit already made
-        return True
-
-    def give_back_and_commit(self, quantities: Mapping[str, int]) -> None:
-        if is_postgres(self.session):
-            from tix.adapters.db.stock_commit import give_back_and_commit_in_one_round_trip
-
-            give_back_and_commit_in_one_round_trip(self.session, quantities,
-                                                   rows=self._new_rows(None))
-        else:
-            self.flush()
-            for ticket_type_id, quantity in sorted(quantities.items()):
-                self.stock.give_back(ticket_type_id, quantity)
-        self.session.commit()  # on PostgreSQL, the bookkeeping of a commit already made
-
-    def use_hold_and_commit(self, hold_id: str, *, new_order: Order) -> bool:
-        if is_postgres(self.session):
-            from tix.adapters.db.stock_commit import use_hold_and_commit_in_one_round_trip
-
-            used = use_hold_and_commit_in_one_round_trip(
-                self.session, hold_id, rows=self._new_rows(new_order),
-                tickets=self._tickets_as_rows())
-        else:
-            used = self.holds.convert(hold_id)
-            if used:
-                self.orders.add(new_order)
+        """The work, then its intents, then COMMIT: the contended rows the intents change
+        stay locked for no more than their statements and the commit. On PostgreSQL a
+        work with intents (the end of a sale) is sent as one query."""
+        intents = statements(self._intents)
+        self._intents.clear()
+        try:
+            if intents and is_postgres(self.session):
+                commit_in_one_round_trip(self.session, rows=self._rows_to_send(),
+                                         tickets=self._tickets_as_rows(), intents=intents)
+            else:
                 self.flush()
-        if not used:
+                apply(self.session, intents)
+        except (IntentRefused, OrderNumberTaken):
             self.session.rollback()
-            return False
-        self.session.commit()  # on PostgreSQL, the bookkeeping of a commit already made
-        return True
+            raise
+        self.session.commit()  # after the one query, the bookkeeping of a commit made
 
     def _tickets_as_rows(self) -> list[NumberedTickets]:
         """The tickets to issue, as rows for a statement of our own (and forgotten)."""
@@ -215,14 +193,16 @@ class SqlUnitOfWork:
         self._tickets_to_issue.clear()
         return batches
 
-    def _new_rows(self, new_order: Order | None) -> Rows:
-        """The order, audit entries and published messages of this work, as rows for a
+    def _rows_to_send(self) -> Rows:
+        """The new rows, audit entries and published messages of this work, as rows for a
         statement of our own (and forgotten here)."""
-        rows: Rows = [] if new_order is None else [
-            ("orders", self.orders.row_values(new_order))]
+        from tix.adapters.db.rows.audit import AuditEntryRow
+        from tix.adapters.db.rows.messaging import OutboxRow
+
+        rows, self._new_rows = self._new_rows, []
         if "audit" in self.__dict__:
-            rows += [("audit_entries", row) for row in self.audit.take_new()]
-        rows += [("outbox", row)
+            rows += [(_table(AuditEntryRow), row) for row in self.audit.take_new()]
+        rows += [(_table(OutboxRow), row)
                  for row in outbox_rows(self._messages, self._clock.now(), self.cipher)]
         self._messages.clear()
         return rows
@@ -239,6 +219,7 @@ class SqlUnitOfWork:
             nested.rollback()
             self._messages.clear()
             self._tickets_to_issue.clear()
+            self._intents.clear()
             raise
         nested.commit()
 
@@ -249,3 +230,19 @@ class SqlUnitOfWork:
     def mark_processed(self, message_id: str, handler: str) -> bool:
         """Record the handler's work on this message; False if it was done before."""
         return mark_processed(self.session, message_id, handler, self._clock.now())
+
+
+@contextmanager
+def _order_number_taken_on_clash() -> Iterator[None]:
+    """Order numbers are short and random: a clash (rare) is the seller's to retry with a
+    new number, as it is in the one query that ends a sale on PostgreSQL."""
+    try:
+        yield
+    except exc.IntegrityError as error:
+        if "orders.number" in str(error.orig) or "uq_orders_number" in str(error.orig):
+            raise OrderNumberTaken() from error
+        raise
+
+
+def _table(row_class: type[Base]) -> Table:
+    return row_class.__table__  # type: ignore[return-value]  # a mapped class's is a Table

@@ -13,3 +13,13 @@ class HoldExpired(Message):
     ticket_type_id: str
     user_id: str
     quantity: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketsReturned(Message):
+    """Tickets of one type are back on sale (a waiting list listens): a hold released or
+    expired, a payment that failed, an order cancelled, an event's quantity raised."""
+
+    ticket_type_id: str
+    quantity: int
+    reason: str  # "released", "expired", "payment_failed", "cancelled", "resized"

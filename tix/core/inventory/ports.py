@@ -27,12 +27,6 @@ class Stock(Protocol):
 
     def levels(self, ticket_type_ids: list[str]) -> dict[str, StockLevel]: ...
 
-    def take(self, ticket_type_id: str, quantity: int) -> bool:
-        """Take tickets out of availability if that many are left (one atomic statement)."""
-        ...
-
-    def give_back(self, ticket_type_id: str, quantity: int) -> None: ...
-
 
 class Holds(Protocol):
     def add(self, hold: Hold) -> None: ...
@@ -53,10 +47,6 @@ class Holds(Protocol):
 
     def release(self, hold_id: str) -> bool:
         """ACTIVE → RELEASED, once."""
-        ...
-
-    def convert(self, hold_id: str) -> bool:
-        """ACTIVE → CONVERTED (it became an order), once."""
         ...
 
     def held_per_type(self, ticket_type_ids: list[str], now: datetime) -> dict[str, int]: ...

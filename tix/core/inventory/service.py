@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from tix.core.catalog.model import TicketTypeView
-from tix.core.catalog.references import find_ticket_type
+from tix.core.catalog.public import ticket_type as find_ticket_type
 from tix.core.clock import Clock
-from tix.core.errors import NotFound, RuleViolation
+from tix.core.errors import NotFound
 from tix.core.ids import new_id
 from tix.core.inventory.events import HoldExpired
 from tix.core.inventory.model import (
     DEFAULT_HOLD_TTL,
     Hold,
-    check_limit,
     check_on_sale,
     check_quantity,
 )
-from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
-from tix.core.principal import Principal, Role
+from tix.core.inventory.public import check_buyer_limit, commit_sale, give_back, take
+from tix.core.ports import RateLimiter, UnitOfWorkFactory
+from tix.core.principal import Principal
 from tix.core.ratelimit import Rate, enforce
 
 EXPIRY_BATCH = 500
@@ -38,7 +37,7 @@ class InventoryService:
         check_quantity(quantity)  # bad input is refused before it counts as an attempt
         enforce(self._limiter, f"holds:{principal.user_id}", self._hold_rate, now, "holds")
         with self._uow() as uow:
-            ticket_type = find_ticket_type(uow.catalog, ticket_type_id)  # id or E12-T2
+            ticket_type = find_ticket_type(uow, ticket_type_id)  # id or E12-T2
             if ticket_type is None:
                 raise NotFound("ticket type", ticket_type_id)
             check_on_sale(ticket_type, quantity, now)
@@ -46,7 +45,8 @@ class InventoryService:
             hold = Hold(id=new_id(), ticket_type_id=ticket_type.id, user_id=principal.user_id,
                         quantity=quantity, created_at=now, expires_at=now + self.hold_ttl)
             uow.holds.add(hold)
-            take_tickets_and_commit(uow, ticket_type, quantity)
+            take(uow, ticket_type.id, quantity)  # last: the stock row is every buyer's
+            commit_sale(uow, ticket_type, quantity)
         return hold
 
     def expire_holds(self) -> int:
@@ -60,7 +60,8 @@ class InventoryService:
                     + hold.quantity
                 uow.publish(HoldExpired(hold_id=hold.id, ticket_type_id=hold.ticket_type_id,
                                         user_id=hold.user_id, quantity=hold.quantity))
-            uow.give_back_and_commit(returned)
+            give_back(uow, returned, "expired")
+            uow.commit()
         return len(expired)
 
     def release_hold(self, hold_id: str) -> None:
@@ -68,7 +69,8 @@ class InventoryService:
         with self._uow() as uow:
             hold = uow.holds.get(hold_id, lock=True)
             if hold is not None and uow.holds.release(hold_id):
-                uow.give_back_and_commit({hold.ticket_type_id: hold.quantity})
+                give_back(uow, {hold.ticket_type_id: hold.quantity}, "released")
+                uow.commit()
 
     def get_hold(self, principal: Principal, hold_id: str) -> Hold:
         with self._uow(readonly=True) as uow:
@@ -76,43 +78,3 @@ class InventoryService:
         if hold is None or hold.user_id != principal.user_id:
             raise NotFound("hold", hold_id)
         return hold
-
-
-def check_buyer_limit(uow: UnitOfWork, principal: Principal, ticket_type: TicketTypeView,
-                      quantity: int, now: datetime) -> None:
-    """The per-person limit, counting the buyer's active holds and bought tickets.
-
-    Counter staff sell to a new person with every sale: for them the limit is per sale
-    (counting their own sales would stop a box office after four tickets)."""
-    if ticket_type.per_person_limit is None:
-        return
-    if principal.has_role(Role.CLERK):
-        check_limit(ticket_type, 0, quantity)
-        return
-    user_id = principal.user_id
-    uow.holds.lock_buyer(user_id, ticket_type.id)
-    already = (uow.holds.held_by(user_id, ticket_type.id, now)
-               + uow.orders.tickets_bought(user_id, ticket_type.id))
-    check_limit(ticket_type, already, quantity)
-
-
-def take_tickets_and_commit(uow: UnitOfWork, ticket_type: TicketTypeView,
-                            quantity: int) -> None:
-    """Take tickets out of availability as the transaction's last step and commit it, or
-    refuse saying how many are left (and commit nothing).
-
-    Last, because every buyer of the type waits on the stock row's lock: it is held for
-    the decrement and the commit only."""
-    if not uow.take_and_commit(ticket_type.id, quantity):
-        raise not_enough_tickets(uow, ticket_type, quantity)
-
-
-def not_enough_tickets(uow: UnitOfWork, ticket_type: TicketTypeView,
-                       quantity: int) -> RuleViolation:
-    """The refusal of a take that found too few tickets, saying how many are left."""
-    level = uow.stock.levels([ticket_type.id]).get(ticket_type.id)
-    left = level.available if level else 0
-    return RuleViolation(
-        f"sold out: {ticket_type.name} has no tickets left" if left == 0 else
-        f"not enough {ticket_type.name} tickets: {left} left, {quantity} asked",
-        code="sold_out" if left == 0 else "not_enough")

@@ -44,7 +44,8 @@ class OrderMails:
             "timezone": ticket_type.event_timezone, "venue": ticket_type.venue,
             "city": ticket_type.city, "address": event.address if event else None,
             "ticket_type": ticket_type.name, "quantity": msg.quantity,
-            "unit_price": msg.amount // max(1, msg.quantity), "total": msg.amount,
+            "unit_price": msg.amount // max(1, msg.quantity) if msg.unit_price is None
+            else msg.unit_price, "total": msg.amount,
             "currency": msg.currency, "holders": msg.holders,
             "payment_reference": msg.payment_reference})
 

@@ -21,6 +21,7 @@ class PaymentCompleted(Message):
     amount: int = 0  # minor units
     currency: str = ""
     payment_reference: str = ""
+    unit_price: int | None = None  # a ticket's price as paid; None in older messages
 
 
 @dataclass(frozen=True, kw_only=True)

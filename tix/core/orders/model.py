@@ -1,4 +1,10 @@
-"""Orders and the steps of their payment saga."""
+"""Orders, their tenders and the one price function.
+
+A PENDING order is a card sale under way, its saga's state stored on it: reserved (the
+hold became the order), a payment opened (`payment_reference`, stored before any money
+moves), paid (`paid_at`, with COMPLETED, in the transaction that announces it). The daemon
+resumes any PENDING order from those fields and the payment service's answer.
+"""
 
 from __future__ import annotations
 
@@ -16,18 +22,18 @@ class OrderStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
-class SagaStep(StrEnum):
-    """Where a PENDING order stands: the next step to run (persisted, so a daemon resumes)."""
-
-    PAY = "pay"  # validated and reserved (the hold became a sale); payment not confirmed
-    CONFIRM = "confirm"  # paid; the confirming transaction is next
-    DONE = "done"
-
-
 class Tender(StrEnum):
     CASH = "cash"  # taken by a clerk at the box office
     COMP = "comp"  # complimentary, given by the event's organizer
     CARD = "card"  # Stripe
+
+
+def price(unit_price: int, quantity: int, tender: Tender | None = None) -> int:
+    """What `quantity` tickets at `unit_price` (minor units) cost, paid by `tender`:
+    nothing when complimentary. Every amount of tix is computed here — an order's total,
+    a ticket's price on its PDF, the sales report, the receipt, the box office's sums —
+    so a discount, once there is one, applies everywhere at once."""
+    return 0 if tender is Tender.COMP else unit_price * quantity
 
 
 @dataclass
@@ -44,7 +50,6 @@ class Order:
     holders: list[str]
     created_at: datetime
     status: OrderStatus = OrderStatus.PENDING
-    step: SagaStep = SagaStep.PAY
     payment_reference: str | None = None
     failure_reason: str | None = None
     paid_at: datetime | None = None  # card orders: when the gateway's answer said paid
@@ -69,7 +74,7 @@ class Order:
 
     @property
     def amount(self) -> int:
-        return 0 if self.tender is Tender.COMP else self.unit_price * self.quantity
+        return price(self.unit_price, self.quantity, self.tender)
 
 
 class OrderNumberTaken(Exception):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from tix.core.inventory.model import Hold
 from tix.core.orders.model import Order
+from tix.core.principal import Principal
 
 
 class Orders(Protocol):
@@ -98,3 +100,12 @@ class PaymentGateway(Protocol):
         """Give money back until the order's refunds come to `amount` in all (a repeated
         call gives nothing more); returns the refund's reference."""
         ...
+
+
+class HoldKeeper(Protocol):
+    """What checkout asks of the inventory's service when tickets are bought at once: a
+    hold placed for the buyer, and given back if the purchase does not go through."""
+
+    def place_hold(self, principal: Principal, ticket_type_id: str, quantity: int) -> Hold: ...
+
+    def release_hold(self, hold_id: str) -> None: ...

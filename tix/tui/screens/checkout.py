@@ -27,7 +27,7 @@ from textual.widgets import (
 from tix.core.catalog.money import format_money, to_minor
 from tix.core.catalog.search import EventDetails, TicketTypeDetails
 from tix.core.errors import Invalid, TixError
-from tix.core.orders.model import Order, Tender
+from tix.core.orders.model import Order, Tender, price
 from tix.tui.screens.base import TixScreen
 from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
@@ -53,7 +53,7 @@ class CheckoutScreen(TixScreen):
 
     @property
     def total(self) -> int:
-        return self.hold.quantity * self.ticket_type.price
+        return price(self.ticket_type.price, self.hold.quantity)
 
     def compose(self) -> ComposeResult:
         currency = self.ticket_type.currency

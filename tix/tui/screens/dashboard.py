@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Select, Sparkline, Static
 from tix.core.catalog.money import format_money
 from tix.core.catalog.search import SearchQuery
 from tix.core.errors import TixError
-from tix.core.orders.service import SalesLine, SalesReport
+from tix.core.orders.sales_report import SalesLine, SalesReport
 from tix.core.principal import Role
 from tix.tui.screens.base import TixScreen, event_choice
 from tix.tui.text import escape

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tix.core.catalog.money import format_money
 from tix.core.catalog.search import EventDetails, TicketTypeDetails
 from tix.core.errors import TixError
+from tix.core.orders.model import price
 from tix.tui.screens.base import TixScreen
 from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
@@ -116,7 +117,7 @@ class EventScreen(TixScreen):
         wanted = self.quantities.get(ticket_type.id, 0)
         self.query_one("#total", Static).update(
             f"{wanted} x {escape(ticket_type.name)} = [b]"
-            f"{format_money(wanted * ticket_type.price, ticket_type.currency)}[/b]"
+            f"{format_money(price(ticket_type.price, wanted), ticket_type.currency)}[/b]"
             "   (+/- to change, h to hold)")
 
     @on(DataTable.RowHighlighted, "#types")

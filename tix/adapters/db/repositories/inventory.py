@@ -37,22 +37,29 @@ class SqlStock:
         return {r.ticket_type_id: StockLevel(r.ticket_type_id, r.quantity, r.available)
                 for r in rows}
 
-    def take(self, ticket_type_id: str, quantity: int) -> bool:
-        result = self._session.execute(_TAKE, {"type_id": ticket_type_id,
-                                               "taken": quantity})
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def give_back(self, ticket_type_id: str, quantity: int) -> None:
-        self._session.execute(update(StockRow).where(StockRow.ticket_type_id == ticket_type_id)
-                              .values(available=StockRow.available + quantity))
+# The statements of the inventory's intents (applied by the unit of work's commit, see
+# tix.adapters.db.intents), each written once for both databases. The names of their
+# parameters are not columns': an UPDATE reserves those.
 
+# The hot row of a sale: one conditional decrement, never below zero.
+TAKE_STOCK = (update(StockRow)
+              .where(StockRow.ticket_type_id == bindparam("type_id"),
+                     StockRow.available >= bindparam("taken"))
+              .values(available=StockRow.available - bindparam("taken"))
+              .execution_options(synchronize_session=False))
 
-# The hot row of a sale: one conditional decrement, never below zero (compiled once).
-_TAKE = (update(StockRow)
-         .where(StockRow.ticket_type_id == bindparam("type_id"),
-                StockRow.available >= bindparam("taken"))
-         .values(available=StockRow.available - bindparam("taken"))
-         .execution_options(synchronize_session=False))
+GIVE_BACK_STOCK = (update(StockRow)
+                   .where(StockRow.ticket_type_id == bindparam("type_id"))
+                   .values(available=StockRow.available + bindparam("given"))
+                   .execution_options(synchronize_session=False))
+
+# A hold is used up by one sale only: the first to change it from ACTIVE.
+USE_HOLD = (update(HoldRow)
+            .where(HoldRow.id == bindparam("hold_id"),
+                   HoldRow.status == HoldStatus.ACTIVE.value)
+            .values(status=HoldStatus.CONVERTED.value)
+            .execution_options(synchronize_session=False))
 
 
 class SqlHolds:
@@ -97,16 +104,10 @@ class SqlHolds:
                                   .values(status=HoldStatus.EXPIRED.value))
         return [_hold(r) for r in rows]
 
-    def convert(self, hold_id: str) -> bool:
-        return self._leave_active(hold_id, HoldStatus.CONVERTED)
-
     def release(self, hold_id: str) -> bool:
-        return self._leave_active(hold_id, HoldStatus.RELEASED)
-
-    def _leave_active(self, hold_id: str, status: HoldStatus) -> bool:
         result = self._session.execute(update(HoldRow).where(
             HoldRow.id == hold_id, HoldRow.status == HoldStatus.ACTIVE.value
-        ).values(status=status.value))
+        ).values(status=HoldStatus.RELEASED.value))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def held_per_type(self, ticket_type_ids: list[str], now: datetime) -> dict[str, int]:

@@ -3,36 +3,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.catalog import EventRow
 from tix.adapters.db.rows.orders import OrderRow
-from tix.adapters.db.sql import insert_ignoring_duplicates
 from tix.core.ids import looks_like_uuid
-from tix.core.orders.model import Order, OrderStatus, SagaStep, Tender, new_order_number
+from tix.core.orders.model import Order, OrderStatus, Tender, price
 
 
 class SqlOrders:
-    def __init__(self, session: Session, cipher: FieldCipher) -> None:
+    def __init__(self, session: Session, cipher: FieldCipher, *,
+                 insert_later: Callable[[tuple[Table, dict[str, Any]]], None]) -> None:
         self._session = session
         self._cipher = cipher
+        self._insert_later = insert_later
 
     def add(self, order: Order) -> None:
-        """Store a new order; a number already taken (rare) gets a new one.
-
-        ON CONFLICT instead of a savepoint: the purchase path is one round trip shorter.
-        """
-        for _ in range(5):
-            if insert_ignoring_duplicates(self._session, OrderRow.__table__,  # type: ignore[arg-type]
-                                          self.row_values(order)):
-                return
-            order.number = new_order_number()
-        raise RuntimeError("five order numbers in a row were taken")
+        """Store a new order, when the unit of work writes what it recorded: a sale's
+        order then travels with the rest of its end (on PostgreSQL in one query). A number
+        already taken (rare) fails the commit with OrderNumberTaken."""
+        self._insert_later((OrderRow.__table__, self.row_values(order)))  # type: ignore[arg-type]
 
     def row_values(self, order: Order) -> dict[str, Any]:
         """Every column of a new order's row."""
@@ -159,23 +155,19 @@ class SqlOrders:
         return [self._order(r) for r in rows]
 
     def sold_per_type(self, ticket_type_ids: list[str]) -> dict[str, tuple[int, int]]:
+        """Tickets sold and revenue per ticket type: the database counts the tickets of
+        each price and tender, the one price function (tix.core.orders.model) the money."""
         rows = self._session.execute(
-            select(OrderRow.ticket_type_id, func.sum(OrderRow.quantity),
-                   func.sum(OrderRow.quantity * OrderRow.unit_price))
+            select(OrderRow.ticket_type_id, OrderRow.unit_price, OrderRow.tender,
+                   func.sum(OrderRow.quantity))
             .where(OrderRow.ticket_type_id.in_(ticket_type_ids),
-                   OrderRow.status == OrderStatus.COMPLETED.value,
-                   OrderRow.tender != Tender.COMP.value)
-            .group_by(OrderRow.ticket_type_id))
-        sold = {t: (int(n or 0), int(r or 0)) for t, n, r in rows}
-        comps = self._session.execute(
-            select(OrderRow.ticket_type_id, func.sum(OrderRow.quantity))
-            .where(OrderRow.ticket_type_id.in_(ticket_type_ids),
-                   OrderRow.status == OrderStatus.COMPLETED.value,
-                   OrderRow.tender == Tender.COMP.value)
-            .group_by(OrderRow.ticket_type_id))
-        for ticket_type_id, quantity in comps:
+                   OrderRow.status == OrderStatus.COMPLETED.value)
+            .group_by(OrderRow.ticket_type_id, OrderRow.unit_price, OrderRow.tender))
+        sold: dict[str, tuple[int, int]] = {}
+        for ticket_type_id, unit_price, tender, quantity in rows:
             tickets, revenue = sold.get(ticket_type_id, (0, 0))
-            sold[ticket_type_id] = (tickets + int(quantity or 0), revenue)
+            sold[ticket_type_id] = (tickets + int(quantity or 0), revenue + price(
+                unit_price, int(quantity or 0), Tender(tender)))
         return sold
 
     def _values(self, order: Order) -> dict[str, Any]:
@@ -185,7 +177,7 @@ class SqlOrders:
             "unit_price": order.unit_price, "currency": order.currency,
             "tender": order.tender.value,
             "holders": self._cipher.encrypt(json.dumps(order.holders)),
-            "status": order.status.value, "step": order.step.value,
+            "status": order.status.value,
             "payment_reference": order.payment_reference,
             "failure_reason": order.failure_reason, "paid_at": order.paid_at,
             "completed_at": order.completed_at,
@@ -199,7 +191,7 @@ class SqlOrders:
             unit_price=row.unit_price, currency=row.currency, tender=Tender(row.tender),
             holders=json.loads(self._cipher.decrypt(row.holders)),
             created_at=row.created_at, status=OrderStatus(row.status),
-            step=SagaStep(row.step), payment_reference=row.payment_reference,
+            payment_reference=row.payment_reference,
             failure_reason=row.failure_reason, paid_at=row.paid_at,
             completed_at=row.completed_at,
             cancelled_at=row.cancelled_at, refunded_amount=row.refunded_amount,

@@ -26,7 +26,6 @@ class OrderRow(Base):
     tender: Mapped[str] = mapped_column(String(10))
     holders: Mapped[str] = mapped_column(Text)  # encrypted JSON list of names
     status: Mapped[str] = mapped_column(String(20))
-    step: Mapped[str] = mapped_column(String(20))
     payment_reference: Mapped[str | None] = mapped_column(String(200))
     failure_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,64 @@
+"""The intents of a unit of work (tix.core.intents) as SQL statements, and their order.
+
+Each intent is one statement written once (beside its table's repository) and run
+either by SQLAlchemy (SQLite, or PostgreSQL without a sale to end) or inside the one
+query that ends a sale on PostgreSQL (tix.adapters.db.stock_commit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Update
+from sqlalchemy.orm import Session
+
+from tix.adapters.db.repositories.inventory import GIVE_BACK_STOCK, TAKE_STOCK, USE_HOLD
+from tix.core.intents import Intent, IntentRefused
+from tix.core.inventory.intents import GiveBackStock, TakeStock, UseHold
+
+
+@dataclass(frozen=True)
+class IntentStatement:
+    intent: Intent
+    statement: Update
+    params: dict[str, Any]
+    conditional: bool  # refused when it changes no row
+
+
+def statements(intents: Iterable[Intent]) -> list[IntentStatement]:
+    """The statements of `intents`, in the order they are applied.
+
+    Holds first (one buyer's row), then the contended stock rows in a fixed order of
+    ticket type, so that two commits never wait on each other crosswise; several
+    give-backs of one type are one increment.
+    """
+    holds: list[IntentStatement] = []
+    takes: list[IntentStatement] = []
+    given: dict[str, int] = {}
+    for intent in intents:
+        if isinstance(intent, UseHold):
+            holds.append(IntentStatement(intent, USE_HOLD, {"hold_id": intent.hold_id}, True))
+        elif isinstance(intent, TakeStock):
+            takes.append(IntentStatement(intent, TAKE_STOCK, {
+                "type_id": intent.ticket_type_id, "taken": intent.quantity}, True))
+        elif isinstance(intent, GiveBackStock):
+            given[intent.ticket_type_id] = given.get(intent.ticket_type_id, 0) \
+                + intent.quantity
+        else:
+            raise TypeError(f"no statement for the intent {intent!r}")
+    takes.sort(key=lambda s: str(s.params["type_id"]))
+    return holds + takes + [
+        IntentStatement(GiveBackStock(type_id, quantity), GIVE_BACK_STOCK,
+                        {"type_id": type_id, "given": quantity}, False)
+        for type_id, quantity in sorted(given.items())]
+
+
+def apply(session: Session, intents: list[IntentStatement]) -> None:
+    """Run the statements in this transaction; IntentRefused at the first conditional one
+    that changed nothing (the caller rolls back)."""
+    for step in intents:
+        result = session.execute(step.statement, step.params)
+        if step.conditional and not result.rowcount:  # type: ignore[attr-defined]
+            raise IntentRefused(step.intent)

@@ -1,0 +1,114 @@
+"""What other modules may ask of the inventory, in their own unit of work.
+
+Tickets are taken and given back only as intents (tix.core.intents): the unit of work's
+commit applies them last. Every way tickets go back on sale passes through `give_back`,
+so each publishes one TicketsReturned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from tix.core.catalog.model import TicketTypeView
+from tix.core.errors import RuleViolation
+from tix.core.intents import IntentRefused
+from tix.core.inventory.events import TicketsReturned
+from tix.core.inventory.intents import GiveBackStock, TakeStock, UseHold
+from tix.core.inventory.model import Hold, check_limit
+from tix.core.inventory.ports import StockLevel
+from tix.core.orders.public import tickets_bought
+from tix.core.ports import UnitOfWork
+from tix.core.principal import Principal, Role
+
+
+def take(uow: UnitOfWork, ticket_type_id: str, quantity: int) -> None:
+    """Tickets out of availability with the commit; it is refused if fewer are left."""
+    uow.intend(TakeStock(ticket_type_id, quantity))
+
+
+def use_hold(uow: UnitOfWork, hold_id: str) -> None:
+    """The hold used up by a sale with the commit; it is refused if no longer active."""
+    uow.intend(UseHold(hold_id))
+
+
+def give_back(uow: UnitOfWork, quantities: Mapping[str, int], reason: str) -> None:
+    """Tickets (ticket type id -> quantity) back on sale with the commit, announced."""
+    for ticket_type_id, quantity in sorted(quantities.items()):
+        if quantity > 0:
+            uow.intend(GiveBackStock(ticket_type_id, quantity))
+            uow.publish(TicketsReturned(ticket_type_id=ticket_type_id, quantity=quantity,
+                                        reason=reason))
+
+
+def commit_sale(uow: UnitOfWork, ticket_type: TicketTypeView, quantity: int, *,
+                hold_id: str | None = None) -> None:
+    """Commit a work that takes `quantity` tickets of the type (or uses up the hold that
+    set them aside), or refuse in the buyer's words with nothing committed."""
+    try:
+        uow.commit()
+    except IntentRefused as refused:
+        if isinstance(refused.intent, UseHold):
+            raise RuleViolation("this hold was used meanwhile", code="hold_expired") from None
+        raise not_enough_tickets(uow, ticket_type, quantity) from None
+
+
+def not_enough_tickets(uow: UnitOfWork, ticket_type: TicketTypeView,
+                       quantity: int) -> RuleViolation:
+    """The refusal of a take that found too few tickets, saying how many are left."""
+    left = levels(uow, [ticket_type.id]).get(ticket_type.id)
+    available = left.available if left else 0
+    return RuleViolation(
+        f"sold out: {ticket_type.name} has no tickets left" if available == 0 else
+        f"not enough {ticket_type.name} tickets: {available} left, {quantity} asked",
+        code="sold_out" if available == 0 else "not_enough")
+
+
+def check_buyer_limit(uow: UnitOfWork, principal: Principal, ticket_type: TicketTypeView,
+                      quantity: int, now: datetime) -> None:
+    """The per-person limit, counting the buyer's active holds and bought tickets.
+
+    Counter staff sell to a new person with every sale: for them the limit is per sale
+    (counting their own sales would stop a box office after four tickets)."""
+    if ticket_type.per_person_limit is None:
+        return
+    if principal.has_role(Role.CLERK):
+        check_limit(ticket_type, 0, quantity)
+        return
+    user_id = principal.user_id
+    uow.holds.lock_buyer(user_id, ticket_type.id)
+    already = (uow.holds.held_by(user_id, ticket_type.id, now)
+               + tickets_bought(uow, user_id, ticket_type.id))
+    check_limit(ticket_type, already, quantity)
+
+
+def hold(uow: UnitOfWork, hold_id: str) -> Hold | None:
+    """A hold by its id, not locked (using it up settles any race)."""
+    return uow.holds.get(hold_id)
+
+
+def held_per_type(uow: UnitOfWork, ticket_type_ids: list[str], now: datetime
+                  ) -> dict[str, int]:
+    """Tickets in active holds, per ticket type id."""
+    return uow.holds.held_per_type(ticket_type_ids, now)
+
+
+def open_stock(uow: UnitOfWork, ticket_type_id: str, quantity: int) -> None:
+    """The inventory of a new ticket type: all of it available."""
+    uow.stock.add(ticket_type_id, quantity)
+
+
+def resize_stock(uow: UnitOfWork, ticket_type_id: str, quantity: int, *, was: int) -> bool:
+    """A new quantity for the type (it `was` that); False (nothing changed) below what is
+    sold or held. Tickets added are announced as back on sale."""
+    if not uow.stock.resize(ticket_type_id, quantity):
+        return False
+    if quantity > was:
+        uow.publish(TicketsReturned(ticket_type_id=ticket_type_id, quantity=quantity - was,
+                                    reason="resized"))
+    return True
+
+
+def levels(uow: UnitOfWork, ticket_type_ids: list[str]) -> dict[str, StockLevel]:
+    """Quantity and availability per ticket type id (types without stock left out)."""
+    return uow.stock.levels(ticket_type_ids)

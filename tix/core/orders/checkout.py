@@ -1,0 +1,367 @@
+"""Checkout: the card saga, and the counter sale.
+
+The saga: validate and reserve (the hold becomes a sale) in one transaction, pay outside
+any transaction with an idempotency key, confirm in a second transaction that writes
+PaymentCompleted. A failure compensates in reverse: nothing to refund before a payment,
+then release the tickets and mark the order FAILED. The daemon finishes or compensates
+any order left PENDING by a crash (`resume_unfinished`), and the payment service's own
+reports feed the same steps (`payment_reported`).
+
+At the counter (cash, complimentary) nothing is waited for outside tix: the sale, its
+payment, its announcement and its tickets are one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from tix.core.audit.service import AuditService
+from tix.core.catalog.model import TicketTypeView
+from tix.core.catalog.money import format_money
+from tix.core.catalog.public import ticket_type as find_ticket_type
+from tix.core.clock import Clock
+from tix.core.errors import Busy, Invalid, NotFound, RuleViolation, TixError, Unavailable
+from tix.core.ids import new_id
+from tix.core.inventory.model import Hold, HoldStatus, check_on_sale
+from tix.core.inventory.public import (
+    check_buyer_limit,
+    commit_sale,
+    give_back,
+    take,
+    use_hold,
+)
+from tix.core.inventory.public import hold as find_hold
+from tix.core.orders.cancellation import Cancellations
+from tix.core.orders.events import OrderFailed, PaymentCompleted
+from tix.core.orders.model import (
+    Order,
+    OrderNumberTaken,
+    OrderStatus,
+    Tender,
+    new_order_number,
+    price,
+)
+from tix.core.orders.policy import OFFLINE_TENDERS, allow_tender, gateway_for
+from tix.core.orders.ports import HoldKeeper, PaymentGateway
+from tix.core.ports import UnitOfWork, UnitOfWorkFactory
+from tix.core.principal import Principal
+
+SAGA_DEADLINE = timedelta(seconds=10)
+ORDER_NUMBER_ATTEMPTS = 5
+MAX_HOLDER_NAME = 200
+
+
+@dataclass(frozen=True)
+class PlaceOrder:
+    """What is asked at checkout: either a hold to pay for (`hold_id`), or tickets of a
+    type bought at once (`ticket_type` — its id or E12-T2 — and `quantity`)."""
+
+    principal: Principal
+    tender: Tender
+    hold_id: str | None = None
+    ticket_type: str | None = None
+    quantity: int = 0
+    holders: list[str] = field(default_factory=list)  # names, one per seat, in order
+    tendered: int | None = None  # cash handed over (minor units); None: exact change
+    payment_method: str | None = None  # a card gateway's saved method, when given
+
+
+class Checkout:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, audit: AuditService,
+                 gateways: dict[Tender, PaymentGateway], inventory: HoldKeeper,
+                 cancellations: Cancellations) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._audit = audit
+        self._gateways = gateways
+        self._inventory = inventory
+        self._cancellations = cancellations
+        # Called after each saga step: tests stop the "process" there to prove recovery.
+        self.after_step: Callable[[str, Order], None] = lambda step, order: None
+        # Issues a counter sale's tickets with its commit (the tickets module's, wired by
+        # bootstrap); the daemon's delivery of its PaymentCompleted then finds them made.
+        self.issue_tickets: Callable[[UnitOfWork, PaymentCompleted, TicketTypeView],
+                                     None] = lambda uow, message, ticket_type: None
+
+    def place(self, command: PlaceOrder) -> Order:
+        """The order asked for, paid; or a refusal with its tickets back on sale."""
+        gateway = gateway_for(self._gateways, command.tender)  # before taking tickets
+        if command.hold_id is not None:
+            return self._check_out(command, command.hold_id, gateway)
+        if command.tender in OFFLINE_TENDERS:
+            return _with_a_free_order_number(lambda: self._sell_at_the_counter(command,
+                                                                               gateway))
+        assert command.ticket_type is not None
+        hold = self._inventory.place_hold(command.principal, command.ticket_type,
+                                          command.quantity)
+        try:
+            return self._check_out(command, hold.id, gateway)
+        except TixError:
+            self._inventory.release_hold(hold.id)  # refused before the sale: seats go back
+            raise
+
+    def _check_out(self, command: PlaceOrder, hold_id: str, gateway: PaymentGateway) -> Order:
+        if command.tender in OFFLINE_TENDERS:
+            # nothing is waited for outside tix: the hold becomes a completed, announced
+            # order in one transaction — no PENDING order for the daemon to settle
+            sold = _with_a_free_order_number(lambda: self._order_from_hold(
+                command, hold_id, paid_at_the_counter=gateway))
+            self.after_step("confirm", sold)
+            return sold
+        order = _with_a_free_order_number(lambda: self._order_from_hold(
+            command, hold_id, paid_at_the_counter=None))
+        if command.payment_method:
+            order.meta["payment_method"] = command.payment_method
+        self.after_step("reserve", order)
+        try:
+            started = gateway.start(order, idempotency_key=f"{order.id}:start")
+            if started is not None:
+                self._record_payment(order, started)
+            self.after_step("start", order)
+            reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
+            paid_at = self._clock.now()
+        except Unavailable as error:
+            # The charge may have gone through before the line dropped: releasing the seats
+            # now could sell them twice. The daemon asks the gateway once the saga's time
+            # is up, and confirms or releases then.
+            raise Unavailable(f"{error.message}; order {order.number} is confirmed or "
+                              "released within a minute (tix order show)") from None
+        except TixError as error:
+            self.compensate(order, f"payment refused: {error.message}")
+            raise
+        self.after_step("pay", order)
+        confirmed = self._confirm(order, reference, paid_at)
+        self.after_step("confirm", confirmed)
+        return confirmed
+
+    def _sell_at_the_counter(self, command: PlaceOrder, gateway: PaymentGateway) -> Order:
+        """Cash or a complimentary ticket: the money (or none) is at the counter, so take
+        the tickets, record the order and announce the payment in one transaction — no
+        step can be left half done, and the hot stock row is touched once."""
+        assert command.ticket_type is not None
+        now = self._clock.now()
+        with self._uow() as uow:
+            ticket_type = find_ticket_type(uow, command.ticket_type)
+            if ticket_type is None:
+                raise NotFound("ticket type", command.ticket_type)
+            check_on_sale(ticket_type, command.quantity, now)
+            allow_tender(command.principal, command.tender, ticket_type)
+            check_buyer_limit(uow, command.principal, ticket_type, command.quantity, now)
+            order = self._new_order(command, ticket_type, command.quantity, now)
+            self._paid_at_the_counter(uow, order, gateway, ticket_type, now)
+            uow.orders.add(order)
+            take(uow, ticket_type.id, command.quantity)
+            commit_sale(uow, ticket_type, command.quantity)
+        return order
+
+    def _order_from_hold(self, command: PlaceOrder, hold_id: str, *,
+                         paid_at_the_counter: PaymentGateway | None) -> Order:
+        """The principal's active hold, used up for a new order in one transaction: the
+        order completed and announced when paid at the counter, else PENDING (the card
+        saga's reservation)."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            hold, ticket_type = _usable_hold(uow, command.principal, hold_id, now)
+            allow_tender(command.principal, command.tender, ticket_type)
+            order = self._new_order(command, ticket_type, hold.quantity, now)
+            if paid_at_the_counter is not None:
+                self._paid_at_the_counter(uow, order, paid_at_the_counter, ticket_type, now)
+            uow.orders.add(order)
+            use_hold(uow, hold.id)
+            commit_sale(uow, ticket_type, hold.quantity)
+        return order
+
+    def _paid_at_the_counter(self, uow: UnitOfWork, order: Order, gateway: PaymentGateway,
+                             ticket_type: TicketTypeView, now: datetime) -> None:
+        """The order paid at the counter, announced, and its tickets issued with it."""
+        order.payment_reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
+        order.status, order.completed_at = OrderStatus.COMPLETED, now
+        paid = payment_completed(order)
+        uow.publish(paid)
+        self.issue_tickets(uow, paid, ticket_type)  # the tickets go with the sale
+
+    @staticmethod
+    def _new_order(command: PlaceOrder, ticket_type: TicketTypeView, quantity: int,
+                   now: datetime) -> Order:
+        principal, tender = command.principal, command.tender
+        order = Order(
+            id=new_id(), number=new_order_number(), user_id=principal.user_id,
+            event_id=ticket_type.event_id, ticket_type_id=ticket_type.id, quantity=quantity,
+            unit_price=ticket_type.price, currency=ticket_type.currency, tender=tender,
+            holders=_holder_names(command.holders, quantity, principal.name), created_at=now,
+            taken_by=principal.user_id if tender is not Tender.CARD else None)
+        if tender is Tender.CASH:
+            due = order.amount
+            given = due if command.tendered is None else command.tendered  # exact change
+            if given < due:
+                raise Invalid(f"cash: {format_money(due, order.currency)} due, "
+                              f"{format_money(given, order.currency)} tendered",
+                              code="not_enough_cash", due=due, tendered=given)
+            order.tendered_amount = given
+        return order
+
+    def _record_payment(self, order: Order, reference: str) -> None:
+        """The payment opened for a PENDING order, stored before any money moves: whatever
+        happens to the charge's reply, the daemon and webhooks find the payment by it."""
+        with self._uow() as uow:
+            current = uow.orders.get(order.id, lock=True)
+            if current is None or current.status is not OrderStatus.PENDING:
+                raise RuleViolation(f"order {order.number} was settled meanwhile",
+                                    code="order_settled")
+            current.payment_reference = order.payment_reference = reference
+            uow.orders.save(current)
+            uow.commit()
+
+    def _confirm(self, order: Order, reference: str, paid_at: datetime) -> Order:
+        """`paid_at`: when the gateway's answer said paid (timed apart from confirming)."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            order.payment_reference, order.paid_at = reference, paid_at
+            order.status, order.completed_at = OrderStatus.COMPLETED, now
+            if not uow.orders.complete(order):
+                current = uow.orders.get(order.id)
+                assert current is not None
+                return current  # confirmed by a resumed saga meanwhile: same outcome
+            uow.publish(payment_completed(order))
+            uow.commit()
+        return order
+
+    def compensate(self, order: Order, reason: str, *, refunded: bool = False) -> None:
+        """A PENDING order given up: FAILED, its tickets back on sale (once)."""
+        with self._uow() as uow:
+            current = uow.orders.get(order.id, lock=True)
+            if current is None or current.status is not OrderStatus.PENDING:
+                return
+            current.status, current.failure_reason = OrderStatus.FAILED, reason[:500]
+            uow.orders.save(current)
+            uow.publish(OrderFailed(order_id=current.id, order_number=current.number,
+                                    user_id=current.user_id, reason=reason,
+                                    refunded=refunded))
+            give_back(uow, {current.ticket_type_id: current.quantity}, "payment_failed")
+            uow.commit()
+
+    def resume_unfinished(self) -> int:
+        """Daemon job: finish or compensate orders a crash left PENDING past the deadline.
+
+        Returns how many it settled: an order whose gateway cannot be asked yet is not
+        work done, so the daemon sleeps instead of asking again at once."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            stale = uow.orders.stale_pending(now - SAGA_DEADLINE, 100)
+        settled = 0
+        for order in stale:
+            gateway = self._gateways.get(order.tender)
+            try:
+                reference = gateway.find_payment(order) if gateway else None
+            except Unavailable:
+                continue  # ask again on the next pass
+            if reference is None:
+                self.compensate(order, "payment not completed in time")
+            else:
+                self._confirm(order, reference, self._clock.now())
+            settled += 1
+        return settled
+
+    def payment_reported(self, order_id: str, outcome: str, reference: str,
+                         refunded: int = 0) -> str:
+        """What the payment service says happened (its webhooks), fed into the saga.
+
+        "succeeded" confirms a PENDING order — or, if the order already FAILED (its seats
+        released), refunds the money at once; "failed" compensates a PENDING order;
+        "refunded" cancels a COMPLETED one refunded outside tix. Anything else, or a
+        replay, changes nothing (every step is conditional on the order's state). The
+        order is found by the id in the payment's metadata, else by the payment's own id
+        (a charge does not carry its PaymentIntent's metadata). Returns what was done.
+        """
+        told_at = self._clock.now()
+        with self._uow(readonly=True) as uow:
+            order = uow.orders.get(order_id) if order_id else None
+            if order is None and reference:
+                order = uow.orders.by_payment(reference)
+        if order is None:
+            return "unknown order"
+        if outcome == "succeeded" and order.status is OrderStatus.PENDING:
+            self._confirm(order, reference, told_at)
+            return "confirmed"
+        if outcome == "succeeded" and order.status is OrderStatus.FAILED \
+                and order.tender is Tender.CARD and not order.refunded_amount:
+            self._refund_late_payment(order, reference)
+            return "refunded"
+        if outcome == "failed" and order.status is OrderStatus.PENDING:
+            self.compensate(order, "the card payment failed")
+            return "released"
+        if outcome == "refunded" and order.status is OrderStatus.COMPLETED and refunded:
+            self._cancellations.cancel_refunded(order, refunded,
+                                                "refunded by the payment service",
+                                                actor_id=None, actor="payment service")
+            return "cancelled"
+        return "nothing to do"
+
+    def _refund_late_payment(self, order: Order, reference: str) -> None:
+        """Paid after the saga gave up and released the seats: the money goes back, once
+        (the idempotency key, and the refund recorded on the order)."""
+        order.payment_reference = reference
+        gateway_for(self._gateways, order.tender).refund(
+            order, order.amount, idempotency_key=f"{order.id}:late-refund")
+        with self._uow() as uow:
+            current = uow.orders.get(order.id, lock=True)
+            if current is None or current.refunded_amount:
+                return
+            current.refunded_amount, current.payment_reference = current.amount, reference
+            uow.orders.save(current)
+            self._audit.record(uow, "order.refunded", subject=f"order:{current.id}",
+                               actor="payment service",
+                               details={"amount": str(current.amount),
+                                        "currency": current.currency,
+                                        "reason": "paid after the order had failed"})
+            uow.commit()
+
+
+def payment_completed(order: Order) -> PaymentCompleted:
+    """The announcement of a paid order: what tickets and mails need of it."""
+    return PaymentCompleted(
+        order_id=order.id, order_number=order.number, user_id=order.user_id,
+        ticket_type_id=order.ticket_type_id, quantity=order.quantity,
+        holders=order.holders, amount=order.amount, currency=order.currency,
+        payment_reference=order.payment_reference or "",
+        unit_price=price(order.unit_price, 1, order.tender))
+
+
+def _usable_hold(uow: UnitOfWork, principal: Principal, hold_id: str,
+                 now: datetime) -> tuple[Hold, TicketTypeView]:
+    """The principal's active hold and its ticket type. Not locked: using the hold up
+    succeeds only while it is still active, which settles any race."""
+    hold = find_hold(uow, hold_id)
+    if hold is None or hold.user_id != principal.user_id:
+        raise NotFound("hold", hold_id)
+    if hold.status is not HoldStatus.ACTIVE or not hold.active_at(now):
+        raise RuleViolation("this hold has expired or was used: hold again",
+                            code="hold_expired")
+    ticket_type = find_ticket_type(uow, hold.ticket_type_id)
+    assert ticket_type is not None  # a hold's ticket type is never deleted
+    return hold, ticket_type
+
+
+def _holder_names(given: list[str], quantity: int, buyer: str) -> list[str]:
+    names = [" ".join(n.split()) for n in given if n.strip()]
+    if len(names) > quantity:
+        raise Invalid(f"{len(names)} names for {quantity} ticket(s)", field="holders",
+                      names=len(names), quantity=quantity)
+    if any(len(n) > MAX_HOLDER_NAME for n in names):
+        raise Invalid(f"a name is longer than {MAX_HOLDER_NAME} characters",
+                      field="holders", limit=MAX_HOLDER_NAME)
+    return names + [buyer] * (quantity - len(names))
+
+
+def _with_a_free_order_number(sell: Callable[[], Order]) -> Order:
+    """Order numbers are short and random: on the rare clash nothing was committed, and
+    the sale is tried again with a new number."""
+    for _ in range(ORDER_NUMBER_ATTEMPTS):
+        try:
+            return sell()
+        except OrderNumberTaken:
+            continue
+    raise Busy("could not find a free order number; try again")
+

@@ -1,0 +1,57 @@
+"""Who may take which tender, and who sees which order: the rules the use cases share."""
+
+from __future__ import annotations
+
+from tix.core.catalog.model import TicketTypeView
+from tix.core.catalog.public import event as find_event
+from tix.core.errors import NotAllowed, NotFound, TixError, Unavailable
+from tix.core.orders.model import Order, Tender
+from tix.core.orders.ports import PaymentGateway
+from tix.core.ports import UnitOfWork
+from tix.core.principal import Principal, Role
+
+OFFLINE_TENDERS = (Tender.CASH, Tender.COMP)
+
+
+def gateway_for(gateways: dict[Tender, PaymentGateway], tender: Tender) -> PaymentGateway:
+    """The gateway that takes this tender, or Unavailable if none is configured here."""
+    gateway = gateways.get(tender)
+    if gateway is None:
+        raise Unavailable("card payments are not configured here (TIX_STRIPE_API_KEY); "
+                          "use cash at the box office")
+    return gateway
+
+
+def allow_tender(principal: Principal, tender: Tender, ticket_type: TicketTypeView) -> None:
+    """Cash is taken by clerks, complimentary tickets given by the event's organizer."""
+    if tender is Tender.CASH and not principal.has_role(Role.CLERK):
+        raise NotAllowed("cash is taken by clerks at the box office")
+    if tender is Tender.COMP and not (principal.role is Role.ADMIN or
+                                      principal.user_id == ticket_type.organizer_id):
+        raise NotAllowed("complimentary tickets are given by the event's organizer")
+
+
+def may_take(gateways: dict[Tender, PaymentGateway], principal: Principal, tender: Tender,
+             ticket_type: TicketTypeView) -> bool:
+    """Whether this person may take payment by `tender` for the type, here and now."""
+    try:
+        gateway_for(gateways, tender)
+        allow_tender(principal, tender, ticket_type)
+    except TixError:
+        return False
+    return True
+
+
+def visible_order(uow: UnitOfWork, principal: Principal, reference: str) -> Order:
+    """The order, if this person may see it: its buyer, the clerk who sold it, the event's
+    organizer, an admin. For anyone else it does not exist."""
+    order = uow.orders.get(reference.strip())
+    if order is None:
+        raise NotFound("order", reference)
+    if principal.role is Role.ADMIN or order.user_id == principal.user_id \
+            or order.taken_by == principal.user_id:
+        return order
+    event = find_event(uow, order.event_id)
+    if event is not None and event.organizer_id == principal.user_id:
+        return order
+    raise NotFound("order", reference)  # others' orders do not exist for you
