@@ -1,0 +1,516 @@
+"""An in-memory unit of work, so the core's services are tested without a database.
+
+`MemoryStore` holds what is committed: a dict per table, the messages published. Each
+unit of work it opens works on copies of the tables it touches; its `commit()` writes the
+rows it changed into the store, then applies its intents (`tix.core.intents`) against
+what is committed at that moment — all of it, or nothing when one intent no longer holds,
+as the SQL unit of work does. Leaving without a commit drops the work, messages included,
+as a rolled-back transaction does.
+
+Only what the unit tests use is here: a repository method no test needs is left out, so
+that a service calling it fails loudly instead of trusting a guess at its meaning.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from tix.core.accounts.model import User
+from tix.core.audit.model import AuditEntry
+from tix.core.catalog.model import Event, EventLabel, TicketType, TicketTypeView
+from tix.core.errors import RuleViolation
+from tix.core.ids import looks_like_uuid
+from tix.core.intents import Intent, IntentRefused
+from tix.core.inventory.intents import GiveBackStock, TakeStock, UseHold
+from tix.core.inventory.model import Hold, HoldStatus
+from tix.core.inventory.ports import StockLevel
+from tix.core.messages import Message
+from tix.core.orders.model import Order, OrderNumberTaken, OrderStatus
+from tix.core.ports import RateDecision
+from tix.core.tickets.model import Ticket, TicketStatus, ticket_number
+
+M = TypeVar("M", bound=Message)
+
+
+@dataclass
+class StockRow:
+    quantity: int
+    available: int
+
+
+class MemoryStore:
+    """What is committed. Calling it opens a unit of work (a `UnitOfWorkFactory`)."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[str, Any]] = defaultdict(dict)
+        self.published: list[Message] = []  # every message committed, in order
+
+    def __call__(self, *, readonly: bool = False) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self, readonly=readonly)
+
+    def messages(self, kind: type[M]) -> list[M]:
+        """The committed messages of one type, oldest first."""
+        return [m for m in self.published if isinstance(m, kind)]
+
+    def audit(self, action: str) -> list[AuditEntry]:
+        """The committed audit entries of one action, oldest first."""
+        entries: list[AuditEntry] = list(self.tables["audit"].values())
+        return [e for e in entries if e.action == action]
+
+
+class MemoryUnitOfWork:
+    """One transaction on a `MemoryStore` (see the module's docstring)."""
+
+    def __init__(self, store: MemoryStore, *, readonly: bool) -> None:
+        self._store = store
+        self._readonly = readonly
+        self.users = MemoryUsers(self)
+        self.audit = MemoryAuditLog(self)
+        self.catalog = MemoryCatalog(self)
+        self.stock = MemoryStock(self)
+        self.holds = MemoryHolds(self)
+        self.orders = MemoryOrders(self)
+        self.tickets = MemoryTickets(self)
+
+    # -- the transaction -----------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        self._begin()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._begin()  # whatever was not committed is gone
+
+    def _begin(self) -> None:
+        self._working: dict[str, dict[str, Any]] = {}  # copies of the tables read so far
+        self._changed: set[tuple[str, str]] = set()
+        self._intents: list[Intent] = []
+        self._messages: list[Message] = []
+        self._to_issue: list[tuple[list[Ticket], int]] = []
+        self._new_orders: set[str] = set()
+
+    def publish(self, *messages: Message) -> None:
+        self._messages.extend(messages)
+
+    def intend(self, *intents: Intent) -> None:
+        self._intents.extend(intents)
+
+    def issue_tickets(self, tickets: list[Ticket], event_number: int) -> None:
+        self._to_issue.append((tickets, event_number))
+
+    def commit(self) -> None:
+        assert not self._readonly, "a read-only unit of work committed"
+        try:
+            self._commit()
+        finally:
+            self._begin()  # done or refused: a later read sees what is committed then
+
+    def _commit(self) -> None:
+        for tickets, event_number in self._to_issue:
+            self.tickets.add_numbered(tickets, event_number)
+        committed = self._store.tables
+        staged = {name: dict(committed[name]) for name in {*self._working, "stock", "holds"}}
+        for name, key in self._changed:
+            staged[name][key] = copy.deepcopy(self._working[name][key])
+        if self._new_orders:
+            self._check_order_numbers(staged["orders"])
+        for intent in self._intents:  # on what is committed now, not on what was read
+            _apply(intent, staged)
+        committed.update(staged)
+        self._store.published.extend(self._messages)
+
+    def _check_order_numbers(self, orders: dict[str, Order]) -> None:
+        for order_id in self._new_orders:
+            number = orders[order_id].number
+            if any(o.number == number and o.id != order_id for o in orders.values()):
+                raise OrderNumberTaken()
+
+    # -- for the repositories ------------------------------------------------------------
+
+    def table(self, name: str) -> dict[str, Any]:
+        """This work's copy of a table, made when it first reads it."""
+        if name not in self._working:
+            self._working[name] = copy.deepcopy(self._store.tables[name])
+        return self._working[name]
+
+    def rows(self, name: str) -> list[Any]:
+        return list(self.table(name).values())
+
+    def read(self, name: str, key: str) -> Any | None:
+        """A copy: changing it changes nothing until it is written back."""
+        return copy.deepcopy(self.table(name).get(key))
+
+    def write(self, name: str, key: str, row: Any) -> None:
+        assert not self._readonly, f"a read-only unit of work wrote to {name}"
+        self.table(name)[key] = copy.deepcopy(row)
+        self._changed.add((name, key))
+
+    def note_new_order(self, order_id: str) -> None:
+        self._new_orders.add(order_id)
+
+
+def _apply(intent: Intent, tables: dict[str, dict[str, Any]]) -> None:
+    """One intent on the staged tables; IntentRefused when a conditional one fails."""
+    if isinstance(intent, TakeStock):
+        row = copy.copy(tables["stock"].get(intent.ticket_type_id))
+        if row is None or row.available < intent.quantity:
+            raise IntentRefused(intent)
+        row.available -= intent.quantity
+        tables["stock"][intent.ticket_type_id] = row
+    elif isinstance(intent, GiveBackStock):
+        row = copy.copy(tables["stock"][intent.ticket_type_id])
+        row.available += intent.quantity
+        tables["stock"][intent.ticket_type_id] = row
+    elif isinstance(intent, UseHold):
+        hold = copy.copy(tables["holds"].get(intent.hold_id))
+        if hold is None or hold.status is not HoldStatus.ACTIVE:
+            raise IntentRefused(intent)
+        hold.status = HoldStatus.CONVERTED
+        tables["holds"][intent.hold_id] = hold
+    else:
+        raise TypeError(f"the fake unit of work knows no intent {intent!r}")
+
+
+# -- repositories, one per port ----------------------------------------------------------
+
+class MemoryUsers:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, user: User) -> None:
+        self._uow.write("users", user.id, user)
+
+    def get(self, user_id: str, *, lock: bool = False) -> User | None:
+        found: User | None = self._uow.read("users", user_id)
+        return found
+
+
+class MemoryAuditLog:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, entry: AuditEntry) -> None:
+        self._uow.write("audit", entry.id, entry)
+
+
+class MemoryCatalog:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, event: Event) -> None:
+        self._uow.write("events", event.id, event)
+
+    def next_number(self) -> int:
+        return max((e.number for e in self._uow.rows("events")), default=0) + 1
+
+    def get(self, event_id: str, *, lock: bool = False) -> Event | None:
+        found: Event | None = self._uow.read("events", event_id)
+        return found
+
+    def resolve(self, reference: str) -> str | None:
+        if looks_like_uuid(reference):
+            return reference
+        digits = reference.upper().removeprefix("E")
+        if not digits.isdigit():
+            return None
+        return next((e.id for e in self._uow.rows("events") if e.number == int(digits)),
+                    None)
+
+    def ticket_type(self, ticket_type_id: str) -> TicketTypeView | None:
+        for event in self._uow.rows("events"):
+            for ticket_type in event.ticket_types:
+                if ticket_type.id == ticket_type_id:
+                    return _view(event, ticket_type)
+        return None
+
+    def ticket_type_by_number(self, event_number: int, number: int) -> TicketTypeView | None:
+        for event in self._uow.rows("events"):
+            for ticket_type in event.ticket_types:
+                if event.number == event_number and ticket_type.number == number:
+                    return _view(event, ticket_type)
+        return None
+
+    def labels(self, event_ids: list[str]) -> dict[str, EventLabel]:
+        return {e.id: EventLabel(e.id, e.number, e.name) for e in self._uow.rows("events")
+                if e.id in event_ids}
+
+    def save(self, event: Event) -> None:
+        self._uow.write("events", event.id, event)
+
+    def add_ticket_type(self, ticket_type: TicketType) -> None:
+        event: Event = self._uow.read("events", ticket_type.event_id)
+        event.ticket_types.append(ticket_type)
+        self._uow.write("events", event.id, event)
+
+    def bump_version(self) -> None:
+        version = self._uow.read("catalog_version", "version") or 0
+        self._uow.write("catalog_version", "version", version + 1)
+
+
+def _view(event: Event, ticket_type: TicketType) -> TicketTypeView:
+    return TicketTypeView(
+        id=ticket_type.id, name=ticket_type.name, price=ticket_type.price,
+        currency=event.currency, quantity=ticket_type.quantity,
+        per_person_limit=ticket_type.per_person_limit,
+        sale_starts_at=ticket_type.sale_starts_at, sale_ends_at=ticket_type.sale_ends_at,
+        event_id=event.id, event_number=event.number, event_name=event.name,
+        event_status=event.status, event_starts_at=event.starts_at,
+        event_ends_at=event.ends_at, event_timezone=event.timezone,
+        organizer_id=event.organizer_id, venue=event.venue, city=event.city,
+        number=ticket_type.number)
+
+
+class MemoryStock:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, ticket_type_id: str, quantity: int) -> None:
+        self._uow.write("stock", ticket_type_id, StockRow(quantity, quantity))
+
+    def resize(self, ticket_type_id: str, quantity: int) -> bool:
+        row: StockRow | None = self._uow.read("stock", ticket_type_id)
+        if row is None or row.quantity - row.available > quantity:
+            return False  # below what is sold or held
+        row.available += quantity - row.quantity
+        row.quantity = quantity
+        self._uow.write("stock", ticket_type_id, row)
+        return True
+
+    def levels(self, ticket_type_ids: list[str]) -> dict[str, StockLevel]:
+        table = self._uow.table("stock")
+        return {i: StockLevel(i, table[i].quantity, table[i].available)
+                for i in ticket_type_ids if i in table}
+
+
+class MemoryHolds:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, hold: Hold) -> None:
+        self._uow.write("holds", hold.id, hold)
+
+    def get(self, hold_id: str, *, lock: bool = False) -> Hold | None:
+        found: Hold | None = self._uow.read("holds", hold_id)
+        return found
+
+    def lock_buyer(self, user_id: str, ticket_type_id: str) -> None:
+        """Nothing to wait for: the unit tests run one unit of work at a time."""
+
+    def held_by(self, user_id: str, ticket_type_id: str, now: datetime) -> int:
+        return sum(h.quantity for h in self._uow.rows("holds")
+                   if h.user_id == user_id and h.ticket_type_id == ticket_type_id
+                   and h.status is HoldStatus.ACTIVE and h.expires_at > now)
+
+    def take_expired(self, now: datetime, limit: int) -> list[Hold]:
+        expired = sorted((h for h in self._uow.rows("holds")
+                          if h.status is HoldStatus.ACTIVE and h.expires_at <= now),
+                         key=lambda h: h.expires_at)[:limit]
+        for hold in expired:
+            self._uow.write("holds", hold.id, _with_status(hold, HoldStatus.EXPIRED))
+        return [copy.deepcopy(h) for h in expired]
+
+    def release(self, hold_id: str) -> bool:
+        hold = self.get(hold_id)
+        if hold is None or hold.status is not HoldStatus.ACTIVE:
+            return False
+        self._uow.write("holds", hold_id, _with_status(hold, HoldStatus.RELEASED))
+        return True
+
+    def held_per_type(self, ticket_type_ids: list[str], now: datetime) -> dict[str, int]:
+        held: dict[str, int] = {}
+        for hold in self._uow.rows("holds"):  # as the SQL: active, expired or not yet
+            if hold.ticket_type_id in ticket_type_ids and hold.status is HoldStatus.ACTIVE:
+                held[hold.ticket_type_id] = held.get(hold.ticket_type_id, 0) + hold.quantity
+        return held
+
+
+def _with_status(hold: Hold, status: HoldStatus) -> Hold:
+    changed = copy.deepcopy(hold)
+    changed.status = status
+    return changed
+
+
+class MemoryOrders:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, order: Order) -> None:
+        self._uow.write("orders", order.id, order)
+        self._uow.note_new_order(order.id)  # its number is checked by the commit
+
+    def get(self, reference: str, *, lock: bool = False) -> Order | None:
+        if looks_like_uuid(reference):
+            found: Order | None = self._uow.read("orders", reference)
+            return found
+        return next((copy.deepcopy(o) for o in self._uow.rows("orders")
+                     if o.number == reference.upper()), None)
+
+    def by_payment(self, payment_reference: str) -> Order | None:
+        return next((copy.deepcopy(o) for o in self._uow.rows("orders")
+                     if o.payment_reference == payment_reference), None)
+
+    def save(self, order: Order) -> None:
+        self._uow.write("orders", order.id, order)
+
+    def complete(self, order: Order) -> bool:
+        current = self.get(order.id)
+        if current is None or current.status is not OrderStatus.PENDING:
+            return False
+        self._uow.write("orders", order.id, order)
+        return True
+
+    def tickets_bought(self, user_id: str, ticket_type_id: str) -> int:
+        return sum(o.quantity for o in self._uow.rows("orders")
+                   if o.user_id == user_id and o.ticket_type_id == ticket_type_id
+                   and o.status in (OrderStatus.PENDING, OrderStatus.COMPLETED))
+
+    def request_buyer_cancellation(self, order_id: str, refund: int, reason: str,
+                                   now: datetime, claimed_until: datetime) -> bool:
+        order = self.get(order_id)
+        if order is None or order.status is not OrderStatus.COMPLETED:
+            return False
+        order.cancel_requested_at, order.cancel_refund, order.cancel_reason = (
+            now, refund, reason)
+        self._uow.write("orders", order_id, order)
+        return True
+
+
+class MemoryTickets:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def add_all(self, tickets: list[Ticket]) -> set[str]:
+        taken = {(t.order_id, t.seat) for t in self._uow.rows("tickets")}
+        stored = set()
+        for ticket in tickets:
+            if (ticket.order_id, ticket.seat) not in taken:
+                self._uow.write("tickets", ticket.id, ticket)
+                stored.add(ticket.id)
+        return stored
+
+    def add_numbered(self, tickets: list[Ticket], event_number: int) -> set[str]:
+        if not tickets:
+            return set()
+        event_id = tickets[0].event_id
+        issued: int = self._uow.read("ticket_numbers", event_id) or 0
+        taken = {(t.order_id, t.seat) for t in self._uow.rows("tickets")}
+        for ticket in tickets:
+            if (ticket.order_id, ticket.seat) not in taken:
+                issued += 1
+                ticket.number = ticket_number(event_number, issued)
+        self._uow.write("ticket_numbers", event_id, issued)
+        return self.add_all(tickets)
+
+    def get(self, reference: str) -> Ticket | None:
+        if looks_like_uuid(reference):
+            found: Ticket | None = self._uow.read("tickets", reference)
+            return found
+        return next((copy.deepcopy(t) for t in self._uow.rows("tickets")
+                     if t.number == reference.upper()), None)
+
+    def of_order(self, order_id: str) -> list[Ticket]:
+        return sorted((copy.deepcopy(t) for t in self._uow.rows("tickets")
+                       if t.order_id == order_id), key=lambda t: t.seat)
+
+    def admit(self, ticket_id: str, by: str, now: datetime) -> bool:
+        ticket = self.get(ticket_id)
+        if ticket is None or ticket.status is not TicketStatus.VALID:
+            return False
+        ticket.status, ticket.checked_in_at, ticket.checked_in_by = TicketStatus.USED, now, by
+        self._uow.write("tickets", ticket_id, ticket)
+        return True
+
+    def void_order(self, order_id: str) -> list[str]:
+        voided = []
+        for ticket in self.of_order(order_id):
+            if ticket.status is TicketStatus.VALID:
+                ticket.status = TicketStatus.VOIDED
+                self._uow.write("tickets", ticket.id, ticket)
+                voided.append(ticket.id)
+        return voided
+
+
+# -- the other ports the services are built with -----------------------------------------
+
+class MemoryRateLimiter:
+    """Attempts per key in a sliding window; a refused attempt does not count (as the SQL
+    limiter)."""
+
+    def __init__(self) -> None:
+        self._hits: dict[str, list[datetime]] = defaultdict(list)
+
+    def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> RateDecision:
+        decision = self.check(key, limit=limit, window=window, now=now)
+        if decision.allowed:
+            self._hits[key].append(now)
+        return decision
+
+    def check(self, key: str, *, limit: int, window: timedelta, now: datetime
+              ) -> RateDecision:
+        recent = [at for at in self._hits[key] if at > now - window]
+        if len(recent) >= limit:
+            return RateDecision(False, recent[0] + window - now)
+        return RateDecision(True)
+
+
+class FakeCardGateway:
+    """A card gateway that says yes, or no once `decline` is set, and remembers what it
+    was asked."""
+
+    def __init__(self) -> None:
+        self.decline: str | None = None  # the bank's reason, when cards are refused
+        self.charged: dict[str, int] = {}  # order id -> amount taken
+        self.refunded: dict[str, int] = {}  # order id -> amount given back in all
+
+    def start(self, order: Order, *, idempotency_key: str) -> str | None:
+        return f"pi_{order.id}"
+
+    def charge(self, order: Order, *, idempotency_key: str) -> str:
+        if self.decline:
+            raise RuleViolation(f"card declined: {self.decline}", code="card_declined")
+        self.charged[order.id] = order.amount
+        return f"pi_{order.id}"
+
+    def find_payment(self, order: Order) -> str | None:
+        return f"pi_{order.id}" if order.id in self.charged else None
+
+    def refund(self, order: Order, amount: int, *, idempotency_key: str) -> str:
+        self.refunded[order.id] = amount  # "until the refunds come to amount in all"
+        return f"re_{order.id}"
+
+
+class NoCache:
+    """Every lookup misses: the services under test read through to the store."""
+
+    def get(self, key: str) -> str | None:
+        return None
+
+    def set(self, key: str, value: str, ttl: timedelta) -> None:
+        pass
+
+    def delete(self, *keys: str) -> None:
+        pass
+
+    def stats(self) -> tuple[int, int] | None:
+        return None
+
+
+class HmacSigner:
+    """Signs ticket payloads with a shared key: enough to tell forged from genuine."""
+
+    def __init__(self, key: bytes = b"unit-test-key") -> None:
+        self._key = key
+
+    def sign(self, message: bytes) -> bytes:
+        return hmac.digest(self._key, message, hashlib.sha256)
+
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        return hmac.compare_digest(self.sign(message), signature)
