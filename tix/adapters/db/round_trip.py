@@ -26,7 +26,7 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import Table, exc, insert
-from sqlalchemy.engine import Compiled, Dialect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from tix.adapters.db.intents import IntentStatement
@@ -93,19 +93,21 @@ def _intent(cursor: psycopg.ClientCursor[Any], dialect: Dialect, place: int,
             step: IntentStatement) -> str:
     """An intent's statement; a conditional one fails, naming its place, when it changed
     no row. The failing text is built from the count, so the planner cannot fold it."""
-    compiled = _compiled_statements.get(id(step.statement))
-    if compiled is None:
-        compiled = _compiled_statements[id(step.statement)] = step.statement.compile(
-            dialect=dialect)
-    sql = str(compiled)
+    known = _compiled_statements.get(id(step.statement))
+    if known is None:
+        compiled = step.statement.compile(dialect=dialect)
+        # the statement's own literals (a status to set) are parameters of the compiled form
+        known = _compiled_statements[id(step.statement)] = (str(compiled), {
+            name: value for name, value in compiled.params.items() if value is not None})
+    sql, literals = known
     if step.conditional:
         sql = (f"WITH changed AS ({sql} RETURNING 1) SELECT CASE WHEN count(*) = 0 THEN "
                f"('{_REFUSED}' || {place} || ':' || count(*))::int END FROM changed")
-    # the statement's own literals (a status to set) are parameters of the compiled form
-    return cursor.mogrify(sql, compiled.construct_params(step.params))
+    return cursor.mogrify(sql, {**literals, **step.params})
 
 
-_compiled_statements: dict[int, Compiled] = {}  # the intents' statements are module constants
+# the intents' statements are module constants: compiled once each, with their literals
+_compiled_statements: dict[int, tuple[str, dict[str, Any]]] = {}
 _REFUSED = "tix-intent-refused:"
 _REFUSED_AT = re.compile(re.escape(_REFUSED) + r"(\d+):")
 
