@@ -109,14 +109,13 @@ def delete(
 def write_export(output: Path | None, export: Callable[[], object]) -> None:
     """The file is opened (0600) before the export runs: a path that cannot be written
     is refused before the export is made and recorded."""
-    import json
     import os
 
-    from tix.cli.output import to_jsonable
     from tix.core.errors import Invalid
+    from tix.json_shapes import json_document
 
     def text() -> str:
-        return json.dumps(to_jsonable(export()), indent=2, ensure_ascii=False) + "\n"
+        return json_document(export())
 
     if output is None:
         typer.echo(text(), nl=False)

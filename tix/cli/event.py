@@ -12,6 +12,7 @@ from tix.cli.ids import EventId
 from tix.cli.output import JsonFlag, emit, say, table
 from tix.cli.state import state
 from tix.core.errors import Invalid
+from tix.json_shapes import event_json, event_summary_json
 
 if TYPE_CHECKING:
     from tix.core.catalog.search import EventDetails, EventSummary
@@ -164,7 +165,7 @@ def list_(
         only_available=available, sort=sort, limit=limit,
         offset=page_offset(page_, offset, limit), include_all=all_, with_total=True))
     hint = page_hint(page)
-    emit([summary_json(r) for r in page.results], as_json=json_,
+    emit([event_summary_json(r) for r in page.results], as_json=json_,
          human=lambda _: _print_results(page.results, past_the_end=hint is not None))
     if hint is not None:
         say(hint)
@@ -216,29 +217,6 @@ def _with_file(file: Path | None, options: dict[str, Any], act: Any) -> str:
     except Invalid as error:
         raise locate(error, file, nodes) from None
     return result
-
-
-def summary_json(summary: EventSummary) -> dict[str, Any]:
-    return {"id": summary.id, "number": f"E{summary.number}", "name": summary.name,
-            "starts_at": _local(summary.starts_at, summary.timezone),
-            "ends_at": _local(summary.ends_at, summary.timezone),
-            "timezone": summary.timezone, "venue": summary.venue, "city": summary.city,
-            "category": summary.category, "status": summary.status,
-            "currency": summary.currency, "min_price": summary.min_price,
-            "max_price": summary.max_price, "available": summary.available,
-            "image_url": summary.image_url}
-
-
-def event_json(details: EventDetails) -> dict[str, Any]:
-    return {**summary_json(details.summary), "description": details.description,
-            "address": details.address, "organizer_id": details.organizer_id,
-            "cancellation_policy": details.cancellation_policy,
-            "ticket_types": [{"id": t.id, "ref": t.ref, "name": t.name, "price": t.price,
-                              "currency": t.currency, "quantity": t.quantity,
-                              "available": t.available, "limit": t.limit,
-                              "sale_starts_at": t.sale_starts_at,
-                              "sale_ends_at": t.sale_ends_at}
-                             for t in details.ticket_types]}
 
 
 def _local(moment: datetime, zone: str) -> str:

@@ -9,8 +9,8 @@ import typer
 
 from tix.cli.ids import OrderId
 from tix.cli.output import JsonFlag, confirm, emit, save_file, say
-from tix.cli.purchase import order_json
 from tix.cli.state import state
+from tix.json_shapes import event_label_json, order_json
 
 app = typer.Typer(help="Orders: history, details, cancellation.", no_args_is_help=True)
 
@@ -24,7 +24,7 @@ def list_(ctx: typer.Context,
     orders = cli.runtime.orders.list(cli.principal(), limit)
     tickets = cli.runtime.tickets.of_orders([o.id for o in orders])
     events = cli.runtime.catalog.labels([o.event_id for o in orders])
-    emit([{**order_json(o, tickets.get(o.id)), **_event_fields(events.get(o.event_id))}
+    emit([{**order_json(o, tickets.get(o.id)), **event_label_json(events.get(o.event_id))}
           for o in orders], as_json=json_, human=_print_list)
 
 
@@ -35,7 +35,7 @@ def show(ctx: typer.Context, order: OrderId, json_: JsonFlag = False) -> None:
     found = cli.runtime.orders.show(cli.principal(), order)
     tickets = cli.runtime.tickets.of_orders([found.id]).get(found.id)
     event = cli.runtime.catalog.labels([found.event_id]).get(found.event_id)
-    emit({**order_json(found, tickets), **_event_fields(event)}, as_json=json_,
+    emit({**order_json(found, tickets), **event_label_json(event)}, as_json=json_,
          human=_print_one)
 
 
@@ -79,12 +79,6 @@ def pdf(ctx: typer.Context, order: OrderId,
     """Save all of an order's valid tickets as one PDF, a page per ticket."""
     cli = state(ctx)
     save_file(output, cli.runtime.order_pdf(cli.principal(), order))
-
-
-def _event_fields(event: Any) -> dict[str, Any]:
-    """Which event an order is for, as people know it (E12, its name)."""
-    return {"event_number": f"E{event.number}" if event else None,
-            "event_name": event.name if event else None}
 
 
 def _print_list(rows: list[dict[str, Any]]) -> None:

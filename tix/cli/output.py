@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from tix.json_shapes import json_document
+
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-
-
-def to_jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {k: to_jsonable(v) for k, v in dataclasses.asdict(value).items()}
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
 
 
 def emit(data: Any, *, as_json: bool, human: Callable[[Any], None] | None = None) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_document(data))
     elif human is not None:
         human(data)
     else:

@@ -9,6 +9,7 @@ import typer
 from tix.cli.ids import HoldId
 from tix.cli.output import JsonFlag, emit, say
 from tix.cli.state import state
+from tix.json_shapes import hold_json, order_json
 
 
 def hold(
@@ -21,9 +22,7 @@ def hold(
     """Hold tickets for 10 minutes (the sale window, stock and per-person limit permitting)."""
     cli = state(ctx)
     placed = cli.runtime.inventory.place_hold(cli.principal(), ticket_type, quantity)
-    data = {"id": placed.id, "ticket_type_id": placed.ticket_type_id,
-            "quantity": placed.quantity, "expires_at": placed.expires_at}
-    emit(data, as_json=json_, human=_print_hold)
+    emit(hold_json(placed), as_json=json_, human=_print_hold)
 
 
 def _print_hold(data: dict[str, Any]) -> None:
@@ -106,23 +105,6 @@ def _tender(cli: Any, pay: str, tendered: str | None, ticket_type_id: str
     if view is None:
         raise NotFound("ticket type", ticket_type_id)
     return tender, to_minor(tendered, view.currency, field="--tendered")
-
-
-def order_json(order: Any, tickets: list[Any] | None = None) -> dict[str, Any]:
-    """An order's shared JSON shape; `tickets`: its tickets, once they were generated."""
-    from tix.cli.ticket import ticket_json
-
-    change = (order.tendered_amount - order.amount
-              if order.tendered_amount is not None else None)
-    return {"id": order.id, "number": order.number, "status": order.status.value,
-            "total": order.amount, "currency": order.currency, "tender": order.tender.value,
-            "payment_reference": order.payment_reference, "event_id": order.event_id,
-            "lines": [{"ticket_type_id": order.ticket_type_id, "quantity": order.quantity,
-                       "unit_price": order.unit_price, "holders": order.holders}],
-            "refunded": order.refunded_amount, "change": change,
-            "failure_reason": order.failure_reason, "created_at": order.created_at,
-            "completed_at": order.completed_at, "cancelled_at": order.cancelled_at,
-            "tickets": [ticket_json(t) for t in tickets or []]}
 
 
 def _print_order(data: dict[str, Any]) -> None:

@@ -10,15 +10,9 @@ import typer
 from tix.cli.ids import OrderId, TicketId
 from tix.cli.output import JsonFlag, emit, save_file, say, table
 from tix.cli.state import state
+from tix.json_shapes import ticket_json
 
 app = typer.Typer(help="Your tickets.", no_args_is_help=True)
-
-
-def ticket_json(ticket: Any) -> dict[str, Any]:
-    return {"id": ticket.id, "number": ticket.number, "status": ticket.status.value,
-            "holder": ticket.holder, "event_id": ticket.event_id,
-            "order_id": ticket.order_id, "ticket_type_id": ticket.ticket_type_id,
-            "qr_payload": ticket.qr_payload, "checked_in_at": ticket.checked_in_at}
 
 
 @app.command("list")

@@ -1,0 +1,126 @@
+"""The JSON shapes of tix's public nouns (CLI.md), one place for every face: `--json`, the
+daemon's HTTP routes and the coming REST API print the same fields for the same thing.
+
+Each `…_json` function returns a dict of plain values, datetimes and enums; `to_jsonable`
+turns that into what `json.dumps` takes (ISO 8601 strings, enum values), and
+`json_document` is the text `--json` prints. The human printers of the CLI read the same
+dicts before that last step, so a datetime stays one for them to format.
+
+Face-neutral: it reads the core's models and imports no face or adapter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # only for the hints: `--json` starts without importing the models
+    from tix.core.catalog.model import EventLabel
+    from tix.core.catalog.search import EventDetails, EventSummary, TicketTypeDetails
+    from tix.core.errors import TixError
+    from tix.core.inventory.model import Hold
+    from tix.core.orders.model import Order
+    from tix.core.tickets.model import Ticket
+    from tix.core.tickets.service import Admission
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, dicts, lists, datetimes and enums as JSON's plain values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: to_jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def json_document(data: Any) -> str:
+    """One JSON document as `--json` prints it: indented, UTF-8 as is, a final newline."""
+    return json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n"
+
+
+def event_summary_json(summary: EventSummary) -> dict[str, Any]:
+    """An event in a list: times in the event's own zone, prices in minor units."""
+    return {"id": summary.id, "number": f"E{summary.number}", "name": summary.name,
+            "starts_at": _local(summary.starts_at, summary.timezone),
+            "ends_at": _local(summary.ends_at, summary.timezone),
+            "timezone": summary.timezone, "venue": summary.venue, "city": summary.city,
+            "category": summary.category, "status": summary.status,
+            "currency": summary.currency, "min_price": summary.min_price,
+            "max_price": summary.max_price, "available": summary.available,
+            "image_url": summary.image_url}
+
+
+def event_json(details: EventDetails) -> dict[str, Any]:
+    """One event with its policy and ticket types (`event show`, `event create`)."""
+    return {**event_summary_json(details.summary), "description": details.description,
+            "address": details.address, "organizer_id": details.organizer_id,
+            "cancellation_policy": details.cancellation_policy,
+            "ticket_types": [ticket_type_json(t) for t in details.ticket_types]}
+
+
+def ticket_type_json(ticket_type: TicketTypeDetails) -> dict[str, Any]:
+    """A ticket type: its UUID as `id`, its short reference (E12-T2) as `ref`."""
+    t = ticket_type
+    return {"id": t.id, "ref": t.ref, "name": t.name, "price": t.price,
+            "currency": t.currency, "quantity": t.quantity, "available": t.available,
+            "limit": t.limit, "sale_starts_at": t.sale_starts_at,
+            "sale_ends_at": t.sale_ends_at}
+
+
+def event_label_json(label: EventLabel | None) -> dict[str, Any]:
+    """Which event an order is for, as people know it (E12, its name)."""
+    return {"event_number": f"E{label.number}" if label else None,
+            "event_name": label.name if label else None}
+
+
+def hold_json(hold: Hold) -> dict[str, Any]:
+    return {"id": hold.id, "ticket_type_id": hold.ticket_type_id,
+            "quantity": hold.quantity, "expires_at": hold.expires_at}
+
+
+def order_json(order: Order, tickets: list[Ticket] | None = None) -> dict[str, Any]:
+    """An order; `tickets`: its tickets, once they were generated (else an empty list)."""
+    change = (order.tendered_amount - order.amount
+              if order.tendered_amount is not None else None)
+    return {"id": order.id, "number": order.number, "status": order.status.value,
+            "total": order.amount, "currency": order.currency, "tender": order.tender.value,
+            "payment_reference": order.payment_reference, "event_id": order.event_id,
+            "lines": [{"ticket_type_id": order.ticket_type_id, "quantity": order.quantity,
+                       "unit_price": order.unit_price, "holders": order.holders}],
+            "refunded": order.refunded_amount, "change": change,
+            "failure_reason": order.failure_reason, "created_at": order.created_at,
+            "completed_at": order.completed_at, "cancelled_at": order.cancelled_at,
+            "tickets": [ticket_json(t) for t in tickets or []]}
+
+
+def ticket_json(ticket: Ticket) -> dict[str, Any]:
+    return {"id": ticket.id, "number": ticket.number, "status": ticket.status.value,
+            "holder": ticket.holder, "event_id": ticket.event_id,
+            "order_id": ticket.order_id, "ticket_type_id": ticket.ticket_type_id,
+            "qr_payload": ticket.qr_payload, "checked_in_at": ticket.checked_in_at}
+
+
+def admission_json(admission: Admission) -> dict[str, Any]:
+    """A door's yes: the ticket, and what the door tells the person let in."""
+    return {**ticket_json(admission.ticket), "event": admission.event_name,
+            "ticket_type": admission.ticket_type, "admitted": True}
+
+
+def refusal_json(refused: TixError) -> dict[str, Any]:
+    """A door's no, as a scanner script reads it (the error line says the same)."""
+    return {"admitted": False, "code": refused.code, "reason": refused.message}
+
+
+def _local(moment: datetime, zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(zone)).isoformat()
