@@ -47,8 +47,9 @@ class IdentityCipher:
 
 
 def runtime_for(url: str, home: Path, plain: bool):  # type: ignore[no-untyped-def]
-    from tix.bootstrap import bootstrap, upgrade_database
+    from tix.bootstrap import bootstrap
     from tix.config import Settings
+    from tix.operations import upgrade_database
 
     settings = Settings(data_dir=home, config_dir=home, database_url=url,
                         secret_key="x" * 40, bcrypt_rounds=4)

@@ -88,8 +88,9 @@ def settings_for(url: str, home: Path, smtp: str, payments: str, pool_size: int)
 def prepare(settings: Any, users: int) -> tuple[list[str], str, list[str]]:
     from datetime import date, timedelta
 
-    from tix.bootstrap import bootstrap, upgrade_database
+    from tix.bootstrap import bootstrap
     from tix.core.principal import Principal, Role
+    from tix.operations import upgrade_database
 
     upgrade_database(settings)
     runtime = bootstrap(settings)

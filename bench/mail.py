@@ -24,8 +24,9 @@ from bench.startup import with_pg_database  # noqa: E402
 
 def queue_and_send(label: str, database_url: str, mails: int, smtp_url: str | None = None
                    ) -> None:
-    from tix.bootstrap import bootstrap, upgrade_database
+    from tix.bootstrap import bootstrap
     from tix.config import Settings
+    from tix.operations import upgrade_database
 
     home = Path(tempfile.mkdtemp())
     settings = Settings(data_dir=home, config_dir=home, database_url=database_url,

@@ -44,8 +44,9 @@ def prepare(url: str, buyers: int) -> tuple[list[str], str]:
     """Clerk accounts (cash sales) and an organizer; returns (clerk ids, organizer id)."""
     from datetime import date
 
-    from tix.bootstrap import bootstrap, upgrade_database
+    from tix.bootstrap import bootstrap
     from tix.core.principal import Role
+    from tix.operations import upgrade_database
 
     settings = settings_for(url)
     upgrade_database(settings)

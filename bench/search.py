@@ -212,8 +212,8 @@ def main() -> None:
         options.events, options.runs = 5_000, 40
 
     def run(url: str) -> None:
-        from tix.bootstrap import upgrade_database
         from tix.config import Settings
+        from tix.operations import upgrade_database
 
         home = Path(tempfile.mkdtemp())
         upgrade_database(Settings(data_dir=home, config_dir=home, database_url=url))

@@ -58,10 +58,11 @@ def cli_figures(home: Path, runs: int) -> None:
 
 
 def daemon_figure(label: str, database_url: str, home: Path, messages: int) -> None:
-    from tix.bootstrap import bootstrap, upgrade_database
+    from tix.bootstrap import bootstrap
     from tix.config import Settings
     from tix.core.accounts.events import VerificationRequested
     from tix.daemon import Daemon
+    from tix.operations import upgrade_database
 
     settings = Settings(data_dir=home / "data", config_dir=home / "config",
                         database_url=database_url, secret_key="x" * 40)

@@ -30,8 +30,9 @@ from bench.startup import with_pg_database  # noqa: E402
 
 
 def runtime_for(url: str) -> Any:
-    from tix.bootstrap import bootstrap, upgrade_database
+    from tix.bootstrap import bootstrap
     from tix.config import Settings
+    from tix.operations import upgrade_database
 
     home = Path(tempfile.mkdtemp())
     # one clerk scans 500 codes back to back: the limit is raised, its cost still counted

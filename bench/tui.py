@@ -68,9 +68,10 @@ def first_paint(runs: int) -> None:
 
 
 def keystrokes(url: str, words: int) -> None:
-    from tix.bootstrap import bootstrap, upgrade_database
+    from tix.bootstrap import bootstrap
     from tix.config import Settings
     from tix.core.principal import Principal, Role
+    from tix.operations import upgrade_database
     from tix.tui.app import TixApp
     from tix.tui.screens.events import EventsScreen
 

@@ -60,7 +60,7 @@ def pg_database_url() -> Iterator[str]:
     except Exception as error:
         pytest.fail(f"PostgreSQL is required at {PG_SERVER}: {error}", pytrace=False)
     url = f"{PG_SERVER}/{name}"
-    from tix.bootstrap import upgrade_database
+    from tix.operations import upgrade_database
 
     upgrade_database(_settings(Path("/nonexistent"), url))
     yield url
@@ -85,7 +85,7 @@ def empty_pg(url: str) -> None:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "tix.db"
-    from tix.bootstrap import upgrade_database
+    from tix.operations import upgrade_database
 
     upgrade_database(_settings(path.parent, f"sqlite:///{path}"))
     with sqlite3.connect(path) as conn:

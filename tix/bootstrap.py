@@ -1,37 +1,43 @@
 """Builds the services from Settings: the one place that picks adapters.
 
-Everything is built on first use, so a command imports only what it touches: `tix whoami`
-with Redis configured never loads SQLAlchemy, and nothing but the daemon loads Jinja.
-To add a service: a `cached_property` here; its message handlers go in `subscriptions`,
-its periodic work in `jobs`.
+Wiring only: each `cached_property` builds one adapter or service from Settings and the
+others, on first use, so a command imports only what it touches: `tix whoami` with Redis
+configured never loads SQLAlchemy, and nothing but the daemon loads Jinja. What is done
+with the pieces lives beside this module, outside the faces:
+
+  tix/routing.py      which handlers each message goes to, and the daemon's jobs
+  tix/operations.py   operator tasks: readiness, metrics, migrations, key rotation, queues
+  tix/documents.py    a ticket's files and page for every face
+  tix/webhooks.py     payment providers' reports fed into the saga
+
+To add a service: a `cached_property` here; its message handlers and periodic work go in
+tix/routing.py.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tix.config import Settings, load_settings
 from tix.core.clock import Clock, SystemClock
-from tix.core.errors import Invalid, NotFound, TixError
+from tix.core.errors import Invalid
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
     from tix.adapters.crypto import FieldCipher
-    from tix.adapters.db.metrics import Metric
+    from tix.adapters.db.housekeeping import DatabaseHousekeeping
     from tix.adapters.db.uow import SqlUnitOfWork
     from tix.adapters.queue.dead_letters import OutboxDeadLetters
     from tix.adapters.queue.outbox import OutboxQueue
     from tix.adapters.queue.sqs import SqsTransport
+    from tix.adapters.render.ticket_documents import RenderedTicketDocuments
     from tix.adapters.signing import Ed25519Signer
-    from tix.core.accounts.events import AccountErased
     from tix.core.accounts.privacy import PrivacyService
     from tix.core.accounts.service import AccountService
     from tix.core.audit.service import AuditService
@@ -41,24 +47,8 @@ if TYPE_CHECKING:
     from tix.core.notifications.service import NotificationService
     from tix.core.orders.service import OrderService
     from tix.core.ports import Cache, Mailer, RateLimiter
-    from tix.core.principal import Principal
     from tix.core.tickets.service import TicketService
-
-
-_CONTENT_TYPES = {"pdf": "application/pdf", "ics": "text/calendar"}
-
-
-@dataclass(frozen=True)
-class Job:
-    """Periodic work for the daemon; `run` returns how many items it handled.
-
-    `every` (seconds) spaces out the sweeps that need not run on every pass: each costs a
-    transaction, and a pass runs after every batch of messages.
-    """
-
-    name: str
-    run: Callable[[], int]
-    every: float = 0.0
+    from tix.routing import Job
 
 
 class Runtime:
@@ -68,7 +58,6 @@ class Runtime:
         self.clock: Clock = clock or SystemClock()
         self._mailer = mailer
         self._migrate = migrate
-        self._erased_rows_in_wal = False  # SQLite: an erasure left older copies in the WAL
         if settings.env == "production":  # refuse to start on development secrets
             _secret_key(settings)
             if not settings.encryption_key:
@@ -255,130 +244,22 @@ class Runtime:
 
     @cached_property
     def tickets(self) -> TicketService:
-        from tix.core.ports import Attachment
         from tix.core.tickets.service import TicketService
 
-        service = TicketService(uow=self.uow, clock=self.clock, audit=self.audit,
-                                signer=self.ticket_signer, notifications=self.notifications,
-                                limiter=self.limiter,
-                                checkins_per_second=self.settings.checkins_per_second)
+        return TicketService(uow=self.uow, clock=self.clock, audit=self.audit,
+                             signer=self.ticket_signer, notifications=self.notifications,
+                             limiter=self.limiter,
+                             checkins_per_second=self.settings.checkins_per_second)
 
-        def order_tickets(order_id: str) -> list[Attachment]:
-            from tix.adapters.render.documents import ticket_ics, ticket_pdf
+    @cached_property
+    def ticket_documents(self) -> RenderedTicketDocuments:
+        """Tickets drawn as files: mails attach them as they are sent, `tix ticket pdf`
+        saves one (tix.documents)."""
+        from tix.adapters.render.ticket_documents import RenderedTicketDocuments
 
-            return [attachment for document in service.order_documents(order_id)
-                    for attachment in (
-                        Attachment(f"{document.number}.pdf", "application/pdf",
-                                   ticket_pdf(document)),
-                        Attachment(f"{document.number}.ics", "text/calendar",
-                                   ticket_ics(document)))]
-
-        def one_file(kind: str) -> Callable[[str], list[Attachment]]:
-            # mails queued before "order_tickets" name each ticket's file
-            def build(ticket_id: str) -> list[Attachment]:
-                document = service.document(ticket_id)
-                return [Attachment(f"{document.number}.{kind}", _CONTENT_TYPES[kind],
-                                   self.ticket_file(ticket_id, kind))]
-            return build
-
-        # The tickets mail is built when it is sent: PDFs never sit in the database.
-        self.notifications.add_attachment_source("order_tickets", order_tickets)
-        self.notifications.add_attachment_source("ticket_pdf", one_file("pdf"))
-        self.notifications.add_attachment_source("ticket_ics", one_file("ics"))
-        return service
-
-    def ticket_file(self, ticket_id: str, kind: str) -> bytes:
-        """A ticket as a PDF ("pdf") or a calendar entry ("ics")."""
-        from tix.adapters.render.documents import ticket_ics, ticket_pdf
-
-        render = ticket_pdf if kind == "pdf" else ticket_ics
-        return render(self.tickets.document(ticket_id))
-
-    # -- what the daemon's HTTP listener serves ------------------------------------------
-
-    def ping_database(self) -> None:
-        """Raises Unavailable unless the database answers."""
-        from sqlalchemy import text
-
-        from tix.adapters.db.engine import translated_errors
-
-        with translated_errors(), self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-
-    def readiness(self) -> list[str]:
-        """What keeps this process from working: [] when the database (and the queue,
-        if any) answer."""
-        from sqlalchemy import text
-
-        problems = []
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except Exception as error:  # any failure to reach it is the answer
-            problems.append(f"database: {type(error).__name__}")
-        if self.queue_transport is not None:
-            try:
-                self.queue_transport.pending()
-            except TixError as error:
-                problems.append(f"queue: {error.message}")
-        return problems
-
-    def metrics(self) -> str:
-        from tix.adapters.db.metrics import Metric, collect, render
-
-        found = collect(self.engine, self.clock.now())
-        found += self._cache_metrics()
-        if self.queue_transport is not None:
-            found.append(Metric("tix_queue_messages", "Messages waiting per SQS queue.",
-                                "gauge", [({"queue": q}, float(n)) for q, n
-                                          in self.queue_transport.pending().items()]))
-        return render(found)
-
-    def _cache_metrics(self) -> list[Metric]:
-        from tix.adapters.db.metrics import Metric
-
-        counted = self.cache.stats()
-        if counted is None:  # Redis unreachable: unknown, not zero
-            return []
-        hits, misses = counted
-        seen = ("from every process sharing this Redis" if self.settings.redis_url else
-                "in this process only: the cache is in-process, so lookups by box offices "
-                "and CLIs are not seen here")
-        return [
-            Metric("tix_cache_requests_total", f"Cache lookups by result, {seen}.",
-                   "counter", [({"result": "hit"}, float(hits)),
-                               ({"result": "miss"}, float(misses))]),
-            Metric("tix_cache_hit_ratio", f"Share of cache lookups that hit, {seen}.",
-                   "gauge", [({}, hits / (hits + misses) if hits + misses else 0.0)]),
-        ]
-
-    def ticket_page(self, ticket_id: str) -> str:
-        """The mobile ticket; its link (in the tickets mail) is the ticket's unguessable
-        id, which is all it takes to open it, like the mail itself."""
-        from tix.adapters.render.ticket_page import ticket_page
-        from tix.core.ids import looks_like_uuid
-
-        if not looks_like_uuid(ticket_id):
-            raise NotFound("ticket", ticket_id)
-        return ticket_page(self.tickets.document(ticket_id))
-
-    def payment_webhook(self, payload: bytes, signature: str) -> str:
-        """A Stripe webhook, verified, fed into the saga; replays change nothing."""
-        from tix.adapters.payments.stripe import read_webhook
-
-        if not self.settings.stripe_webhook_secret:
-            raise Invalid("webhooks are not configured here (TIX_STRIPE_WEBHOOK_SECRET)")
-        report = read_webhook(payload, signature, self.settings.stripe_webhook_secret)
-        if report is None:
-            return "ignored"
-        return self.orders.payment_reported(report.order_id, report.outcome,
-                                            report.reference, report.refunded)
-
-    def order_pdf(self, principal: Principal, order_reference: str) -> bytes:
-        """All of an order's valid tickets in one PDF, a page each."""
-        from tix.adapters.render.documents import tickets_pdf
-
-        return tickets_pdf(self.tickets.order_documents_for(principal, order_reference))
+        # the tickets service is reached at each use: it mails through the notifications
+        # this is given to, so it is built after them
+        return RenderedTicketDocuments(lambda: self.tickets)
 
     @cached_property
     def queue_transport(self) -> SqsTransport | None:
@@ -407,78 +288,32 @@ class Runtime:
             uow=self.uow, clock=self.clock, mailer=self.mailer,
             public_url=self.settings.public_url,
             renderer=JinjaMailRenderer(self.settings.template_dir),
-            retry_delays=tuple(timedelta(seconds=s) for s in self.settings.mail_retry_delays))
+            retry_delays=tuple(timedelta(seconds=s) for s in self.settings.mail_retry_delays),
+            ticket_documents=self.ticket_documents)
 
-    # -- what the daemon runs ------------------------------------------------------------
+    # -- what the daemon runs (tix.routing) ----------------------------------------------
 
     @cached_property
     def subscriptions(self) -> list[Subscription]:
-        from tix.core.accounts.events import AccountErased
-        from tix.core.catalog.events import EventCancelled
-        from tix.core.messages import Subscription
-        from tix.core.notifications.handlers import AccountMails
-        from tix.core.notifications.order_mails import OrderMails
-        from tix.core.orders.events import PaymentCompleted
+        from tix.routing import routes
 
-        subscriptions: list[Subscription] = []
-        subscriptions += AccountMails(self.notifications).subscriptions()
-        subscriptions += OrderMails(self.notifications).subscriptions()
-        subscriptions += self.tickets.subscriptions()
-        subscriptions.append(Subscription(PaymentCompleted, "count_sale_for_popularity",
-                                          self.catalog.count_sale))
-        subscriptions.append(Subscription(EventCancelled, "refund_orders_of_cancelled_event",
-                                          self.orders.cancel_for_event))
-        subscriptions.append(Subscription(AccountErased, "erase_order_holders",
-                                          self.orders.erase_holders))
-        subscriptions.append(Subscription(AccountErased, "forget_erased_in_outbox",
-                                          self._forget_erased))
-        return subscriptions
-
-    def _forget_erased(self, message: AccountErased, uow: SqlUnitOfWork) -> None:
-        """The erased person's dead letters go now; on SQLite the older copies of their
-        rows leave the WAL at the next pass (the job "empty the WAL after erasures")."""
-        from tix.adapters.queue.retention import forget_dead_letters_of
-
-        forget_dead_letters_of(uow.session, self.cipher, message.user_id)
-        self._erased_rows_in_wal = True
+        return routes(self)
 
     @cached_property
     def jobs(self) -> list[Job]:
-        jobs = [Job("send mail", self.notifications.send_due),
-                Job("seal the audit trail", self.audit.seal, every=1),
-                Job("age event popularity", self.catalog.age_popularity, every=60),
-                Job("expire holds", self.inventory.expire_holds, every=1),
-                Job("resume unfinished payments", self.orders.resume_unfinished, every=1),
-                Job("refund orders of cancelled events", self.orders.refund_cancelled_events,
-                    every=5),
-                Job("forget old rate-limit hits", self._forget_old_hits, every=60),
-                Job("forget old messages", self._forget_old_messages, every=3600)]
-        if self.settings.is_embedded_database:
-            jobs.append(Job("empty the WAL after erasures", self._empty_wal, every=1))
-        return jobs
+        from tix.routing import jobs
 
-    def _forget_old_messages(self) -> int:
+        return jobs(self)
+
+    @cached_property
+    def housekeeping(self) -> DatabaseHousekeeping:
         from datetime import timedelta
 
-        from tix.adapters.queue.retention import forget_old_messages
+        from tix.adapters.db.housekeeping import DatabaseHousekeeping
 
-        return forget_old_messages(self.sessions, self.clock.now(),
-                                   timedelta(days=self.settings.message_retention_days))
-
-    def _empty_wal(self) -> int:
-        from tix.adapters.db.engine import empty_wal
-
-        if self._erased_rows_in_wal:
-            self._erased_rows_in_wal = False  # an erasure handled meanwhile sets it again
-            if not empty_wal(self.engine):
-                self._erased_rows_in_wal = True  # a reader held it: the next pass tries
-        return 0  # housekeeping: never a reason to run again at once
-
-    def _forget_old_hits(self) -> int:
-        from tix.adapters.db.ratelimit import forget_old_hits
-
-        forget_old_hits(self.sessions, self.clock.now())
-        return 0  # housekeeping: never a reason to run again at once
+        return DatabaseHousekeeping(
+            engine=self.engine, sessions=self.sessions, cipher=self.cipher, clock=self.clock,
+            message_retention=timedelta(days=self.settings.message_retention_days))
 
     def close(self) -> None:
         for name in ("engine", "read_engine"):
@@ -489,51 +324,6 @@ class Runtime:
 def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None,
               mailer: Mailer | None = None, migrate: bool = True) -> Runtime:
     return Runtime(settings or load_settings(), clock=clock, mailer=mailer, migrate=migrate)
-
-
-def upgrade_database(settings: Settings) -> str:
-    """Apply pending migrations; returns the revision now current."""
-    from tix.adapters.db.engine import make_engine
-    from tix.adapters.db.migrate import upgrade
-
-    engine = make_engine(settings.database_url)
-    try:
-        return upgrade(engine)
-    finally:
-        engine.dispose()
-
-
-def rotate_encryption_key(runtime: Runtime, *, new_key: bool,
-                          progress: Callable[[str, int], None]) -> tuple[str, int]:
-    """Re-encrypt personal data with the current key (after making one, with new_key).
-
-    With TIX_ENCRYPTION_KEY the operator puts the new key first in the variable; on the
-    embedded default `new_key` adds one to the key file. Returns (key id, rows changed).
-    """
-    from tix.adapters.crypto import add_key_to_file
-    from tix.adapters.db.rekey import rekey
-    from tix.adapters.db.rows import metadata
-
-    if new_key:
-        if runtime.settings.encryption_key:
-            raise Invalid("TIX_ENCRYPTION_KEY is set: put the new key first in it "
-                          "(NEWID:BASE64,OLDID:BASE64) and run without --new-key")
-        _ = runtime.cipher  # makes the key file if there is none yet
-        add_key_to_file(runtime.settings.data_dir)
-        runtime.__dict__.pop("cipher", None)
-    cipher = runtime.cipher
-    changed = rekey(runtime.engine, cipher, metadata(),
-                    lambda step: progress(step.table, step.rows))
-    return cipher.current_key_id, changed
-
-
-def erase_all_data(runtime: Runtime) -> None:
-    """Delete every row of every tix table (for `tix demo --reset`); the schema stays."""
-    from tix.adapters.db.rows import metadata
-
-    with runtime.engine.begin() as conn:
-        for table in reversed(metadata().sorted_tables):
-            conn.execute(table.delete())
 
 
 def _origin() -> str:

@@ -22,6 +22,7 @@ from tix.bootstrap import Runtime
 from tix.core.errors import TixError, Unavailable
 from tix.core.messages import Envelope, Subscription, UnreadableMessage
 from tix.logs import handling
+from tix.operations import ping_database
 
 if TYPE_CHECKING:
     from tix.adapters.db.uow import SqlUnitOfWork
@@ -44,7 +45,7 @@ def wait_for_database(runtime: Runtime, stopping: threading.Event, *,
     pause = 1.0
     while True:
         try:
-            runtime.ping_database()
+            ping_database(runtime)
             return True
         except Unavailable as error:
             log.error("waiting for the database: %s", error.message)

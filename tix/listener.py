@@ -24,6 +24,9 @@ from typing import ClassVar
 from tix import account_links
 from tix.bootstrap import Runtime
 from tix.core.errors import Invalid, NotFound, TixError, Unavailable
+from tix.documents import ticket_page
+from tix.operations import metrics, readiness
+from tix.webhooks import payment_webhook
 
 log = logging.getLogger("tix.listener")
 MAX_BODY = 1 << 20  # a webhook is a few kilobytes
@@ -70,15 +73,15 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/healthz":
             self._send(HTTPStatus.OK, "ok\n")
         elif path == "/readyz":
-            problems = self.runtime.readiness()
+            problems = readiness(self.runtime)
             self._send(HTTPStatus.SERVICE_UNAVAILABLE if problems else HTTPStatus.OK,
                        "\n".join(problems or ["ready"]) + "\n")
         elif path == "/metrics":
-            self._guarded(lambda: self._send(HTTPStatus.OK, self.runtime.metrics(),
+            self._guarded(lambda: self._send(HTTPStatus.OK, metrics(self.runtime),
                                              "text/plain; version=0.0.4"))
         elif path.startswith("/t/"):
             self._guarded(lambda: self._send(
-                HTTPStatus.OK, self.runtime.ticket_page(path[3:]), "text/html; charset=utf-8"))
+                HTTPStatus.OK, ticket_page(self.runtime, path[3:]), "text/html; charset=utf-8"))
         elif path == "/verify":
             self._send_page(account_links.verify(self.runtime.accounts, query))
         elif path == "/reset":
@@ -97,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
             signature = self.headers.get("Stripe-Signature", "")
             if payload is not None:
                 self._guarded(lambda: self._send(
-                    HTTPStatus.OK, self.runtime.payment_webhook(payload, signature) + "\n"))
+                    HTTPStatus.OK, payment_webhook(self.runtime, payload, signature) + "\n"))
         else:
             self._send(HTTPStatus.NOT_FOUND, "not found\n")
 

@@ -8,6 +8,7 @@ import redis
 from tests.catalog_support import an_event
 from tix.adapters.cache.redis import RedisCache, connect
 from tix.core.catalog.search import SearchQuery
+from tix.operations import metrics
 
 
 def test_hits_and_misses_are_counted_in_redis_for_every_process(redis_url):
@@ -54,7 +55,7 @@ def test_metrics_report_the_hit_ratio_of_every_process_sharing_redis(make_runtim
     cli.catalog.search(SearchQuery(text="frahm"))  # a miss
     daemon = make_runtime(database, redis_url=redis_url)  # searches nothing itself
     assert daemon.cache.stats() == (hits + 1, misses + 2)
-    text = daemon.metrics()
+    text = metrics(daemon)
     assert f'tix_cache_requests_total{{result="hit"}} {hits + 1}\n' in text
     assert f'tix_cache_requests_total{{result="miss"}} {misses + 2}\n' in text
     assert f"tix_cache_hit_ratio {(hits + 1) / (hits + misses + 3):g}\n" in text
@@ -68,6 +69,6 @@ def test_counting_never_fails_a_lookup_when_redis_is_gone(make_runtime, database
     runtime.cache._client = connect("redis://127.0.0.1:1/0")
     assert runtime.cache.get("catalog:a") is None  # a miss, not an error
     assert runtime.cache.stats() is None  # unknown, not zero
-    text = runtime.metrics()
+    text = metrics(runtime)
     assert "tix_cache_" not in text and "tix_holds_active 0\n" in text  # the rest as ever
     assert RedisCache(connect("redis://127.0.0.1:1/0")).stats() is None

@@ -16,6 +16,7 @@ from tix.adapters.queue.sqs import MAX_RECEIVES
 from tix.core.messages import Subscription
 from tix.core.principal import Role
 from tix.daemon import Daemon
+from tix.operations import metrics
 
 OTHER_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
 
@@ -25,7 +26,7 @@ def alerts(runtime) -> list[str]:
 
 
 def gauge(runtime, name: str) -> float:
-    [line] = [x for x in runtime.metrics().splitlines() if x.startswith(f"{name} ")]
+    [line] = [x for x in metrics(runtime).splitlines() if x.startswith(f"{name} ")]
     return float(line.split()[1])
 
 

@@ -173,7 +173,7 @@ def test_a_failing_handler_does_not_undo_or_repeat_the_others(runtime, clock):
 
 
 def test_sweeps_are_spaced_out_but_one_that_found_work_runs_again_at_once(runtime):
-    from tix.bootstrap import Job
+    from tix.routing import Job
 
     runs = {"idle": 0, "busy": 0}
     backlog = [3]

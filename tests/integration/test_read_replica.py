@@ -14,10 +14,10 @@ from sqlalchemy import create_engine, text
 from tests.catalog_support import an_event, organizer
 from tests.conftest import PG_SERVER
 from tests.support import logged_in
-from tix.bootstrap import upgrade_database
 from tix.core.catalog.search import SearchQuery
 from tix.core.orders.model import Tender
 from tix.core.principal import Role
+from tix.operations import upgrade_database
 
 pytestmark = pytest.mark.postgres
 

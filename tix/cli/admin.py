@@ -131,7 +131,7 @@ def rotate_key(
     json_: JsonFlag = False,
 ) -> None:
     """Re-encrypt personal data with the current key, in batches (safe to re-run)."""
-    from tix.bootstrap import rotate_encryption_key
+    from tix.operations import rotate_encryption_key
 
     key_id, changed = rotate_encryption_key(
         state(ctx).runtime, new_key=new_key,

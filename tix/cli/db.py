@@ -13,7 +13,7 @@ app = typer.Typer(help="The database schema.", no_args_is_help=True)
 @app.command()
 def upgrade(ctx: typer.Context, json_: JsonFlag = False) -> None:
     """Apply every pending migration (SQLite or PostgreSQL)."""
-    from tix.bootstrap import upgrade_database
+    from tix.operations import upgrade_database
 
     revision = upgrade_database(state(ctx).settings)
     emit({"revision": revision}, as_json=json_,

@@ -36,7 +36,7 @@ def demo(
         if not yes:
             confirm(f"Erase every account, event and order in {_where(cli)}?",
                     nothing_done="nothing erased")
-        from tix.bootstrap import erase_all_data
+        from tix.operations import erase_all_data
 
         erase_all_data(runtime)
     created = []

@@ -77,8 +77,10 @@ def pdf(ctx: typer.Context, order: OrderId,
         output: Annotated[Path, typer.Option("-o", "--output", help="The PDF file to write.")]
         ) -> None:
     """Save all of an order's valid tickets as one PDF, a page per ticket."""
+    from tix.documents import order_pdf
+
     cli = state(ctx)
-    save_file(output, cli.runtime.order_pdf(cli.principal(), order))
+    save_file(output, order_pdf(cli.runtime, cli.principal(), order))
 
 
 def _print_list(rows: list[dict[str, Any]]) -> None:

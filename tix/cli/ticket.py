@@ -66,9 +66,11 @@ def resend(ctx: typer.Context, order: OrderId) -> None:
 
 
 def _save(ctx: typer.Context, reference: str, output: Path, kind: str) -> None:
+    from tix.documents import ticket_file
+
     cli = state(ctx)
     ticket = cli.runtime.tickets.show(cli.principal(), reference)
-    save_file(output, cli.runtime.ticket_file(ticket.id, kind))
+    save_file(output, ticket_file(cli.runtime, ticket.id, kind))
 
 
 def _print_ticket(data: dict[str, Any]) -> None:

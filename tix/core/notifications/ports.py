@@ -1,11 +1,16 @@
-"""What the notifications module needs from storage."""
+"""What the notifications module needs from storage, and from outside it to build a
+mail's files."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tix.core.notifications.model import Notification, Status
+
+if TYPE_CHECKING:  # tix.core.ports imports this module
+    from tix.core.ports import Attachment
 
 
 class Notifications(Protocol):
@@ -30,3 +35,16 @@ class Notifications(Protocol):
         ...
 
     def list(self, status: Status | None = None, limit: int = 100) -> list[Notification]: ...
+
+
+class TicketDocuments(Protocol):
+    """Tickets as files to attach, built when the mail is sent: a PDF never sits in the
+    database, and a ticket voided since the mail was queued is not attached."""
+
+    def of_order(self, order_id: str) -> Sequence[Attachment]:
+        """Every valid ticket of the order, each as a PDF and a calendar entry."""
+        ...
+
+    def of_ticket(self, ticket_id: str, kind: str) -> Sequence[Attachment]:
+        """One ticket as a PDF ("pdf") or a calendar entry ("ics")."""
+        ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from tix.core.clock import Clock
 from tix.core.errors import NotFound, RuleViolation
@@ -27,6 +28,9 @@ from tix.core.ports import (
     UnitOfWorkFactory,
 )
 
+if TYPE_CHECKING:
+    from tix.core.notifications.ports import TicketDocuments
+
 log = logging.getLogger(__name__)
 
 AttachmentSource = Callable[[str], Sequence[Attachment]]
@@ -35,7 +39,8 @@ AttachmentSource = Callable[[str], Sequence[Attachment]]
 class NotificationService:
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, mailer: Mailer,
                  renderer: MailRenderer, public_url: str,
-                 retry_delays: tuple[timedelta, ...] = DEFAULT_RETRY_DELAYS) -> None:
+                 retry_delays: tuple[timedelta, ...] = DEFAULT_RETRY_DELAYS,
+                 ticket_documents: TicketDocuments | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._mailer = mailer
@@ -43,11 +48,22 @@ class NotificationService:
         self.public_url = public_url.rstrip("/")
         self._delays = retry_delays
         self._attachment_sources: dict[str, AttachmentSource] = {}
+        if ticket_documents is not None:
+            self._attach_tickets(ticket_documents)
 
     def add_attachment_source(self, kind: str, build: AttachmentSource) -> None:
         """Teach the sender to build the files of `kind` from a reference (one reference
         may stand for several files: an order's tickets)."""
         self._attachment_sources[kind] = build
+
+    def _attach_tickets(self, documents: TicketDocuments) -> None:
+        # the kinds are stored with each queued mail: "ticket_pdf" and "ticket_ics" name
+        # one ticket's file in mails queued before whole orders were attached
+        self._attachment_sources.update({
+            "order_tickets": documents.of_order,
+            "ticket_pdf": lambda ticket_id: documents.of_ticket(ticket_id, "pdf"),
+            "ticket_ics": lambda ticket_id: documents.of_ticket(ticket_id, "ics"),
+        })
 
     def queue(self, uow: UnitOfWork, *, to: str, template: str,
               context: Mapping[str, object], user_id: str | None = None,

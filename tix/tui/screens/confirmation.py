@@ -103,9 +103,11 @@ class ConfirmationScreen(TixScreen):
 
     @work(thread=True, group="pdf")
     def save_pdf(self) -> None:
+        from tix.documents import order_pdf
+
         path = self.pdf_path
         try:
-            pdf = self.runtime.order_pdf(self.principal, self.order_number)
+            pdf = order_pdf(self.runtime, self.principal, self.order_number)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(pdf)
         except TixError as error:
