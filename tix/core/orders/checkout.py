@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from tix.core.audit.service import AuditService
 from tix.core.catalog.model import TicketTypeView
-from tix.core.catalog.money import format_money
+from tix.core.catalog.public import format_money
 from tix.core.catalog.public import ticket_type as find_ticket_type
 from tix.core.clock import Clock
 from tix.core.errors import Busy, Invalid, NotFound, RuleViolation, TixError, Unavailable
