@@ -18,7 +18,7 @@ from tix.core.messages import Subscription
 from tix.core.notifications.model import AttachmentRef
 from tix.core.orders import public as orders
 from tix.core.orders.events import OrderCancelled, PaymentCompleted
-from tix.core.orders.model import Order, OrderStatus
+from tix.core.orders.model import Order, OrderStatus, price
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal, Role
 from tix.core.ratelimit import Rate, enforce
@@ -86,9 +86,12 @@ class TicketService:
         issued = uow.tickets.of_order(msg.order_id)
         seats = {t.seat for t in issued}
         # read first, so that no number is taken for a seat that has its ticket
-        tickets = self._new_tickets(msg, ticket_type, [
-            seat for seat in range(msg.quantity) if seat not in seats])
+        tickets = self._new_tickets(ticket_type, [
+            seat for seat in range(msg.quantity) if seat not in seats], msg.order_id,
+            msg.user_id, msg.holders)
         stored = uow.tickets.add_numbered(tickets, ticket_type.event_number)
+        if len(stored) < len(tickets):  # issued meanwhile elsewhere (`issue_now`): theirs too
+            issued, tickets = uow.tickets.of_order(msg.order_id), []
         self._announce(uow, msg, [t.id for t in issued if t.status is TicketStatus.VALID]
                        + [t.id for t in tickets if t.id in stored])
 
@@ -98,11 +101,35 @@ class TicketService:
         their numbers, by the sale's own commit (`uow.issue_tickets`). The daemon's
         delivery of the sale's PaymentCompleted announces them (`generate`): the sale
         writes no more rows than it must."""
-        uow.issue_tickets(self._new_tickets(msg, ticket_type, list(range(msg.quantity))),
+        uow.issue_tickets(self._new_tickets(ticket_type, list(range(msg.quantity)),
+                                            msg.order_id, msg.user_id, msg.holders),
                           ticket_type.event_number)
 
-    def _new_tickets(self, msg: PaymentCompleted, ticket_type: TicketTypeView,
-                     seats: list[int]) -> list[Ticket]:
+    def issue_now(self, principal: Principal, order_reference: str) -> list[Ticket]:
+        """The tickets of the principal's order, in seat order; if it is paid, those the
+        daemon has not made yet are made now: the box office shows a card sale's codes at
+        once, a daemon running or not. They are stored unannounced, as a counter sale's
+        are: the daemon's delivery of the order's PaymentCompleted announces them (and so
+        mails them), once. An order not paid has none."""
+        with self._uow() as uow:
+            order = orders.order(uow, order_reference)
+            if order is None or order.user_id != principal.user_id:
+                raise NotFound("order", order_reference)
+            issued = uow.tickets.of_order(order.id)
+            seats = {t.seat for t in issued}
+            missing = [seat for seat in range(order.quantity) if seat not in seats]
+            ticket_type = catalog.ticket_type(uow, order.ticket_type_id)
+            if order.status is not OrderStatus.COMPLETED or not missing or ticket_type is None:
+                return issued
+            uow.tickets.add_numbered(self._new_tickets(
+                ticket_type, missing, order.id, order.user_id, list(order.holders)),
+                ticket_type.event_number)
+            issued = uow.tickets.of_order(order.id)  # with any the daemon stored meanwhile
+            uow.commit()
+        return issued
+
+    def _new_tickets(self, ticket_type: TicketTypeView, seats: list[int], order_id: str,
+                     user_id: str, holders: list[str]) -> list[Ticket]:
         """Signed and ready but for their numbers, which storing them gives."""
         now = self._clock.now()
         tickets = []
@@ -110,9 +137,9 @@ class TicketService:
             ticket_id = new_id()
             tickets.append(Ticket(
                 id=ticket_id, number="", event_id=ticket_type.event_id,
-                order_id=msg.order_id, seat=seat, user_id=msg.user_id,
-                ticket_type_id=msg.ticket_type_id,
-                holder=msg.holders[seat] if seat < len(msg.holders) else "",
+                order_id=order_id, seat=seat, user_id=user_id,
+                ticket_type_id=ticket_type.id,
+                holder=holders[seat] if seat < len(holders) else "",
                 qr_payload=make_payload(ticket_id, ticket_type.event_number, self._signer),
                 created_at=now))
         return tickets
@@ -217,11 +244,10 @@ class TicketService:
         event = catalog.event(uow, order.event_id)
         ticket_type = catalog.ticket_type(uow, order.ticket_type_id)
         assert event is not None and ticket_type is not None
-        price = catalog.format_money(order.unit_price if order.tender.value != "comp" else 0,
-                             order.currency)
+        paid = catalog.format_money(price(order.unit_price, 1, order.tender), order.currency)
         return [TicketDocument(
             ticket_id=ticket.id, number=ticket.number, holder=ticket.holder,
-            ticket_type=ticket_type.name, price=price, order_number=order.number,
+            ticket_type=ticket_type.name, price=paid, order_number=order.number,
             qr_payload=ticket.qr_payload, event_name=event.name, starts_at=event.starts_at,
             ends_at=event.ends_at, timezone=event.timezone, venue=event.venue,
             address=event.address, city=event.city, status=ticket.status) for ticket in tickets]

@@ -49,25 +49,19 @@ class ConfirmationScreen(TixScreen):
 
     @work(thread=True, exclusive=True, group="tickets")
     def load(self) -> None:
-        """The daemon makes tickets from the payment; if none runs here, this does its
-        part (delivery is safe from any number of processes) so the clerk is not kept
-        waiting."""
-        from tix.daemon import Daemon
-
+        """A sale at the counter has its tickets when it returns; a card sale's are made
+        from its payment, here if no daemon has made them yet, so the clerk is not kept
+        waiting. An order still waiting for its payment gets them when it comes."""
         try:
             order = self.runtime.orders.show(self.principal, self.order_number)
             deadline = time.monotonic() + TICKETS_WAIT
-            while not (tickets := self._tickets_of(order)) and time.monotonic() < deadline:
-                if not Daemon(self.runtime).deliver_batch():
-                    time.sleep(0.2)
+            while (not (tickets := self.runtime.tickets.issue_now(self.principal, order.id))
+                   and time.monotonic() < deadline):
+                time.sleep(0.2)
         except TixError as error:
             self.app.call_from_thread(self.say, escape(error.message))
             return
         self.app.call_from_thread(self.show, order, tickets)
-
-    def _tickets_of(self, order: Order) -> list[Ticket]:
-        mine = self.runtime.tickets.mine(self.principal, limit=500)
-        return sorted((t for t in mine if t.order_id == order.id), key=lambda t: t.seat)
 
     def show(self, order: Order, tickets: list[Ticket]) -> None:
         self.tickets = tickets
