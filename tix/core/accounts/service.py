@@ -185,10 +185,9 @@ class AccountService:
                 uow.commit()
                 raise NotAuthenticated(WRONG_CREDENTIALS, code="wrong_credentials")
             if user.is_locked:
-                raise NotAuthenticated(
+                raise NotAuthenticated(  # the faces name their way to reset it
                     "account locked after too many failed logins; reset your password "
-                    "(tix account forgot-password) or ask an admin to unlock it",
-                    code="account_locked")
+                    "or ask an admin to unlock it", code="account_locked")
             if not self._hasher.verify(password, user.password_hash):
                 self._audit.record(uow, "login.failed", subject=f"user:{user.id}",
                                    actor_id=user.id, actor=user.email,
@@ -201,9 +200,8 @@ class AccountService:
                 uow.commit()
                 raise NotAuthenticated(WRONG_CREDENTIALS, code="wrong_credentials")
             if not user.is_verified:
-                raise NotAuthenticated(
-                    "email not verified yet: run the `tix account verify` command from the "
-                    "mail we sent, or `tix account resend-verification`",
+                raise NotAuthenticated(  # the faces name their way to verify it
+                    "email not verified yet: follow the mail we sent, or ask for a new one",
                     code="not_verified")
             user.record_successful_login()
             uow.users.save(user)
