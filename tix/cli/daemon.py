@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from typing import Annotated
 
 import typer
@@ -24,43 +22,14 @@ def daemon(
              "webhooks.")] = None,
 ) -> None:
     """Run the background work; stops cleanly on Ctrl-C or SIGTERM."""
-    from tix.daemon import Daemon, wait_for_database
-    from tix.heap import settle
-    from tix.listener import Listener, parse_address
-    from tix.logs import configure
+    from tix.background import run_once, run_until_stopped
 
     runtime = state(ctx).runtime
-    configure(runtime.settings.log_format)
-    address = parse_address(http) if http else None
     if once:
-        done = Daemon(runtime, idle_sleep=idle).run_once()
+        done = run_once(runtime, idle=idle, http=http)
         say(f"Delivered {done} item(s); nothing left to do.")
         return
-    stopping = threading.Event()  # one for the process: a signal at any moment stops all
-
-    def stop(signum: int, _frame: object) -> None:
-        say(f"{signal.Signals(signum).name}: finishing the work in hand, then stopping.")
-        stopping.set()
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    if not wait_for_database(runtime, stopping):
-        return
-    settle()  # start-up done: full collections skip what lives as long as the process
-    daemons = [Daemon(runtime, idle_sleep=idle, stopping=stopping,
-                      worker_id=None if workers == 1 else f"worker-{n}")
-               for n in range(workers)]
-    listener = Listener(runtime, *address) if address else None
-    if listener is not None:
-        listener.start()
-    threads = [threading.Thread(target=d.run_forever, name=d.worker_id) for d in daemons]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        while thread.is_alive():
-            thread.join(0.5)  # short joins keep the main thread responsive to signals
-    if listener is not None:
-        listener.stop()
+    run_until_stopped(runtime, workers=workers, idle=idle, http=http, say=say)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,17 +6,13 @@ handlers failed five times. With TIX_QUEUE_URL=sqs://… each SQS queue has one 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from tix.cli.output import JsonFlag, emit, say, table
 from tix.cli.state import state
-
-if TYPE_CHECKING:
-    from tix.adapters.queue.sqs import SqsTransport
-
-OUTBOX = "outbox"
+from tix.operations import OUTBOX
 
 app = typer.Typer(help="The message queues (the database outbox, SQS): dead letters.",
                   no_args_is_help=True)
@@ -25,28 +21,16 @@ dlq = typer.Typer(help="Messages set aside (unreadable, or failed five times): s
 app.add_typer(dlq, name="dlq")
 
 
-def _transport(ctx: typer.Context) -> SqsTransport:
-    from tix.core.errors import Invalid
-
-    transport = state(ctx).runtime.queue_transport
-    if transport is None:
-        raise Invalid("no SQS queue here: messages go through the database outbox "
-                      f"(redrive {OUTBOX!r}, or set TIX_QUEUE_URL=sqs://… to use SQS)")
-    return transport
-
-
 @dlq.command("list")
 def list_(ctx: typer.Context, limit: Annotated[int, typer.Option(
         min=1, max=10_000, help="The outbox's dead letters shown, oldest first.")] = 100,
         json_: JsonFlag = False) -> None:
     """Messages waiting in each queue and its dead-letter queue; the outbox's dead letters
     (id, type, error, attempts, when: never what they carry)."""
+    from tix.operations import dead_letters, waiting
+
     runtime = state(ctx).runtime
-    counts = {OUTBOX: runtime.outbox.pending_count(),
-              f"{OUTBOX}-dlq": runtime.dead_letters.count()}
-    if runtime.queue_transport is not None:
-        counts.update(runtime.queue_transport.pending())
-    emit({**counts, "dead_letters": runtime.dead_letters.oldest(limit)}, as_json=json_,
+    emit({**waiting(runtime), "dead_letters": dead_letters(runtime, limit)}, as_json=json_,
          human=_print)
 
 
@@ -55,15 +39,9 @@ def redrive(ctx: typer.Context, queue: Annotated[str, typer.Argument(
         help="outbox, payment-events, ticket-events or notification-events.")] = OUTBOX
             ) -> None:
     """Send a dead-letter queue's messages back to their queue, once the cause is fixed."""
-    from tix.adapters.queue.sqs import QUEUES
-    from tix.core.errors import Invalid
+    from tix.operations import redrive as send_back
 
-    if queue == OUTBOX:
-        moved = state(ctx).runtime.dead_letters.redrive()
-    elif queue in QUEUES:
-        moved = _transport(ctx).redrive(queue)
-    else:
-        raise Invalid(f"{queue!r} is not one of {', '.join((OUTBOX, *QUEUES))}")
+    moved = send_back(state(ctx).runtime, queue)
     say(f"Sent {moved} message(s) back to {queue}.")
 
 
