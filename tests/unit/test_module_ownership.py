@@ -25,8 +25,8 @@ OWNERS = {
 
 # The modules held to it. Every module of the core is in one of these two lists; a
 # module leaves PENDING (and joins CHECKED) once it reads only its own tables.
-CHECKED = ["accounts", "audit", "notifications", "tickets"]
-PENDING = ["catalog", "inventory", "orders"]
+CHECKED = ["accounts", "audit", "catalog", "notifications", "tickets"]
+PENDING = ["inventory", "orders"]
 
 
 def foreign_reads(source: str, module: str, filename: str = "<source>") -> list[str]:
