@@ -25,6 +25,7 @@ from tix import account_links
 from tix.bootstrap import Runtime
 from tix.core.errors import Invalid, NotFound, TixError, Unavailable
 from tix.documents import ticket_page
+from tix.error_table import http_status, retry_after
 from tix.operations import metrics, readiness
 from tix.webhooks import payment_webhook
 
@@ -116,15 +117,18 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(int(length))
 
     def _guarded(self, answer: Callable[[], None]) -> None:
-        """Run a route; tix's errors become their HTTP status, one line, no traceback."""
+        """Run a route; tix's errors become their HTTP status (the table every face uses),
+        one line, no traceback. What was not found is not described: a ticket's link is
+        its id, and a wrong one says nothing of the right ones."""
         try:
             answer()
         except NotFound:
             self._send(HTTPStatus.NOT_FOUND, "not found\n")
-        except Invalid as error:
-            self._send(HTTPStatus.BAD_REQUEST, error.message + "\n")
         except TixError as error:
-            self._send(HTTPStatus.SERVICE_UNAVAILABLE, error.message + "\n")
+            wait = retry_after(error)
+            self._send(http_status(error), error.message + "\n",
+                       headers=None if wait is None else {"Cache-Control": "no-store",
+                                                          "Retry-After": str(wait)})
 
     def _send_page(self, page: account_links.Page) -> None:
         self._send(page.status, page.html, "text/html; charset=utf-8",
