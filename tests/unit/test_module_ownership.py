@@ -23,10 +23,10 @@ OWNERS = {
     "audit": "audit",
 }
 
-# The modules held to it. Every module of the core is in one of these two lists; a
-# module leaves PENDING (and joins CHECKED) once it reads only its own tables.
-CHECKED = ["accounts", "audit", "catalog", "notifications", "tickets"]
-PENDING = ["inventory", "orders"]
+# The modules held to it. Every module of the core is in one of these two lists; a new
+# module that cannot comply at once waits in PENDING, and joins CHECKED when it does.
+CHECKED = ["accounts", "audit", "catalog", "inventory", "notifications", "orders", "tickets"]
+PENDING: list[str] = []
 
 
 def foreign_reads(source: str, module: str, filename: str = "<source>") -> list[str]:

@@ -32,9 +32,7 @@ from tix.core.tickets.model import (
     read_payload,
 )
 from tix.core.tickets.ports import MailQueue
-
-# re-exported for orders until it imports tickets.public
-from tix.core.tickets.public import void_order_tickets as void_order_tickets
+from tix.core.tickets.public import void_order_tickets
 
 
 @dataclass(frozen=True)
