@@ -9,7 +9,7 @@ from tix.core.accounts.events import (
     PasswordResetRequested,
     VerificationRequested,
 )
-from tix.core.messages import MessageDeadLettered, Subscription
+from tix.core.messages import MessageDeadLettered
 from tix.core.notifications.events import NotificationFailed
 from tix.core.notifications.service import NotificationService
 from tix.core.ports import UnitOfWork
@@ -20,17 +20,6 @@ AccountMessage = VerificationRequested | PasswordResetRequested | PasswordChange
 class AccountMails:
     def __init__(self, notifications: NotificationService) -> None:
         self._notifications = notifications
-
-    def subscriptions(self) -> list[Subscription]:
-        return [
-            Subscription(VerificationRequested, "mail_verification", self.mail_verification),
-            Subscription(PasswordResetRequested, "mail_password_reset", self.mail_reset),
-            Subscription(PasswordChanged, "mail_password_changed", self.mail_password_changed),
-            Subscription(AccountLocked, "mail_account_locked", self.mail_account_locked),
-            Subscription(NotificationFailed, "alert_admins", self.alert_admins),
-            Subscription(MessageDeadLettered, "alert_admins_of_dead_letters",
-                         self.alert_admins_of_dead_letters),
-        ]
 
     def mail_verification(self, msg: VerificationRequested, uow: UnitOfWork) -> None:
         self._mail_token(uow, msg, "email_verification", "tix account verify", "verify")

@@ -7,7 +7,6 @@ from datetime import datetime
 from tix.core.accounts import public as accounts
 from tix.core.catalog import public as catalog
 from tix.core.catalog.events import EventCancelled, EventUpdated
-from tix.core.messages import Subscription
 from tix.core.notifications.service import NotificationService
 from tix.core.orders import public as orders
 from tix.core.orders.events import OrderCancelled, PaymentCompleted
@@ -21,14 +20,6 @@ FIELD_NAMES = {"starts_at": "Start", "ends_at": "End", "venue": "Venue", "city":
 class OrderMails:
     def __init__(self, notifications: NotificationService) -> None:
         self._notifications = notifications
-
-    def subscriptions(self) -> list[Subscription]:
-        return [
-            Subscription(PaymentCompleted, "mail_order_confirmation", self.mail_confirmation),
-            Subscription(OrderCancelled, "mail_order_cancelled", self.mail_cancellation),
-            Subscription(EventUpdated, "mail_event_updated", self.mail_event_updated),
-            Subscription(EventCancelled, "mail_event_cancelled", self.mail_event_cancelled),
-        ]
 
     def mail_confirmation(self, msg: PaymentCompleted, uow: UnitOfWork) -> None:
         buyer = accounts.user(uow, msg.user_id)

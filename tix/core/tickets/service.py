@@ -14,7 +14,6 @@ from tix.core.catalog.model import EventStatus, TicketTypeView
 from tix.core.clock import Clock
 from tix.core.errors import EntryRefused, NotAllowed, NotFound, RuleViolation
 from tix.core.ids import new_id
-from tix.core.messages import Subscription
 from tix.core.notifications.model import AttachmentRef
 from tix.core.orders import public as orders
 from tix.core.orders.events import OrderCancelled, PaymentCompleted
@@ -62,12 +61,6 @@ class TicketService:
         self._audit = audit
         self._limiter = limiter
         self._checkin_rate = Rate(checkins_per_second, timedelta(seconds=1))
-
-    def subscriptions(self) -> list[Subscription]:
-        return [Subscription(PaymentCompleted, "generate_tickets", self.generate),
-                Subscription(TicketsGenerated, "mail_tickets", self.mail_tickets),
-                Subscription(OrderCancelled, "void_tickets", self.void),
-                Subscription(AccountErased, "erase_holder_names", self.erase_holders)]
 
     def erase_holders(self, msg: AccountErased, uow: UnitOfWork) -> None:
         """GDPR: tickets stay for accounting, without the names on them."""
