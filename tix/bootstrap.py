@@ -17,9 +17,7 @@ tix/routing.py.
 from __future__ import annotations
 
 import os
-import secrets
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tix.config import Settings, load_settings
@@ -59,7 +57,7 @@ class Runtime:
         self._mailer = mailer
         self._migrate = migrate
         if settings.env == "production":  # refuse to start on development secrets
-            _secret_key(settings)
+            self._secret_key()
             if not settings.encryption_key:
                 raise Invalid("TIX_ENCRYPTION_KEY must be set when TIX_ENV=production")
 
@@ -173,12 +171,18 @@ class Runtime:
         from tix.adapters.security import BcryptHasher, JwtAccessTokens
         from tix.core.accounts.service import AccountService
 
-        tokens = JwtAccessTokens(_secret_key(self.settings),
+        tokens = JwtAccessTokens(self._secret_key(),
                                  previous_secrets=self.settings.previous_secret_keys)
         return AccountService(
             uow=self.uow, clock=self.clock, hasher=BcryptHasher(self.settings.bcrypt_rounds),
             tokens=tokens, cache=self._session_cache, limiter=self.limiter,
             normalize_email=normalize_email, audit=self.audit)
+
+    def _secret_key(self) -> str:
+        from tix.adapters.security import secret_key
+
+        return secret_key(self.settings.secret_key, self.settings.data_dir,
+                          production=self.settings.env == "production")
 
     @cached_property
     def privacy(self) -> PrivacyService:
@@ -336,33 +340,3 @@ def _origin() -> str:
     except Exception:  # no login name (a container without passwd entry)
         user = str(os.getuid())
     return f"{user}@{socket.gethostname()}"
-
-
-DEVELOPMENT_SECRET_FILE = "secret.key"
-
-
-def _secret_key(settings: Settings) -> str:
-    """TIX_SECRET_KEY, or on a development machine a random key kept in the data dir."""
-    if settings.secret_key:
-        if settings.env == "production" and len(settings.secret_key) < 32:
-            raise Invalid("TIX_SECRET_KEY must be at least 32 characters in production")
-        return settings.secret_key
-    if settings.env == "production":
-        raise Invalid("TIX_SECRET_KEY must be set when TIX_ENV=production")
-    return _key_file(settings.data_dir / DEVELOPMENT_SECRET_FILE)
-
-
-def _key_file(path: Path) -> str:
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first: use theirs
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key

@@ -1,4 +1,4 @@
-"""Password hashing (bcrypt) and access tokens (JWT, HS256)."""
+"""Password hashing (bcrypt), access tokens (JWT, HS256) and the secret that signs them."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import secrets
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from tix.core.errors import NotAuthenticated
+from tix.core.errors import Invalid, NotAuthenticated
 from tix.core.ports import AccessClaims
 
 
@@ -102,3 +105,33 @@ def _unb64(text: str) -> bytes:
 
 def _sign(secret: str, signing_input: str) -> bytes:
     return hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
+
+
+DEVELOPMENT_SECRET_FILE = "secret.key"
+
+
+def secret_key(configured: str | None, data_dir: Path, *, production: bool) -> str:
+    """TIX_SECRET_KEY, or on a development machine a random key kept in the data dir."""
+    if configured:
+        if production and len(configured) < 32:
+            raise Invalid("TIX_SECRET_KEY must be at least 32 characters in production")
+        return configured
+    if production:
+        raise Invalid("TIX_SECRET_KEY must be set when TIX_ENV=production")
+    return _key_file(data_dir / DEVELOPMENT_SECRET_FILE)
+
+
+def _key_file(path: Path) -> str:
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first: use theirs
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
