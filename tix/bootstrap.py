@@ -9,6 +9,7 @@ with the pieces lives beside this module, outside the faces:
   tix/operations.py   operator tasks: readiness, metrics, migrations, key rotation, queues
   tix/documents.py    a ticket's files and page for every face
   tix/webhooks.py     payment providers' reports fed into the saga
+  tix/background.py   the daemon's workers and HTTP listener run until a signal (`tix daemon`)
 
 To add a service: a `cached_property` here; its message handlers and periodic work go in
 tix/routing.py.
