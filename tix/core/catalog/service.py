@@ -24,6 +24,7 @@ from tix.core.catalog.spec import CheckedEvent, check_event, new_ticket_type
 from tix.core.clock import Clock
 from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation
 from tix.core.ids import new_id
+from tix.core.inventory import public as inventory
 from tix.core.orders.events import PaymentCompleted
 from tix.core.ports import Cache, UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal, Role
@@ -65,7 +66,7 @@ class CatalogService:
                               for i, t in enumerate(checked.ticket_types)])
             uow.catalog.add(event)
             for ticket_type in event.ticket_types:  # the inventory opens with the event
-                uow.stock.add(ticket_type.id, ticket_type.quantity)
+                inventory.open_stock(uow, ticket_type.id, ticket_type.quantity)
             uow.catalog.bump_version()
             uow.publish(EventPublished(event_id=event.id, organizer_id=principal.user_id,
                                        name=event.name))
@@ -170,7 +171,7 @@ class CatalogService:
     def _details(self, reference: str) -> EventDetails:
         with self._uow(readonly=True) as uow:
             event = self._event(uow, reference)
-            levels = uow.stock.levels([t.id for t in event.ticket_types])
+            levels = inventory.levels(uow, [t.id for t in event.ticket_types])
         types = [TicketTypeDetails(
             id=t.id, name=t.name, price=t.price, currency=event.currency, quantity=t.quantity,
             available=levels[t.id].available if t.id in levels else 0,
@@ -245,11 +246,11 @@ class CatalogService:
                 created = new_ticket_type(wanted, ticket_type_id=new_id(), event_id=event.id,
                                           position=position, number=numbers)
                 uow.catalog.add_ticket_type(created)
-                uow.stock.add(created.id, created.quantity)
+                inventory.open_stock(uow, created.id, created.quantity)
                 kept.append(created)
                 continue
-            if wanted.quantity != current.quantity and not uow.stock.resize(
-                    current.id, wanted.quantity):
+            if wanted.quantity != current.quantity and not inventory.resize_stock(
+                    uow, current.id, wanted.quantity, was=current.quantity):
                 raise RuleViolation(
                     f"{current.name}: cannot lower the quantity to {wanted.quantity}, below "
                     "what is already sold or held", code="below_sold",
