@@ -9,6 +9,7 @@ import pytest
 from tests.unit.memory_core import MemoryCore
 from tix.core.catalog.events import EventCancelled, EventPublished, EventUpdated
 from tix.core.errors import NotAllowed, RuleViolation
+from tix.core.inventory.events import TicketsReturned
 from tix.core.orders.model import Tender
 from tix.core.principal import Role
 
@@ -49,6 +50,8 @@ def test_more_tickets_go_on_sale_and_fewer_than_are_sold_is_refused(core, owner)
     core.catalog.update(owner, event_id, {"ticket_types": [{"name": "Seated",
                                                             "quantity": 25}]})
     assert (core.stock(seated).quantity, core.stock(seated).available) == (25, 10)
+    assert [(m.quantity, m.reason) for m in core.store.messages(TicketsReturned)] \
+        == [(5, "resized")]  # five more on sale: a waiting list hears of them
 
     with pytest.raises(RuleViolation, match="below what is already sold or held"):
         core.catalog.update(owner, event_id, {"ticket_types": [{"name": "Seated",
