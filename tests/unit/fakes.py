@@ -17,6 +17,7 @@ import copy
 import hashlib
 import hmac
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -34,6 +35,7 @@ from tix.core.inventory.ports import StockLevel
 from tix.core.messages import Message
 from tix.core.orders.model import Order, OrderNumberTaken, OrderStatus
 from tix.core.ports import RateDecision
+from tix.core.tickets.door import CheckinList, Scan, TicketDoorState
 from tix.core.tickets.model import Ticket, TicketStatus, ticket_number
 
 M = TypeVar("M", bound=Message)
@@ -427,6 +429,79 @@ class MemoryTickets:
         ticket.status, ticket.checked_in_at, ticket.checked_in_by = TicketStatus.USED, now, by
         self._uow.write("tickets", ticket_id, ticket)
         return True
+
+    # the door, as the SQL repository keeps it
+    def of_event(self, event_id: str) -> list[Ticket]:
+        return sorted((copy.deepcopy(t) for t in self._uow.rows("tickets")
+                       if t.event_id == event_id), key=lambda t: t.number)
+
+    def types_of_event(self, event_id: str) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for t in self.of_event(event_id):
+            if t.status is not TicketStatus.VOIDED:
+                counts[t.ticket_type_id] += 1
+        return dict(counts)
+
+    def lists(self, event_id: str) -> list[CheckinList]:
+        return sorted((x for x in self._uow.rows("checkin_lists")
+                       if x is not None and x.event_id == event_id),
+                      key=lambda x: x.name)
+
+    def add_list(self, checkin_list: CheckinList, now: datetime) -> bool:
+        key = f"{checkin_list.event_id}/{checkin_list.name}"
+        if self._uow.read("checkin_lists", key) is not None:
+            return False
+        self._uow.write("checkin_lists", key, checkin_list)
+        return True
+
+    def remove_list(self, event_id: str, name: str) -> bool:
+        key = f"{event_id}/{name}"
+        if self._uow.read("checkin_lists", key) is None:
+            return False
+        self._uow.write("checkin_lists", key, None)  # a commit applies writes only
+        return True
+
+    def scans_of(self, ticket_id: str) -> list[Scan]:
+        return [s for _, s in sorted(self._uow.rows("door_scans"), key=lambda r: r[0])
+                if s.ticket_id == ticket_id]
+
+    def add_scans(self, scans: Sequence[Scan], now: datetime) -> set[str]:
+        added = set()
+        for scan in scans:
+            if self._uow.read("door_scans", scan.id) is None and scan.id not in added:
+                self._uow.write("door_scans", scan.id,
+                                (len(self._uow.rows("door_scans")) + 1, scan))
+                added.add(scan.id)
+        return added
+
+    def scans_since(self, event_id: str, cursor: int, limit: int) -> list[tuple[int, Scan]]:
+        return sorted((r for r in self._uow.rows("door_scans")
+                       if r[1].event_id == event_id and r[0] > cursor),
+                      key=lambda r: r[0])[:limit]
+
+    def set_door_state(self, ticket_id: str, state: TicketDoorState) -> None:
+        ticket = self.get(ticket_id)
+        if ticket is None or ticket.status is TicketStatus.VOIDED:
+            return
+        first = state.admission
+        ticket.status = TicketStatus.USED if first else TicketStatus.VALID
+        ticket.checked_in_at = first.at if first else None
+        ticket.checked_in_by = (first.by or None) if first else None
+        self._uow.write("tickets", ticket_id, ticket)
+        self._uow.write("door_state", ticket_id, (
+            first.list_name if first else None,
+            state.entered.list_name if state.entered else None))
+
+    def door_counts(self, event_id: str) -> dict[str, tuple[int, int]]:
+        counts: dict[str, list[int]] = {}
+        for ticket in self.of_event(event_id):
+            place = self._uow.read("door_state", ticket.id)
+            if place is None or ticket.status is not TicketStatus.USED:
+                continue
+            for index, name in enumerate(place):
+                if name is not None:
+                    counts.setdefault(name, [0, 0])[index] += 1
+        return {name: (pair[0], pair[1]) for name, pair in counts.items()}
 
     def void_order(self, order_id: str) -> list[str]:
         voided = []

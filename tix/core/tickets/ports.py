@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from tix.core.notifications.model import AttachmentRef
+from tix.core.tickets.door import CheckinList, Scan, TicketDoorState
 from tix.core.tickets.model import Ticket
 
 if TYPE_CHECKING:  # tix.core.ports gathers this module's Tickets: no import at run time
@@ -52,6 +53,49 @@ class Tickets(Protocol):
 
     def void_order(self, order_id: str) -> list[str]:
         """VALID tickets of the order → VOIDED; returns their ids."""
+        ...
+
+    # the door: check-in lists, the server's scan log, and each ticket's state in step
+
+    def of_event(self, event_id: str) -> list[Ticket]:
+        """Every ticket of the event, in number order (holders decrypted)."""
+        ...
+
+    def types_of_event(self, event_id: str) -> dict[str, int]:
+        """How many tickets that may still come in (VALID or USED) of each ticket type."""
+        ...
+
+    def lists(self, event_id: str) -> list[CheckinList]:
+        """The event's stored check-in lists by name ("main" is never stored)."""
+        ...
+
+    def add_list(self, checkin_list: CheckinList, now: datetime) -> bool:
+        """False if the event has a list of that name already."""
+        ...
+
+    def remove_list(self, event_id: str, name: str) -> bool: ...
+
+    def scans_of(self, ticket_id: str) -> list[Scan]:
+        """The ticket's scans, as recorded (any order)."""
+        ...
+
+    def add_scans(self, scans: Sequence[Scan], now: datetime) -> set[str]:
+        """Append scans to the log; a scan whose id is there already is skipped. Returns
+        the ids appended."""
+        ...
+
+    def scans_since(self, event_id: str, cursor: int, limit: int) -> list[tuple[int, Scan]]:
+        """The event's scans appended after `cursor`, each with its place in the log."""
+        ...
+
+    def set_door_state(self, ticket_id: str, state: TicketDoorState) -> None:
+        """Keep the ticket in step with its scans: USED with the standing admission's time
+        and clerk, or VALID when none stands (a VOIDED ticket stays VOIDED), and the lists
+        it was admitted by and is inside through."""
+        ...
+
+    def door_counts(self, event_id: str) -> dict[str, tuple[int, int]]:
+        """Per list name: (tickets whose standing admission was on it, inside through it)."""
         ...
 
 

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
-from tix.adapters.db.rows.tickets import TicketNumberRow, TicketRow
+from tix.adapters.db.rows.tickets import (
+    CheckinListRow,
+    DoorScanRow,
+    TicketNumberRow,
+    TicketRow,
+)
 from tix.adapters.db.sql import insert_many_ignoring_duplicates, is_postgres
 from tix.core.ids import looks_like_uuid
+from tix.core.tickets.door import CheckinList, Scan, ScanKind, TicketDoorState
 from tix.core.tickets.model import Ticket, TicketStatus, ticket_number
 
 
@@ -107,6 +114,85 @@ class SqlTickets:
             ).values(status=TicketStatus.VOIDED.value))
         return ids
 
+    def of_event(self, event_id: str) -> list[Ticket]:
+        rows = self._session.scalars(select(TicketRow).where(TicketRow.event_id == event_id)
+                                     .order_by(TicketRow.sequence))
+        return [self._ticket(r) for r in rows]
+
+    def types_of_event(self, event_id: str) -> dict[str, int]:
+        rows = self._session.execute(
+            select(TicketRow.ticket_type_id, func.count())
+            .where(TicketRow.event_id == event_id,
+                   TicketRow.status.in_([TicketStatus.VALID.value, TicketStatus.USED.value]))
+            .group_by(TicketRow.ticket_type_id)).all()
+        return {type_id: int(n) for type_id, n in rows}
+
+    def lists(self, event_id: str) -> list[CheckinList]:
+        rows = self._session.scalars(select(CheckinListRow).where(
+            CheckinListRow.event_id == event_id).order_by(CheckinListRow.name))
+        return [CheckinList(event_id=r.event_id, name=r.name, reentry=r.reentry,
+                            ticket_type_ids=frozenset(filter(None, r.ticket_type_ids.split(","))))
+                for r in rows]
+
+    def add_list(self, checkin_list: CheckinList, now: datetime) -> bool:
+        return bool(insert_many_ignoring_duplicates(
+            self._session, CheckinListRow.__table__, [{  # type: ignore[arg-type]
+                "event_id": checkin_list.event_id, "name": checkin_list.name,
+                "ticket_type_ids": ",".join(sorted(checkin_list.ticket_type_ids)),
+                "reentry": checkin_list.reentry, "created_at": now}]))
+
+    def remove_list(self, event_id: str, name: str) -> bool:
+        result = self._session.execute(delete(CheckinListRow).where(
+            CheckinListRow.event_id == event_id, CheckinListRow.name == name))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def scans_of(self, ticket_id: str) -> list[Scan]:
+        rows = self._session.scalars(select(DoorScanRow).where(
+            DoorScanRow.ticket_id == ticket_id).order_by(DoorScanRow.seq))
+        return [_scan(r) for r in rows]
+
+    def add_scans(self, scans: Sequence[Scan], now: datetime) -> set[str]:
+        if not scans:
+            return set()
+        module: Any = postgresql if is_postgres(self._session) else sqlite
+        statement = (module.insert(DoorScanRow).on_conflict_do_nothing(
+            index_elements=[DoorScanRow.id]).returning(DoorScanRow.id))
+        return set(self._session.scalars(statement, [{
+            "id": s.id, "event_id": s.event_id, "ticket_id": s.ticket_id,
+            "kind": s.kind.value, "at": s.at, "device": s.device, "list_name": s.list_name,
+            "clerk": s.by, "reason": s.reason, "code": s.code, "undoes": s.undoes,
+            "recorded_at": now} for s in scans]))
+
+    def scans_since(self, event_id: str, cursor: int, limit: int) -> list[tuple[int, Scan]]:
+        rows = self._session.scalars(select(DoorScanRow).where(
+            DoorScanRow.event_id == event_id, DoorScanRow.seq > cursor)
+            .order_by(DoorScanRow.seq).limit(limit))
+        return [(r.seq, _scan(r)) for r in rows]
+
+    def set_door_state(self, ticket_id: str, state: TicketDoorState) -> None:
+        admission = state.admission
+        self._session.execute(update(TicketRow).where(
+            TicketRow.id == ticket_id, TicketRow.status != TicketStatus.VOIDED.value).values(
+            status=(TicketStatus.USED if admission else TicketStatus.VALID).value,
+            checked_in_at=admission.at if admission else None,
+            checked_in_by=(admission.by or None) if admission else None,
+            door_list=admission.list_name if admission else None,
+            inside_list=state.entered.list_name if state.entered else None))
+
+    def door_counts(self, event_id: str) -> dict[str, tuple[int, int]]:
+        counts: dict[str, tuple[int, int]] = {}
+        for column, place in ((TicketRow.door_list, 0), (TicketRow.inside_list, 1)):
+            for name, n in self._session.execute(
+                    select(column, func.count()).where(
+                        TicketRow.event_id == event_id, column.is_not(None),
+                        TicketRow.status == TicketStatus.USED.value).group_by(column)):
+                if name is None:
+                    continue
+                pair = list(counts.get(name, (0, 0)))
+                pair[place] = int(n)
+                counts[name] = (pair[0], pair[1])
+        return counts
+
     def _ticket(self, row: TicketRow) -> Ticket:
         return Ticket(id=row.id, number=row.number, event_id=row.event_id,
                       order_id=row.order_id, seat=row.seat, user_id=row.user_id,
@@ -114,3 +200,10 @@ class SqlTickets:
                       holder=self._cipher.decrypt(row.holder), qr_payload=row.qr_payload,
                       created_at=row.created_at, status=TicketStatus(row.status),
                       checked_in_at=row.checked_in_at, checked_in_by=row.checked_in_by)
+
+
+def _scan(row: DoorScanRow) -> Scan:
+    return Scan(id=row.id, event_id=row.event_id, ticket_id=row.ticket_id,
+                kind=ScanKind(row.kind), at=row.at, device=row.device,
+                list_name=row.list_name, by=row.clerk, reason=row.reason, code=row.code,
+                undoes=row.undoes)
