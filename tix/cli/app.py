@@ -17,6 +17,7 @@ from tix.cli import (
     daemon,
     db,
     demo,
+    door,
     event,
     notifications,
     order,
@@ -119,6 +120,7 @@ app.add_typer(ticket.app, name="ticket")
 demo.register(app)
 daemon.register(app)
 boxoffice.register(app)
+door.register(app)
 purchase.register(app)
 ticket.register(app)
 

@@ -85,11 +85,26 @@ def checkin(
     payload: Annotated[str, typer.Argument(help="What the scanner read from the QR code.")],
     event: Annotated[str | None, typer.Option(help="Refuse tickets of other events.")] = None,
     json_: JsonFlag = False,
+    offline: Annotated[Path | None, typer.Option(
+        "--offline", metavar="PACK", help="No database, no network: check against this door "
+        "pack (tix door pack) and record the scan in this device's log.")] = None,
+    device: Annotated[str, typer.Option(help="This door device's name (with --offline).")
+                      ] = "gate",
+    log: Annotated[Path | None, typer.Option(
+        help="The device's scan log (with --offline; default DEVICE.scans beside the pack)."
+    )] = None,
+    key: Annotated[Path | None, typer.Option(
+        help="The door key (with --offline; default door.key in the data dir).")] = None,
 ) -> None:
     """Admit a ticket at the door, once (clerks, the event's organizer). With --json a
     refusal is a verdict too: {"admitted": false, "code", "reason"} on stdout, exit 5."""
     from tix.core.errors import RuleViolation
 
+    if offline is not None:  # the offline door: tix/cli/door.py
+        from tix.cli.door import checkin_offline
+
+        return checkin_offline(ctx, offline, payload, device=device, log=log,
+                               list_name="main", key=key, exit_=False, json_=json_)
     cli = state(ctx)
     try:
         admission = cli.runtime.tickets.check_in(cli.principal(), payload, event)
