@@ -18,6 +18,7 @@ from tix.cli import (
     db,
     demo,
     door,
+    door_lists,
     event,
     notifications,
     order,
@@ -121,6 +122,7 @@ demo.register(app)
 daemon.register(app)
 boxoffice.register(app)
 door.register(app)
+door_lists.attach(door.app)  # tix door list …, tix door find
 purchase.register(app)
 ticket.register(app)
 

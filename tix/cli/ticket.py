@@ -82,41 +82,90 @@ def _print_ticket(data: dict[str, Any]) -> None:
 
 def checkin(
     ctx: typer.Context,
-    payload: Annotated[str, typer.Argument(help="What the scanner read from the QR code.")],
+    payload: Annotated[str | None, typer.Argument(
+        help="What the scanner read from the QR code.", show_default=False)] = None,
     event: Annotated[str | None, typer.Option(help="Refuse tickets of other events.")] = None,
+    list_: Annotated[str | None, typer.Option(
+        "--list", metavar="LIST", help="The check-in list of this door (tix door list ls): "
+                                      "it admits its ticket types only. Default: main.")
+                     ] = None,
+    exit_: Annotated[bool, typer.Option(
+        "--exit", help="The ticket goes out (back in only on a list with re-entry).")
+                     ] = False,
+    number: Annotated[str | None, typer.Option(
+        "--number", metavar="NUMBER", help="Admit (or with --exit let out) by the ticket's "
+                                          "number, E12-000123 (tix door find), not its code.")
+                      ] = None,
+    undo: Annotated[str | None, typer.Option(
+        "--undo", metavar="TICKET", help="Take back the ticket's admission (a wrong scan): "
+                                        "its number, id or code; needs --reason.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why the admission is undone.")] = None,
     json_: JsonFlag = False,
     offline: Annotated[Path | None, typer.Option(
         "--offline", metavar="PACK", help="No database, no network: check against this door "
         "pack (tix door pack) and record the scan in this device's log.")] = None,
-    device: Annotated[str, typer.Option(help="This door device's name (with --offline).")
-                      ] = "gate",
+    device: Annotated[str | None, typer.Option(
+        help="This door device's name, in the scan log (default: server; gate with "
+             "--offline).")] = None,
     log: Annotated[Path | None, typer.Option(
         help="The device's scan log (with --offline; default DEVICE.scans beside the pack)."
     )] = None,
     key: Annotated[Path | None, typer.Option(
         help="The door key (with --offline; default door.key in the data dir).")] = None,
 ) -> None:
-    """Admit a ticket at the door, once (clerks, the event's organizer). With --json a
-    refusal is a verdict too: {"admitted": false, "code", "reason"} on stdout, exit 5."""
-    from tix.core.errors import RuleViolation
+    """Admit a ticket at the door (clerks, the event's organizer): once on the main list;
+    back in after --exit on a list with re-entry. Every scan, refused or not, is logged.
+    With --json a refusal is a verdict too: {"admitted": false, "code", "reason"} on
+    stdout, exit 5."""
+    from tix.core.errors import Invalid, RuleViolation
+    from tix.core.tickets.door import ScanKind
 
+    given = [name for name, value in (("PAYLOAD", payload), ("--number", number),
+                                      ("--undo", undo)) if value is not None]
+    if len(given) != 1:
+        raise Invalid("give the scanned code, --number or --undo (one of them)"
+                      if not given else f"{' and '.join(given)}: one of them, not both")
+    if reason is not None and undo is None:
+        raise Invalid("--reason goes with --undo")
+    if undo is not None and (exit_ or list_ is not None):
+        raise Invalid("--undo takes back the admission on its own list: no --exit, --list")
     if offline is not None:  # the offline door: tix/cli/door.py
         from tix.cli.door import checkin_offline
 
-        return checkin_offline(ctx, offline, payload, device=device, log=log,
-                               list_name="main", key=key, exit_=False, json_=json_)
+        if payload is None:
+            raise Invalid("--offline checks a scanned code (PAYLOAD)")
+        return checkin_offline(ctx, offline, payload, device=device or "gate", log=log,
+                               list_name=list_ or "main", key=key, exit_=exit_, json_=json_)
     cli = state(ctx)
+    tickets = cli.runtime.tickets
+    kind = ScanKind.EXIT if exit_ else ScanKind.ADMIT
+    where = {"device": device or "server"}
     try:
-        admission = cli.runtime.tickets.check_in(cli.principal(), payload, event)
+        if undo is not None:
+            if reason is None:
+                raise Invalid("--undo needs --reason: say why the admission is taken back")
+            admission = tickets.undo(cli.principal(), undo, reason, **where)
+        elif number is not None:
+            admission = tickets.check_in_number(cli.principal(), number, event,
+                                                list_name=list_, kind=kind, **where)
+        else:
+            assert payload is not None
+            admission = tickets.check_in(cli.principal(), payload, event, list_name=list_,
+                                         kind=kind, **where)
     except RuleViolation as refused:
         if json_:  # a scanner script reads the verdict; stderr still says why
             emit({"admitted": False, "code": refused.code,
                   "reason": refused.message.removeprefix("REFUSED: ")}, as_json=True)
         raise
     data = {**ticket_json(admission.ticket), "event": admission.event_name,
-            "ticket_type": admission.ticket_type, "admitted": True}
+            "ticket_type": admission.ticket_type,
+            "admitted": admission.kind is ScanKind.ADMIT}
+    if list_ is not None or admission.kind is not ScanKind.ADMIT:
+        data |= {"scan": admission.kind.value, "list": admission.list_name}
+    words = {ScanKind.ADMIT: "ADMITTED", ScanKind.EXIT: "OUT", ScanKind.UNDO: "UNDONE"}
     emit(data, as_json=json_, human=lambda d: say(
-        f"ADMITTED: {d['holder']} ({d['ticket_type']}, {d['number']})"))
+        f"{words[admission.kind]}: {d['holder']} ({d['ticket_type']}, {d['number']})"
+        + ("" if admission.list_name == "main" else f" · {admission.list_name}")))
 
 
 def register(root: typer.Typer) -> None:

@@ -348,6 +348,15 @@ class TicketService:
             self._may_scan(principal, event.organizer_id)
             return [main_list(event.id), *uow.tickets.lists(event.id)]
 
+    def ticket_type_refs(self, principal: Principal, event_reference: str) -> dict[str, str]:
+        """The event's ticket type ids, each with what people type (E12-T2)."""
+        with self._uow(readonly=True) as uow:
+            event = catalog.find_event(uow, event_reference)
+            if event is None:
+                raise NotFound("event", event_reference)
+            self._may_scan(principal, event.organizer_id)
+            return {t.id: f"E{event.number}-T{t.number}" for t in event.ticket_types}
+
     def add_list(self, principal: Principal, event_reference: str, name: str,
                  ticket_types: list[str], *, reentry: bool = False) -> CheckinList:
         """A door of the event for some ticket types (none named: all), re-admitting those
