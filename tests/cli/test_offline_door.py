@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 import socket
+import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,140 @@ def test_offline_admit_once_per_device_with_the_database_unreachable(tix, door, 
     log = path.with_name("gate-a.scans").read_text().splitlines()
     assert [json.loads(line)["scan"]["kind"] for line in log] == ["ADMIT", "REFUSE"]
 
+
+
+def test_a_forged_code_and_a_tampered_pack_are_refused_offline(tix, door, tmp_path):
+    tickets, path, _ = door
+    device = offline_tix(tix, tmp_path)
+    forged = device.__call__("checkin", "--offline", str(path), "TIX1.0.12.AAAA", "--json")
+    assert forged.exit_code == 5 and forged.json()["code"] == "forged"
+    document = json.loads(path.read_text())
+    import base64
+    body = json.loads(base64.b64decode(document["body"]))
+    body["revoked"] = []
+    document["body"] = base64.b64encode(json.dumps(body).encode()).decode()
+    tampered = tmp_path / "tampered.door"
+    tampered.write_text(json.dumps(document))
+    refused = device.__call__("checkin", "--offline", str(tampered), tickets[0]["qr_payload"])
+    assert refused.exit_code == 2
+    assert refused.stderr == f"tix: {tampered} was altered: its signature does not hold\n"
+
+
+def test_a_revoked_ticket_is_refused_offline_and_a_stale_pack_is_flagged(tix, door,
+                                                                         tmp_path):
+    tickets, old_pack, _ = door
+    # the order is cancelled after the first pack was made: a fresh pack knows it
+    tix.runtime.clock.advance(timedelta(minutes=5))
+    orders = tix("order", "list", "--json").json()
+    cancelled = tix("order", "cancel", orders[0]["number"], "--yes")
+    assert cancelled.exit_code == 0, cancelled.stderr
+    fresh = tmp_path / "fresh.door"
+    assert tix("door", "pack", "E1", "-o", str(fresh)).exit_code == 0
+    device = offline_tix(tix, tmp_path)
+    refused = device.__call__("checkin", "--offline", str(fresh), tickets[1]["qr_payload"],
+                              "--device", "gate-b", "--json")
+    assert refused.exit_code == 5 and refused.json()["code"] == "voided"
+    # gate A still runs on the old pack: it admits, and merging gate B's log flags it
+    admitted = device.__call__("checkin", "--offline", str(old_pack),
+                               tickets[1]["qr_payload"], "--device", "gate-a")
+    assert admitted.exit_code == 0
+    merged = device.__call__("door", "sync", str(old_pack), "--device", "gate-a", "--with",
+                             str(tmp_path / "gate-b.scans"), "--json")
+    assert merged.exit_code == 0, merged.stderr
+    assert merged.json()["new_records"] == 1
+    assert merged.json()["stale"] == [
+        f"gate-a's pack does not know that {tickets[1]['number']} was revoked (another door "
+        "refused it)"]
+    assert "STALE:" in merged.stderr
+    # with the server: the old pack is older than the last revocation it knows
+    with_server = tix("door", "sync", str(old_pack), "--device", "gate-a", "--server",
+                      "--json")
+    assert with_server.exit_code == 0, with_server.stderr
+    assert any("before the last revocation the server knows" in s
+               for s in with_server.json()["stale"])
+    assert with_server.json()["fresh_pack"] == str(old_pack)
+
+
+def test_logs_merged_by_file_and_with_the_server_mixed_with_online_scans(tix, door,
+                                                                         tmp_path):
+    tickets, path, _ = door
+    device = offline_tix(tix, tmp_path)
+    for gate in ("gate-a", "gate-b"):  # both admit Ann while apart
+        assert device.__call__("checkin", "--offline", str(path), tickets[0]["qr_payload"],
+                               "--device", gate).exit_code == 0
+    assert device.__call__("checkin", "--offline", str(path), tickets[1]["qr_payload"],
+                           "--device", "gate-b").exit_code == 0
+    assert tix("checkin", tickets[2]["qr_payload"]).exit_code == 0  # Cem, online
+    once = device.__call__("door", "sync", str(path), "--device", "gate-a", "--with",
+                           str(tmp_path / "gate-b.scans"), "--json")
+    assert once.exit_code == 0, once.stderr
+    [conflict] = once.json()["conflicts"]
+    assert conflict["number"] == tickets[0]["number"]
+    assert conflict["message"].startswith(f"{tickets[0]['number']} entered at gate-a ")
+    again = device.__call__("door", "sync", str(path), "--device", "gate-a", "--with",
+                            str(tmp_path / "gate-b.scans"), "--json")
+    assert again.json()["new_records"] == 0 and again.json()["scans"] == once.json()["scans"]
+    up = tix("door", "sync", str(path), "--device", "gate-a", "--server", "--json")
+    assert up.exit_code == 0, up.stderr
+    assert up.json()["uploaded"] == {"new": 3, "known": 0}
+    assert up.json()["admitted"] == 3  # Ann and Bob offline, Cem online (in the fresh pack)
+    assert tix("door", "sync", str(path), "--device", "gate-a", "--server", "--json"
+               ).json()["uploaded"] == {"new": 0, "known": 3}
+    # the server now refuses Bob online: gate B admitted him while apart
+    online = tix("checkin", tickets[1]["qr_payload"], "--json")
+    assert online.exit_code == 5 and online.json()["code"] == "already_in"
+
+
+def test_two_devices_exchange_logs_over_the_lan(tix, door, tmp_path):
+    tickets, path, _ = door
+    device = offline_tix(tix, tmp_path)
+    assert device.__call__("checkin", "--offline", str(path), tickets[0]["qr_payload"],
+                           "--device", "gate-a").exit_code == 0
+    assert device.__call__("checkin", "--offline", str(path), tickets[1]["qr_payload"],
+                           "--device", "gate-b").exit_code == 0
+    from tix.door_device import DeviceDoor, serve_log
+
+    ready = threading.Event()
+    port: list[int] = []
+    key = Path(tix.runtime.settings.data_dir) / "door.key"
+    serving = DeviceDoor(path, key, device="gate-b", list_name="main", clerk="b")
+
+    def run() -> None:
+        serve_log(serving, host="127.0.0.1", port=0, once=True,
+                  ready=lambda p: (port.append(p), ready.set()))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert ready.wait(5)
+    synced = device.__call__("door", "sync", str(path), "--device", "gate-a", "--peer",
+                             f"127.0.0.1:{port[0]}", "--json")
+    thread.join(5)
+    serving.close()
+    assert synced.exit_code == 0, synced.stderr
+    assert synced.json()["new_records"] == 1 and synced.json()["admitted"] == 2
+    gate_b = (tmp_path / "gate-b.scans").read_text().splitlines()
+    assert len(gate_b) == 2  # gate B got gate A's record too
+    bad = device.__call__("door", "sync", str(path), "--peer", "nowhere")
+    assert bad.exit_code == 2
+    closed = device.__call__("door", "sync", str(path), "--peer", "127.0.0.1:9")
+    assert closed.exit_code == 6
+
+
+def test_a_truncated_log_is_detected(tix, door, tmp_path):
+    tickets, path, _ = door
+    device = offline_tix(tix, tmp_path)
+    for ticket in tickets:
+        device.__call__("checkin", "--offline", str(path), ticket["qr_payload"])
+    log = tmp_path / "gate.scans"
+    lines = log.read_text().splitlines(keepends=True)
+    log.write_text("".join(lines[:-1]))
+    cut = device.__call__("checkin", "--offline", str(path), tickets[0]["qr_payload"])
+    assert cut.exit_code == 2
+    assert "was cut short" in cut.stderr
+
+
+def test_the_door_commands_have_help(tix):
+    for command in (["door", "pack"], ["door", "sync"], ["door", "serve"], ["checkin"]):
+        shown = tix(*command, "--help")
+        assert shown.exit_code == 0
+        assert "--json" in shown.stdout or command[-1] == "serve"
