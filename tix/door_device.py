@@ -8,6 +8,7 @@ these functions and never name an adapter themselves.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -78,6 +79,7 @@ class DeviceDoor:
         self.door = OfflineDoor(self.pack, verifier, device=device, list_name=list_name,
                                 clerk=clerk, known=self.log.scans())
         self._now = now or SystemClock().now
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         self.log.close()
@@ -91,8 +93,9 @@ class DeviceDoor:
     def scan(self, payload: str, *, kind: ScanKind = ScanKind.ADMIT,
              reason: str = "") -> OfflineVerdict:
         """Check a code in and record the scan (refusals too) before answering."""
-        verdict = self.door.scan(payload, self._now(), kind=kind, reason=reason)
-        self.log.append(verdict.scan)
+        with self._lock:  # one scan at a time: the log is one chain
+            verdict = self.door.scan(payload, self._now(), kind=kind, reason=reason)
+            self.log.append(verdict.scan)
         return verdict
 
     def holder(self, ticket: PackTicket) -> str:
