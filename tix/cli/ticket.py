@@ -139,7 +139,7 @@ def checkin(
     cli = state(ctx)
     tickets = cli.runtime.tickets
     kind = ScanKind.EXIT if exit_ else ScanKind.ADMIT
-    where = {"device": device or "server"}
+    where = {"device": "server" if device is None else device}
     try:
         if undo is not None:
             if reason is None:

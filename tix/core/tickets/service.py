@@ -263,6 +263,9 @@ class TicketService:
             ticket = uow.tickets.get(ticket.id) or ticket
             history = ticket_history(uow, ticket)
             state = ticket_state(history)
+            # after the ticket's last scan, even on a clock that stands still (or one of
+            # the devices whose scans were uploaded runs ahead): replays keep their order
+            now = max([now, *(s.at + timedelta(microseconds=1) for s in history)])
             if kind is ScanKind.UNDO:  # on the list of the admission it takes back
                 list_name = state.entered.list_name if state.entered else None
             checkin_list = _checkin_list(uow, ticket.event_id, list_name,
@@ -361,7 +364,7 @@ class TicketService:
                  ticket_types: list[str], *, reentry: bool = False) -> CheckinList:
         """A door of the event for some ticket types (none named: all), re-admitting those
         who went out or not: the event's organizer (or an admin)."""
-        name = _door_name(name, "name")
+        name = _door_name(name, "list")
         with self._uow() as uow:
             event = catalog.find_event(uow, event_reference)
             if event is None:
@@ -659,8 +662,8 @@ def _door_name(value: str, field: str) -> str:
     """A list's or a device's name: short, printable, said at the door."""
     value = value.strip()
     if not value or len(value) > MAX_NAME or not value.isprintable() or "," in value:
-        raise Invalid(f"a {field} is 1 to {MAX_NAME} printable characters, no comma",
-                      field=field)
+        raise Invalid(f"a {'list' if field == 'list' else field}'s name is 1 to {MAX_NAME} "
+                      "printable characters, no comma", field=field)
     return value
 
 
