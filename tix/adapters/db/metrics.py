@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
@@ -12,8 +12,10 @@ from tix.adapters.db.rows.inventory import HoldRow, StockRow
 from tix.adapters.db.rows.messaging import OutboxRow
 from tix.adapters.db.rows.notifications import NotificationRow
 from tix.adapters.db.rows.orders import OrderRow
+from tix.adapters.db.rows.tickets import TicketRow
 
 QUANTILES = ("0.5", "0.95")
+DOOR_WINDOW = timedelta(days=1)  # the door counts of events ended longer ago drop out
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,13 @@ def collect(engine: Engine, now: datetime) -> list[Metric]:
             select(OrderRow.created_at, OrderRow.paid_at, OrderRow.completed_at)
             .where(OrderRow.completed_at.is_not(None), OrderRow.tender == "card")
             .order_by(OrderRow.completed_at.desc()).limit(500)).all()
+        door = {column.key: conn.execute(
+            select(EventRow.number, column, func.count())
+            .join(EventRow, EventRow.id == TicketRow.event_id)
+            .where(TicketRow.status == "USED", column.is_not(None),
+                   EventRow.ends_at > now - DOOR_WINDOW)
+            .group_by(EventRow.number, column).order_by(EventRow.number, column)).all()
+                for column in (TicketRow.door_list, TicketRow.inside_list)}
     lag = (now - _aware(oldest)).total_seconds() if oldest is not None else 0.0
     seconds = sorted(_between(made, done) for made, _, done in checkouts)
     # orders from before paid_at was recorded (migration 0015) have none: left out
@@ -77,6 +86,15 @@ def collect(engine: Engine, now: datetime) -> list[Metric]:
                "created to the payment service's answer, confirm = that answer to confirmed.",
                "gauge", [({"step": step, "quantile": q}, _quantile(taken, float(q)))
                          for step, taken in steps.items() for q in QUANTILES]),
+        Metric("tix_door_admitted",
+               "Tickets admitted (an admission that stands) per event and check-in list, "
+               "for events not ended a day ago.", "gauge",
+               [({"event": f"E{number}", "list": str(name)}, float(n))
+                for number, name, n in door["door_list"]]),
+        Metric("tix_door_inside",
+               "Tickets inside now (admitted, not gone out) per event and check-in list.",
+               "gauge", [({"event": f"E{number}", "list": str(name)}, float(n))
+                         for number, name, n in door["inside_list"]]),
     ]
 
 
@@ -86,10 +104,15 @@ def render(metrics: list[Metric]) -> str:
     for metric in metrics:
         lines += [f"# HELP {metric.name} {metric.help}", f"# TYPE {metric.name} {metric.kind}"]
         for labels, value in metric.samples:
-            shown = ",".join(f'{k}="{v}"' for k, v in labels.items())
+            shown = ",".join(f'{k}="{_label(v)}"' for k, v in labels.items())
             lines.append(f"{metric.name}{{{shown}}} {value:g}" if shown
                          else f"{metric.name} {value:g}")
     return "\n".join(lines) + "\n"
+
+
+def _label(value: str) -> str:
+    """A label's value as the format quotes it (a list's name is anyone's words)."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def _aware(moment: datetime) -> datetime:
