@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from tix.adapters.door.keys import DEFAULT_NAME, DoorKey, load_key, load_or_make_key
 from tix.adapters.door.lan import exchange, serve
-from tix.adapters.door.log_file import ScanLogFile, read_log
+from tix.adapters.door.log_file import ScanLogFile, newest_pack, read_log
 from tix.adapters.door.pack_file import public_key_of, read_pack, write_pack
 from tix.core.clock import SystemClock
 from tix.core.errors import Invalid
@@ -75,6 +75,12 @@ class DeviceDoor:
         self.key: DoorKey = load_key(key_path)
         self.pack, verifier = read_pack(pack_path, self.key)
         self.log_path = log_path or pack_path.with_name(f"{device}.scans")
+        newest = newest_pack(self.log_path, self.pack.event_id, self.pack.made_at)
+        if newest > self.pack.made_at:
+            raise Invalid(f"{pack_path} (made {self.pack.made_at:%Y-%m-%d %H:%M} UTC) is "
+                          f"older than the pack {device} last ran on (made "
+                          f"{newest:%Y-%m-%d %H:%M} UTC): use the newer pack",
+                          code="pack_superseded")
         self.log = ScanLogFile(self.log_path, device=device, event_id=self.pack.event_id)
         self.door = OfflineDoor(self.pack, verifier, device=device, list_name=list_name,
                                 clerk=clerk, known=self.log.scans())

@@ -159,6 +159,43 @@ def test_a_revoked_ticket_is_refused_offline_and_a_stale_pack_is_flagged(tix, do
     assert with_server.json()["fresh_pack"] == str(old_pack)
 
 
+def test_a_newer_pack_supersedes_an_older_one_on_a_device(tix, door, tmp_path):
+    tickets, old_pack, _ = door
+    tix.runtime.clock.advance(timedelta(minutes=5))
+    newer = tmp_path / "newer.door"
+    assert tix("door", "pack", "E1", "-o", str(newer)).exit_code == 0
+    device = offline_tix(tix, tmp_path)
+    assert device.__call__("checkin", "--offline", str(newer), tickets[0]["qr_payload"],
+                           "--device", "gate-a").exit_code == 0
+    back = device.__call__("checkin", "--offline", str(old_pack), tickets[1]["qr_payload"],
+                           "--device", "gate-a")
+    assert back.exit_code == 2
+    assert "is older than the pack gate-a last ran on" in back.stderr
+    assert device.__call__("checkin", "--offline", str(old_pack), tickets[1]["qr_payload"],
+                           "--device", "gate-b").exit_code == 0  # another device, its own
+
+
+def test_a_pack_of_one_list_admits_its_types_only(tix, door, tmp_path):
+    tickets, _, _ = door
+    olga = Tix(tix.runtime)
+    assert olga.login("olga@example.com", PASSWORD).exit_code == 0
+    added = olga("door", "list", "add", "E1", "VIP", "--type", "E1-T2")
+    assert added.exit_code == 0, added.stderr
+    vip = tmp_path / "vip.door"
+    made = tix("door", "pack", "E1", "--list", "VIP", "-o", str(vip), "--json")
+    assert made.exit_code == 0 and made.json()["lists"] == ["VIP"]
+    device = offline_tix(tix, tmp_path)
+    refused = device.__call__("checkin", "--offline", str(vip), tickets[0]["qr_payload"],
+                              "--list", "VIP", "--json")
+    assert refused.exit_code == 5
+    assert refused.json()["code"] == "wrong_list"
+    assert refused.json()["reason"] == "VIP door admits Seated only"
+    unknown = device.__call__("checkin", "--offline", str(vip), tickets[0]["qr_payload"])
+    assert unknown.exit_code == 4  # the pack has no main list
+    no_list = tix("door", "pack", "E1", "--list", "Balcony", "-o", str(tmp_path / "x"))
+    assert no_list.exit_code == 4
+
+
 def test_logs_merged_by_file_and_with_the_server_mixed_with_online_scans(tix, door,
                                                                          tmp_path):
     tickets, path, _ = door
@@ -242,3 +279,25 @@ def test_the_door_commands_have_help(tix):
         shown = tix(*command, "--help")
         assert shown.exit_code == 0
         assert "--json" in shown.stdout or command[-1] == "serve"
+
+
+def test_an_admission_is_undone_offline_with_a_reason_and_then_admits_again(tix, door,
+                                                                             tmp_path):
+    tickets, path, _ = door
+    device = offline_tix(tix, tmp_path)
+    assert device.__call__("checkin", "--offline", str(path), tickets[0]["qr_payload"]
+                           ).exit_code == 0
+    blank = device.__call__("door", "undo", str(path), tickets[0]["number"], "--reason", " ")
+    assert blank.exit_code == 2
+    undone = device.__call__("door", "undo", str(path), tickets[0]["number"], "--reason",
+                             "scanned the wrong phone", "--json")
+    assert undone.exit_code == 0, undone.stderr
+    assert undone.json()["undone"] is True and undone.json()["holder"] == "Ann"
+    nothing = device.__call__("door", "undo", str(path), tickets[0]["number"], "--reason",
+                              "again", "--json")
+    assert nothing.exit_code == 5 and nothing.json()["code"] == "nothing_to_undo"
+    assert device.__call__("checkin", "--offline", str(path), tickets[0]["qr_payload"]
+                           ).exit_code == 0
+    kinds = [json.loads(line)["scan"]["kind"]
+             for line in (tmp_path / "gate.scans").read_text().splitlines()]
+    assert kinds == ["ADMIT", "UNDO", "REFUSE", "ADMIT"]

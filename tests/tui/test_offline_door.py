@@ -1,5 +1,5 @@
 """The box office's offline door (issue 21): no database, no sign-in; a scan admits once
-and is in the device's log before the verdict shows."""
+and is in the device's log before the verdict shows; ctrl+u undoes it with a reason."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from door import a_pack
 
 def test_the_offline_door_admits_once_and_logs_every_scan(tmp_path):
     run(lambda: scenario(tmp_path))
-    assert len((tmp_path / "gate-a.scans").read_text().splitlines()) == 3
+    assert len((tmp_path / "gate-a.scans").read_text().splitlines()) == 4
 
 
 async def scenario(tmp_path: Path) -> None:
@@ -44,3 +44,14 @@ async def scenario(tmp_path: Path) -> None:
             await pilot.pause(0.1)
             count = str(screen.query_one("#door-count", Static).render())
             assert "1 inside, 1 admitted of 5" in count
+            await pilot.press("ctrl+u")  # undo the last admission, with a reason
+            assert "why undo E12-000001?" in screen.query_one("#scan", Input).placeholder
+            screen.query_one("#scan", Input).value = "wrong phone"
+            await pilot.press("enter")
+            while screen.scans < 4:
+                await pilot.pause(0.05)
+            verdict = str(screen.query_one("#verdict", Static).render())
+            assert "UNDONE: Holder 0 · Standing · E12-000001" in verdict
+            await pilot.pause(0.1)
+            count = str(screen.query_one("#door-count", Static).render())
+            assert "0 inside, 0 admitted of 5" in count

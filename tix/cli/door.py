@@ -93,6 +93,39 @@ def checkin_offline(ctx: typer.Context, pack_path: Path, payload: str, *, device
         f"{word}: {d['holder']} ({d['ticket_type']}, {d['number']}) [offline, {device}]"))
 
 
+@app.command()
+def undo(ctx: typer.Context, pack_path: PackFile,
+         ticket: Annotated[str, typer.Argument(help="The ticket: its number (E12-000123), "
+                                                    "id or code.")],
+         reason: Annotated[str, typer.Option(help="Why the admission is undone.")],
+         device: DeviceOption = "gate", log: LogOption = None,
+         list_: Annotated[str, typer.Option("--list", help="The check-in list.")] = "main",
+         key: KeyOption = None, json_: JsonFlag = False) -> None:
+    """Offline: take back a ticket's last admission (a wrong scan), with a reason; the
+    undo goes into this device's log like every scan."""
+    from tix.core.errors import Invalid
+    from tix.core.tickets.door import ScanKind
+    from tix.door_device import DeviceDoor
+
+    if not reason.strip():
+        raise Invalid("--reason: say why the admission is undone", field="reason")
+    with DeviceDoor(pack_path, _key(ctx, key), device=device, list_name=list_,
+                    clerk=device, log_path=log) as door:
+        verdict = door.scan(ticket, kind=ScanKind.UNDO, reason=reason.strip())
+        if verdict.refusal is not None:
+            if json_:
+                emit({"undone": False, "code": verdict.refusal.code,
+                      "reason": verdict.refusal.message}, as_json=True)
+            raise verdict.refusal
+        found = verdict.ticket
+        assert found is not None
+        data = {"undone": True, "id": found.id, "number": found.number,
+                "holder": door.holder(found), "reason": reason.strip(), "offline": True,
+                "device": device, "scan_id": verdict.scan.id}
+    emit(data, as_json=json_, human=lambda d: say(
+        f"UNDONE: {d['holder']} ({d['number']}) is no longer admitted [offline, {device}]"))
+
+
 def _open(ctx: typer.Context, pack_path: Path, key: Path | None, device: str,
           log: Path | None) -> DeviceDoor:
     from tix.door_device import DeviceDoor

@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from tix.core.errors import Invalid
@@ -132,3 +133,26 @@ class ScanLogFile:
         partial.write_text(json.dumps({"records": len(self.records),
                                        "last_hash": self.records[-1].hash}))
         os.replace(partial, head)
+
+
+def newest_pack(path: Path, event_id: str, made_at: datetime) -> datetime:
+    """The making time of the newest pack this log's device has run on, `made_at`
+    included (kept beside the log as `<log>.pack`): a newer pack supersedes an older one,
+    and a device never goes back to a pack that knows fewer revocations."""
+    beside = path.with_name(path.name + ".pack")
+    try:
+        data = json.loads(beside.read_text())
+        newest = datetime.fromisoformat(str(data["made_at"]))
+        if str(data["event_id"]) != event_id:
+            raise Invalid(f"{path} is the scan log of another event", code="wrong_log")
+    except FileNotFoundError:
+        newest = made_at
+    except (OSError, ValueError, KeyError, TypeError):
+        raise DamagedLog(f"{beside} is damaged", code="log_truncated") from None
+    if made_at >= newest:
+        beside.parent.mkdir(parents=True, exist_ok=True)
+        partial = beside.with_name(f".{beside.name}.partial")
+        partial.write_text(json.dumps({"event_id": event_id, "made_at": made_at.isoformat()}))
+        os.replace(partial, beside)
+        return made_at
+    return newest

@@ -26,21 +26,28 @@ if TYPE_CHECKING:
     from tix.door_device import DeviceDoor
 
 
+PLACEHOLDER = "scan a ticket (or type its code and press Enter)"
+
+
 class OfflineCheckInScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+x", "toggle_exit", "Exit mode", priority=True),
+        Binding("ctrl+u", "undo_last", "Undo last", priority=True),
+        Binding("escape", "cancel_undo", "Cancel", show=False),
     ]
 
     def __init__(self, door: DeviceDoor) -> None:
         super().__init__()
         self.door = door
         self.exit_mode = False
+        self.last_admitted: str | None = None  # the number ctrl+u takes back
+        self.undoing: str | None = None  # asking why: the next Enter is the reason
         self.scans = 0  # verdicts shown (tests wait on it)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._banner(), id="offline-banner")
-        yield Input(placeholder="scan a ticket (or type its code and press Enter)", id="scan")
+        yield Input(placeholder=PLACEHOLDER, id="scan")
         yield Static("Ready", id="verdict")
         yield Static("", id="door-count")
         yield Footer()
@@ -61,18 +68,38 @@ class OfflineCheckInScreen(Screen[None]):
         self.query_one("#offline-banner", Static).update(self._banner())
         self.query_one("#scan", Input).focus()
 
+    def action_undo_last(self) -> None:
+        if self.last_admitted is None:
+            self.notify("No admission on this screen to undo.", severity="warning")
+            return
+        self.undoing = self.last_admitted
+        field = self.query_one("#scan", Input)
+        field.value = ""
+        field.placeholder = f"why undo {self.undoing}? type a reason, Enter (Esc: cancel)"
+        field.focus()
+
+    def action_cancel_undo(self) -> None:
+        self.undoing = None
+        self.query_one("#scan", Input).placeholder = PLACEHOLDER
+
     @on(Input.Submitted, "#scan")
     def scanned(self, submitted: Input.Submitted) -> None:
         payload = submitted.value.strip()
         submitted.input.value = ""
         submitted.input.focus()
+        if self.undoing is not None:
+            if payload:  # a reason is needed: an empty Enter asks again
+                number, self.undoing = self.undoing, None
+                submitted.input.placeholder = PLACEHOLDER
+                self.check_in(number, ScanKind.UNDO, payload)
+            return
         if payload:
             self.check_in(payload, ScanKind.EXIT if self.exit_mode else ScanKind.ADMIT)
 
     @work(thread=True, group="scan")
-    def check_in(self, payload: str, kind: ScanKind) -> None:
+    def check_in(self, payload: str, kind: ScanKind, reason: str = "") -> None:
         try:
-            verdict = self.door.scan(payload, kind=kind)
+            verdict = self.door.scan(payload, kind=kind, reason=reason)
         except TixError as error:  # the log could not be written: say so, admit nobody
             self.app.call_from_thread(self.verdict, escape(error.message), admitted=False)
             return
@@ -84,9 +111,13 @@ class OfflineCheckInScreen(Screen[None]):
             detail = (f"{escape(self.door.holder(ticket))} · "
                       f"{escape(self.door.pack.ticket_types.get(ticket.ticket_type_id, ''))}"
                       f" · {ticket.number}")
-            self.app.call_from_thread(self.verdict, detail, admitted=True,
-                                      word="ADMITTED" if kind is ScanKind.ADMIT else "OUT")
+            word = {ScanKind.ADMIT: "ADMITTED", ScanKind.EXIT: "OUT"}.get(kind, "UNDONE")
+            self.app.call_from_thread(self.shown, ticket.number, kind)
+            self.app.call_from_thread(self.verdict, detail, admitted=True, word=word)
         self.app.call_from_thread(self.show_count)
+
+    def shown(self, number: str, kind: ScanKind) -> None:
+        self.last_admitted = number if kind is ScanKind.ADMIT else None
 
     def verdict(self, detail: str, *, admitted: bool, word: str = "") -> None:
         shown = self.query_one("#verdict", Static)
