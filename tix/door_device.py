@@ -20,7 +20,7 @@ from tix.adapters.door.lan import exchange, serve
 from tix.adapters.door.log_file import ScanLogFile, newest_pack, read_log
 from tix.adapters.door.pack_file import public_key_of, read_pack, write_pack
 from tix.core.clock import SystemClock
-from tix.core.errors import Invalid
+from tix.core.errors import Invalid, TixError
 from tix.core.tickets.door import ScanKind
 from tix.core.tickets.door_pack import DoorPack, PackTicket, gather, may_work_the_door
 from tix.core.tickets.offline import (
@@ -101,7 +101,11 @@ class DeviceDoor:
         """Check a code in and record the scan (refusals too) before answering."""
         with self._lock:  # one scan at a time: the log is one chain
             verdict = self.door.scan(payload, self._now(), kind=kind, reason=reason)
-            self.log.append(verdict.scan)
+            try:
+                self.log.append(verdict.scan)
+            except TixError:
+                self.door.forget(verdict.scan)  # not on disk: it did not happen
+                raise
         return verdict
 
     def holder(self, ticket: PackTicket) -> str:

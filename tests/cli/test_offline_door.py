@@ -80,10 +80,12 @@ def test_a_pack_seals_holders_and_says_what_it_holds(door):
     tickets, path, made = door
     assert made["tickets"] == 3 and made["revoked"] == 0 and made["lists"] == ["main"]
     text = path.read_text()
-    assert "Ann" not in text and "Bob" not in text  # sealed, and the body is base64 too
     import base64
-    body = base64.b64decode(json.loads(text)["body"]).decode()
-    assert tickets[0]["number"] in body and "Ann" not in body
+    body = json.loads(base64.b64decode(json.loads(text)["body"]))
+    assert [t[1] for t in body["tickets"]] == [t["number"] for t in tickets]
+    sealed = [t[3] for t in body["tickets"]]  # nonce + ciphertext + tag, base64
+    assert all(len(base64.b64decode(s)) == 12 + 3 + 16 for s in sealed)
+    assert not {"Ann", "Bob", "Cem"} & set(sealed)
     key = Path(made["key"])
     assert key.stat().st_mode & 0o777 == 0o600
 
@@ -301,3 +303,34 @@ def test_an_admission_is_undone_offline_with_a_reason_and_then_admits_again(tix,
     kinds = [json.loads(line)["scan"]["kind"]
              for line in (tmp_path / "gate.scans").read_text().splitlines()]
     assert kinds == ["ADMIT", "UNDO", "REFUSE", "ADMIT"]
+
+
+def test_bad_files_are_a_clear_line_never_a_traceback(tix, door, tmp_path):
+    tickets, path, _ = door
+    device = offline_tix(tix, tmp_path)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a directory")
+    unwritable = tix("door", "pack", "E1", "-o", str(a_file / "e1.door"))
+    assert unwritable.exit_code == 2 and unwritable.stderr.startswith(
+        f"tix: cannot write {a_file / 'e1.door'}: ")
+    payload = tickets[0]["qr_payload"]
+    missing = device.__call__("checkin", "--offline", str(tmp_path / "none.door"), payload)
+    assert (missing.exit_code, missing.stderr) == (
+        4, f"tix: door pack {tmp_path / 'none.door'} not found\n")
+    not_a_pack = device.__call__("checkin", "--offline", str(a_file), payload)
+    assert (not_a_pack.exit_code, not_a_pack.stderr) == (
+        2, f"tix: {a_file} is not a tix door pack\n")
+    no_key = device.__call__("checkin", "--offline", str(path), payload, "--key",
+                             str(tmp_path / "none.key"))
+    assert no_key.exit_code == 4 and "door key" in no_key.stderr
+    no_log = device.__call__("checkin", "--offline", str(path), payload, "--log",
+                             str(a_file / "gate.scans"))
+    assert no_log.exit_code == 2 and no_log.stderr.startswith("tix: cannot write the scan log")
+    junk = tmp_path / "junk.scans"
+    junk.write_text("not a log\n")
+    not_a_log = device.__call__("door", "sync", str(path), "--with", str(junk))
+    assert (not_a_log.exit_code, not_a_log.stderr) == (2, (
+        f"tix: {junk}: line 1 of the scan log is not a scan record (cut short or altered)\n"))
+    no_device = device.__call__("checkin", "--offline", str(path), payload, "--device", "a/b")
+    assert no_device.exit_code == 2
+    assert (tmp_path / "gate.scans").read_text() == ""  # nothing was admitted meanwhile

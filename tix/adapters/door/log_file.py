@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from tix.core.errors import Invalid
+from tix.core.errors import Invalid, Unavailable
 from tix.core.tickets.door import Scan
 from tix.core.tickets.scan_log import (
     DamagedLog,
@@ -40,7 +40,10 @@ def read_log(path: Path) -> list[LogRecord]:
     if text and not text.endswith("\n"):
         raise DamagedLog(f"{path} was cut short: its last record is incomplete",
                          code="log_truncated")
-    records = read_lines(text.splitlines())
+    try:
+        records = read_lines(text.splitlines())
+    except DamagedLog as damaged:
+        raise DamagedLog(f"{path}: {damaged.message}", code=damaged.code) from None
     head = _read_head(path)
     if head is not None:
         count, last = head
@@ -77,8 +80,12 @@ class ScanLogFile:
                 raise Invalid(f"{path} is the scan log of another event", code="wrong_log")
         own = chains(self.records).get(device, [])
         self._last: LogRecord | None = own[-1] if own else None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open
+        except OSError as error:
+            raise Invalid(f"cannot write the scan log {path}: {error.strerror}",
+                          code="log_unwritable") from None
 
     def close(self) -> None:
         self._handle.close()
@@ -120,13 +127,17 @@ class ScanLogFile:
     def _write(self, records: list[LogRecord]) -> None:
         if not records:
             return
-        fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX)
         try:
-            self._handle.write("".join(to_line(r) + "\n" for r in records))
-            self._handle.flush()
-            os.fsync(self._handle.fileno())
-        finally:
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX)
+            try:
+                self._handle.write("".join(to_line(r) + "\n" for r in records))
+                self._handle.flush()
+                os.fsync(self._handle.fileno())
+            finally:
+                fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+        except OSError as error:  # a full or pulled disk: no verdict without its record
+            raise Unavailable(f"cannot write the scan log {self.path}: {error.strerror}",
+                              code="log_unwritable") from None
         self.records.extend(records)
         head = _head_path(self.path)
         partial = head.with_name(f".{head.name}.partial")
@@ -145,14 +156,19 @@ def newest_pack(path: Path, event_id: str, made_at: datetime) -> datetime:
         newest = datetime.fromisoformat(str(data["made_at"]))
         if str(data["event_id"]) != event_id:
             raise Invalid(f"{path} is the scan log of another event", code="wrong_log")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         newest = made_at
     except (OSError, ValueError, KeyError, TypeError):
         raise DamagedLog(f"{beside} is damaged", code="log_truncated") from None
     if made_at >= newest:
-        beside.parent.mkdir(parents=True, exist_ok=True)
         partial = beside.with_name(f".{beside.name}.partial")
-        partial.write_text(json.dumps({"event_id": event_id, "made_at": made_at.isoformat()}))
-        os.replace(partial, beside)
+        try:
+            beside.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps({"event_id": event_id,
+                                           "made_at": made_at.isoformat()}))
+            os.replace(partial, beside)
+        except OSError as error:
+            raise Invalid(f"cannot write the scan log {path}: {error.strerror}",
+                          code="log_unwritable") from None
         return made_at
     return newest

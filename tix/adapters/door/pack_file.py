@@ -53,13 +53,17 @@ def write_pack(path: Path, pack: DoorPack, signer: Ed25519Signer) -> int:
                 "body": base64.b64encode(body).decode(),
                 "signature": base64.b64encode(signer.sign(body)).decode()}
     data = json.dumps(document).encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    with open(partial, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        raise Invalid(f"cannot write {path}: {getattr(error, 'strerror', None) or error}",
+                      code="cannot_write") from None
     return len(data)
 
 

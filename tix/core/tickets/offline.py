@@ -64,6 +64,10 @@ class OfflineDoor:
             if scan.event_id == self.pack.event_id:
                 self._history.setdefault(scan.ticket_id, {})[scan.id] = scan
 
+    def forget(self, scan: Scan) -> None:
+        """A scan that was not recorded after all (its log could not be written)."""
+        self._history.get(scan.ticket_id, {}).pop(scan.id, None)
+
     def state(self, ticket_id: str) -> TicketDoorState:
         return ticket_state(list(self._history.get(ticket_id, {}).values()))
 
