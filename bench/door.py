@@ -41,6 +41,7 @@ from tix.door_device import DeviceDoor  # noqa: E402
 
 EVENT = str(uuid.uuid4())
 START = datetime(2026, 12, 1, 19, 0, tzinfo=UTC)
+KEY = b"k" * 32  # the logs' key (a door key's log_key)
 
 
 def a_pack(directory: Path, tickets: int) -> tuple[Path, Path, list[str], list[str]]:
@@ -77,7 +78,7 @@ def merge_round(devices: int, per_device: int, tickets: int) -> tuple[float, int
         paths = []
         for d in range(devices):
             path = Path(tmp) / f"gate-{d}.scans"
-            log = ScanLogFile(path, device=f"gate-{d}", event_id=EVENT)
+            log = ScanLogFile(path, device=f"gate-{d}", event_id=EVENT, key=KEY)
             records = []
             last = None
             for i in range(per_device):
@@ -85,13 +86,13 @@ def merge_round(devices: int, per_device: int, tickets: int) -> tuple[float, int
                             kind=ScanKind.ADMIT if rng.random() < 0.9 else ScanKind.EXIT,
                             at=START + timedelta(seconds=i * 0.5 + rng.random()),
                             device=f"gate-{d}")
-                last = chained(last, scan)
+                last = chained(last, scan, KEY)
                 records.append(to_line(last))
             log.close()
             path.write_text("\n".join(records) + "\n")
             paths.append(path)
         began = time.perf_counter()
-        logs = [read_log(path) for path in paths]
+        logs = [read_log(path, KEY) for path in paths]
         chains = union(*logs)
         merged = merge([r.scan for r in flatten(chains)])
         elapsed = time.perf_counter() - began

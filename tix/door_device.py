@@ -81,7 +81,8 @@ class DeviceDoor:
                           f"older than the pack {device} last ran on (made "
                           f"{newest:%Y-%m-%d %H:%M} UTC): use the newer pack",
                           code="pack_superseded")
-        self.log = ScanLogFile(self.log_path, device=device, event_id=self.pack.event_id)
+        self.log = ScanLogFile(self.log_path, device=device, event_id=self.pack.event_id,
+                               key=self.key.log_key)
         self.door = OfflineDoor(self.pack, verifier, device=device, list_name=list_name,
                                 clerk=clerk, known=self.log.scans())
         self._now = now or SystemClock().now
@@ -132,7 +133,7 @@ def sync(door: DeviceDoor, *, files: Sequence[Path] = (), peer: str | None = Non
     """Merge this device's log with logs in files (a USB stick), a LAN peer's and, given
     a runtime, the server's: this device's scans go up, and a fresh pack (the others'
     scans, new revocations) replaces the device's pack file."""
-    new = door.log.add([read_log(path) for path in files])
+    new = door.log.add([read_log(path, door.key.log_key) for path in files])
     sent = 0
     if peer is not None:
         host, _, port = peer.rpartition(":")

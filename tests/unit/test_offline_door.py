@@ -93,6 +93,12 @@ def test_a_log_altered_cut_short_or_reordered_is_detected():
     with pytest.raises(DamagedLog):  # a record rewritten with a hash of its own
         forged = replace(records[2].scan, ticket_id=records[3].scan.ticket_id)
         read_lines([*lines[:2], to_line(chained(records[0], forged)), *lines[3:]])
+    with pytest.raises(DamagedLog):  # a chain rewritten whole without the door's key
+        rewritten, last = [], None
+        for record in records:
+            last = chained(last, record.scan, b"another key")
+            rewritten.append(to_line(last))
+        read_lines(rewritten, b"the door's key")
     with pytest.raises(DamagedLog):  # two copies that disagree: a fork
         other = chained(records[2], replace(records[3].scan, id=str(uuid.uuid4())))
         union(records, [*records[:3], other])

@@ -5,6 +5,7 @@ tickets' public key a door trusts packs from. Made by `tix door pack` the first 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -23,6 +24,11 @@ DEFAULT_NAME = "door.key"
 class DoorKey:
     holders_key: bytes  # 32 bytes
     public_key: bytes  # the tickets' Ed25519 public key, raw 32 bytes
+
+    @property
+    def log_key(self) -> bytes:
+        """The key of the scan logs' hash chains (and of their exchange on the LAN)."""
+        return hashlib.sha256(b"tix door log\n" + self.holders_key).digest()
 
     def seal(self, ticket_id: str, holder: str) -> str:
         """The holder, encrypted and bound to its ticket (a name moved to another ticket

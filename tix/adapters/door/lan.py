@@ -30,7 +30,7 @@ TIMEOUT = 30.0
 
 
 def _sync_key(key: DoorKey) -> bytes:
-    return hashlib.sha256(b"tix door sync\n" + key.holders_key).digest()
+    return hashlib.sha256(b"tix door sync\n" + key.log_key).digest()
 
 
 def _send(sock: socket.socket, key: DoorKey, message: dict[str, Any]) -> None:
@@ -65,11 +65,11 @@ def _receive(sock: socket.socket, key: DoorKey) -> dict[str, Any]:
     return message
 
 
-def _records(message: dict[str, Any]) -> list[LogRecord]:
+def _records(message: dict[str, Any], key: DoorKey) -> list[LogRecord]:
     lines = message.get("log")
     if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
         raise Invalid("the other device's message holds no log", code="peer_refused")
-    return read_lines(lines)  # every chain checked
+    return read_lines(lines, key.log_key)  # every record and every chain checked
 
 
 def exchange(host: str, port: int, log: ScanLogFile, key: DoorKey) -> tuple[int, int]:
@@ -85,7 +85,7 @@ def exchange(host: str, port: int, log: ScanLogFile, key: DoorKey) -> tuple[int,
                           f"{error.strerror or error}", code="peer_unreachable") from None
     if answer.get("error"):
         raise Invalid(f"the other device refused: {answer['error']}", code="peer_refused")
-    return len(log.records), log.add([_records(answer)])
+    return len(log.records), log.add([_records(answer, key)])
 
 
 def serve(log: ScanLogFile, key: DoorKey, *, host: str = "0.0.0.0", port: int = 0,
@@ -113,7 +113,7 @@ def _answer(connection: socket.socket, log: ScanLogFile, key: DoorKey) -> str:
         if message.get("event_id") != log.event_id:
             _send(connection, key, {"error": "a log of another event"})
             return "refused: a log of another event"
-        new = log.add([_records(message)])
+        new = log.add([_records(message, key)])
         _send(connection, key, {"event_id": log.event_id,
                                 "log": [to_line(r) for r in log.records]})
         return f"{new} new record(s) merged, {len(log.records)} sent back"

@@ -28,7 +28,7 @@ from tix.core.tickets.scan_log import (
 )
 
 
-def read_log(path: Path) -> list[LogRecord]:
+def read_log(path: Path, key: bytes) -> list[LogRecord]:
     """Every record of a log file (a device's, or one handed over on a USB stick),
     checked; DamagedLog if it was altered or cut short."""
     try:
@@ -41,7 +41,7 @@ def read_log(path: Path) -> list[LogRecord]:
         raise DamagedLog(f"{path} was cut short: its last record is incomplete",
                          code="log_truncated")
     try:
-        records = read_lines(text.splitlines())
+        records = read_lines(text.splitlines(), key)
     except DamagedLog as damaged:
         raise DamagedLog(f"{path}: {damaged.message}", code=damaged.code) from None
     head = _read_head(path)
@@ -70,11 +70,12 @@ def _read_head(path: Path) -> tuple[int, str] | None:
 class ScanLogFile:
     """The log of one device (its own chain, and copies of others' from syncs)."""
 
-    def __init__(self, path: Path, *, device: str, event_id: str) -> None:
+    def __init__(self, path: Path, *, device: str, event_id: str, key: bytes) -> None:
         self.path = path
+        self.key = key
         self.device = device
         self.event_id = event_id
-        self.records: list[LogRecord] = read_log(path) if path.exists() else []
+        self.records: list[LogRecord] = read_log(path, key) if path.exists() else []
         for record in self.records:
             if record.scan.event_id != event_id:
                 raise Invalid(f"{path} is the scan log of another event", code="wrong_log")
@@ -101,7 +102,7 @@ class ScanLogFile:
 
     def append(self, scan: Scan) -> LogRecord:
         """Add this device's scan, on disk before it returns."""
-        record = chained(self._last, scan)
+        record = chained(self._last, scan, self.key)
         self._write([record])
         self._last = record
         return record

@@ -2,9 +2,11 @@
 removed or put in out of order is seen by whoever reads the log next.
 
 Every record carries its device's sequence number, the hash of the device's record
-before it, and its own hash (SHA-256 over both and the scan). A log file may hold the
-chains of several devices (its own, and copies of others' from a sync): each device's
-records, taken in the file's order, must form one unbroken chain from its first.
+before it, and its own hash (HMAC-SHA256 over both and the scan, under a key every door
+of the event holds: someone without it can neither forge a record nor rewrite a chain).
+A log file may hold the chains of several devices (its own, and copies of others' from a
+sync): each device's records, taken in the file's order, must form one unbroken chain
+from its first.
 Merging is a union by device: two copies of a device's chain agree wherever both have a
 record (one is the other's beginning), or one of them was altered.
 
@@ -14,6 +16,7 @@ Pure: the bytes of a record, never a file.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,19 +52,19 @@ def _canonical(value: Mapping[str, Any]) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def record_hash(seq: int, prev: str, scan_fields: Mapping[str, str]) -> str:
+def record_hash(seq: int, prev: str, scan_fields: Mapping[str, str], key: bytes = b"") -> str:
     body = f"{seq}\n{prev}\n{_canonical(scan_fields)}"
-    return hashlib.sha256(body.encode()).hexdigest()
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
 
-def chained(last: LogRecord | None, scan: Scan) -> LogRecord:
+def chained(last: LogRecord | None, scan: Scan, key: bytes = b"") -> LogRecord:
     """The record that follows `last` (None: the device's first) with `scan`."""
     if last is not None and last.device != scan.device:
         raise ValueError("a device's chain holds its own scans only")
     seq = 0 if last is None else last.seq + 1
     prev = GENESIS if last is None else last.hash
     return LogRecord(seq=seq, prev=prev, scan=scan,
-                     hash=record_hash(seq, prev, scan.to_record()))
+                     hash=record_hash(seq, prev, scan.to_record(), key))
 
 
 def to_line(record: LogRecord) -> str:
@@ -70,7 +73,7 @@ def to_line(record: LogRecord) -> str:
                        "scan": record.scan.to_record(), "hash": record.hash})
 
 
-def from_line(line: str, number: int = 0) -> LogRecord:
+def from_line(line: str, number: int = 0, key: bytes = b"") -> LogRecord:
     """A record read back; DamagedLog if the line is not one, or its hash does not hold."""
     try:
         data = json.loads(line)
@@ -80,15 +83,15 @@ def from_line(line: str, number: int = 0) -> LogRecord:
     except (ValueError, KeyError, TypeError, AttributeError):
         raise DamagedLog(f"line {number} of the scan log is not a scan record "
                          "(cut short or altered)", line=number) from None
-    if record_hash(seq, prev, scan_fields) != stated:
-        raise DamagedLog(f"line {number} of the scan log was altered (its hash does not "
-                         "hold)", line=number)
+    if not hmac.compare_digest(record_hash(seq, prev, scan_fields, key), stated):
+        raise DamagedLog(f"line {number} of the scan log was altered, or written without "
+                         "this door's key (its hash does not hold)", line=number)
     return LogRecord(seq=seq, prev=prev, scan=scan, hash=stated)
 
 
-def read_lines(lines: Iterable[str]) -> list[LogRecord]:
+def read_lines(lines: Iterable[str], key: bytes = b"") -> list[LogRecord]:
     """Every record of a log's text; DamagedLog for a damaged line or a broken chain."""
-    records = [from_line(line, number) for number, line in enumerate(lines, 1)
+    records = [from_line(line, number, key) for number, line in enumerate(lines, 1)
                if line.strip()]
     chains(records)
     return records
