@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # only for the hints: `--json` starts without importing the m
     from tix.core.errors import TixError
     from tix.core.inventory.model import Hold
     from tix.core.orders.model import Order
+    from tix.core.tickets.door_pack import DoorPack
     from tix.core.tickets.model import Ticket
+    from tix.core.tickets.offline import Conflict, Merged, OfflineVerdict
     from tix.core.tickets.service import Admission
 
 
@@ -83,8 +85,12 @@ def event_label_json(label: EventLabel | None) -> dict[str, Any]:
 
 
 def hold_json(hold: Hold) -> dict[str, Any]:
-    return {"id": hold.id, "ticket_type_id": hold.ticket_type_id,
-            "quantity": hold.quantity, "expires_at": hold.expires_at}
+    """A hold: its lines, and (for scripts of one type) the first line's type and the
+    number of tickets in all."""
+    return {"id": hold.id, "ticket_type_id": hold.lines[0].ticket_type_id,
+            "quantity": hold.quantity, "expires_at": hold.expires_at,
+            "lines": [{"ticket_type_id": line.ticket_type_id, "quantity": line.quantity}
+                      for line in hold.lines]}
 
 
 def order_json(order: Order, tickets: list[Ticket] | None = None) -> dict[str, Any]:
@@ -94,12 +100,22 @@ def order_json(order: Order, tickets: list[Ticket] | None = None) -> dict[str, A
     return {"id": order.id, "number": order.number, "status": order.status.value,
             "total": order.amount, "currency": order.currency, "tender": order.tender.value,
             "payment_reference": order.payment_reference, "event_id": order.event_id,
-            "lines": [{"ticket_type_id": order.ticket_type_id, "quantity": order.quantity,
-                       "unit_price": order.unit_price, "holders": order.holders}],
+            "lines": _lines_json(order),
             "refunded": order.refunded_amount, "change": change,
             "failure_reason": order.failure_reason, "created_at": order.created_at,
             "completed_at": order.completed_at, "cancelled_at": order.cancelled_at,
             "tickets": [ticket_json(t) for t in tickets or []]}
+
+
+def _lines_json(order: Order) -> list[dict[str, Any]]:
+    """Each line with the holders of its seats (seats are numbered across the lines)."""
+    lines, seat = [], 0
+    for line in order.lines:
+        lines.append({"ticket_type_id": line.ticket_type_id, "quantity": line.quantity,
+                      "unit_price": line.unit_price,
+                      "holders": order.holders[seat:seat + line.quantity]})
+        seat += line.quantity
+    return lines
 
 
 def ticket_json(ticket: Ticket) -> dict[str, Any]:
@@ -118,6 +134,47 @@ def admission_json(admission: Admission) -> dict[str, Any]:
 def refusal_json(refused: TixError) -> dict[str, Any]:
     """A door's no, as a scanner script reads it (the error line says the same)."""
     return {"admitted": False, "code": refused.code, "reason": refused.message}
+
+
+def door_pack_json(pack: DoorPack) -> dict[str, Any]:
+    """What a door pack holds, counted (never its tickets: those are for the door)."""
+    return {"event_id": pack.event_id, "event": pack.event_name, "made_at": pack.made_at,
+            "last_revocation_at": pack.last_revocation_at,
+            "lists": [c.name for c in pack.lists], "tickets": len(pack.tickets),
+            "revoked": len(pack.revoked), "scans": len(pack.scans)}
+
+
+def offline_verdict_json(verdict: OfflineVerdict, pack: DoorPack, *, holder: str,
+                         device: str, list_name: str) -> dict[str, Any]:
+    """An offline door's verdict: an admission's (or exit's, undo's) fields as online,
+    a refusal as `refusal_json`, both saying which device and scan."""
+    place = {"offline": True, "device": device, "list": list_name,
+             "scan_id": verdict.scan.id}
+    if verdict.refusal is not None or verdict.ticket is None:
+        assert verdict.refusal is not None
+        return {**refusal_json(verdict.refusal), **place}
+    ticket = verdict.ticket
+    return {"id": ticket.id, "number": ticket.number, "holder": holder,
+            "ticket_type": pack.ticket_types.get(ticket.ticket_type_id, ""),
+            "event_id": pack.event_id, "event": pack.event_name,
+            "kind": verdict.scan.kind.value, "admitted": verdict.admitted, **place}
+
+
+def door_conflict_json(conflict: Conflict, zone: str) -> dict[str, Any]:
+    """A ticket let in at two doors while apart: the first stands."""
+    return {"ticket_id": conflict.ticket_id, "number": conflict.number,
+            "first": {"device": conflict.first.device, "at": conflict.first.at,
+                      "scan_id": conflict.first.id},
+            "second": {"device": conflict.second.device, "at": conflict.second.at,
+                       "scan_id": conflict.second.id},
+            "message": conflict.describe(zone)}
+
+
+def door_merge_json(merged: Merged, pack: DoorPack) -> dict[str, Any]:
+    """Every scan a door knows, replayed: how many in, and the conflicts."""
+    return {"event_id": pack.event_id, "scans": len(merged.scans),
+            "admitted": merged.admitted, "inside": merged.inside,
+            "conflicts": [door_conflict_json(c, pack.timezone) for c in merged.conflicts]}
 
 
 def _local(moment: datetime, zone: str) -> str:

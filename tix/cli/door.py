@@ -12,6 +12,7 @@ import typer
 
 from tix.cli.output import JsonFlag, emit, say
 from tix.cli.state import state
+from tix.json_shapes import door_merge_json, door_pack_json, offline_verdict_json
 
 if TYPE_CHECKING:
     from tix.door_device import DeviceDoor, SyncResult
@@ -51,12 +52,8 @@ def pack(ctx: typer.Context,
     cli = state(ctx)
     made = make_pack(cli.runtime, cli.principal(), event, output, key_path=_key(ctx, key),
                      only_list=list_)
-    data = {"pack": str(made.path), "key": str(made.key_path), "event_id": made.pack.event_id,
-            "event": made.pack.event_name, "made_at": made.pack.made_at,
-            "last_revocation_at": made.pack.last_revocation_at,
-            "lists": [c.name for c in made.pack.lists], "tickets": len(made.pack.tickets),
-            "revoked": len(made.pack.revoked), "scans": len(made.pack.scans),
-            "bytes": made.size}
+    data = {"pack": str(made.path), "key": str(made.key_path),
+            **door_pack_json(made.pack), "bytes": made.size}
     emit(data, as_json=json_, human=lambda d: say(
         f"Wrote {d['pack']}: {d['event']}, {d['tickets']} ticket(s), {d['revoked']} "
         f"revoked, {d['scans']} scan(s) so far, list(s) {', '.join(d['lists'])}; holders "
@@ -74,20 +71,14 @@ def checkin_offline(ctx: typer.Context, pack_path: Path, payload: str, *, device
     with DeviceDoor(pack_path, _key(ctx, key), device=device, list_name=list_name,
                     clerk=device, log_path=log) as door:
         verdict = door.scan(payload, kind=kind)
+        data = offline_verdict_json(verdict, door.pack, device=device, list_name=list_name,
+                                    holder=door.holder(verdict.ticket) if verdict.ticket
+                                    else "")
         if verdict.refusal is not None:
             if json_:
-                emit({"admitted": False, "code": verdict.refusal.code,
-                      "reason": verdict.refusal.message, "offline": True,
-                      "device": device, "scan_id": verdict.scan.id}, as_json=True)
+                emit(data, as_json=True)
             raise verdict.refusal
-        ticket = verdict.ticket
-        assert ticket is not None
-        data = {"id": ticket.id, "number": ticket.number, "holder": door.holder(ticket),
-                "ticket_type": door.pack.ticket_types.get(ticket.ticket_type_id, ""),
-                "event_id": door.pack.event_id, "event": door.pack.event_name,
-                "admitted": kind is ScanKind.ADMIT, "exited": kind is ScanKind.EXIT,
-                "offline": True, "device": device, "list": list_name,
-                "scan_id": verdict.scan.id}
+        data["exited"] = kind is ScanKind.EXIT
     word = "ADMITTED" if kind is ScanKind.ADMIT else "OUT"
     emit(data, as_json=json_, human=lambda d: say(
         f"{word}: {d['holder']} ({d['ticket_type']}, {d['number']}) [offline, {device}]"))
@@ -112,16 +103,15 @@ def undo(ctx: typer.Context, pack_path: PackFile,
     with DeviceDoor(pack_path, _key(ctx, key), device=device, list_name=list_,
                     clerk=device, log_path=log) as door:
         verdict = door.scan(ticket, kind=ScanKind.UNDO, reason=reason.strip())
+        data = {**offline_verdict_json(verdict, door.pack, device=device, list_name=list_,
+                                       holder=door.holder(verdict.ticket)
+                                       if verdict.ticket else ""),
+                "undone": verdict.refusal is None}
         if verdict.refusal is not None:
             if json_:
-                emit({"undone": False, "code": verdict.refusal.code,
-                      "reason": verdict.refusal.message}, as_json=True)
+                emit(data, as_json=True)
             raise verdict.refusal
-        found = verdict.ticket
-        assert found is not None
-        data = {"undone": True, "id": found.id, "number": found.number,
-                "holder": door.holder(found), "reason": reason.strip(), "offline": True,
-                "device": device, "scan_id": verdict.scan.id}
+        data["reason"] = reason.strip()
     emit(data, as_json=json_, human=lambda d: say(
         f"UNDONE: {d['holder']} ({d['number']}) is no longer admitted [offline, {device}]"))
 
@@ -164,16 +154,8 @@ def sync(ctx: typer.Context, pack_path: PackFile,
 
 
 def _sync_json(result: SyncResult) -> dict[str, Any]:
-    merged, pack = result.merged, result.pack
-    return {"event_id": pack.event_id, "new_records": result.new, "sent": result.sent,
-            "scans": len(merged.scans), "admitted": merged.admitted, "inside": merged.inside,
-            "conflicts": [{"ticket_id": c.ticket_id, "number": c.number,
-                           "first": {"device": c.first.device, "at": c.first.at,
-                                     "scan_id": c.first.id},
-                           "second": {"device": c.second.device, "at": c.second.at,
-                                      "scan_id": c.second.id},
-                           "message": c.describe(pack.timezone)} for c in merged.conflicts],
-            "stale": list(result.stale),
+    return {**door_merge_json(result.merged, result.pack), "new_records": result.new,
+            "sent": result.sent, "stale": list(result.stale),
             "uploaded": None if result.uploaded is None else {
                 "new": result.uploaded[0], "known": result.uploaded[1]},
             "fresh_pack": str(result.fresh_pack.path) if result.fresh_pack else None}
