@@ -85,8 +85,12 @@ def event_label_json(label: EventLabel | None) -> dict[str, Any]:
 
 
 def hold_json(hold: Hold) -> dict[str, Any]:
-    return {"id": hold.id, "ticket_type_id": hold.ticket_type_id,
-            "quantity": hold.quantity, "expires_at": hold.expires_at}
+    """A hold: its lines, and (for scripts of one type) the first line's type and the
+    number of tickets in all."""
+    return {"id": hold.id, "ticket_type_id": hold.lines[0].ticket_type_id,
+            "quantity": hold.quantity, "expires_at": hold.expires_at,
+            "lines": [{"ticket_type_id": line.ticket_type_id, "quantity": line.quantity}
+                      for line in hold.lines]}
 
 
 def order_json(order: Order, tickets: list[Ticket] | None = None) -> dict[str, Any]:
@@ -96,12 +100,22 @@ def order_json(order: Order, tickets: list[Ticket] | None = None) -> dict[str, A
     return {"id": order.id, "number": order.number, "status": order.status.value,
             "total": order.amount, "currency": order.currency, "tender": order.tender.value,
             "payment_reference": order.payment_reference, "event_id": order.event_id,
-            "lines": [{"ticket_type_id": order.ticket_type_id, "quantity": order.quantity,
-                       "unit_price": order.unit_price, "holders": order.holders}],
+            "lines": _lines_json(order),
             "refunded": order.refunded_amount, "change": change,
             "failure_reason": order.failure_reason, "created_at": order.created_at,
             "completed_at": order.completed_at, "cancelled_at": order.cancelled_at,
             "tickets": [ticket_json(t) for t in tickets or []]}
+
+
+def _lines_json(order: Order) -> list[dict[str, Any]]:
+    """Each line with the holders of its seats (seats are numbered across the lines)."""
+    lines, seat = [], 0
+    for line in order.lines:
+        lines.append({"ticket_type_id": line.ticket_type_id, "quantity": line.quantity,
+                      "unit_price": line.unit_price,
+                      "holders": order.holders[seat:seat + line.quantity]})
+        seat += line.quantity
+    return lines
 
 
 def ticket_json(ticket: Ticket) -> dict[str, Any]:

@@ -13,7 +13,8 @@ def test_hold_prints_the_id_or_the_json_shape_and_refuses_with_exit_5(tix):
     plain = tix("hold", seated.id, "--quantity", "2")
     assert plain.exit_code == 0 and len(plain.stdout.strip()) == 36
     held = tix("hold", seated.id, "--quantity", "3", "--json").json()
-    assert set(held) == {"id", "ticket_type_id", "quantity", "expires_at"}
+    assert set(held) == {"id", "ticket_type_id", "quantity", "expires_at", "lines"}
+    assert held["lines"] == [{"ticket_type_id": seated.id, "quantity": 3}]
     assert held["quantity"] == 3 and held["ticket_type_id"] == seated.id
     too_many = tix("hold", seated.id, "--quantity", "16")
     assert too_many.exit_code == 5 and "15 left, 16 asked" in too_many.stderr

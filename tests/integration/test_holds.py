@@ -102,8 +102,9 @@ def counts(runtime, ticket_type_id) -> tuple[int, int, int]:
     """Quantity, available and held, read in one statement: one consistent snapshot."""
     with runtime.engine.connect() as conn:
         return tuple(conn.execute(text(
-            "SELECT quantity, available, (SELECT coalesce(sum(quantity), 0) FROM holds "
-            "WHERE ticket_type_id = :id AND status = 'ACTIVE') FROM stock "
+            "SELECT quantity, available, (SELECT coalesce(sum(l.quantity), 0) "
+            "FROM hold_lines l JOIN holds h ON h.id = l.hold_id "
+            "WHERE l.ticket_type_id = :id AND h.status = 'ACTIVE') FROM stock "
             "WHERE ticket_type_id = :id"), {"id": ticket_type_id}).one())
 
 

@@ -40,7 +40,7 @@ def test_a_payment_delivered_twice_makes_no_duplicates(runtime):
     with runtime.uow() as uow:  # the same payment, announced again
         uow.publish(PaymentCompleted(order_id=order.id, order_number=order.number,
                                      user_id=order.user_id,
-                                     ticket_type_id=order.ticket_type_id,
+                                     ticket_type_id=order.lines[0].ticket_type_id,
                                      quantity=order.quantity, holders=order.holders))
         uow.commit()
     deliver(runtime)

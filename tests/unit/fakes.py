@@ -307,8 +307,8 @@ class MemoryHolds:
         """Nothing to wait for: the unit tests run one unit of work at a time."""
 
     def held_by(self, user_id: str, ticket_type_id: str, now: datetime) -> int:
-        return sum(h.quantity for h in self._uow.rows("holds")
-                   if h.user_id == user_id and h.ticket_type_id == ticket_type_id
+        return sum(h.quantities.get(ticket_type_id, 0) for h in self._uow.rows("holds")
+                   if h.user_id == user_id
                    and h.status is HoldStatus.ACTIVE and h.expires_at > now)
 
     def take_expired(self, now: datetime, limit: int) -> list[Hold]:
@@ -329,8 +329,12 @@ class MemoryHolds:
     def held_per_type(self, ticket_type_ids: list[str], now: datetime) -> dict[str, int]:
         held: dict[str, int] = {}
         for hold in self._uow.rows("holds"):  # as the SQL: active, expired or not yet
-            if hold.ticket_type_id in ticket_type_ids and hold.status is HoldStatus.ACTIVE:
-                held[hold.ticket_type_id] = held.get(hold.ticket_type_id, 0) + hold.quantity
+            if hold.status is not HoldStatus.ACTIVE:
+                continue
+            for line in hold.lines:
+                if line.ticket_type_id in ticket_type_ids:
+                    held[line.ticket_type_id] = held.get(line.ticket_type_id, 0) \
+                        + line.quantity
         return held
 
 
@@ -370,8 +374,8 @@ class MemoryOrders:
         return True
 
     def tickets_bought(self, user_id: str, ticket_type_id: str) -> int:
-        return sum(o.quantity for o in self._uow.rows("orders")
-                   if o.user_id == user_id and o.ticket_type_id == ticket_type_id
+        return sum(o.quantities.get(ticket_type_id, 0) for o in self._uow.rows("orders")
+                   if o.user_id == user_id
                    and o.status in (OrderStatus.PENDING, OrderStatus.COMPLETED))
 
     def request_buyer_cancellation(self, order_id: str, refund: int, reason: str,

@@ -51,7 +51,7 @@ def test_too_late_to_cancel_says_the_policy(core):
 
 def test_cancelling_refunds_the_quote_voids_the_tickets_and_puts_them_back_on_sale(core):
     buyer, order = bought(core, days=5)
-    standing = order.ticket_type_id
+    [standing] = order.quantities
     assert core.stock(standing).available == 98
 
     cancelled = core.orders.cancel(buyer, order.number)

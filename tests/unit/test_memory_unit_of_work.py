@@ -12,8 +12,8 @@ from tests.unit.fakes import MemoryStore
 from tix.core.intents import IntentRefused
 from tix.core.inventory.events import TicketsReturned
 from tix.core.inventory.intents import GiveBackStock, TakeStock, UseHold
-from tix.core.inventory.model import Hold, HoldStatus
-from tix.core.orders.model import Order, OrderNumberTaken, Tender
+from tix.core.inventory.model import Hold, HoldLine, HoldStatus
+from tix.core.orders.model import Order, OrderLine, OrderNumberTaken, Tender
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -33,13 +33,13 @@ def available(store: MemoryStore) -> int:
 
 
 def a_hold(hold_id: str = "h1") -> Hold:
-    return Hold(id=hold_id, ticket_type_id="standing", user_id="u1", quantity=2,
+    return Hold(id=hold_id, user_id="u1", lines=[HoldLine("standing", 2)],
                 created_at=NOW, expires_at=NOW + timedelta(minutes=10))
 
 
 def an_order(order_id: str, number: str) -> Order:
     return Order(id=order_id, number=number, user_id="u1", event_id="e1",
-                 ticket_type_id="standing", quantity=1, unit_price=100, currency="EUR",
+                 lines=[OrderLine("standing", 1, 100)], currency="EUR",
                  tender=Tender.CASH, holders=["Ada"], created_at=NOW)
 
 

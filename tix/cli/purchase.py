@@ -11,18 +11,43 @@ from tix.cli.output import JsonFlag, emit, say
 from tix.cli.state import state
 from tix.json_shapes import hold_json, order_json
 
+TypeArgument = Annotated[str | None, typer.Argument(
+    help="Ticket type: its reference (E12-T2, see tix event show) or id.", show_default=False)]
+QuantityOption = Annotated[int, typer.Option(help="How many tickets of TICKET_TYPE.")]
+ItemOption = Annotated[list[str] | None, typer.Option(
+    "--item", help="TYPE:QUANTITY, e.g. E12-T1:2; repeat for a basket of several types of "
+                   "one event (with or instead of TICKET_TYPE).", show_default=False)]
+
 
 def hold(
     ctx: typer.Context,
-    ticket_type: Annotated[str, typer.Argument(
-        help="Ticket type: its reference (E12-T2, see tix event show) or id.")],
-    quantity: Annotated[int, typer.Option(help="How many tickets.")] = 1,
+    ticket_type: TypeArgument = None,
+    quantity: QuantityOption = 1,
+    item: ItemOption = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Hold tickets for 10 minutes (the sale window, stock and per-person limit permitting)."""
+    """Hold tickets for 10 minutes (the sale window, stock and per-person limit permitting):
+    of one type, or a basket (--item, repeated): all of it or none."""
     cli = state(ctx)
-    placed = cli.runtime.inventory.place_hold(cli.principal(), ticket_type, quantity)
+    placed = cli.runtime.inventory.hold_basket(cli.principal(),
+                                               _items(ticket_type, quantity, item))
     emit(hold_json(placed), as_json=json_, human=_print_hold)
+
+
+def _items(ticket_type: str | None, quantity: int, items: list[str] | None
+           ) -> list[tuple[str, int]]:
+    """The lines asked for: TICKET_TYPE with --quantity, then each --item TYPE:QUANTITY."""
+    from tix.core.errors import Invalid
+
+    lines = [(ticket_type, quantity)] if ticket_type is not None else []
+    for given in items or []:
+        reference, _, count = given.rpartition(":")
+        if not reference.strip() or not count.strip().isdigit():
+            raise Invalid(f"--item: {given!r} is not TYPE:QUANTITY (e.g. E12-T1:2)")
+        lines.append((reference.strip(), int(count)))
+    if not lines:
+        raise Invalid("name a ticket type (TICKET_TYPE) or --item TYPE:QUANTITY")
+    return lines
 
 
 def _print_hold(data: dict[str, Any]) -> None:
@@ -42,22 +67,23 @@ MethodOption = Annotated[str | None, typer.Option(
 
 def buy(
     ctx: typer.Context,
-    ticket_type: Annotated[str, typer.Argument(
-        help="Ticket type: its reference (E12-T2, see tix event show) or id.")],
-    quantity: Annotated[int, typer.Option(help="How many tickets.")] = 1,
+    ticket_type: TypeArgument = None,
+    quantity: QuantityOption = 1,
+    item: ItemOption = None,
     holder: HolderOption = None,
     pay: PayOption = "card",
     tendered: TenderedOption = None,
     payment_method: MethodOption = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Hold, order and pay in one step."""
+    """Hold, order and pay in one step: tickets of one type, or a basket (--item)."""
     cli = state(ctx)
     principal = cli.principal()
-    tender, cash = _tender(cli, pay, tendered, ticket_type)
-    order = cli.runtime.orders.buy(principal, ticket_type, quantity, tender=tender,
-                                   holders=holder or [], tendered=cash,
-                                   payment_method=payment_method)
+    items = _items(ticket_type, quantity, item)
+    tender, cash = _tender(cli, pay, tendered, items[0][0])
+    order = cli.runtime.orders.buy_basket(principal, items, tender=tender,
+                                          holders=holder or [], tendered=cash,
+                                          payment_method=payment_method)
     _emit_sold(cli, order, json_)
 
 
@@ -74,7 +100,7 @@ def checkout(
     cli = state(ctx)
     principal = cli.principal()
     hold = cli.runtime.inventory.get_hold(principal, hold_id)
-    tender, cash = _tender(cli, pay, tendered, hold.ticket_type_id)
+    tender, cash = _tender(cli, pay, tendered, hold.lines[0].ticket_type_id)
     order = cli.runtime.orders.checkout(principal, hold_id, tender=tender,
                                         holders=holder or [], tendered=cash,
                                         payment_method=payment_method)
@@ -111,10 +137,11 @@ def _print_order(data: dict[str, Any]) -> None:
     from tix.core.catalog.money import format_money
 
     typer.echo(data["number"])
-    line = data["lines"][0]
-    say(f"{data['status'].title()}: {line['quantity']} ticket(s), "
+    quantity = sum(line["quantity"] for line in data["lines"])
+    holders = [name for line in data["lines"] for name in line["holders"]]
+    say(f"{data['status'].title()}: {quantity} ticket(s), "
         f"{format_money(data['total'], data['currency'])} ({data['tender']}); "
-        f"holders: {', '.join(line['holders'])}")
+        f"holders: {', '.join(holders)}")
     if data["change"]:
         say(f"Change due: {format_money(data['change'], data['currency'])}")
 

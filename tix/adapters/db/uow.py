@@ -12,13 +12,14 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from sqlalchemy import Table, exc, insert
+from sqlalchemy import exc, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.engine import domain_error, pool_exhausted, translated_errors
 from tix.adapters.db.intents import apply, statements
 from tix.adapters.db.round_trip import NumberedTickets, Rows, commit_in_one_round_trip
+from tix.adapters.db.rows.base import table_of
 from tix.adapters.db.sql import is_postgres
 from tix.adapters.queue.outbox import (
     mark_delivered,
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from tix.adapters.db.repositories.notifications import SqlNotifications
     from tix.adapters.db.repositories.orders import SqlOrders
     from tix.adapters.db.repositories.tickets import SqlTickets
-    from tix.adapters.db.rows.base import Base
 
 
 class SqlUnitOfWork:
@@ -102,7 +102,7 @@ class SqlUnitOfWork:
     def holds(self) -> SqlHolds:
         from tix.adapters.db.repositories.inventory import SqlHolds
 
-        return SqlHolds(self.session)
+        return SqlHolds(self.session, insert_later=self._new_rows.append)
 
     @cached_property
     def orders(self) -> SqlOrders:
@@ -201,8 +201,8 @@ class SqlUnitOfWork:
 
         rows, self._new_rows = self._new_rows, []
         if "audit" in self.__dict__:
-            rows += [(_table(AuditEntryRow), row) for row in self.audit.take_new()]
-        rows += [(_table(OutboxRow), row)
+            rows += [(table_of(AuditEntryRow), row) for row in self.audit.take_new()]
+        rows += [(table_of(OutboxRow), row)
                  for row in outbox_rows(self._messages, self._clock.now(), self.cipher)]
         self._messages.clear()
         return rows
@@ -243,6 +243,3 @@ def _order_number_taken_on_clash() -> Iterator[None]:
             raise OrderNumberTaken() from error
         raise
 
-
-def _table(row_class: type[Base]) -> Table:
-    return row_class.__table__  # type: ignore[return-value]  # a mapped class's is a Table

@@ -20,18 +20,51 @@ class HoldStatus(StrEnum):
     CONVERTED = "CONVERTED"  # became an order
 
 
+@dataclass(frozen=True)
+class HoldLine:
+    """Tickets of one type in a hold (a basket has a line per type)."""
+
+    ticket_type_id: str
+    quantity: int
+
+
 @dataclass
 class Hold:
+    """Tickets of one event set aside for one buyer: a line per ticket type, all held or
+    none, paid for in one order."""
+
     id: str
-    ticket_type_id: str
     user_id: str
-    quantity: int
+    lines: list[HoldLine]
     created_at: datetime
     expires_at: datetime
     status: HoldStatus = HoldStatus.ACTIVE
 
+    @property
+    def quantity(self) -> int:
+        """Tickets in the hold, of every type."""
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def quantities(self) -> dict[str, int]:
+        """Tickets per ticket type id."""
+        return {line.ticket_type_id: line.quantity for line in self.lines}
+
     def active_at(self, now: datetime) -> bool:
         return self.status is HoldStatus.ACTIVE and now < self.expires_at
+
+
+def basket(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The lines asked for, in the order first named, a type named twice counted once
+    with both quantities; refused when empty or a quantity is out of range."""
+    if not items:
+        raise Invalid("nothing to hold: name a ticket type and a quantity", field="items")
+    merged: dict[str, int] = {}
+    for reference, quantity in items:
+        check_quantity(quantity)
+        merged[reference] = merged.get(reference, 0) + quantity
+    check_quantity(sum(merged.values()))
+    return list(merged.items())
 
 
 def check_quantity(quantity: int) -> None:

@@ -41,16 +41,18 @@ def give_back(uow: UnitOfWork, quantities: Mapping[str, int], reason: str) -> No
                                         reason=reason))
 
 
-def commit_sale(uow: UnitOfWork, ticket_type: TicketTypeView, quantity: int, *,
-                hold_id: str | None = None) -> None:
-    """Commit a work that takes `quantity` tickets of the type (or uses up the hold that
-    set them aside), or refuse in the buyer's words with nothing committed."""
+def commit_sale(uow: UnitOfWork, ticket_types: Mapping[str, TicketTypeView]) -> None:
+    """Commit a work that takes tickets of these types (by id), or uses up the hold that
+    set them aside; or refuse in the buyer's words with nothing committed."""
     try:
         uow.commit()
     except IntentRefused as refused:
+        if isinstance(refused.intent, TakeStock):
+            raise not_enough_tickets(uow, ticket_types[refused.intent.ticket_type_id],
+                                     refused.intent.quantity) from None
         if isinstance(refused.intent, UseHold):
             raise RuleViolation("this hold was used meanwhile", code="hold_expired") from None
-        raise not_enough_tickets(uow, ticket_type, quantity) from None
+        raise
 
 
 def not_enough_tickets(uow: UnitOfWork, ticket_type: TicketTypeView,
@@ -61,7 +63,8 @@ def not_enough_tickets(uow: UnitOfWork, ticket_type: TicketTypeView,
     return RuleViolation(
         f"sold out: {ticket_type.name} has no tickets left" if available == 0 else
         f"not enough {ticket_type.name} tickets: {available} left, {quantity} asked",
-        code="sold_out" if available == 0 else "not_enough")
+        code="sold_out" if available == 0 else "not_enough", ticket_type=ticket_type.id,
+        left=available, asked=quantity)
 
 
 def check_buyer_limit(uow: UnitOfWork, principal: Principal, ticket_type: TicketTypeView,

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from tix.core.catalog.public import ticket_type as find_ticket_type
 from tix.core.clock import Clock
-from tix.core.errors import NotFound
+from tix.core.errors import Invalid, NotFound
 from tix.core.ids import new_id
 from tix.core.inventory.events import HoldExpired
 from tix.core.inventory.model import (
     DEFAULT_HOLD_TTL,
     Hold,
+    HoldLine,
+    basket,
     check_on_sale,
     check_quantity,
 )
@@ -33,20 +35,39 @@ class InventoryService:
         self._hold_rate = Rate(holds_per_minute, timedelta(minutes=1))
 
     def place_hold(self, principal: Principal, ticket_type_id: str, quantity: int) -> Hold:
+        """Tickets of one type set aside (a basket of one line)."""
+        return self.hold_basket(principal, [(ticket_type_id, quantity)])
+
+    def hold_basket(self, principal: Principal, items: list[tuple[str, int]]) -> Hold:
+        """Tickets of several types of one event set aside together: every line or none
+        (ticket types by id or reference, E12-T2, with their quantities)."""
         now = self._clock.now()
-        check_quantity(quantity)  # bad input is refused before it counts as an attempt
+        for _, quantity in items:
+            check_quantity(quantity)  # bad input is refused before it counts as an attempt
         enforce(self._limiter, f"holds:{principal.user_id}", self._hold_rate, now, "holds")
         with self._uow() as uow:
-            ticket_type = find_ticket_type(uow, ticket_type_id)  # id or E12-T2
-            if ticket_type is None:
-                raise NotFound("ticket type", ticket_type_id)
-            check_on_sale(ticket_type, quantity, now)
-            check_buyer_limit(uow, principal, ticket_type, quantity, now)
-            hold = Hold(id=new_id(), ticket_type_id=ticket_type.id, user_id=principal.user_id,
-                        quantity=quantity, created_at=now, expires_at=now + self.hold_ttl)
+            types = {}
+            resolved = []
+            for reference, quantity in items:
+                ticket_type = find_ticket_type(uow, reference)  # id or E12-T2
+                if ticket_type is None:
+                    raise NotFound("ticket type", reference)
+                types[ticket_type.id] = ticket_type
+                resolved.append((ticket_type.id, quantity))
+            lines = [HoldLine(type_id, quantity) for type_id, quantity in basket(resolved)]
+            if len({t.event_id for t in types.values()}) > 1:
+                raise Invalid("a hold is for one event: these ticket types belong to "
+                              "several", field="items")
+            for line in lines:
+                check_on_sale(types[line.ticket_type_id], line.quantity, now)
+                check_buyer_limit(uow, principal, types[line.ticket_type_id], line.quantity,
+                                  now)
+            hold = Hold(id=new_id(), user_id=principal.user_id, lines=lines, created_at=now,
+                        expires_at=now + self.hold_ttl)
             uow.holds.add(hold)
-            take(uow, ticket_type.id, quantity)  # last: the stock row is every buyer's
-            commit_sale(uow, ticket_type, quantity)
+            for line in lines:  # last: the stock rows are every buyer's
+                take(uow, line.ticket_type_id, line.quantity)
+            commit_sale(uow, types)
         return hold
 
     def expire_holds(self) -> int:
@@ -56,10 +77,11 @@ class InventoryService:
             expired = uow.holds.take_expired(now, EXPIRY_BATCH)
             returned: dict[str, int] = {}
             for hold in expired:
-                returned[hold.ticket_type_id] = returned.get(hold.ticket_type_id, 0) \
-                    + hold.quantity
-                uow.publish(HoldExpired(hold_id=hold.id, ticket_type_id=hold.ticket_type_id,
-                                        user_id=hold.user_id, quantity=hold.quantity))
+                for line in hold.lines:
+                    returned[line.ticket_type_id] = returned.get(line.ticket_type_id, 0) \
+                        + line.quantity
+                    uow.publish(HoldExpired(hold_id=hold.id, ticket_type_id=line.ticket_type_id,
+                                            user_id=hold.user_id, quantity=line.quantity))
             give_back(uow, returned, "expired")
             uow.commit()
         return len(expired)
@@ -69,7 +91,7 @@ class InventoryService:
         with self._uow() as uow:
             hold = uow.holds.get(hold_id, lock=True)
             if hold is not None and uow.holds.release(hold_id):
-                give_back(uow, {hold.ticket_type_id: hold.quantity}, "released")
+                give_back(uow, hold.quantities, "released")
                 uow.commit()
 
     def get_hold(self, principal: Principal, hold_id: str) -> Hold:

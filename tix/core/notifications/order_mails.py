@@ -27,6 +27,7 @@ class OrderMails:
         if buyer is None or ticket_type is None or buyer.is_erased:
             return
         event = catalog.event(uow, ticket_type.event_id)
+        names = {t.id: t.name for t in event.ticket_types} if event else {}
         self._notifications.queue(uow, to=buyer.email, template="order_confirmation",
                                   user_id=buyer.id, context={
             "name": buyer.name, "order_number": msg.order_number,
@@ -37,6 +38,9 @@ class OrderMails:
             "ticket_type": ticket_type.name, "quantity": msg.quantity,
             "unit_price": msg.amount // max(1, msg.quantity) if msg.unit_price is None
             else msg.unit_price, "total": msg.amount,
+            "lines": [{"quantity": quantity, "ticket_type": names.get(type_id, ""),
+                       "unit_price": msg.amount // max(1, msg.quantity) if paid is None
+                       else paid} for type_id, quantity, paid in msg.lines()],
             "currency": msg.currency, "holders": msg.holders,
             "payment_reference": msg.payment_reference})
 

@@ -175,7 +175,7 @@ class Cancellations:
                                details={"amount": str(amount), "currency": current.currency,
                                         "reason": reason})
             void_order_tickets(uow, current.id)  # they stop admitting with this commit
-            give_back(uow, {current.ticket_type_id: current.quantity}, "cancelled")
+            give_back(uow, current.quantities, "cancelled")
             uow.commit()
         return current
 

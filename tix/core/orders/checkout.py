@@ -13,7 +13,7 @@ payment, its announcement and its tickets are one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,7 +24,7 @@ from tix.core.catalog.public import ticket_type as find_ticket_type
 from tix.core.clock import Clock
 from tix.core.errors import Busy, Invalid, NotFound, RuleViolation, TixError, Unavailable
 from tix.core.ids import new_id
-from tix.core.inventory.model import Hold, HoldStatus, check_on_sale
+from tix.core.inventory.model import Hold, HoldStatus, basket, check_on_sale
 from tix.core.inventory.public import (
     check_buyer_limit,
     commit_sale,
@@ -37,6 +37,7 @@ from tix.core.orders.cancellation import Cancellations
 from tix.core.orders.events import OrderFailed, PaymentCompleted
 from tix.core.orders.model import (
     Order,
+    OrderLine,
     OrderNumberTaken,
     OrderStatus,
     Tender,
@@ -55,14 +56,13 @@ MAX_HOLDER_NAME = 200
 
 @dataclass(frozen=True)
 class PlaceOrder:
-    """What is asked at checkout: either a hold to pay for (`hold_id`), or tickets of a
-    type bought at once (`ticket_type` — its id or E12-T2 — and `quantity`)."""
+    """What is asked at checkout: either a hold to pay for (`hold_id`), or tickets bought
+    at once (`items`: ticket types — id or E12-T2 — with their quantities, of one event)."""
 
     principal: Principal
     tender: Tender
     hold_id: str | None = None
-    ticket_type: str | None = None
-    quantity: int = 0
+    items: list[tuple[str, int]] = field(default_factory=list)
     holders: list[str] = field(default_factory=list)  # names, one per seat, in order
     tendered: int | None = None  # cash handed over (minor units); None: exact change
     payment_method: str | None = None  # a card gateway's saved method, when given
@@ -82,8 +82,9 @@ class Checkout:
         self.after_step: Callable[[str, Order], None] = lambda step, order: None
         # Issues a counter sale's tickets with its commit (the tickets module's, wired by
         # bootstrap); the daemon's delivery of its PaymentCompleted then finds them made.
-        self.issue_tickets: Callable[[UnitOfWork, PaymentCompleted, TicketTypeView],
-                                     None] = lambda uow, message, ticket_type: None
+        self.issue_tickets: Callable[[UnitOfWork, PaymentCompleted,
+                                      Mapping[str, TicketTypeView]],
+                                     None] = lambda uow, message, ticket_types: None
 
     def place(self, command: PlaceOrder) -> Order:
         """The order asked for, paid; or a refusal with its tickets back on sale."""
@@ -93,9 +94,7 @@ class Checkout:
         if command.tender in OFFLINE_TENDERS:
             return _with_a_free_order_number(lambda: self._sell_at_the_counter(command,
                                                                                gateway))
-        assert command.ticket_type is not None
-        hold = self._inventory.place_hold(command.principal, command.ticket_type,
-                                          command.quantity)
+        hold = self._inventory.hold_basket(command.principal, command.items)
         try:
             return self._check_out(command, hold.id, gateway)
         except TixError:
@@ -140,20 +139,19 @@ class Checkout:
         """Cash or a complimentary ticket: the money (or none) is at the counter, so take
         the tickets, record the order and announce the payment in one transaction — no
         step can be left half done, and the hot stock row is touched once."""
-        assert command.ticket_type is not None
         now = self._clock.now()
         with self._uow() as uow:
-            ticket_type = find_ticket_type(uow, command.ticket_type)
-            if ticket_type is None:
-                raise NotFound("ticket type", command.ticket_type)
-            check_on_sale(ticket_type, command.quantity, now)
-            allow_tender(command.principal, command.tender, ticket_type)
-            check_buyer_limit(uow, command.principal, ticket_type, command.quantity, now)
-            order = self._new_order(command, ticket_type, command.quantity, now)
-            self._paid_at_the_counter(uow, order, gateway, ticket_type, now)
+            types, lines = _basket(uow, command.items)
+            for type_id, quantity in lines:
+                check_on_sale(types[type_id], quantity, now)
+                allow_tender(command.principal, command.tender, types[type_id])
+                check_buyer_limit(uow, command.principal, types[type_id], quantity, now)
+            order = self._new_order(command, types, lines, now)
+            self._paid_at_the_counter(uow, order, gateway, types, now)
             uow.orders.add(order)
-            take(uow, ticket_type.id, command.quantity)
-            commit_sale(uow, ticket_type, command.quantity)
+            for type_id, quantity in lines:  # last: the stock rows are every buyer's
+                take(uow, type_id, quantity)
+            commit_sale(uow, types)
         return order
 
     def _order_from_hold(self, command: PlaceOrder, hold_id: str, *,
@@ -163,33 +161,39 @@ class Checkout:
         saga's reservation)."""
         now = self._clock.now()
         with self._uow() as uow:
-            hold, ticket_type = _usable_hold(uow, command.principal, hold_id, now)
-            allow_tender(command.principal, command.tender, ticket_type)
-            order = self._new_order(command, ticket_type, hold.quantity, now)
+            hold, types = _usable_hold(uow, command.principal, hold_id, now)
+            for ticket_type in types.values():
+                allow_tender(command.principal, command.tender, ticket_type)
+            lines = [(line.ticket_type_id, line.quantity) for line in hold.lines]
+            order = self._new_order(command, types, lines, now)
             if paid_at_the_counter is not None:
-                self._paid_at_the_counter(uow, order, paid_at_the_counter, ticket_type, now)
+                self._paid_at_the_counter(uow, order, paid_at_the_counter, types, now)
             uow.orders.add(order)
             use_hold(uow, hold.id)
-            commit_sale(uow, ticket_type, hold.quantity)
+            commit_sale(uow, types)
         return order
 
     def _paid_at_the_counter(self, uow: UnitOfWork, order: Order, gateway: PaymentGateway,
-                             ticket_type: TicketTypeView, now: datetime) -> None:
+                             ticket_types: Mapping[str, TicketTypeView],
+                             now: datetime) -> None:
         """The order paid at the counter, announced, and its tickets issued with it."""
         order.payment_reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
         order.status, order.completed_at = OrderStatus.COMPLETED, now
         paid = payment_completed(order)
         uow.publish(paid)
-        self.issue_tickets(uow, paid, ticket_type)  # the tickets go with the sale
+        self.issue_tickets(uow, paid, ticket_types)  # the tickets go with the sale
 
     @staticmethod
-    def _new_order(command: PlaceOrder, ticket_type: TicketTypeView, quantity: int,
-                   now: datetime) -> Order:
+    def _new_order(command: PlaceOrder, types: Mapping[str, TicketTypeView],
+                   lines: list[tuple[str, int]], now: datetime) -> Order:
         principal, tender = command.principal, command.tender
+        first = types[lines[0][0]]
+        quantity = sum(q for _, q in lines)
         order = Order(
             id=new_id(), number=new_order_number(), user_id=principal.user_id,
-            event_id=ticket_type.event_id, ticket_type_id=ticket_type.id, quantity=quantity,
-            unit_price=ticket_type.price, currency=ticket_type.currency, tender=tender,
+            event_id=first.event_id,
+            lines=[OrderLine(type_id, q, types[type_id].price) for type_id, q in lines],
+            currency=first.currency, tender=tender,
             holders=_holder_names(command.holders, quantity, principal.name), created_at=now,
             taken_by=principal.user_id if tender is not Tender.CARD else None)
         if tender is Tender.CASH:
@@ -239,7 +243,7 @@ class Checkout:
             uow.publish(OrderFailed(order_id=current.id, order_number=current.number,
                                     user_id=current.user_id, reason=reason,
                                     refunded=refunded))
-            give_back(uow, {current.ticket_type_id: current.quantity}, "payment_failed")
+            give_back(uow, current.quantities, "payment_failed")
             uow.commit()
 
     def resume_unfinished(self) -> int:
@@ -323,25 +327,50 @@ def payment_completed(order: Order) -> PaymentCompleted:
     """The announcement of a paid order: what tickets and mails need of it."""
     return PaymentCompleted(
         order_id=order.id, order_number=order.number, user_id=order.user_id,
-        ticket_type_id=order.ticket_type_id, quantity=order.quantity,
+        ticket_type_id=order.lines[0].ticket_type_id, quantity=order.quantity,
         holders=order.holders, amount=order.amount, currency=order.currency,
         payment_reference=order.payment_reference or "",
-        unit_price=price(order.unit_price, 1, order.tender))
+        unit_price=price(order.lines[0].unit_price, 1, order.tender),
+        line_types=[line.ticket_type_id for line in order.lines],
+        line_quantities=[line.quantity for line in order.lines],
+        line_prices=[price(line.unit_price, 1, order.tender) for line in order.lines])
 
 
 def _usable_hold(uow: UnitOfWork, principal: Principal, hold_id: str,
-                 now: datetime) -> tuple[Hold, TicketTypeView]:
-    """The principal's active hold and its ticket type. Not locked: using the hold up
-    succeeds only while it is still active, which settles any race."""
+                 now: datetime) -> tuple[Hold, dict[str, TicketTypeView]]:
+    """The principal's active hold and its ticket types by id. Not locked: using the hold
+    up succeeds only while it is still active, which settles any race."""
     hold = find_hold(uow, hold_id)
     if hold is None or hold.user_id != principal.user_id:
         raise NotFound("hold", hold_id)
     if hold.status is not HoldStatus.ACTIVE or not hold.active_at(now):
         raise RuleViolation("this hold has expired or was used: hold again",
                             code="hold_expired")
-    ticket_type = find_ticket_type(uow, hold.ticket_type_id)
-    assert ticket_type is not None  # a hold's ticket type is never deleted
-    return hold, ticket_type
+    types = {}
+    for line in hold.lines:
+        ticket_type = find_ticket_type(uow, line.ticket_type_id)
+        assert ticket_type is not None  # a hold's ticket type is never deleted
+        types[ticket_type.id] = ticket_type
+    return hold, types
+
+
+def _basket(uow: UnitOfWork, items: list[tuple[str, int]]
+            ) -> tuple[dict[str, TicketTypeView], list[tuple[str, int]]]:
+    """The ticket types asked for (by id or reference) and the lines, a type named twice
+    counted once, all of one event."""
+    types: dict[str, TicketTypeView] = {}
+    resolved = []
+    for reference, quantity in items:
+        ticket_type = find_ticket_type(uow, reference)
+        if ticket_type is None:
+            raise NotFound("ticket type", reference)
+        types[ticket_type.id] = ticket_type
+        resolved.append((ticket_type.id, quantity))
+    lines = basket(resolved)
+    if len({t.event_id for t in types.values()}) > 1:
+        raise Invalid("an order is for one event: these ticket types belong to several",
+                      field="items")
+    return types, lines
 
 
 def _holder_names(given: list[str], quantity: int, buyer: str) -> list[str]:

@@ -21,7 +21,24 @@ class PaymentCompleted(Message):
     amount: int = 0  # minor units
     currency: str = ""
     payment_reference: str = ""
-    unit_price: int | None = None  # a ticket's price as paid; None in older messages
+    unit_price: int | None = None  # the first line's ticket price as paid; None in older messages
+    # An order of several lines: each line's ticket type, quantity and price as paid, in
+    # seat order (ticket_type_id and quantity above are then the first line's and the
+    # total). Empty in messages written before orders had lines: one line, the above.
+    line_types: list[str] = field(default_factory=list)
+    line_quantities: list[int] = field(default_factory=list)
+    line_prices: list[int] = field(default_factory=list)
+
+    def lines(self) -> list[tuple[str, int, int | None]]:
+        """(ticket type id, quantity, ticket price as paid) per line, in seat order."""
+        if self.line_types:
+            return list(zip(self.line_types, self.line_quantities, self.line_prices,
+                            strict=True))
+        return [(self.ticket_type_id, self.quantity, self.unit_price)]
+
+    def seat_types(self) -> list[str]:
+        """The ticket type id of each seat, in seat order."""
+        return [type_id for type_id, quantity, _ in self.lines() for _ in range(quantity)]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -36,15 +36,26 @@ def price(unit_price: int, quantity: int, tender: Tender | None = None) -> int:
     return 0 if tender is Tender.COMP else unit_price * quantity
 
 
+@dataclass(frozen=True)
+class OrderLine:
+    """Tickets of one type in an order, at the price they were sold for."""
+
+    ticket_type_id: str
+    quantity: int
+    unit_price: int  # minor units, kept as it was when sold
+
+
 @dataclass
 class Order:
+    """One payment for tickets of one event: a line per ticket type. Seats are numbered
+    across the lines in their order (the first line's tickets first); `holders` has a
+    name per seat."""
+
     id: str
     number: str
     user_id: str
     event_id: str
-    ticket_type_id: str
-    quantity: int
-    unit_price: int
+    lines: list[OrderLine]
     currency: str
     tender: Tender
     holders: list[str]
@@ -73,8 +84,23 @@ class Order:
         return self.status is OrderStatus.COMPLETED and self.cancel_requested_at is None
 
     @property
+    def quantity(self) -> int:
+        """Tickets in the order, of every type."""
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def quantities(self) -> dict[str, int]:
+        """Tickets per ticket type id."""
+        return {line.ticket_type_id: line.quantity for line in self.lines}
+
+    @property
+    def seat_types(self) -> list[str]:
+        """The ticket type id of each seat, in seat order."""
+        return [line.ticket_type_id for line in self.lines for _ in range(line.quantity)]
+
+    @property
     def amount(self) -> int:
-        return price(self.unit_price, self.quantity, self.tender)
+        return sum(price(line.unit_price, line.quantity, self.tender) for line in self.lines)
 
 
 class OrderNumberTaken(Exception):

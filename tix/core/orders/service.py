@@ -8,7 +8,7 @@ class builds them over the same gateways and answers the reading of orders itsel
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from tix.core.accounts.events import AccountErased
 from tix.core.audit.service import AuditService
@@ -56,9 +56,17 @@ class OrderService:
             tender: Tender, holders: list[str] | None = None,
             tendered: int | None = None, payment_method: str | None = None) -> Order:
         """Buy tickets of a type at once (id or E12-T2)."""
+        return self.buy_basket(principal, [(ticket_type_id, quantity)], tender=tender,
+                               holders=holders, tendered=tendered,
+                               payment_method=payment_method)
+
+    def buy_basket(self, principal: Principal, items: list[tuple[str, int]], *,
+                   tender: Tender, holders: list[str] | None = None,
+                   tendered: int | None = None, payment_method: str | None = None) -> Order:
+        """Buy tickets of several types of one event at once, in one order and payment."""
         return self.checkouts.place(PlaceOrder(
-            principal, tender, ticket_type=ticket_type_id, quantity=quantity,
-            holders=holders or [], tendered=tendered, payment_method=payment_method))
+            principal, tender, items=items, holders=holders or [], tendered=tendered,
+            payment_method=payment_method))
 
     @property
     def after_step(self) -> Callable[[str, Order], None]:
@@ -70,13 +78,14 @@ class OrderService:
         self.checkouts.after_step = hook
 
     @property
-    def issue_tickets(self) -> Callable[[UnitOfWork, PaymentCompleted, TicketTypeView], None]:
+    def issue_tickets(self) -> Callable[[UnitOfWork, PaymentCompleted,
+                                         Mapping[str, TicketTypeView]], None]:
         """Issues a counter sale's tickets with its commit (wired by bootstrap)."""
         return self.checkouts.issue_tickets
 
     @issue_tickets.setter
-    def issue_tickets(self, issue: Callable[[UnitOfWork, PaymentCompleted, TicketTypeView],
-                                            None]) -> None:
+    def issue_tickets(self, issue: Callable[[UnitOfWork, PaymentCompleted,
+                                             Mapping[str, TicketTypeView]], None]) -> None:
         self.checkouts.issue_tickets = issue
 
     def resume_unfinished(self) -> int:
@@ -113,8 +122,11 @@ class OrderService:
     def export_section(self, uow: UnitOfWork, user_id: str) -> list[dict[str, object]]:
         """The user's orders, for their GDPR export."""
         return [{"id": o.id, "number": o.number, "status": o.status.value,
-                 "event_id": o.event_id, "ticket_type_id": o.ticket_type_id,
-                 "quantity": o.quantity, "unit_price": o.unit_price, "total": o.amount,
+                 "event_id": o.event_id, "ticket_type_id": o.lines[0].ticket_type_id,
+                 "quantity": o.quantity, "unit_price": o.lines[0].unit_price,
+                 "lines": [{"ticket_type_id": line.ticket_type_id, "quantity": line.quantity,
+                            "unit_price": line.unit_price} for line in o.lines],
+                 "total": o.amount,
                  "currency": o.currency, "tender": o.tender.value, "holders": o.holders,
                  "payment_reference": o.payment_reference, "created_at": o.created_at,
                  "completed_at": o.completed_at, "cancelled_at": o.cancelled_at,

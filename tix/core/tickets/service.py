@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -124,30 +124,33 @@ class TicketService:
         the counter issued them all with its commit: they are announced here. Each
         delivery of `msg` is handled once (the daemon's record of it), and storing skips
         a seat already issued."""
-        ticket_type = catalog.ticket_type(uow, msg.ticket_type_id)
-        if ticket_type is None:
+        seat_types = msg.seat_types()
+        types = _ticket_types(uow, seat_types)
+        if types is None:
             return
         issued = uow.tickets.of_order(msg.order_id)
         seats = {t.seat for t in issued}
         # read first, so that no number is taken for a seat that has its ticket
-        tickets = self._new_tickets(ticket_type, [
-            seat for seat in range(msg.quantity) if seat not in seats], msg.order_id,
+        tickets = self._new_tickets(types, seat_types, [
+            seat for seat in range(len(seat_types)) if seat not in seats], msg.order_id,
             msg.user_id, msg.holders)
-        stored = uow.tickets.add_numbered(tickets, ticket_type.event_number)
+        stored = uow.tickets.add_numbered(tickets, _event_number(types))
         if len(stored) < len(tickets):  # issued meanwhile elsewhere (`issue_now`): theirs too
             issued, tickets = uow.tickets.of_order(msg.order_id), []
         self._announce(uow, msg, [t.id for t in issued if t.status is TicketStatus.VALID]
                        + [t.id for t in tickets if t.id in stored])
 
     def issue_with_sale(self, uow: UnitOfWork, msg: PaymentCompleted,
-                        ticket_type: TicketTypeView) -> None:
+                        ticket_types: Mapping[str, TicketTypeView]) -> None:
         """A sale at the counter hands its tickets over as it ends: they are stored, with
         their numbers, by the sale's own commit (`uow.issue_tickets`). The daemon's
         delivery of the sale's PaymentCompleted announces them (`generate`): the sale
         writes no more rows than it must."""
-        uow.issue_tickets(self._new_tickets(ticket_type, list(range(msg.quantity)),
-                                            msg.order_id, msg.user_id, msg.holders),
-                          ticket_type.event_number)
+        seat_types = msg.seat_types()
+        uow.issue_tickets(self._new_tickets(ticket_types, seat_types,
+                                            list(range(len(seat_types))), msg.order_id,
+                                            msg.user_id, msg.holders),
+                          _event_number(ticket_types))
 
     def issue_now(self, principal: Principal, order_reference: str) -> list[Ticket]:
         """The tickets of the principal's order, in seat order; if it is paid, those the
@@ -162,23 +165,26 @@ class TicketService:
             issued = uow.tickets.of_order(order.id)
             seats = {t.seat for t in issued}
             missing = [seat for seat in range(order.quantity) if seat not in seats]
-            ticket_type = catalog.ticket_type(uow, order.ticket_type_id)
-            if order.status is not OrderStatus.COMPLETED or not missing or ticket_type is None:
+            types = _ticket_types(uow, order.seat_types)
+            if order.status is not OrderStatus.COMPLETED or not missing or types is None:
                 return issued
             uow.tickets.add_numbered(self._new_tickets(
-                ticket_type, missing, order.id, order.user_id, list(order.holders)),
-                ticket_type.event_number)
+                types, order.seat_types, missing, order.id, order.user_id,
+                list(order.holders)), _event_number(types))
             issued = uow.tickets.of_order(order.id)  # with any the daemon stored meanwhile
             uow.commit()
         return issued
 
-    def _new_tickets(self, ticket_type: TicketTypeView, seats: list[int], order_id: str,
-                     user_id: str, holders: list[str]) -> list[Ticket]:
-        """Signed and ready but for their numbers, which storing them gives."""
+    def _new_tickets(self, types: Mapping[str, TicketTypeView], seat_types: list[str],
+                     seats: list[int], order_id: str, user_id: str,
+                     holders: list[str]) -> list[Ticket]:
+        """Signed and ready but for their numbers, which storing them gives: one for each
+        of `seats`, of the type its seat has (`seat_types`)."""
         now = self._clock.now()
         tickets = []
         for seat in seats:
             ticket_id = new_id()
+            ticket_type = types[seat_types[seat]]
             tickets.append(Ticket(
                 id=ticket_id, number="", event_id=ticket_type.event_id,
                 order_id=order_id, seat=seat, user_id=user_id,
@@ -501,12 +507,14 @@ class TicketService:
         if order is None or not tickets:
             return []
         event = catalog.event(uow, order.event_id)
-        ticket_type = catalog.ticket_type(uow, order.ticket_type_id)
-        assert event is not None and ticket_type is not None
-        paid = catalog.format_money(price(order.unit_price, 1, order.tender), order.currency)
+        assert event is not None
+        names = {t.id: t.name for t in event.ticket_types}
+        paid = {line.ticket_type_id: catalog.format_money(
+            price(line.unit_price, 1, order.tender), order.currency) for line in order.lines}
         return [TicketDocument(
             ticket_id=ticket.id, number=ticket.number, holder=ticket.holder,
-            ticket_type=ticket_type.name, price=paid, order_number=order.number,
+            ticket_type=names.get(ticket.ticket_type_id, ""),
+            price=paid.get(ticket.ticket_type_id, ""), order_number=order.number,
             qr_payload=ticket.qr_payload, event_name=event.name, starts_at=event.starts_at,
             ends_at=event.ends_at, timezone=event.timezone, venue=event.venue,
             address=event.address, city=event.city, status=ticket.status) for ticket in tickets]
@@ -689,3 +697,19 @@ def _door_word(ticket: Ticket, inside: bool, entered: Scan | None) -> str:
     if inside:
         return f"inside ({entered.list_name})" if entered else "inside"
     return "out" if ticket.status is TicketStatus.USED else "not in"
+
+
+def _ticket_types(uow: UnitOfWork, type_ids: list[str]) -> dict[str, TicketTypeView] | None:
+    """The ticket types of an order's seats by id; None if one is gone."""
+    types = {}
+    for type_id in dict.fromkeys(type_ids):
+        ticket_type = catalog.ticket_type(uow, type_id)
+        if ticket_type is None:
+            return None
+        types[type_id] = ticket_type
+    return types
+
+
+def _event_number(types: Mapping[str, TicketTypeView]) -> int:
+    """The number of the event the ticket types belong to (an order's are one event's)."""
+    return next(iter(types.values())).event_number

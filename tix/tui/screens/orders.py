@@ -109,8 +109,9 @@ class OrdersScreen(TixScreen):
             self.details(order)
 
     def details(self, order: Order) -> None:
-        lines = [f"[b]{order.number}[/b] · {order.status.value} · {order.quantity} x "
-                 f"{format_money(order.unit_price, order.currency)}",
+        bought = " + ".join(f"{line.quantity} x {format_money(line.unit_price, order.currency)}"
+                            for line in order.lines)
+        lines = [f"[b]{order.number}[/b] · {order.status.value} · {bought}",
                  f"Holders: {escape(', '.join(order.holders))}",
                  f"Payment: {order.tender.value} {order.payment_reference or ''}".rstrip()]
         if order.refunded_amount:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from tix.adapters.db.rows.inventory import HoldRow, StockRow
-from tix.core.inventory.model import Hold, HoldStatus
+from tix.adapters.db.rows.base import table_of
+from tix.adapters.db.rows.inventory import HoldLineRow, HoldRow, StockRow
+from tix.core.inventory.model import Hold, HoldLine, HoldStatus
 from tix.core.inventory.ports import StockLevel
 
 
@@ -63,21 +66,28 @@ USE_HOLD = (update(HoldRow)
 
 
 class SqlHolds:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *,
+                 insert_later: Callable[[tuple[Table, dict[str, Any]]], None]) -> None:
         self._session = session
+        self._insert_later = insert_later
 
     def add(self, hold: Hold) -> None:
-        self._session.execute(insert(HoldRow).values(
-            id=hold.id, ticket_type_id=hold.ticket_type_id, user_id=hold.user_id,
-            quantity=hold.quantity, created_at=hold.created_at, expires_at=hold.expires_at,
-            status=hold.status.value))
+        """Store a new hold with its lines, when the unit of work writes what it recorded:
+        on PostgreSQL in the one query that takes its tickets."""
+        self._insert_later((table_of(HoldRow), {
+            "id": hold.id, "user_id": hold.user_id, "created_at": hold.created_at,
+            "expires_at": hold.expires_at, "status": hold.status.value}))
+        for position, line in enumerate(hold.lines):
+            self._insert_later((table_of(HoldLineRow), {
+                "hold_id": hold.id, "position": position,
+                "ticket_type_id": line.ticket_type_id, "quantity": line.quantity}))
 
     def get(self, hold_id: str, *, lock: bool = False) -> Hold | None:
         query = select(HoldRow).where(HoldRow.id == hold_id)
         if lock:
             query = query.with_for_update()
         row = self._session.scalars(query).one_or_none()
-        return None if row is None else _hold(row)
+        return None if row is None else self._holds([row])[0]
 
     def lock_buyer(self, user_id: str, ticket_type_id: str) -> None:
         if self._session.get_bind().dialect.name == "postgresql":
@@ -87,8 +97,9 @@ class SqlHolds:
 
     def held_by(self, user_id: str, ticket_type_id: str, now: datetime) -> int:
         return int(self._session.scalar(
-            select(func.coalesce(func.sum(HoldRow.quantity), 0))
-            .where(HoldRow.user_id == user_id, HoldRow.ticket_type_id == ticket_type_id,
+            select(func.coalesce(func.sum(HoldLineRow.quantity), 0))
+            .join(HoldRow, HoldRow.id == HoldLineRow.hold_id)
+            .where(HoldRow.user_id == user_id, HoldLineRow.ticket_type_id == ticket_type_id,
                    HoldRow.status == HoldStatus.ACTIVE.value, HoldRow.expires_at > now)) or 0)
 
     def take_expired(self, now: datetime, limit: int) -> list[Hold]:
@@ -102,7 +113,7 @@ class SqlHolds:
                                   .where(HoldRow.id.in_([r.id for r in rows]),
                                          HoldRow.status == HoldStatus.ACTIVE.value)
                                   .values(status=HoldStatus.EXPIRED.value))
-        return [_hold(r) for r in rows]
+        return self._holds(rows)
 
     def release(self, hold_id: str) -> bool:
         result = self._session.execute(update(HoldRow).where(
@@ -112,14 +123,22 @@ class SqlHolds:
 
     def held_per_type(self, ticket_type_ids: list[str], now: datetime) -> dict[str, int]:
         rows = self._session.execute(
-            select(HoldRow.ticket_type_id, func.sum(HoldRow.quantity))
-            .where(HoldRow.ticket_type_id.in_(ticket_type_ids),
+            select(HoldLineRow.ticket_type_id, func.sum(HoldLineRow.quantity))
+            .join(HoldRow, HoldRow.id == HoldLineRow.hold_id)
+            .where(HoldLineRow.ticket_type_id.in_(ticket_type_ids),
                    HoldRow.status == HoldStatus.ACTIVE.value)
-            .group_by(HoldRow.ticket_type_id))
+            .group_by(HoldLineRow.ticket_type_id))
         return {ticket_type_id: int(total or 0) for ticket_type_id, total in rows}
 
+    def _holds(self, rows: list[HoldRow]) -> list[Hold]:
+        """The holds of these rows, with their lines (one query for all)."""
+        lines: dict[str, list[HoldLine]] = {row.id: [] for row in rows}
+        if rows:
+            for line in self._session.scalars(
+                    select(HoldLineRow).where(HoldLineRow.hold_id.in_(list(lines)))
+                    .order_by(HoldLineRow.hold_id, HoldLineRow.position)):
+                lines[line.hold_id].append(HoldLine(line.ticket_type_id, line.quantity))
+        return [Hold(id=row.id, user_id=row.user_id, lines=lines[row.id],
+                     created_at=row.created_at, expires_at=row.expires_at,
+                     status=HoldStatus(row.status)) for row in rows]
 
-def _hold(row: HoldRow) -> Hold:
-    return Hold(id=row.id, ticket_type_id=row.ticket_type_id, user_id=row.user_id,
-                quantity=row.quantity, created_at=row.created_at, expires_at=row.expires_at,
-                status=HoldStatus(row.status))

@@ -11,10 +11,11 @@ from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
+from tix.adapters.db.rows.base import table_of
 from tix.adapters.db.rows.catalog import EventRow
-from tix.adapters.db.rows.orders import OrderRow
+from tix.adapters.db.rows.orders import OrderLineRow, OrderRow
 from tix.core.ids import looks_like_uuid
-from tix.core.orders.model import Order, OrderStatus, Tender, price
+from tix.core.orders.model import Order, OrderLine, OrderStatus, Tender, price
 
 
 class SqlOrders:
@@ -28,12 +29,14 @@ class SqlOrders:
         """Store a new order, when the unit of work writes what it recorded: a sale's
         order then travels with the rest of its end (on PostgreSQL in one query). A number
         already taken (rare) fails the commit with OrderNumberTaken."""
-        self._insert_later((OrderRow.__table__, self.row_values(order)))  # type: ignore[arg-type]
-
-    def row_values(self, order: Order) -> dict[str, Any]:
-        """Every column of a new order's row."""
-        return {**self._values(order), "id": order.id, "number": order.number,
-                "created_at": order.created_at}
+        self._insert_later((table_of(OrderRow), {
+            **self._values(order), "id": order.id, "number": order.number,
+            "created_at": order.created_at}))
+        for position, line in enumerate(order.lines):
+            self._insert_later((table_of(OrderLineRow), {
+                "order_id": order.id, "position": position,
+                "ticket_type_id": line.ticket_type_id, "quantity": line.quantity,
+                "unit_price": line.unit_price}))
 
     def get(self, reference: str, *, lock: bool = False) -> Order | None:
         column = OrderRow.id if looks_like_uuid(reference) else OrderRow.number
@@ -42,12 +45,12 @@ class SqlOrders:
         if lock:
             query = query.with_for_update()
         row = self._session.scalars(query).one_or_none()
-        return None if row is None else self._order(row)
+        return None if row is None else self._orders([row])[0]
 
     def by_payment(self, payment_reference: str) -> Order | None:
         row = self._session.scalars(select(OrderRow).where(
             OrderRow.payment_reference == payment_reference).limit(1)).first()
-        return None if row is None else self._order(row)
+        return None if row is None else self._orders([row])[0]
 
     def save(self, order: Order) -> None:
         self._session.execute(update(OrderRow).where(OrderRow.id == order.id)
@@ -62,8 +65,9 @@ class SqlOrders:
 
     def tickets_bought(self, user_id: str, ticket_type_id: str) -> int:
         return int(self._session.scalar(
-            select(func.coalesce(func.sum(OrderRow.quantity), 0)).where(
-                OrderRow.user_id == user_id, OrderRow.ticket_type_id == ticket_type_id,
+            select(func.coalesce(func.sum(OrderLineRow.quantity), 0))
+            .join(OrderRow, OrderRow.id == OrderLineRow.order_id).where(
+                OrderRow.user_id == user_id, OrderLineRow.ticket_type_id == ticket_type_id,
                 OrderRow.status.in_([OrderStatus.PENDING.value,
                                      OrderStatus.COMPLETED.value]))) or 0)
 
@@ -92,14 +96,14 @@ class SqlOrders:
                 mine.append(OrderRow.event_id.in_(
                     select(EventRow.id).where(EventRow.organizer_id == user_id)))
             query = query.where(or_(*mine))
-        return [self._order(r) for r in self._session.scalars(query)]
+        return self._orders(list(self._session.scalars(query)))
 
     def stale_pending(self, before: datetime, limit: int) -> list[Order]:
         rows = self._session.scalars(
             select(OrderRow).where(OrderRow.status == OrderStatus.PENDING.value,
                                    OrderRow.created_at < before)
             .order_by(OrderRow.created_at).limit(limit).with_for_update(skip_locked=True))
-        return [self._order(r) for r in rows]
+        return self._orders(list(rows))
 
     def request_cancellation(self, event_id: str, now: datetime) -> int:
         result = self._session.execute(
@@ -128,7 +132,7 @@ class SqlOrders:
     def of_user(self, user_id: str) -> list[Order]:
         rows = self._session.scalars(select(OrderRow).where(OrderRow.user_id == user_id)
                                      .order_by(OrderRow.created_at.desc()))
-        return [self._order(r) for r in rows]
+        return self._orders(list(rows))
 
     def request_buyer_cancellation(self, order_id: str, refund: int, reason: str,
                                    now: datetime, claimed_until: datetime) -> bool:
@@ -152,17 +156,18 @@ class SqlOrders:
             self._session.execute(update(OrderRow)
                                   .where(OrderRow.id.in_([r.id for r in rows]))
                                   .values(cancel_claimed_until=until))
-        return [self._order(r) for r in rows]
+        return self._orders(rows)
 
     def sold_per_type(self, ticket_type_ids: list[str]) -> dict[str, tuple[int, int]]:
         """Tickets sold and revenue per ticket type: the database counts the tickets of
         each price and tender, the one price function (tix.core.orders.model) the money."""
         rows = self._session.execute(
-            select(OrderRow.ticket_type_id, OrderRow.unit_price, OrderRow.tender,
-                   func.sum(OrderRow.quantity))
-            .where(OrderRow.ticket_type_id.in_(ticket_type_ids),
+            select(OrderLineRow.ticket_type_id, OrderLineRow.unit_price, OrderRow.tender,
+                   func.sum(OrderLineRow.quantity))
+            .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
+            .where(OrderLineRow.ticket_type_id.in_(ticket_type_ids),
                    OrderRow.status == OrderStatus.COMPLETED.value)
-            .group_by(OrderRow.ticket_type_id, OrderRow.unit_price, OrderRow.tender))
+            .group_by(OrderLineRow.ticket_type_id, OrderLineRow.unit_price, OrderRow.tender))
         sold: dict[str, tuple[int, int]] = {}
         for ticket_type_id, unit_price, tender, quantity in rows:
             tickets, revenue = sold.get(ticket_type_id, (0, 0))
@@ -173,8 +178,7 @@ class SqlOrders:
     def _values(self, order: Order) -> dict[str, Any]:
         return {
             "user_id": order.user_id, "event_id": order.event_id,
-            "ticket_type_id": order.ticket_type_id, "quantity": order.quantity,
-            "unit_price": order.unit_price, "currency": order.currency,
+            "quantity": order.quantity, "currency": order.currency,
             "tender": order.tender.value,
             "holders": self._cipher.encrypt(json.dumps(order.holders)),
             "status": order.status.value,
@@ -184,11 +188,21 @@ class SqlOrders:
             "cancelled_at": order.cancelled_at, "refunded_amount": order.refunded_amount,
             "tendered_amount": order.tendered_amount, "taken_by": order.taken_by}
 
-    def _order(self, row: OrderRow) -> Order:
+    def _orders(self, rows: list[OrderRow]) -> list[Order]:
+        """The orders of these rows, with their lines (one query for all)."""
+        lines: dict[str, list[OrderLine]] = {row.id: [] for row in rows}
+        if rows:
+            for line in self._session.scalars(
+                    select(OrderLineRow).where(OrderLineRow.order_id.in_(list(lines)))
+                    .order_by(OrderLineRow.order_id, OrderLineRow.position)):
+                lines[line.order_id].append(
+                    OrderLine(line.ticket_type_id, line.quantity, line.unit_price))
+        return [self._order(row, lines[row.id]) for row in rows]
+
+    def _order(self, row: OrderRow, lines: list[OrderLine]) -> Order:
         return Order(
             id=row.id, number=row.number, user_id=row.user_id, event_id=row.event_id,
-            ticket_type_id=row.ticket_type_id, quantity=row.quantity,
-            unit_price=row.unit_price, currency=row.currency, tender=Tender(row.tender),
+            lines=lines, currency=row.currency, tender=Tender(row.tender),
             holders=json.loads(self._cipher.decrypt(row.holders)),
             created_at=row.created_at, status=OrderStatus(row.status),
             payment_reference=row.payment_reference,

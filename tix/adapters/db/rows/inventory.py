@@ -33,22 +33,37 @@ class StockRow(Base):
 
 
 class HoldRow(Base):
+    """A hold: who, until when, in what state; what it sets aside is its lines."""
+
     __tablename__ = "holds"
 
     id: Mapped[str] = mapped_column(Id, primary_key=True)
-    ticket_type_id: Mapped[str] = mapped_column(ForeignKey("ticket_types.id",
-                                                           ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
-    quantity: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(20))
 
     __table_args__ = (
-        CheckConstraint("quantity >= 1", name="quantity_positive"),
-        Index("ix_holds_buyer", "user_id", "ticket_type_id", "status"),
+        Index("ix_holds_buyer_status", "user_id", "status"),
         # The daemon's sweep looks only at active holds, oldest expiry first.
         Index("ix_holds_active_expiry", "expires_at", postgresql_where=text("status = 'ACTIVE'"),
               sqlite_where=text("status = 'ACTIVE'")),
-        Index("ix_holds_type_status", "ticket_type_id", "status"),
+    )
+
+
+class HoldLineRow(Base):
+    """Tickets of one type in a hold."""
+
+    __tablename__ = "hold_lines"
+
+    hold_id: Mapped[str] = mapped_column(ForeignKey("holds.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_type_id: Mapped[str] = mapped_column(ForeignKey("ticket_types.id",
+                                                           ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        Index("ix_hold_lines_type", "ticket_type_id"),
     )

@@ -19,9 +19,7 @@ class OrderRow(Base):
     number: Mapped[str] = mapped_column(String(20), unique=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
-    ticket_type_id: Mapped[str] = mapped_column(ForeignKey("ticket_types.id"))
-    quantity: Mapped[int] = mapped_column(Integer)
-    unit_price: Mapped[int] = mapped_column(Integer)  # the price paid, kept as it was
+    quantity: Mapped[int] = mapped_column(Integer)  # tickets of every line: its seats
     currency: Mapped[str] = mapped_column(String(3))
     tender: Mapped[str] = mapped_column(String(10))
     holders: Mapped[str] = mapped_column(Text)  # encrypted JSON list of names
@@ -44,5 +42,23 @@ class OrderRow(Base):
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         Index("ix_orders_status_created_at", "status", "created_at"),
         Index("ix_orders_event_status", "event_id", "status"),
-        Index("ix_orders_buyer_type", "user_id", "ticket_type_id", "status"),
+        Index("ix_orders_buyer_status", "user_id", "status"),
+    )
+
+
+class OrderLineRow(Base):
+    """Tickets of one type in an order, at the price they were sold for."""
+
+    __tablename__ = "order_lines"
+
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_type_id: Mapped[str] = mapped_column(ForeignKey("ticket_types.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(Integer)  # the price paid, kept as it was
+
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        Index("ix_order_lines_type", "ticket_type_id"),
     )
