@@ -57,10 +57,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("id", name=op.f("uq_door_scans_id")))
     op.create_index("ix_door_scans_ticket_id", "door_scans", ["ticket_id"])
     op.create_index("ix_door_scans_event_id_seq", "door_scans", ["event_id", "seq"])
-    with op.batch_alter_table("tickets") as batch:
-        batch.add_column(sa.Column("door_list", sa.String(60), nullable=True))
-        batch.add_column(sa.Column("inside_list", sa.String(60), nullable=True))
-        batch.create_index("ix_tickets_event_id_inside_list", ["event_id", "inside_list"])
+    # plain ALTER TABLE … ADD COLUMN (no rebuild of tickets, which door_scans points at)
+    op.add_column("tickets", sa.Column("door_list", sa.String(60), nullable=True))
+    op.add_column("tickets", sa.Column("inside_list", sa.String(60), nullable=True))
+    op.create_index("ix_tickets_event_id_inside_list", "tickets", ["event_id", "inside_list"])
     # the ticket's id is its legacy admission's: a uuid too, and one admission per ticket
     op.execute(
         "INSERT INTO door_scans (id, event_id, ticket_id, kind, at, device, list_name, clerk, "
@@ -73,11 +73,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("tickets") as batch:
-        batch.drop_index("ix_tickets_event_id_inside_list")
-        batch.drop_column("inside_list")
-        batch.drop_column("door_list")
     op.drop_index("ix_door_scans_event_id_seq", table_name="door_scans")
     op.drop_index("ix_door_scans_ticket_id", table_name="door_scans")
-    op.drop_table("door_scans")
+    op.drop_table("door_scans")  # first: rebuilding tickets on SQLite drops the old table
     op.drop_table("checkin_lists")
+    op.drop_index("ix_tickets_event_id_inside_list", table_name="tickets")
+    with op.batch_alter_table("tickets") as batch:
+        batch.drop_column("inside_list")
+        batch.drop_column("door_list")
