@@ -435,6 +435,9 @@ class MemoryTickets:
         return True
 
     # the door, as the SQL repository keeps it
+    def admitted(self, event_id: str) -> int:
+        return sum(1 for t in self.of_event(event_id) if t.status is TicketStatus.USED)
+
     def of_event(self, event_id: str) -> list[Ticket]:
         return sorted((copy.deepcopy(t) for t in self._uow.rows("tickets")
                        if t.event_id == event_id), key=lambda t: t.number)
