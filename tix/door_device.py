@@ -113,7 +113,9 @@ class DeviceDoor:
         return self.key.open(ticket.id, ticket.holder) or "(sealed)"
 
     def merged(self) -> Merged:
-        return merge(self.pack.scans, self.log.scans(),
+        with self._lock:
+            scans = self.log.scans()
+        return merge(self.pack.scans, scans,
                      numbers={t.id: t.number for t in self.pack.tickets})
 
 

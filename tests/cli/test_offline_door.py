@@ -217,12 +217,21 @@ def test_logs_merged_by_file_and_with_the_server_mixed_with_online_scans(tix, do
     again = device.__call__("door", "sync", str(path), "--device", "gate-a", "--with",
                             str(tmp_path / "gate-b.scans"), "--json")
     assert again.json()["new_records"] == 0 and again.json()["scans"] == once.json()["scans"]
+    # gate A's pack was made before Cem came in online: it lets him in again
+    assert device.__call__("checkin", "--offline", str(path), tickets[2]["qr_payload"],
+                           "--device", "gate-a").exit_code == 0
     up = tix("door", "sync", str(path), "--device", "gate-a", "--server", "--json")
     assert up.exit_code == 0, up.stderr
-    assert up.json()["uploaded"] == {"new": 3, "known": 0}
+    assert up.json()["uploaded"] == {"new": 4, "known": 0}
     assert up.json()["admitted"] == 3  # Ann and Bob offline, Cem online (in the fresh pack)
+    assert [(c["number"], c["first"]["device"], c["second"]["device"])
+            for c in up.json()["conflicts"]] == [
+        (tickets[0]["number"], "gate-a", "gate-b"),  # in the order of the second entry
+        (tickets[2]["number"], "server", "gate-a")]  # the online admission came first
     assert tix("door", "sync", str(path), "--device", "gate-a", "--server", "--json"
-               ).json()["uploaded"] == {"new": 0, "known": 3}
+               ).json()["uploaded"] == {"new": 0, "known": 4}
+    shown = tix("ticket", "show", tickets[2]["number"], "--json").json()
+    assert shown["status"] == "USED" and shown["checked_in_at"].startswith("2026-11-24T12:00")
     # the server now refuses Bob online: gate B admitted him while apart
     online = tix("checkin", tickets[1]["qr_payload"], "--json")
     assert online.exit_code == 5 and online.json()["code"] == "already_in"
