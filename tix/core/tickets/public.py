@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from tix.core.errors import Invalid
+from tix.core.orders import public as orders
 from tix.core.ports import UnitOfWork
 from tix.core.tickets.door import MAIN_LIST, Scan, ScanKind, ticket_state
 from tix.core.tickets.events import TicketsVoided
@@ -71,6 +72,11 @@ def record_scans(uow: UnitOfWork, scans: Sequence[Scan], now: datetime) -> Recor
             raise Invalid(f"scan {scan.id}: no ticket {scan.ticket_id} of that event",
                           field="scans", scan=scan.id)
         tickets[ticket.id] = ticket
+    # as a scan at an online door does: a ticket's scans are applied one door at a time
+    # (in order of the orders' ids, so that two uploads never wait for each other)
+    for order_id in sorted({t.order_id for t in tickets.values()}):
+        orders.order(uow, order_id, lock=True)
+    tickets = {t.id: uow.tickets.get(t.id) or t for t in tickets.values()}
     # a ticket admitted before the log kept scans keeps that admission ahead of these
     histories = {t.id: ticket_history(uow, t) for t in tickets.values()}
     keep_legacy_admissions(uow, histories.values(), now)
