@@ -233,6 +233,10 @@ class MemoryCatalog:
                     return _view(event, ticket_type)
         return None
 
+    def ticket_types(self, ticket_type_ids: list[str]) -> dict[str, TicketTypeView]:
+        found = {type_id: self.ticket_type(type_id) for type_id in ticket_type_ids}
+        return {type_id: view for type_id, view in found.items() if view is not None}
+
     def ticket_type_by_number(self, event_number: int, number: int) -> TicketTypeView | None:
         for event in self._uow.rows("events"):
             for ticket_type in event.ticket_types:

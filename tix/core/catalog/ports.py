@@ -25,6 +25,10 @@ class Catalog(Protocol):
 
     def ticket_type(self, ticket_type_id: str) -> TicketTypeView | None: ...
 
+    def ticket_types(self, ticket_type_ids: list[str]) -> dict[str, TicketTypeView]:
+        """Several ticket types by id, in one read (those that exist)."""
+        ...
+
     def ticket_type_by_number(self, event_number: int,
                               number: int) -> TicketTypeView | None:
         """The ticket type E<event_number>-T<number>."""

@@ -6,17 +6,23 @@ from __future__ import annotations
 
 from tix.core.catalog.model import Event, EventLabel, TicketTypeView
 from tix.core.catalog.money import format_money
-from tix.core.catalog.references import find_ticket_type
+from tix.core.catalog.references import find_ticket_type, find_ticket_types
 from tix.core.ports import UnitOfWork
 
 __all__ = ["event", "event_labels", "find_event", "format_money", "resolve_event",
-           "ticket_type"]
+           "ticket_type", "ticket_types"]
 
 
 def ticket_type(uow: UnitOfWork, reference: str) -> TicketTypeView | None:
     """A ticket type, with what most callers need of its event, from its id or its
     reference (`E12-T2`); None if there is none."""
     return find_ticket_type(uow.catalog, reference)
+
+
+def ticket_types(uow: UnitOfWork, references: list[str]) -> dict[str, TicketTypeView | None]:
+    """Several ticket types by id or reference (`E12-T2`), keyed by what was given (None
+    where there is none): ids in one read."""
+    return find_ticket_types(uow.catalog, references)
 
 
 def event(uow: UnitOfWork, event_id: str, *, lock: bool = False) -> Event | None:

@@ -9,7 +9,8 @@ from tix.core.catalog.model import TicketTypeView, ticket_type_ref
 from tix.core.catalog.ports import Catalog
 from tix.core.ids import looks_like_uuid
 
-__all__ = ["find_ticket_type", "parse_ticket_type_ref", "ticket_type_ref"]
+__all__ = ["find_ticket_type", "find_ticket_types", "parse_ticket_type_ref",
+           "ticket_type_ref"]
 
 _REFERENCE = re.compile(r"E?(\d{1,9})-T(\d{1,4})", re.IGNORECASE | re.ASCII)
 
@@ -28,3 +29,13 @@ def find_ticket_type(catalog: Catalog, reference: str) -> TicketTypeView | None:
         return catalog.ticket_type(reference)
     numbers = parse_ticket_type_ref(reference)
     return catalog.ticket_type_by_number(*numbers) if numbers else None
+
+
+def find_ticket_types(catalog: Catalog, references: list[str]
+                      ) -> dict[str, TicketTypeView | None]:
+    """Several ticket types by id or reference, keyed by what was given: the ids in one
+    read (a basket's end, the tickets of an order of several lines)."""
+    ids = [r.strip() for r in references if looks_like_uuid(r.strip())]
+    by_id = catalog.ticket_types(sorted(set(ids))) if ids else {}
+    return {r: by_id.get(r.strip()) if looks_like_uuid(r.strip())
+            else find_ticket_type(catalog, r) for r in references}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tix.core.catalog.public import ticket_type as find_ticket_type
+from tix.core.catalog.public import ticket_types as find_ticket_types
 from tix.core.clock import Clock
 from tix.core.errors import Invalid, NotFound
 from tix.core.ids import new_id
@@ -48,8 +48,9 @@ class InventoryService:
         with self._uow() as uow:
             types = {}
             resolved = []
+            found = find_ticket_types(uow, [reference for reference, _ in items])
             for reference, quantity in items:
-                ticket_type = find_ticket_type(uow, reference)  # id or E12-T2
+                ticket_type = found[reference]  # by id or E12-T2
                 if ticket_type is None:
                     raise NotFound("ticket type", reference)
                 types[ticket_type.id] = ticket_type

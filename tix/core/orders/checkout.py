@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from tix.core.audit.service import AuditService
 from tix.core.catalog.model import TicketTypeView
 from tix.core.catalog.public import format_money
-from tix.core.catalog.public import ticket_type as find_ticket_type
+from tix.core.catalog.public import ticket_types as find_ticket_types
 from tix.core.clock import Clock
 from tix.core.errors import Busy, Invalid, NotFound, RuleViolation, TixError, Unavailable
 from tix.core.ids import new_id
@@ -346,11 +346,9 @@ def _usable_hold(uow: UnitOfWork, principal: Principal, hold_id: str,
     if hold.status is not HoldStatus.ACTIVE or not hold.active_at(now):
         raise RuleViolation("this hold has expired or was used: hold again",
                             code="hold_expired")
-    types = {}
-    for line in hold.lines:
-        ticket_type = find_ticket_type(uow, line.ticket_type_id)
-        assert ticket_type is not None  # a hold's ticket type is never deleted
-        types[ticket_type.id] = ticket_type
+    found = find_ticket_types(uow, [line.ticket_type_id for line in hold.lines])
+    types = {type_id: view for type_id, view in found.items() if view is not None}
+    assert len(types) == len(hold.lines)  # a hold's ticket types are never deleted
     return hold, types
 
 
@@ -360,8 +358,9 @@ def _basket(uow: UnitOfWork, items: list[tuple[str, int]]
     counted once, all of one event."""
     types: dict[str, TicketTypeView] = {}
     resolved = []
+    found = find_ticket_types(uow, [reference for reference, _ in items])
     for reference, quantity in items:
-        ticket_type = find_ticket_type(uow, reference)
+        ticket_type = found[reference]
         if ticket_type is None:
             raise NotFound("ticket type", reference)
         types[ticket_type.id] = ticket_type

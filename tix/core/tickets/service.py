@@ -701,13 +701,10 @@ def _door_word(ticket: Ticket, inside: bool, entered: Scan | None) -> str:
 
 def _ticket_types(uow: UnitOfWork, type_ids: list[str]) -> dict[str, TicketTypeView] | None:
     """The ticket types of an order's seats by id; None if one is gone."""
-    types = {}
-    for type_id in dict.fromkeys(type_ids):
-        ticket_type = catalog.ticket_type(uow, type_id)
-        if ticket_type is None:
-            return None
-        types[type_id] = ticket_type
-    return types
+    found = catalog.ticket_types(uow, list(dict.fromkeys(type_ids)))
+    if any(view is None for view in found.values()):
+        return None
+    return {type_id: view for type_id, view in found.items() if view is not None}
 
 
 def _event_number(types: Mapping[str, TicketTypeView]) -> int:

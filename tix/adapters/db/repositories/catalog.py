@@ -142,6 +142,12 @@ class SqlCatalog:
                                                    {"id": ticket_type_id}).one_or_none()
         return _view(found)
 
+    def ticket_types(self, ticket_type_ids: list[str]) -> dict[str, TicketTypeView]:
+        """A basket's ticket types in one round trip."""
+        found = self._session.connection().execute(_TICKET_TYPE_VIEWS,
+                                                   {"ids": ticket_type_ids})
+        return {view.id: view for view in map(_view, found) if view is not None}
+
     def ticket_type_by_number(self, event_number: int,
                               number: int) -> TicketTypeView | None:
         found = self._session.connection().execute(
@@ -176,6 +182,8 @@ _TICKET_TYPES = (
            EventRow.city, TicketTypeRow.number)
     .join(EventRow, EventRow.id == TicketTypeRow.event_id))
 _TICKET_TYPE_VIEW = _TICKET_TYPES.where(TicketTypeRow.id == bindparam("id"))
+_TICKET_TYPE_VIEWS = _TICKET_TYPES.where(TicketTypeRow.id.in_(bindparam("ids",
+                                                                         expanding=True)))
 # What people type, E12-T2: served by the unique indexes on the event's number and the pair.
 _TICKET_TYPE_BY_NUMBER = _TICKET_TYPES.where(
     EventRow.number == bindparam("event_number"), TicketTypeRow.number == bindparam("number"))
