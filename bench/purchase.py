@@ -2,10 +2,12 @@
 
 For 1, 8, 32 and 100 concurrent buyers (threads in two worker processes), buyers
 run the full path — hold → order → offline payment (cash) → confirm → outbox — on one
-ticket type of 20,000 for a fixed time. Printed: orders/s, p50/p95/p99 latency, oversold
-(must be 0), and the raw ceiling: the same single-row conditional decrement through
-psycopg alone at the same concurrency, with the ratio. Targets (issue 4): at 32 buyers
-at least 800 orders/s and a third of the raw ceiling, p99 under 100 ms.
+ticket type of 20,000 for a fixed time; then, in the same run, with baskets of three
+ticket types (one ticket of each per order; table "basket"). Printed: orders/s,
+p50/p95/p99 latency, oversold (must be 0), and the raw ceiling: the same single-row
+conditional decrement through psycopg alone at the same concurrency, with the ratio.
+Targets (issue 4): at 32 buyers at least 800 orders/s and a third of the raw ceiling,
+p99 under 100 ms. Issue 18: baskets at least 80% of the single-line orders/s.
 
 Run: .venv/bin/python bench/purchase.py [--seconds 8] [--quick]
 """
@@ -62,7 +64,7 @@ def prepare(url: str, buyers: int) -> tuple[list[str], str]:
     return clerks, organizer
 
 
-def new_ticket_type(url: str, organizer_id: str) -> str:
+def new_ticket_types(url: str, organizer_id: str, count: int) -> list[str]:
     from datetime import timedelta
 
     from tix.bootstrap import bootstrap
@@ -76,14 +78,15 @@ def new_ticket_type(url: str, organizer_id: str) -> str:
          "starts": start.strftime("%Y-%m-%dT%H:%M"),
          "ends": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
          "timezone": "UTC", "currency": "EUR",
-         "ticket_types": [{"name": "GA", "price": "10", "quantity": QUANTITY}]})
-    ticket_type_id = runtime.catalog.show(event_id).ticket_types[0].id
+         "ticket_types": [{"name": f"GA {n + 1}", "price": "10", "quantity": QUANTITY}
+                          for n in range(count)]})
+    ticket_type_ids = [t.id for t in runtime.catalog.show(event_id).ticket_types]
     runtime.close()
-    return ticket_type_id
+    return ticket_type_ids
 
 
-def buyer_process(url: str, ticket_type_id: str, clerk_ids: list[str], start_at: float,
-                  deadline: float, results: Any) -> None:
+def buyer_process(url: str, ticket_type_ids: list[str], clerk_ids: list[str],
+                  start_at: float, deadline: float, results: Any) -> None:
     from tix.bootstrap import bootstrap
     from tix.core.errors import RuleViolation
     from tix.core.orders.model import Tender
@@ -102,8 +105,12 @@ def buyer_process(url: str, ticket_type_id: str, clerk_ids: list[str], start_at:
         while time.time() < deadline:
             started = time.perf_counter()
             try:
-                runtime.orders.buy(clerk, ticket_type_id, 1, tender=Tender.CASH,
-                                   tendered=1000)
+                if len(ticket_type_ids) == 1:
+                    runtime.orders.buy(clerk, ticket_type_ids[0], 1, tender=Tender.CASH,
+                                       tendered=1000)
+                else:
+                    runtime.orders.buy_basket(clerk, [(t, 1) for t in ticket_type_ids],
+                                              tender=Tender.CASH)
             except RuleViolation:
                 with lock:
                     refused += 1
@@ -120,7 +127,7 @@ def buyer_process(url: str, ticket_type_id: str, clerk_ids: list[str], start_at:
     results.put((latencies, refused))
 
 
-def run_level(url: str, ticket_type_id: str, clerks: list[str], buyers: int,
+def run_level(url: str, ticket_type_ids: list[str], clerks: list[str], buyers: int,
               seconds: float, processes: int) -> tuple[list[float], float]:
     processes = min(buyers, processes)
     groups = [clerks[i:buyers:processes] for i in range(processes)]
@@ -129,7 +136,8 @@ def run_level(url: str, ticket_type_id: str, clerks: list[str], buyers: int,
     start_at = time.time() + 4  # time for every worker to start up before the clock runs
     deadline = start_at + seconds
     workers = [context.Process(target=buyer_process,
-                               args=(url, ticket_type_id, group, start_at, deadline, results))
+                               args=(url, ticket_type_ids, group, start_at, deadline,
+                                     results))
                for group in groups]
     for worker in workers:
         worker.start()
@@ -173,22 +181,26 @@ def stock_ledger(conn: Any, ticket_type_id: str) -> tuple[int, int, int, int]:
     quantity, available = conn.execute(
         "SELECT quantity, available FROM stock WHERE ticket_type_id = %s",
         (ticket_type_id,)).fetchone()
-    sold = conn.execute("SELECT coalesce(sum(quantity), 0) FROM orders WHERE "
-                        "ticket_type_id = %s AND status IN ('COMPLETED', 'PENDING')",
-                        (ticket_type_id,)).fetchone()[0]
-    held = conn.execute("SELECT coalesce(sum(quantity), 0) FROM holds WHERE "
-                        "ticket_type_id = %s AND status = 'ACTIVE'",
-                        (ticket_type_id,)).fetchone()[0]
+    sold = conn.execute("SELECT coalesce(sum(l.quantity), 0) FROM order_lines l JOIN orders o "
+                        "ON o.id = l.order_id WHERE l.ticket_type_id = %s AND "
+                        "o.status IN ('COMPLETED', 'PENDING')", (ticket_type_id,)).fetchone()[0]
+    held = conn.execute("SELECT coalesce(sum(l.quantity), 0) FROM hold_lines l JOIN holds h "
+                        "ON h.id = l.hold_id WHERE l.ticket_type_id = %s AND "
+                        "h.status = 'ACTIVE'", (ticket_type_id,)).fetchone()[0]
     return quantity, available, sold, held
 
 
-def oversold(url: str, ticket_type_id: str) -> int:
-    """Tickets sold or held beyond the quantity (and a negative availability)."""
+def oversold(url: str, ticket_type_ids: list[str]) -> int:
+    """Tickets sold or held beyond the quantity (and a negative availability), of every
+    ticket type."""
     import psycopg
 
+    found = 0
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        quantity, available, sold, held = stock_ledger(conn, ticket_type_id)
-    return max(0, sold + held + available - quantity) + max(0, -available)
+        for ticket_type_id in ticket_type_ids:
+            quantity, available, sold, held = stock_ledger(conn, ticket_type_id)
+            found += max(0, sold + held + available - quantity) + max(0, -available)
+    return found
 
 
 def percentile(ordered: list[float], share: float) -> float:
@@ -204,26 +216,32 @@ def main() -> None:
                         help="concurrent buyers per level, comma-separated")
     parser.add_argument("--processes", type=int, default=2,
                         help="worker processes the buyers are spread over (one per core)")
+    parser.add_argument("--basket-lines", type=int, default=3,
+                        help="ticket types per order in the basket table (0: no basket table)")
     options = parser.parse_args()
     levels = [int(level) for level in options.levels.split(",")]
     seconds = 2 if options.quick else options.seconds
 
     def run(url: str) -> None:
         clerks, organizer = prepare(url, max(levels))
-        print(f"{'buyers':>6} {'orders/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-              f"{'oversold':>8} {'raw tx/s':>9} {'ratio':>6}")
-        for buyers in levels:
-            ticket_type_id = new_ticket_type(url, organizer)
-            latencies, elapsed = run_level(url, ticket_type_id, clerks, buyers, seconds,
-                                           options.processes)
-            ordered = sorted(latencies)
-            rate = len(ordered) / elapsed
-            # max_connections is 100 here: the ceiling uses at most 80 connections.
-            ceiling = raw_ceiling(url, min(buyers, 80), min(seconds, 4))
-            print(f"{buyers:>6} {rate:>9.0f} {statistics.median(ordered) * 1000:>7.1f} "
-                  f"{percentile(ordered, 0.95):>7.1f} {percentile(ordered, 0.99):>7.1f} "
-                  f"{oversold(url, ticket_type_id):>8} {ceiling:>9.0f} "
-                  f"{rate / ceiling:>6.2f}", flush=True)
+        tables = [("buyers", 1)]
+        if options.basket_lines > 1:
+            tables.append(("basket", options.basket_lines))
+        for title, lines in tables:
+            print(f"{title:>6} {'orders/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+                  f"{'oversold':>8} {'raw tx/s':>9} {'ratio':>6}")
+            for buyers in levels:
+                ticket_type_ids = new_ticket_types(url, organizer, lines)
+                latencies, elapsed = run_level(url, ticket_type_ids, clerks, buyers, seconds,
+                                               options.processes)
+                ordered = sorted(latencies)
+                rate = len(ordered) / elapsed
+                # max_connections is 100 here: the ceiling uses at most 80 connections.
+                ceiling = raw_ceiling(url, min(buyers, 80), min(seconds, 4))
+                print(f"{buyers:>6} {rate:>9.0f} {statistics.median(ordered) * 1000:>7.1f} "
+                      f"{percentile(ordered, 0.95):>7.1f} {percentile(ordered, 0.99):>7.1f} "
+                      f"{oversold(url, ticket_type_ids):>8} {ceiling:>9.0f} "
+                      f"{rate / ceiling:>6.2f}", flush=True)
 
     with_pg_database(run)
 

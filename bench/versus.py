@@ -34,7 +34,8 @@ def run_once(tree: Path, script: str, arguments: list[str]) -> Table:
 
 
 def parse(text: str) -> Table:
-    """Rows that start with a number, keyed by it, under the last header line before them."""
+    """Rows that start with a number, keyed by it (and, where a key repeats, by the first
+    word of their header too), under the last header line before them."""
     header: list[str] = []
     table: Table = {}
     for line in text.splitlines():
@@ -47,7 +48,10 @@ def parse(text: str) -> Table:
         values = [float(c) for c in cells if _number(c)]
         names = header[1:] if len(header) == len(values) else [
             f"col{i}" for i in range(1, len(values))]
-        table[cells[0]] = dict(zip(names, values[1:], strict=False))
+        # a second table with the same first column (bench/purchase.py's baskets) is
+        # told apart by its header's first word
+        key = cells[0] if cells[0] not in table else f"{header[0]} {cells[0]}"
+        table[key] = dict(zip(names, values[1:], strict=False))
     return table
 
 
