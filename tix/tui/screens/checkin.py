@@ -23,8 +23,8 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from tix.core.catalog.search import SearchQuery
 from tix.core.errors import TixError
+from tix.core.tickets.checkin import Admission, DoorCount, FoundTicket
 from tix.core.tickets.door import MAIN_LIST, ScanKind
-from tix.core.tickets.service import Admission, DoorCount, FoundTicket
 from tix.tui import preferences
 from tix.tui.screens.base import TixScreen, event_choice
 from tix.tui.text import escape
