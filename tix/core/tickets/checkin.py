@@ -362,7 +362,10 @@ class CheckIn:
     def scans_since(self, principal: Principal, event_reference: str, cursor: int = 0,
                     limit: int = 5000) -> ScanPage:
         """The event's scans the server's log took after `cursor` (0: from the start), and
-        the cursor to ask from next time."""
+        the cursor to ask from next time. On PostgreSQL two doors' scans committed at the
+        same moment may commit out of their places in the log: a caller that must miss
+        none asks again from a cursor a little lower (a scan is the same scan by its id,
+        however often it is read)."""
         with self._uow(readonly=True) as uow:
             event = catalog.find_event(uow, event_reference)
             if event is None:
