@@ -58,6 +58,36 @@ class TicketType:
     number: int = 0  # within its event, never reused: referenced as E12-T2
 
 
+class QuestionKind(StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+    EMAIL = "email"  # an attendee's address, asked per ticket
+
+
+class QuestionScope(StrEnum):
+    TICKET = "ticket"  # asked of each ticket (each attendee)
+    ORDER = "order"  # asked once of the buyer
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the event asks its attendees or buyers at checkout (the event file's
+    `questions`); the answers are kept by orders."""
+
+    key: str
+    text: str
+    kind: QuestionKind = QuestionKind.TEXT
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    per: QuestionScope = QuestionScope.TICKET
+    types: tuple[str, ...] = ()  # ticket type names it is asked for; () for every type
+
+    def asked_of(self, ticket_type_name: str) -> bool:
+        """Whether a ticket of this type is asked it (a per-ticket question)."""
+        return not self.types or ticket_type_name.lower() in {t.lower() for t in self.types}
+
+
 @dataclass
 class Event:
     id: str
@@ -78,6 +108,7 @@ class Event:
     status: EventStatus = EventStatus.SCHEDULED
     cancellation_policy: tuple[RefundRule, ...] = DEFAULT_CANCELLATION_POLICY
     ticket_types: list[TicketType] = field(default_factory=list)
+    questions: tuple[Question, ...] = ()
 
     def refund_terms(self, now: datetime) -> RefundTerms:
         """The rule of the policy a cancellation at `now` falls under, and its share."""

@@ -10,6 +10,7 @@ from typing import Any
 from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled, EventPublished, EventUpdated
 from tix.core.catalog.model import Event, EventLabel, EventStatus, ticket_type_ref
+from tix.core.catalog.questions import questions_as_spec
 from tix.core.catalog.search import (
     CatalogSearch,
     EventDetails,
@@ -61,6 +62,7 @@ class CatalogService:
                 image_url=checked.image_url, starts_at=checked.starts_at,
                 ends_at=checked.ends_at, timezone=checked.timezone, currency=checked.currency,
                 created_at=now, cancellation_policy=checked.cancellation_policy,
+                questions=checked.questions,
                 ticket_types=[new_ticket_type(t, ticket_type_id=new_id(), event_id=event_id,
                                               position=i, number=i + 1)
                               for i, t in enumerate(checked.ticket_types)])
@@ -234,7 +236,7 @@ class CatalogService:
     def _apply(self, uow: UnitOfWork, event: Event, checked: CheckedEvent) -> None:
         for name in ("name", "description", "category", "venue", "city", "address",
                      "image_url", "starts_at", "ends_at", "timezone", "currency",
-                     "cancellation_policy"):
+                     "cancellation_policy", "questions"):
             setattr(event, name, getattr(checked, name))
         existing = {t.id: t for t in event.ticket_types}
         numbers = max((t.number for t in event.ticket_types), default=0)
@@ -282,6 +284,7 @@ def _as_spec(event: Event) -> dict[str, Any]:
         "cancellation_policy": [{"before_hours": int(r.before.total_seconds() // 3600),
                                  "percent": r.percent} for r in event.cancellation_policy],
         "ticket_types": [_ticket_type_spec(t, exponent) for t in event.ticket_types],
+        "questions": questions_as_spec(event.questions),
     }
 
 

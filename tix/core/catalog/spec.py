@@ -15,10 +15,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tix.core.catalog.model import (
     DEFAULT_CANCELLATION_POLICY,
     Category,
+    Question,
     RefundRule,
     TicketType,
 )
 from tix.core.catalog.money import check_currency, to_minor
+from tix.core.catalog.questions import check_questions
 from tix.core.errors import Invalid
 
 LIMITS = {"name": 200, "description": 5000, "venue": 200, "city": 100, "address": 300,
@@ -28,7 +30,7 @@ MAX_QUANTITY = 1_000_000
 MAX_PRICE_MINOR = 100_000_000_00
 EVENT_FIELDS = {"name", "description", "category", "venue", "city", "address", "image_url",
                 "starts", "ends", "timezone", "currency", "cancellation_policy",
-                "ticket_types"}
+                "ticket_types", "questions"}
 TICKET_TYPE_FIELDS = {"id", "name", "price", "quantity", "limit", "sale_starts", "sale_ends"}
 
 
@@ -47,6 +49,7 @@ class CheckedEvent:
     currency: str
     cancellation_policy: tuple[RefundRule, ...]
     ticket_types: list[CheckedTicketType]
+    questions: tuple[Question, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,8 @@ def check_event(spec: Mapping[str, Any], *, now: datetime,
         venue=_text(spec, "venue", required=True), city=_text(spec, "city", required=True),
         address=_text(spec, "address") or None, image_url=image or None,
         starts_at=starts, ends_at=ends, timezone=zone_name, currency=currency,
-        cancellation_policy=_policy(spec.get("cancellation_policy")), ticket_types=types)
+        cancellation_policy=_policy(spec.get("cancellation_policy")), ticket_types=types,
+        questions=check_questions(spec.get("questions"), [t.name for t in types]))
 
 
 def new_ticket_type(checked: CheckedTicketType, *, ticket_type_id: str, event_id: str,

@@ -22,10 +22,14 @@ from tix.core.catalog.model import (
     Event,
     EventLabel,
     EventStatus,
+    Question,
+    QuestionKind,
+    QuestionScope,
     RefundRule,
     TicketType,
     TicketTypeView,
 )
+from tix.core.catalog.questions import questions_as_spec
 from tix.core.catalog.search import folded
 from tix.core.ids import looks_like_uuid
 
@@ -43,6 +47,7 @@ class SqlCatalog:
             image_url=event.image_url, starts_at=event.starts_at, ends_at=event.ends_at,
             timezone=event.timezone, currency=event.currency, status=event.status.value,
             cancellation_policy=policy_to_json(event.cancellation_policy),
+            questions=questions_to_json(event.questions),
             created_at=event.created_at, **_price_range(event)))
         self._session.flush()  # the event row first: ticket types refer to it
         for tt in event.ticket_types:
@@ -75,6 +80,7 @@ class SqlCatalog:
             image_url=event.image_url, starts_at=event.starts_at, ends_at=event.ends_at,
             timezone=event.timezone, currency=event.currency, status=event.status.value,
             cancellation_policy=policy_to_json(event.cancellation_policy),
+            questions=questions_to_json(event.questions),
             **_price_range(event)))
         for tt in event.ticket_types:
             self._session.execute(update(TicketTypeRow).where(TicketTypeRow.id == tt.id).values(
@@ -204,6 +210,17 @@ def policy_from_json(text: str) -> tuple[RefundRule, ...]:
                  for r in json.loads(text))
 
 
+def questions_to_json(questions: tuple[Question, ...]) -> str:
+    return json.dumps(questions_as_spec(questions))
+
+
+def questions_from_json(text: str | None) -> tuple[Question, ...]:
+    return tuple(Question(key=q["key"], text=q["text"], kind=QuestionKind(q["kind"]),
+                          choices=tuple(q["choices"]), required=q["required"],
+                          per=QuestionScope(q["per"]), types=tuple(q["types"]))
+                 for q in json.loads(text or "[]"))
+
+
 def ticket_type_from_row(row: TicketTypeRow) -> TicketType:
     return TicketType(id=row.id, event_id=row.event_id, name=row.name, price=row.price,
                       quantity=row.quantity, per_person_limit=row.per_person_limit,
@@ -219,4 +236,4 @@ def event_from_row(row: EventRow, ticket_types: list[TicketType]) -> Event:
         currency=row.currency, created_at=row.created_at, address=row.address,
         image_url=row.image_url, status=EventStatus(row.status),
         cancellation_policy=policy_from_json(row.cancellation_policy),
-        ticket_types=ticket_types)
+        questions=questions_from_json(row.questions), ticket_types=ticket_types)

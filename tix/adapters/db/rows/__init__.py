@@ -15,6 +15,7 @@ from tix.adapters.db.rows.base import Base
 # Every row module: add yours here.
 ROW_MODULES = (
     "accounts",
+    "answers",
     "audit",
     "catalog",
     "inventory",

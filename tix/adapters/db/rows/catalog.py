@@ -43,6 +43,8 @@ class EventRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     # JSON list of {"before_hours": int, "percent": int}
     cancellation_policy: Mapped[str] = mapped_column(Text)
+    # JSON list of the questions asked at checkout, as the event file declares them
+    questions: Mapped[str] = mapped_column(Text, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Kept by the catalog for searching and sorting without touching ticket types:
     min_price: Mapped[int] = mapped_column(Integer, default=0)
