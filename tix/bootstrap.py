@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from tix.core.orders.service import OrderService
     from tix.core.ports import Cache, Mailer, RateLimiter
     from tix.core.tickets.service import TicketService
+    from tix.core.vouchers.service import VoucherService
     from tix.routing import Job
 
 
@@ -246,6 +247,12 @@ class Runtime:
                                gateways=gateways, inventory=self.inventory)
         service.issue_tickets = self.tickets.issue_with_sale
         return service
+
+    @cached_property
+    def vouchers(self) -> VoucherService:
+        from tix.core.vouchers.service import VoucherService
+
+        return VoucherService(uow=self.uow, clock=self.clock, audit=self.audit)
 
     @cached_property
     def tickets(self) -> TicketService:

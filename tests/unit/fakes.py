@@ -37,6 +37,8 @@ from tix.core.orders.model import Order, OrderNumberTaken, OrderStatus
 from tix.core.ports import RateDecision
 from tix.core.tickets.door import CheckinList, Scan, TicketDoorState
 from tix.core.tickets.model import Ticket, TicketStatus, ticket_number
+from tix.core.vouchers.intents import GiveBackVoucher, RedeemVoucher
+from tix.core.vouchers.model import Voucher
 
 M = TypeVar("M", bound=Message)
 
@@ -80,6 +82,7 @@ class MemoryUnitOfWork:
         self.holds = MemoryHolds(self)
         self.orders = MemoryOrders(self)
         self.tickets = MemoryTickets(self)
+        self.vouchers = MemoryVouchers(self)
 
     # -- the transaction -----------------------------------------------------------------
 
@@ -119,7 +122,8 @@ class MemoryUnitOfWork:
         for tickets, event_number in self._to_issue:
             self.tickets.add_numbered(tickets, event_number)
         committed = self._store.tables
-        staged = {name: dict(committed[name]) for name in {*self._working, "stock", "holds"}}
+        staged = {name: dict(committed[name])
+                  for name in {*self._working, "stock", "holds", "vouchers"}}
         for name, key in self._changed:
             staged[name][key] = copy.deepcopy(self._working[name][key])
         if self._new_orders:
@@ -177,6 +181,16 @@ def _apply(intent: Intent, tables: dict[str, dict[str, Any]]) -> None:
             raise IntentRefused(intent)
         hold.status = HoldStatus.CONVERTED
         tables["holds"][intent.hold_id] = hold
+    elif isinstance(intent, RedeemVoucher):
+        voucher = copy.copy(tables["vouchers"].get(intent.voucher_id))
+        if voucher is None or voucher.uses_left < 1 or voucher.voided_at is not None:
+            raise IntentRefused(intent)
+        voucher.uses_left -= 1
+        tables["vouchers"][intent.voucher_id] = voucher
+    elif isinstance(intent, GiveBackVoucher):
+        voucher = copy.copy(tables["vouchers"][intent.voucher_id])
+        voucher.uses_left = min(voucher.uses_left + 1, voucher.max_uses)
+        tables["vouchers"][intent.voucher_id] = voucher
     else:
         raise TypeError(f"the fake unit of work knows no intent {intent!r}")
 
@@ -271,7 +285,7 @@ def _view(event: Event, ticket_type: TicketType) -> TicketTypeView:
         event_status=event.status, event_starts_at=event.starts_at,
         event_ends_at=event.ends_at, event_timezone=event.timezone,
         organizer_id=event.organizer_id, venue=event.venue, city=event.city,
-        number=ticket_type.number)
+        number=ticket_type.number, hidden=ticket_type.hidden)
 
 
 class MemoryStock:
@@ -390,6 +404,40 @@ class MemoryOrders:
         order.cancel_requested_at, order.cancel_refund, order.cancel_reason = (
             now, refund, reason)
         self._uow.write("orders", order_id, order)
+        return True
+
+
+class MemoryVouchers:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, vouchers: list[Voucher]) -> list[str]:
+        existing = {(v.event_id, v.code) for v in self._uow.rows("vouchers")}
+        taken = sorted(v.code for v in vouchers if (v.event_id, v.code) in existing)
+        if not taken:
+            for voucher in vouchers:
+                self._uow.write("vouchers", voucher.id, voucher)
+        return taken
+
+    def by_code(self, event_id: str, code: str) -> Voucher | None:
+        return next((copy.deepcopy(v) for v in self._uow.rows("vouchers")
+                     if v.event_id == event_id and v.code == code), None)
+
+    def get(self, voucher_id: str) -> Voucher | None:
+        found: Voucher | None = self._uow.read("vouchers", voucher_id)
+        return found
+
+    def of_event(self, event_id: str) -> list[Voucher]:
+        return sorted((copy.deepcopy(v) for v in self._uow.rows("vouchers")
+                       if v.event_id == event_id),
+                      key=lambda v: (-v.created_at.timestamp(), v.code))
+
+    def void(self, voucher_id: str, now: datetime) -> bool:
+        voucher = self.get(voucher_id)
+        if voucher is None or voucher.voided_at is not None:
+            return False
+        voucher.voided_at = now
+        self._uow.write("vouchers", voucher_id, voucher)
         return True
 
 

@@ -20,6 +20,7 @@ from tix.core.notifications.ports import Notifications
 from tix.core.orders.ports import Orders
 from tix.core.tickets.model import Ticket
 from tix.core.tickets.ports import Tickets
+from tix.core.vouchers.ports import Vouchers
 
 
 class UnitOfWork(Protocol):
@@ -55,6 +56,9 @@ class UnitOfWork(Protocol):
 
     @property
     def tickets(self) -> Tickets: ...
+
+    @property
+    def vouchers(self) -> Vouchers: ...
 
     def __enter__(self) -> Self: ...
 

@@ -15,8 +15,10 @@ from sqlalchemy import Update
 from sqlalchemy.orm import Session
 
 from tix.adapters.db.repositories.inventory import GIVE_BACK_STOCK, TAKE_STOCK, USE_HOLD
+from tix.adapters.db.repositories.vouchers import GIVE_BACK_VOUCHER, REDEEM_VOUCHER
 from tix.core.intents import Intent, IntentRefused
 from tix.core.inventory.intents import GiveBackStock, TakeStock, UseHold
+from tix.core.vouchers.intents import GiveBackVoucher, RedeemVoucher
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,18 @@ def statements(intents: Iterable[Intent]) -> list[IntentStatement]:
     give-backs of one type are one increment.
     """
     holds: list[IntentStatement] = []
+    vouchers: list[IntentStatement] = []  # a popular code's row: after holds, by id
+    vouchers_given: dict[str, int] = {}
     takes: list[IntentStatement] = []
     given: dict[str, int] = {}
     for intent in intents:
         if isinstance(intent, UseHold):
             holds.append(IntentStatement(intent, USE_HOLD, {"hold_id": intent.hold_id}, True))
+        elif isinstance(intent, RedeemVoucher):
+            vouchers.append(IntentStatement(intent, REDEEM_VOUCHER,
+                                            {"voucher": intent.voucher_id}, True))
+        elif isinstance(intent, GiveBackVoucher):
+            vouchers_given[intent.voucher_id] = vouchers_given.get(intent.voucher_id, 0) + 1
         elif isinstance(intent, TakeStock):
             takes.append(IntentStatement(intent, TAKE_STOCK, {
                 "type_id": intent.ticket_type_id, "taken": intent.quantity}, True))
@@ -49,7 +58,11 @@ def statements(intents: Iterable[Intent]) -> list[IntentStatement]:
         else:
             raise TypeError(f"no statement for the intent {intent!r}")
     takes.sort(key=lambda s: str(s.params["type_id"]))
-    return holds + takes + [
+    vouchers += [IntentStatement(GiveBackVoucher(voucher_id), GIVE_BACK_VOUCHER,
+                                 {"voucher": voucher_id, "given": uses}, False)
+                 for voucher_id, uses in vouchers_given.items()]
+    vouchers.sort(key=lambda s: str(s.params["voucher"]))
+    return holds + vouchers + takes + [
         IntentStatement(GiveBackStock(type_id, quantity), GIVE_BACK_STOCK,
                         {"type_id": type_id, "given": quantity}, False)
         for type_id, quantity in sorted(given.items())]

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from tix.adapters.db.repositories.notifications import SqlNotifications
     from tix.adapters.db.repositories.orders import SqlOrders
     from tix.adapters.db.repositories.tickets import SqlTickets
+    from tix.adapters.db.repositories.vouchers import SqlVouchers
 
 
 class SqlUnitOfWork:
@@ -115,6 +116,12 @@ class SqlUnitOfWork:
         from tix.adapters.db.repositories.tickets import SqlTickets
 
         return SqlTickets(self.session, self.cipher)
+
+    @cached_property
+    def vouchers(self) -> SqlVouchers:
+        from tix.adapters.db.repositories.vouchers import SqlVouchers
+
+        return SqlVouchers(self.session)
 
     # -- the transaction -----------------------------------------------------------------
 

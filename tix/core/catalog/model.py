@@ -56,6 +56,7 @@ class TicketType:
     sale_ends_at: datetime | None = None
     position: int = 0
     number: int = 0  # within its event, never reused: referenced as E12-T2
+    hidden: bool = False  # sold only with a code that unlocks it (press, crew, presale)
 
 
 class QuestionKind(StrEnum):
@@ -174,6 +175,7 @@ class TicketTypeView:
     venue: str
     city: str
     number: int = 0  # within its event (E12-T2)
+    hidden: bool = False  # sold only with a code that unlocks it
 
     @property
     def ref(self) -> str:

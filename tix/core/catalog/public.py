@@ -5,12 +5,12 @@ outside this module touches `uow.catalog` (tests/unit/test_module_ownership.py c
 from __future__ import annotations
 
 from tix.core.catalog.model import Event, EventLabel, TicketTypeView
-from tix.core.catalog.money import format_money
+from tix.core.catalog.money import format_money, to_minor
 from tix.core.catalog.references import find_ticket_type, find_ticket_types
 from tix.core.ports import UnitOfWork
 
 __all__ = ["event", "event_labels", "find_event", "format_money", "resolve_event",
-           "ticket_type", "ticket_types"]
+           "ticket_type", "ticket_types", "to_minor"]
 
 
 def ticket_type(uow: UnitOfWork, reference: str) -> TicketTypeView | None:

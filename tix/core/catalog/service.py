@@ -179,8 +179,8 @@ class CatalogService:
             available=levels[t.id].available if t.id in levels else 0,
             limit=t.per_person_limit, sale_starts_at=t.sale_starts_at,
             sale_ends_at=t.sale_ends_at, ref=ticket_type_ref(event.number, t.number))
-            for t in event.ticket_types]
-        prices = [t.price for t in event.ticket_types] or [0]
+            for t in event.ticket_types if not t.hidden]  # a hidden type is nobody's to see
+        prices = [t.price for t in event.ticket_types if not t.hidden] or [0]
         summary = EventSummary(
             id=event.id, number=event.number, name=event.name, category=event.category.value,
             venue=event.venue, city=event.city, starts_at=event.starts_at,
@@ -261,7 +261,8 @@ class CatalogService:
                                 quantity=wanted.quantity,
                                 per_person_limit=wanted.per_person_limit,
                                 sale_starts_at=wanted.sale_starts_at,
-                                sale_ends_at=wanted.sale_ends_at, position=position))
+                                sale_ends_at=wanted.sale_ends_at, position=position,
+                                hidden=wanted.hidden))
         missing = set(existing) - {t.id for t in kept}
         if missing:
             raise Invalid("ticket_types: a ticket type cannot be removed (set its quantity "
@@ -296,6 +297,8 @@ def _ticket_type_spec(ticket_type: Any, exponent: int) -> dict[str, Any]:
             if ticket_type.sale_starts_at else None,
             "sale_ends": ticket_type.sale_ends_at.isoformat()
             if ticket_type.sale_ends_at else None}
+    if ticket_type.hidden:
+        spec["hidden"] = True
     return spec
 
 

@@ -31,7 +31,8 @@ MAX_PRICE_MINOR = 100_000_000_00
 EVENT_FIELDS = {"name", "description", "category", "venue", "city", "address", "image_url",
                 "starts", "ends", "timezone", "currency", "cancellation_policy",
                 "ticket_types", "questions"}
-TICKET_TYPE_FIELDS = {"id", "name", "price", "quantity", "limit", "sale_starts", "sale_ends"}
+TICKET_TYPE_FIELDS = {"id", "name", "price", "quantity", "limit", "sale_starts", "sale_ends",
+                      "hidden"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class CheckedTicketType:
     per_person_limit: int | None
     sale_starts_at: datetime | None
     sale_ends_at: datetime | None
+    hidden: bool = False
 
 
 def check_event(spec: Mapping[str, Any], *, now: datetime,
@@ -110,7 +112,8 @@ def new_ticket_type(checked: CheckedTicketType, *, ticket_type_id: str, event_id
                       price=checked.price, quantity=checked.quantity,
                       per_person_limit=checked.per_person_limit,
                       sale_starts_at=checked.sale_starts_at,
-                      sale_ends_at=checked.sale_ends_at, position=position, number=number)
+                      sale_ends_at=checked.sale_ends_at, position=position, number=number,
+                      hidden=checked.hidden)
 
 
 def _ticket_type(raw: Any, index: int, zone: ZoneInfo, currency: str,
@@ -142,10 +145,14 @@ def _ticket_type(raw: Any, index: int, zone: ZoneInfo, currency: str,
         raise Invalid(f"{where}.sale_ends: the sale must close no later than the start")
     if sale_starts is not None and sale_ends is not None and sale_ends <= sale_starts:
         raise Invalid(f"{where}.sale_ends: must be after sale_starts")
+    hidden = raw.get("hidden", False)
+    if not isinstance(hidden, bool):
+        raise Invalid(f"{where}.hidden: true or false")
     ticket_type_id = raw.get("id")
     return CheckedTicketType(id=str(ticket_type_id) if ticket_type_id else None, name=name,
                              price=price, quantity=quantity, per_person_limit=limit,
-                             sale_starts_at=sale_starts, sale_ends_at=sale_ends)
+                             sale_starts_at=sale_starts, sale_ends_at=sale_ends,
+                             hidden=hidden)
 
 
 def _text(spec: Mapping[str, Any], field: str, *, required: bool = False, where: str = "",

@@ -39,6 +39,7 @@ class Hold:
     created_at: datetime
     expires_at: datetime
     status: HoldStatus = HoldStatus.ACTIVE
+    voucher_id: str | None = None  # the code given: its use is the hold's, then the order's
 
     @property
     def quantity(self) -> int:

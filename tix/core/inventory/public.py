@@ -20,6 +20,7 @@ from tix.core.inventory.ports import StockLevel
 from tix.core.orders.public import tickets_bought
 from tix.core.ports import UnitOfWork
 from tix.core.principal import Principal, Role
+from tix.core.vouchers.public import refusal as voucher_refusal
 
 
 def take(uow: UnitOfWork, ticket_type_id: str, quantity: int) -> None:
@@ -52,6 +53,9 @@ def commit_sale(uow: UnitOfWork, ticket_types: Mapping[str, TicketTypeView]) -> 
                                      refused.intent.quantity) from None
         if isinstance(refused.intent, UseHold):
             raise RuleViolation("this hold was used meanwhile", code="hold_expired") from None
+        voucher_used_up = voucher_refusal(refused)
+        if voucher_used_up is not None:
+            raise voucher_used_up from None
         raise
 
 

@@ -21,6 +21,8 @@ from tix.core.inventory.public import check_buyer_limit, commit_sale, give_back,
 from tix.core.ports import RateLimiter, UnitOfWorkFactory
 from tix.core.principal import Principal
 from tix.core.ratelimit import Rate, enforce
+from tix.core.vouchers.public import give_back as give_back_voucher
+from tix.core.vouchers.public import redeem as redeem_voucher
 
 EXPIRY_BATCH = 500
 
@@ -34,13 +36,19 @@ class InventoryService:
         self.hold_ttl = hold_ttl
         self._hold_rate = Rate(holds_per_minute, timedelta(minutes=1))
 
-    def place_hold(self, principal: Principal, ticket_type_id: str, quantity: int) -> Hold:
+    def place_hold(self, principal: Principal, ticket_type_id: str, quantity: int, *,
+                   voucher: str | None = None) -> Hold:
         """Tickets of one type set aside (a basket of one line)."""
-        return self.hold_basket(principal, [(ticket_type_id, quantity)])
+        return self.hold_basket(principal, [(ticket_type_id, quantity)], voucher=voucher)
 
-    def hold_basket(self, principal: Principal, items: list[tuple[str, int]]) -> Hold:
+    def hold_basket(self, principal: Principal, items: list[tuple[str, int]], *,
+                    voucher: str | None = None) -> Hold:
         """Tickets of several types of one event set aside together: every line or none
-        (ticket types by id or reference, E12-T2, with their quantities)."""
+        (ticket types by id or reference, E12-T2, with their quantities).
+
+        With a `voucher` code the hold takes one of its uses, in the same commit: the
+        order made of the hold keeps it, and releasing or letting the hold expire gives
+        it back. A hidden ticket type is held only with a code that unlocks it."""
         now = self._clock.now()
         for _, quantity in items:
             check_quantity(quantity)  # bad input is refused before it counts as an attempt
@@ -59,12 +67,15 @@ class InventoryService:
             if len({t.event_id for t in types.values()}) > 1:
                 raise Invalid("a hold is for one event: these ticket types belong to "
                               "several", field="items")
+            redeemed = redeem_voucher(uow, voucher, [(types[line.ticket_type_id],
+                                                      line.quantity) for line in lines], now)
             for line in lines:
                 check_on_sale(types[line.ticket_type_id], line.quantity, now)
                 check_buyer_limit(uow, principal, types[line.ticket_type_id], line.quantity,
                                   now)
             hold = Hold(id=new_id(), user_id=principal.user_id, lines=lines, created_at=now,
-                        expires_at=now + self.hold_ttl)
+                        expires_at=now + self.hold_ttl,
+                        voucher_id=redeemed.id if redeemed else None)
             uow.holds.add(hold)
             for line in lines:  # last: the stock rows are every buyer's
                 take(uow, line.ticket_type_id, line.quantity)
@@ -78,6 +89,7 @@ class InventoryService:
             expired = uow.holds.take_expired(now, EXPIRY_BATCH)
             returned: dict[str, int] = {}
             for hold in expired:
+                give_back_voucher(uow, hold.voucher_id)
                 for line in hold.lines:
                     returned[line.ticket_type_id] = returned.get(line.ticket_type_id, 0) \
                         + line.quantity
@@ -93,6 +105,7 @@ class InventoryService:
             hold = uow.holds.get(hold_id, lock=True)
             if hold is not None and uow.holds.release(hold_id):
                 give_back(uow, hold.quantities, "released")
+                give_back_voucher(uow, hold.voucher_id)
                 uow.commit()
 
     def get_hold(self, principal: Principal, hold_id: str) -> Hold:

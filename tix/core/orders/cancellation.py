@@ -27,6 +27,7 @@ from tix.core.orders.ports import PaymentGateway
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal, Role
 from tix.core.tickets.public import used_ticket_numbers, void_order_tickets
+from tix.core.vouchers.public import give_back as give_back_voucher
 
 # Whoever refunds a requested cancellation has it to themselves this long; should they
 # stop half-way (a lost answer, a crash), the daemon takes it over after that.
@@ -176,6 +177,7 @@ class Cancellations:
                                         "reason": reason})
             void_order_tickets(uow, current.id)  # they stop admitting with this commit
             give_back(uow, current.quantities, "cancelled")
+            give_back_voucher(uow, current.voucher_id)  # a cancelled order's use is free
             uow.commit()
         return current
 

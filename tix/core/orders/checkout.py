@@ -48,6 +48,10 @@ from tix.core.orders.policy import OFFLINE_TENDERS, allow_tender, gateway_for
 from tix.core.orders.ports import HoldKeeper, PaymentGateway
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal
+from tix.core.vouchers.model import Voucher
+from tix.core.vouchers.public import give_back as give_back_voucher
+from tix.core.vouchers.public import redeem as redeem_voucher
+from tix.core.vouchers.public import voucher as find_voucher
 
 SAGA_DEADLINE = timedelta(seconds=10)
 ORDER_NUMBER_ATTEMPTS = 5
@@ -66,6 +70,7 @@ class PlaceOrder:
     holders: list[str] = field(default_factory=list)  # names, one per seat, in order
     tendered: int | None = None  # cash handed over (minor units); None: exact change
     payment_method: str | None = None  # a card gateway's saved method, when given
+    voucher: str | None = None  # a code the buyer gives (a hold keeps the one it took)
 
 
 class Checkout:
@@ -94,7 +99,8 @@ class Checkout:
         if command.tender in OFFLINE_TENDERS:
             return _with_a_free_order_number(lambda: self._sell_at_the_counter(command,
                                                                                gateway))
-        hold = self._inventory.hold_basket(command.principal, command.items)
+        hold = self._inventory.hold_basket(command.principal, command.items,
+                                           voucher=command.voucher)
         try:
             return self._check_out(command, hold.id, gateway)
         except TixError:
@@ -142,11 +148,13 @@ class Checkout:
         now = self._clock.now()
         with self._uow() as uow:
             types, lines = _basket(uow, command.items)
+            redeemed = redeem_voucher(uow, command.voucher,
+                                      [(types[type_id], q) for type_id, q in lines], now)
             for type_id, quantity in lines:
                 check_on_sale(types[type_id], quantity, now)
                 allow_tender(command.principal, command.tender, types[type_id])
                 check_buyer_limit(uow, command.principal, types[type_id], quantity, now)
-            order = self._new_order(command, types, lines, now)
+            order = self._new_order(command, types, lines, now, redeemed)
             self._paid_at_the_counter(uow, order, gateway, types, now)
             uow.orders.add(order)
             for type_id, quantity in lines:  # last: the stock rows are every buyer's
@@ -165,7 +173,12 @@ class Checkout:
             for ticket_type in types.values():
                 allow_tender(command.principal, command.tender, ticket_type)
             lines = [(line.ticket_type_id, line.quantity) for line in hold.lines]
-            order = self._new_order(command, types, lines, now)
+            if hold.voucher_id is not None:  # the hold took its use: the order keeps it
+                redeemed = find_voucher(uow, hold.voucher_id)
+            else:  # a code given only now takes its use with the order
+                redeemed = redeem_voucher(uow, command.voucher,
+                                          [(types[type_id], q) for type_id, q in lines], now)
+            order = self._new_order(command, types, lines, now, redeemed)
             if paid_at_the_counter is not None:
                 self._paid_at_the_counter(uow, order, paid_at_the_counter, types, now)
             uow.orders.add(order)
@@ -185,7 +198,8 @@ class Checkout:
 
     @staticmethod
     def _new_order(command: PlaceOrder, types: Mapping[str, TicketTypeView],
-                   lines: list[tuple[str, int]], now: datetime) -> Order:
+                   lines: list[tuple[str, int]], now: datetime,
+                   voucher: Voucher | None = None) -> Order:
         principal, tender = command.principal, command.tender
         first = types[lines[0][0]]
         quantity = sum(q for _, q in lines)
@@ -195,7 +209,9 @@ class Checkout:
             lines=[OrderLine(type_id, q, types[type_id].price) for type_id, q in lines],
             currency=first.currency, tender=tender,
             holders=_holder_names(command.holders, quantity, principal.name), created_at=now,
-            taken_by=principal.user_id if tender is not Tender.CARD else None)
+            taken_by=principal.user_id if tender is not Tender.CARD else None,
+            voucher_id=voucher.id if voucher else None,
+            discount=voucher.discount if voucher else None)
         if tender is Tender.CASH:
             due = order.amount
             given = due if command.tendered is None else command.tendered  # exact change
@@ -244,6 +260,7 @@ class Checkout:
                                     user_id=current.user_id, reason=reason,
                                     refunded=refunded))
             give_back(uow, current.quantities, "payment_failed")
+            give_back_voucher(uow, current.voucher_id)
             uow.commit()
 
     def resume_unfinished(self) -> int:
@@ -330,10 +347,12 @@ def payment_completed(order: Order) -> PaymentCompleted:
         ticket_type_id=order.lines[0].ticket_type_id, quantity=order.quantity,
         holders=order.holders, amount=order.amount, currency=order.currency,
         payment_reference=order.payment_reference or "",
-        unit_price=price(order.lines[0].unit_price, 1, order.tender),
+        unit_price=price(order.lines[0].unit_price, 1, order.tender, order.discount,
+                         order.lines[0].ticket_type_id),
         line_types=[line.ticket_type_id for line in order.lines],
         line_quantities=[line.quantity for line in order.lines],
-        line_prices=[price(line.unit_price, 1, order.tender) for line in order.lines])
+        line_prices=[price(line.unit_price, 1, order.tender, order.discount,
+                           line.ticket_type_id) for line in order.lines])
 
 
 def _usable_hold(uow: UnitOfWork, principal: Principal, hold_id: str,

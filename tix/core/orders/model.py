@@ -28,12 +28,47 @@ class Tender(StrEnum):
     CARD = "card"  # Stripe
 
 
-def price(unit_price: int, quantity: int, tender: Tender | None = None) -> int:
+def price(unit_price: int, quantity: int, tender: Tender | None = None,
+          discount: Discount | None = None, ticket_type_id: str | None = None) -> int:
     """What `quantity` tickets at `unit_price` (minor units) cost, paid by `tender`:
-    nothing when complimentary. Every amount of tix is computed here — an order's total,
-    a ticket's price on its PDF, the sales report, the receipt, the box office's sums —
-    so a discount, once there is one, applies everywhere at once."""
-    return 0 if tender is Tender.COMP else unit_price * quantity
+    nothing when complimentary; a percent `discount` off, when it applies to the line's
+    `ticket_type_id`, rounded in the buyer's favour. Every amount of tix is computed here
+    — an order's total, a ticket's price on its PDF, the sales report, the receipt, the
+    box office's sums — so a discount applies everywhere at once. (A fixed amount comes
+    off an order's total, not its lines: see `order_amount`.)"""
+    if tender is Tender.COMP:
+        return 0
+    gross = unit_price * quantity
+    if discount is None or not discount.percent or not discount.applies_to(ticket_type_id):
+        return gross
+    return gross * (100 - discount.percent) // 100  # the cent rounded off is the buyer's
+
+
+@dataclass(frozen=True)
+class Discount:
+    """A voucher's terms as an order keeps them: a percent off the lines it applies to,
+    or a fixed amount off the order (capped at those lines' total)."""
+
+    code: str
+    percent: int = 0
+    amount: int = 0  # minor units, once per order
+    ticket_type_ids: tuple[str, ...] = ()  # the lines it applies to; () every line
+
+    def applies_to(self, ticket_type_id: str | None) -> bool:
+        return not self.ticket_type_ids or ticket_type_id in self.ticket_type_ids
+
+
+def order_amount(lines: list[OrderLine], tender: Tender | None,
+                 discount: Discount | None = None) -> int:
+    """What lines cost together, with the discount (never below zero)."""
+    total = sum(price(line.unit_price, line.quantity, tender, discount, line.ticket_type_id)
+                for line in lines)
+    if discount is None or not discount.amount:
+        return total
+    eligible = sum(price(line.unit_price, line.quantity, tender, discount,
+                         line.ticket_type_id)
+                   for line in lines if discount.applies_to(line.ticket_type_id))
+    return total - min(discount.amount, eligible)
 
 
 @dataclass(frozen=True)
@@ -77,6 +112,9 @@ class Order:
     # then on the order's tickets admit nobody, though the refund may still be under way.
     cancel_requested_at: datetime | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    # The voucher given at checkout (its use is this order's) and its terms then.
+    voucher_id: str | None = None
+    discount: Discount | None = None
 
     @property
     def admits(self) -> bool:
@@ -100,7 +138,15 @@ class Order:
 
     @property
     def amount(self) -> int:
-        return sum(price(line.unit_price, line.quantity, self.tender) for line in self.lines)
+        """What the buyer pays, the discount taken off."""
+        return order_amount(self.lines, self.tender, self.discount)
+
+    @property
+    def discount_amount(self) -> int:
+        """What the voucher took off (0 without one)."""
+        if self.discount is None:
+            return 0
+        return order_amount(self.lines, self.tender) - self.amount
 
 
 class OrderNumberTaken(Exception):

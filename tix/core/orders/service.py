@@ -46,27 +46,30 @@ class OrderService:
 
     def checkout(self, principal: Principal, hold_id: str, *, tender: Tender,
                  holders: list[str] | None = None, tendered: int | None = None,
-                 payment_method: str | None = None) -> Order:
-        """Pay for a hold."""
+                 payment_method: str | None = None, voucher: str | None = None) -> Order:
+        """Pay for a hold (a code given here counts if the hold took none)."""
         return self.checkouts.place(PlaceOrder(
             principal, tender, hold_id=hold_id, holders=holders or [], tendered=tendered,
-            payment_method=payment_method))
+            payment_method=payment_method, voucher=voucher))
 
     def buy(self, principal: Principal, ticket_type_id: str, quantity: int, *,
             tender: Tender, holders: list[str] | None = None,
-            tendered: int | None = None, payment_method: str | None = None) -> Order:
+            tendered: int | None = None, payment_method: str | None = None,
+            voucher: str | None = None) -> Order:
         """Buy tickets of a type at once (id or E12-T2)."""
         return self.buy_basket(principal, [(ticket_type_id, quantity)], tender=tender,
                                holders=holders, tendered=tendered,
-                               payment_method=payment_method)
+                               payment_method=payment_method, voucher=voucher)
 
     def buy_basket(self, principal: Principal, items: list[tuple[str, int]], *,
                    tender: Tender, holders: list[str] | None = None,
-                   tendered: int | None = None, payment_method: str | None = None) -> Order:
-        """Buy tickets of several types of one event at once, in one order and payment."""
+                   tendered: int | None = None, payment_method: str | None = None,
+                   voucher: str | None = None) -> Order:
+        """Buy tickets of several types of one event at once, in one order and payment
+        (with a `voucher` code: its discount, and one of its uses)."""
         return self.checkouts.place(PlaceOrder(
             principal, tender, items=items, holders=holders or [], tendered=tendered,
-            payment_method=payment_method))
+            payment_method=payment_method, voucher=voucher))
 
     @property
     def after_step(self) -> Callable[[str, Order], None]:

@@ -55,7 +55,7 @@ class SqlCatalog:
                 id=tt.id, event_id=event.id, name=tt.name, price=tt.price,
                 quantity=tt.quantity, per_person_limit=tt.per_person_limit,
                 sale_starts_at=tt.sale_starts_at, sale_ends_at=tt.sale_ends_at,
-                position=tt.position, number=tt.number))
+                position=tt.position, number=tt.number, hidden=tt.hidden))
         self._session.flush()
 
     def next_number(self) -> int:
@@ -86,7 +86,7 @@ class SqlCatalog:
             self._session.execute(update(TicketTypeRow).where(TicketTypeRow.id == tt.id).values(
                 name=tt.name, price=tt.price, quantity=tt.quantity,
                 per_person_limit=tt.per_person_limit, sale_starts_at=tt.sale_starts_at,
-                sale_ends_at=tt.sale_ends_at, position=tt.position))
+                sale_ends_at=tt.sale_ends_at, position=tt.position, hidden=tt.hidden))
 
     def add_ticket_type(self, ticket_type: TicketType) -> None:
         tt = ticket_type
@@ -94,7 +94,7 @@ class SqlCatalog:
             id=tt.id, event_id=tt.event_id, name=tt.name, price=tt.price,
             quantity=tt.quantity, per_person_limit=tt.per_person_limit,
             sale_starts_at=tt.sale_starts_at, sale_ends_at=tt.sale_ends_at,
-            position=tt.position, number=tt.number))
+            position=tt.position, number=tt.number, hidden=tt.hidden))
 
     def bump_version(self) -> None:
         bumped = self._session.execute(update(CatalogVersionRow).where(
@@ -185,7 +185,7 @@ _TICKET_TYPES = (
            EventRow.name.label("event_name"), EventRow.status.label("event_status"),
            EventRow.starts_at.label("event_starts_at"), EventRow.ends_at.label("event_ends_at"),
            EventRow.timezone.label("event_timezone"), EventRow.organizer_id, EventRow.venue,
-           EventRow.city, TicketTypeRow.number)
+           EventRow.city, TicketTypeRow.number, TicketTypeRow.hidden)
     .join(EventRow, EventRow.id == TicketTypeRow.event_id))
 _TICKET_TYPE_VIEW = _TICKET_TYPES.where(TicketTypeRow.id == bindparam("id"))
 _TICKET_TYPE_VIEWS = _TICKET_TYPES.where(TicketTypeRow.id.in_(bindparam("ids",
@@ -196,7 +196,7 @@ _TICKET_TYPE_BY_NUMBER = _TICKET_TYPES.where(
 
 
 def _price_range(event: Event) -> dict[str, int]:
-    prices = [t.price for t in event.ticket_types] or [0]
+    prices = [t.price for t in event.ticket_types if not t.hidden] or [0]
     return {"min_price": min(prices), "max_price": max(prices)}
 
 
@@ -225,7 +225,7 @@ def ticket_type_from_row(row: TicketTypeRow) -> TicketType:
     return TicketType(id=row.id, event_id=row.event_id, name=row.name, price=row.price,
                       quantity=row.quantity, per_person_limit=row.per_person_limit,
                       sale_starts_at=row.sale_starts_at, sale_ends_at=row.sale_ends_at,
-                      position=row.position, number=row.number)
+                      position=row.position, number=row.number, hidden=row.hidden)
 
 
 def event_from_row(row: EventRow, ticket_types: list[TicketType]) -> Event:

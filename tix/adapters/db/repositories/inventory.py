@@ -76,7 +76,8 @@ class SqlHolds:
         on PostgreSQL in the one query that takes its tickets."""
         self._insert_later((table_of(HoldRow), {
             "id": hold.id, "user_id": hold.user_id, "created_at": hold.created_at,
-            "expires_at": hold.expires_at, "status": hold.status.value}))
+            "expires_at": hold.expires_at, "status": hold.status.value,
+            "voucher_id": hold.voucher_id}))
         for position, line in enumerate(hold.lines):
             self._insert_later((table_of(HoldLineRow), {
                 "hold_id": hold.id, "position": position,
@@ -140,5 +141,6 @@ class SqlHolds:
                 lines[line.hold_id].append(HoldLine(line.ticket_type_id, line.quantity))
         return [Hold(id=row.id, user_id=row.user_id, lines=lines[row.id],
                      created_at=row.created_at, expires_at=row.expires_at,
-                     status=HoldStatus(row.status)) for row in rows]
+                     status=HoldStatus(row.status), voucher_id=row.voucher_id)
+                for row in rows]
 

@@ -15,7 +15,7 @@ from tix.adapters.db.rows.base import table_of
 from tix.adapters.db.rows.catalog import EventRow
 from tix.adapters.db.rows.orders import OrderLineRow, OrderRow
 from tix.core.ids import looks_like_uuid
-from tix.core.orders.model import Order, OrderLine, OrderStatus, Tender, price
+from tix.core.orders.model import Discount, Order, OrderLine, OrderStatus, Tender, price
 
 
 class SqlOrders:
@@ -163,16 +163,19 @@ class SqlOrders:
         each price and tender, the one price function (tix.core.orders.model) the money."""
         rows = self._session.execute(
             select(OrderLineRow.ticket_type_id, OrderLineRow.unit_price, OrderRow.tender,
-                   func.sum(OrderLineRow.quantity))
+                   OrderRow.discount, func.sum(OrderLineRow.quantity))
             .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
             .where(OrderLineRow.ticket_type_id.in_(ticket_type_ids),
                    OrderRow.status == OrderStatus.COMPLETED.value)
-            .group_by(OrderLineRow.ticket_type_id, OrderLineRow.unit_price, OrderRow.tender))
+            .group_by(OrderLineRow.ticket_type_id, OrderLineRow.unit_price, OrderRow.tender,
+                      OrderRow.discount))
         sold: dict[str, tuple[int, int]] = {}
-        for ticket_type_id, unit_price, tender, quantity in rows:
+        for ticket_type_id, unit_price, tender, discount, quantity in rows:
             tickets, revenue = sold.get(ticket_type_id, (0, 0))
+            # a voucher's percent is per line; a fixed amount off an order is no type's
             sold[ticket_type_id] = (tickets + int(quantity or 0), revenue + price(
-                unit_price, int(quantity or 0), Tender(tender)))
+                unit_price, int(quantity or 0), Tender(tender), _discount(discount),
+                ticket_type_id))
         return sold
 
     def _values(self, order: Order) -> dict[str, Any]:
@@ -186,7 +189,8 @@ class SqlOrders:
             "failure_reason": order.failure_reason, "paid_at": order.paid_at,
             "completed_at": order.completed_at,
             "cancelled_at": order.cancelled_at, "refunded_amount": order.refunded_amount,
-            "tendered_amount": order.tendered_amount, "taken_by": order.taken_by}
+            "tendered_amount": order.tendered_amount, "taken_by": order.taken_by,
+            "voucher_id": order.voucher_id, "discount": _discount_json(order.discount)}
 
     def _orders(self, rows: list[OrderRow]) -> list[Order]:
         """The orders of these rows, with their lines (one query for all)."""
@@ -211,4 +215,20 @@ class SqlOrders:
             cancelled_at=row.cancelled_at, refunded_amount=row.refunded_amount,
             tendered_amount=row.tendered_amount, taken_by=row.taken_by,
             cancel_refund=row.cancel_refund, cancel_reason=row.cancel_reason,
-            cancel_requested_at=row.cancel_requested_at)
+            cancel_requested_at=row.cancel_requested_at, voucher_id=row.voucher_id,
+            discount=_discount(row.discount))
+
+
+def _discount_json(discount: Discount | None) -> str | None:
+    if discount is None:
+        return None
+    return json.dumps({"code": discount.code, "percent": discount.percent,
+                       "amount": discount.amount, "types": list(discount.ticket_type_ids)})
+
+
+def _discount(text: str | None) -> Discount | None:
+    if not text:
+        return None
+    terms = json.loads(text)
+    return Discount(code=terms["code"], percent=terms["percent"], amount=terms["amount"],
+                    ticket_type_ids=tuple(terms["types"]))

@@ -24,6 +24,7 @@ ROW_MODULES = (
     "orders",
     "ratelimit",
     "tickets",
+    "vouchers",
 )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -93,6 +94,8 @@ class TicketTypeRow(Base):
     price: Mapped[int] = mapped_column(Integer)
     quantity: Mapped[int] = mapped_column(Integer)
     per_person_limit: Mapped[int | None] = mapped_column(Integer)
+    # sold only with a voucher that unlocks it; listed to nobody
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     sale_starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sale_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -42,6 +42,7 @@ class HoldRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(20))
+    voucher_id: Mapped[str | None] = mapped_column(Id)  # its use taken with the hold
 
     __table_args__ = (
         Index("ix_holds_buyer_status", "user_id", "status"),

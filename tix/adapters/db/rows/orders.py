@@ -37,6 +37,8 @@ class OrderRow(Base):
     refunded_amount: Mapped[int] = mapped_column(Integer, default=0)
     tendered_amount: Mapped[int | None] = mapped_column(Integer)
     taken_by: Mapped[str | None] = mapped_column(Id, index=True)
+    voucher_id: Mapped[str | None] = mapped_column(Id)  # the voucher whose use it has
+    discount: Mapped[str | None] = mapped_column(Text)  # JSON: the voucher's terms then
 
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="quantity_positive"),

@@ -1,0 +1,85 @@
+"""Vouchers in SQL, and the statements of their intents."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import bindparam, case, insert, select, update
+from sqlalchemy.orm import Session
+
+from tix.adapters.db.rows.vouchers import VoucherRow
+from tix.core.vouchers.model import Voucher
+
+
+class SqlVouchers:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, vouchers: list[Voucher]) -> list[str]:
+        if not vouchers:
+            return []
+        event_ids = {v.event_id for v in vouchers}
+        taken = list(self._session.scalars(select(VoucherRow.code).where(
+            VoucherRow.event_id.in_(event_ids),
+            VoucherRow.code.in_([v.code for v in vouchers]))))
+        if taken:
+            return sorted(taken)
+        self._session.execute(insert(VoucherRow), [_values(v) for v in vouchers])
+        return []
+
+    def by_code(self, event_id: str, code: str) -> Voucher | None:
+        row = self._session.scalars(select(VoucherRow).where(
+            VoucherRow.event_id == event_id, VoucherRow.code == code)).one_or_none()
+        return None if row is None else _voucher(row)
+
+    def get(self, voucher_id: str) -> Voucher | None:
+        row = self._session.get(VoucherRow, voucher_id)
+        return None if row is None else _voucher(row)
+
+    def of_event(self, event_id: str) -> list[Voucher]:
+        rows = self._session.scalars(select(VoucherRow).where(VoucherRow.event_id == event_id)
+                                     .order_by(VoucherRow.created_at.desc(), VoucherRow.code))
+        return [_voucher(row) for row in rows]
+
+    def void(self, voucher_id: str, now: datetime) -> bool:
+        result = self._session.execute(update(VoucherRow).where(
+            VoucherRow.id == voucher_id, VoucherRow.voided_at.is_(None)).values(voided_at=now))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _values(voucher: Voucher) -> dict[str, object]:
+    return {"id": voucher.id, "event_id": voucher.event_id, "code": voucher.code,
+            "percent": voucher.percent, "amount": voucher.amount,
+            "max_uses": voucher.max_uses, "uses_left": voucher.uses_left,
+            "per_order": voucher.per_order, "valid_until": voucher.valid_until,
+            "unlock_only": voucher.unlock_only,
+            "ticket_type_ids": json.dumps(list(voucher.ticket_type_ids)),
+            "voided_at": voucher.voided_at, "created_at": voucher.created_at}
+
+
+def _voucher(row: VoucherRow) -> Voucher:
+    return Voucher(id=row.id, event_id=row.event_id, code=row.code, max_uses=row.max_uses,
+                   uses_left=row.uses_left, created_at=row.created_at, percent=row.percent,
+                   amount=row.amount, ticket_type_ids=tuple(json.loads(row.ticket_type_ids)),
+                   per_order=row.per_order, valid_until=row.valid_until,
+                   unlock_only=row.unlock_only, voided_at=row.voided_at)
+
+
+# The statements of the vouchers' intents (applied by the unit of work's commit, see
+# tix.adapters.db.intents). A use is taken only while one is left and the code stands:
+# the last use goes to one sale, however many race for it.
+REDEEM_VOUCHER = (update(VoucherRow)
+                  .where(VoucherRow.id == bindparam("voucher"),
+                         VoucherRow.uses_left >= 1, VoucherRow.voided_at.is_(None))
+                  .values(uses_left=VoucherRow.uses_left - 1)
+                  .execution_options(synchronize_session=False))
+
+# Uses given back never make more than the voucher had (a give-back replayed).
+GIVE_BACK_VOUCHER = (update(VoucherRow)
+                     .where(VoucherRow.id == bindparam("voucher"))
+                     .values(uses_left=case(
+                         (VoucherRow.uses_left + bindparam("given") > VoucherRow.max_uses,
+                          VoucherRow.max_uses),
+                         else_=VoucherRow.uses_left + bindparam("given")))
+                     .execution_options(synchronize_session=False))

@@ -1,0 +1,1 @@
+"""Vouchers: codes an organizer gives out for a discount or to unlock hidden ticket types."""

@@ -1,0 +1,162 @@
+"""Vouchers as their event's organizer (or an admin) handles them: create one code,
+generate many single-use ones, list them, void one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from tix.core.audit.service import AuditService
+from tix.core.catalog.model import Event
+from tix.core.catalog.public import find_event, ticket_type, to_minor
+from tix.core.clock import Clock
+from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation
+from tix.core.ids import new_id, readable_code
+from tix.core.ports import UnitOfWork, UnitOfWorkFactory
+from tix.core.principal import Principal, Role
+from tix.core.vouchers.model import (
+    MAX_GENERATED,
+    Voucher,
+    check_code,
+    check_terms,
+    normal_code,
+)
+
+GENERATED_CODE_LENGTH = 10
+GENERATE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class VoucherTerms:
+    """What an organizer says a code gives (as typed: amounts in major units, the time
+    local to the event unless it names its offset)."""
+
+    percent: int | None = None
+    amount: str | None = None  # "5.00", off one order
+    max_uses: int = 1
+    valid_until: str | None = None  # "2026-12-31T23:59"
+    types: tuple[str, ...] = ()  # ticket types by reference (E12-T2) or id
+    per_order: int | None = None
+    unlock_only: bool = False
+
+
+class VoucherService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, audit: AuditService) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._audit = audit
+
+    def create(self, principal: Principal, event_reference: str, code: str,
+               terms: VoucherTerms) -> Voucher:
+        """One code, used up to `max_uses` times."""
+        normal = check_code(code)
+        with self._uow() as uow:
+            event = _own_event(uow, principal, event_reference)
+            voucher = _voucher(event, normal, terms, uow, self._clock.now())
+            if uow.vouchers.add([voucher]):
+                raise RuleViolation(f"E{event.number} already has a code {normal}",
+                                    code="voucher_exists", voucher=normal)
+            self._audit.record(uow, "voucher.created", subject=f"voucher:{voucher.id}",
+                               actor_id=principal.user_id, actor=principal.email,
+                               details={"event": event.id, "code": normal})
+            uow.commit()
+        return voucher
+
+    def generate(self, principal: Principal, event_reference: str, count: int,
+                 terms: VoucherTerms) -> list[Voucher]:
+        """`count` new random codes, each for one use (whatever `terms.max_uses` says)."""
+        if not 1 <= count <= MAX_GENERATED:
+            raise Invalid(f"count: between 1 and {MAX_GENERATED:,}", field="count",
+                          limit=MAX_GENERATED)
+        single = VoucherTerms(**{**terms.__dict__, "max_uses": 1})
+        for _ in range(GENERATE_ATTEMPTS):  # a clash with an existing code: new ones
+            with self._uow() as uow:
+                event = _own_event(uow, principal, event_reference)
+                now = self._clock.now()
+                codes = {readable_code(GENERATED_CODE_LENGTH) for _ in range(count)}
+                if len(codes) < count:
+                    continue
+                vouchers = [_voucher(event, code, single, uow, now) for code in sorted(codes)]
+                if uow.vouchers.add(vouchers):
+                    continue
+                self._audit.record(uow, "voucher.generated", subject=f"event:{event.id}",
+                                   actor_id=principal.user_id, actor=principal.email,
+                                   details={"count": str(count)})
+                uow.commit()
+                return vouchers
+        raise RuleViolation("could not find enough free codes; try again", code="busy")
+
+    def list(self, principal: Principal, event_reference: str) -> list[Voucher]:
+        with self._uow(readonly=True) as uow:
+            event = _own_event(uow, principal, event_reference)
+            return uow.vouchers.of_event(event.id)
+
+    def void(self, principal: Principal, event_reference: str, code: str) -> Voucher:
+        """No sale takes the code from now on; uses already made stay made."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            event = _own_event(uow, principal, event_reference)
+            voucher = uow.vouchers.by_code(event.id, normal_code(code))
+            if voucher is None:
+                raise NotFound("code", f"{normal_code(code)} for E{event.number}")
+            if not uow.vouchers.void(voucher.id, now):
+                raise RuleViolation(f"code {voucher.code} was already voided",
+                                    code="voucher_voided", voucher=voucher.code)
+            voucher.voided_at = now
+            self._audit.record(uow, "voucher.voided", subject=f"voucher:{voucher.id}",
+                               actor_id=principal.user_id, actor=principal.email,
+                               details={"event": event.id, "code": voucher.code})
+            uow.commit()
+        return voucher
+
+
+def _own_event(uow: UnitOfWork, principal: Principal, reference: str) -> Event:
+    event = find_event(uow, reference)
+    if event is None:
+        raise NotFound("event", reference)
+    if event.organizer_id != principal.user_id and principal.role is not Role.ADMIN:
+        raise NotAllowed("only the event's organizer or an admin handles its codes")
+    return event
+
+
+def _voucher(event: Event, code: str, terms: VoucherTerms, uow: UnitOfWork,
+             now: datetime) -> Voucher:
+    amount = None if terms.amount is None else to_minor(terms.amount, event.currency,
+                                                        field="amount")
+    check_terms(percent=terms.percent, amount=amount, unlock_only=terms.unlock_only,
+                max_uses=terms.max_uses, per_order=terms.per_order)
+    return Voucher(id=new_id(), event_id=event.id, code=code, max_uses=terms.max_uses,
+                   uses_left=terms.max_uses, created_at=now, percent=terms.percent or 0,
+                   amount=amount or 0, ticket_type_ids=_types(uow, event, terms.types),
+                   per_order=terms.per_order, unlock_only=terms.unlock_only,
+                   valid_until=_until(terms.valid_until, event.timezone, now))
+
+
+def _types(uow: UnitOfWork, event: Event, references: tuple[str, ...]) -> tuple[str, ...]:
+    ids: list[str] = []
+    for reference in references:
+        found = ticket_type(uow, reference.strip())
+        if found is None or found.event_id != event.id:
+            raise Invalid(f"types: E{event.number} has no ticket type {reference.strip()}",
+                          field="types")
+        if found.id not in ids:
+            ids.append(found.id)
+    return tuple(ids)
+
+
+def _until(value: str | None, timezone: str, now: datetime) -> datetime | None:
+    """A local time in the event's zone (or with its offset) as aware UTC; in the future."""
+    if value is None or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(f"valid until: {value!r} is not a date and time (e.g. "
+                      "2026-12-31T23:59)", field="valid_until") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    moment = moment.astimezone(UTC)
+    if moment <= now:
+        raise Invalid("valid until: must be in the future", field="valid_until")
+    return moment
