@@ -45,7 +45,7 @@ class TixApp(App[None]):
         self.runtime = runtime
         self.principal: Principal | None = None
         self.hold: Hold | None = None
-        self.hold_label = ""  # what is held, e.g. "Standing"
+        self.hold_label = ""  # what is held, e.g. "2 x Standing + 1 x Seated"
         self.sales = 0  # sales made in this run: a screen can tell one happened meanwhile
         self.door_event_id: str | None = None  # check-in's event, for its next opening
         self._use_stored_login = use_stored_login

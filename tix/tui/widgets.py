@@ -36,8 +36,7 @@ class HoldCountdown(Static):
             self.update("Hold expired: the tickets went back on sale")
             app.hold_expired()
             return
-        self.update(f"Hold: {left // 60}:{left % 60:02d} left · {hold.quantity} x "
-                    f"{escape(app.hold_label)}")
+        self.update(f"Hold: {left // 60}:{left % 60:02d} left · {escape(app.hold_label)}")
 
 
 # A five-row block font for the door's verdict, readable from a step away.

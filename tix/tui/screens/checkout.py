@@ -52,8 +52,15 @@ class CheckoutScreen(TixScreen):
         self.tenders: list[Tender] = []
 
     @property
+    def lines(self) -> list[tuple[TicketTypeDetails, int]]:
+        """The hold's lines, with their ticket types' details."""
+        by_id = {t.id: t for t in self.details.ticket_types}
+        return [(by_id[line.ticket_type_id], line.quantity) for line in self.hold.lines
+                if line.ticket_type_id in by_id]
+
+    @property
     def total(self) -> int:
-        return price(self.ticket_type.price, self.hold.quantity)
+        return sum(price(t.price, quantity) for t, quantity in self.lines)
 
     def compose(self) -> ComposeResult:
         currency = self.ticket_type.currency
@@ -61,8 +68,8 @@ class CheckoutScreen(TixScreen):
         yield HoldCountdown(id="hold")
         with VerticalScroll(id="checkout"):
             total = format_money(self.total, currency)
-            yield Static(f"[b]{escape(self.details.summary.name)}[/b]\n{self.hold.quantity} x "
-                         f"{escape(self.ticket_type.name)} = [b]{total}[/b]",
+            bought = " + ".join(f"{quantity} x {escape(t.name)}" for t, quantity in self.lines)
+            yield Static(f"[b]{escape(self.details.summary.name)}[/b]\n{bought} = [b]{total}[/b]",
                          id="checkout-summary")
             for seat in range(self.hold.quantity):
                 yield Input(placeholder=f"holder of ticket {seat + 1} (default: the buyer)",

@@ -27,6 +27,7 @@ class EventScreen(TixScreen):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("plus,equals_sign,right", "more", "+1"),
         Binding("minus,left", "fewer", "-1"),
+        Binding("a", "basket", "Basket"),
         Binding("h", "hold", "Hold"),
     ]
 
@@ -35,6 +36,9 @@ class EventScreen(TixScreen):
         self.event_id = event_id
         self.details: EventDetails | None = None
         self.quantities: dict[str, int] = {}
+        # Types put in the basket ("a"): held together with the highlighted one, each at
+        # its quantity, as one hold and one order.
+        self.basket: list[str] = []
         self.sales_seen = self.tix.sales
 
     def compose(self) -> ComposeResult:
@@ -53,6 +57,7 @@ class EventScreen(TixScreen):
         table.add_column("Left", key="left")
         table.add_column("Limit", key="limit")
         table.add_column("Qty", key="qty")
+        table.add_column("Basket", key="basket", width=6)
         table.focus()
         self.load()
         self.set_interval(LIVE_EVERY, self.load)
@@ -82,7 +87,8 @@ class EventScreen(TixScreen):
             cells: dict[str, str | Text] = {"name": Text(ticket_type.name),
                      "price": format_money(ticket_type.price, ticket_type.currency),
                      "left": str(ticket_type.available),
-                     "limit": str(ticket_type.limit or "-"), "qty": str(wanted)}
+                     "limit": str(ticket_type.limit or "-"), "qty": str(wanted),
+                     "basket": "yes" if ticket_type.id in self.basket else ""}
             if first:
                 table.add_row(*cells.values(), key=ticket_type.id)
             else:
@@ -96,6 +102,7 @@ class EventScreen(TixScreen):
             return
         self.sales_seen = self.tix.sales
         self.quantities.clear()
+        self.basket.clear()
         if self.details is not None:
             self.show(self.details)
 
@@ -110,15 +117,27 @@ class EventScreen(TixScreen):
         """The quantity picker's ceiling: what is left, within the per-person limit."""
         return max(0, min(ticket_type.available, ticket_type.limit or ticket_type.available))
 
+    def to_hold(self) -> list[tuple[TicketTypeDetails, int]]:
+        """What "h" holds: the basket's types and the highlighted one, each at its
+        quantity (none of a type set to 0)."""
+        selected = self.selected()
+        if self.details is None or selected is None:
+            return []
+        wanted = [*self.basket, *([] if selected.id in self.basket else [selected.id])]
+        by_id = {t.id: t for t in self.details.ticket_types}
+        return [(by_id[type_id], self.quantities.get(type_id, 0)) for type_id in wanted
+                if type_id in by_id and self.quantities.get(type_id, 0)]
+
     def show_total(self) -> None:
         ticket_type = self.selected()
         if ticket_type is None:
             return
-        wanted = self.quantities.get(ticket_type.id, 0)
+        lines = self.to_hold() or [(ticket_type, 0)]
+        total = sum(price(t.price, quantity) for t, quantity in lines)
         self.query_one("#total", Static).update(
-            f"{wanted} x {escape(ticket_type.name)} = [b]"
-            f"{format_money(price(ticket_type.price, wanted), ticket_type.currency)}[/b]"
-            "   (+/- to change, h to hold)")
+            " + ".join(f"{quantity} x {escape(t.name)}" for t, quantity in lines)
+            + f" = [b]{format_money(total, ticket_type.currency)}[/b]"
+            "   (+/- to change, a: basket, h to hold)")
 
     @on(DataTable.RowHighlighted, "#types")
     def row_changed(self) -> None:
@@ -144,32 +163,47 @@ class EventScreen(TixScreen):
             ticket_type.id, "qty", str(self.quantities[ticket_type.id]))
         self.show_total()
 
-    def action_hold(self) -> None:
+    def action_basket(self) -> None:
+        """Put the highlighted type in the basket, or take it out."""
         ticket_type = self.selected()
-        if ticket_type is None or not self.quantities.get(ticket_type.id):
+        if ticket_type is None:
+            return
+        if ticket_type.id in self.basket:
+            self.basket.remove(ticket_type.id)
+        else:
+            self.basket.append(ticket_type.id)
+        if self.details is not None:
+            self.show(self.details)
+
+    def action_hold(self) -> None:
+        lines = self.to_hold()
+        if not lines:
             self.say("nothing to hold: none left of this type")
             return
         self.say("Holding…")
-        self.place_hold(ticket_type, self.quantities[ticket_type.id])
+        self.place_hold(lines)
 
     @work(thread=True, exclusive=True, group="hold")
-    def place_hold(self, ticket_type: TicketTypeDetails, quantity: int) -> None:
+    def place_hold(self, lines: list[tuple[TicketTypeDetails, int]]) -> None:
         try:
-            hold = self.runtime.inventory.place_hold(self.principal, ticket_type.id, quantity)
+            hold = self.runtime.inventory.hold_basket(
+                self.principal, [(ticket_type.id, quantity) for ticket_type, quantity in lines])
         except TixError as error:
             self.app.call_from_thread(self.say, escape(error.message))
             self.load()
             return
-        self.app.call_from_thread(self.held, hold, ticket_type)
+        self.app.call_from_thread(self.held, hold, lines)
 
-    def held(self, hold: object, ticket_type: TicketTypeDetails) -> None:
+    def held(self, hold: object, lines: list[tuple[TicketTypeDetails, int]]) -> None:
         from tix.core.inventory.model import Hold
         from tix.tui.screens.checkout import CheckoutScreen
 
         assert isinstance(hold, Hold) and self.details is not None
+        ticket_type = lines[0][0]
         if self.tix.hold is not None:
             self.tix.drop_hold()  # one sale at a time: the earlier hold's seats go back
-        self.tix.start_hold(hold, ticket_type.name)
+        self.tix.start_hold(hold, " + ".join(f"{quantity} x {t.name}"
+                                             for t, quantity in lines))
         self.say("")
         self.app.push_screen(CheckoutScreen(self.details, ticket_type))
 
