@@ -189,11 +189,13 @@ class Runtime:
     @cached_property
     def privacy(self) -> PrivacyService:
         from tix.core.accounts.privacy import PrivacyService
+        from tix.core.orders.answers import export_section as answers_export
 
         privacy = PrivacyService(uow=self.uow, clock=self.clock, audit=self.audit,
                                  cache=self._session_cache)
         privacy.contributors += [("orders", self.orders.export_section),
-                                 ("tickets", self.tickets.export_section)]
+                                 ("tickets", self.tickets.export_section),
+                                 ("answers", answers_export)]
         return privacy
 
     @cached_property

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # only for the hints: `--json` starts without importing the m
     from tix.core.catalog.search import EventDetails, EventSummary, TicketTypeDetails
     from tix.core.errors import TixError
     from tix.core.inventory.model import Hold
+    from tix.core.orders.answers import Answer
     from tix.core.orders.model import Order
     from tix.core.tickets.door_pack import DoorPack
     from tix.core.tickets.model import Ticket
@@ -93,8 +94,11 @@ def hold_json(hold: Hold) -> dict[str, Any]:
                       for line in hold.lines]}
 
 
-def order_json(order: Order, tickets: list[Ticket] | None = None) -> dict[str, Any]:
-    """An order; `tickets`: its tickets, once they were generated (else an empty list)."""
+def order_json(order: Order, tickets: list[Ticket] | None = None,
+               answers: list[Answer] | None = None) -> dict[str, Any]:
+    """An order; `tickets`: its tickets, once they were generated (else an empty list);
+    `answers`: those given to the event's questions, where they were read (`answers`:
+    `ticket` from 1, or null for the order's own questions)."""
     change = (order.tendered_amount - order.amount
               if order.tendered_amount is not None else None)
     return {"id": order.id, "number": order.number, "status": order.status.value,
@@ -104,7 +108,14 @@ def order_json(order: Order, tickets: list[Ticket] | None = None) -> dict[str, A
             "refunded": order.refunded_amount, "change": change,
             "failure_reason": order.failure_reason, "created_at": order.created_at,
             "completed_at": order.completed_at, "cancelled_at": order.cancelled_at,
-            "tickets": [ticket_json(t) for t in tickets or []]}
+            "tickets": [ticket_json(t) for t in tickets or []],
+            **({} if answers is None else {"answers": _answers_json(answers)})}
+
+
+def _answers_json(answers: list[Answer]) -> list[dict[str, Any]]:
+    from tix.core.orders.answers import answers_json  # the GDPR export's shape too
+
+    return answers_json(answers)
 
 
 def _lines_json(order: Order) -> list[dict[str, Any]]:

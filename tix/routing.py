@@ -27,6 +27,7 @@ from tix.core.accounts.events import (
 from tix.core.catalog.events import EventCancelled, EventUpdated
 from tix.core.messages import Message, MessageDeadLettered, Subscription
 from tix.core.notifications.events import NotificationFailed
+from tix.core.orders.answers import erase_answers
 from tix.core.orders.events import OrderCancelled, PaymentCompleted
 from tix.core.tickets.events import TicketsGenerated
 
@@ -99,6 +100,7 @@ def routes(services: Services) -> list[Subscription]:
         AccountErased: {
             "erase_holder_names": tickets.erase_holders,
             "erase_order_holders": orders.erase_holders,
+            "erase_order_answers": erase_answers,
             "forget_erased_in_outbox": services.housekeeping.forget_erased,
         },
         # what operators must hear of

@@ -33,6 +33,7 @@ from tix.core.inventory.intents import GiveBackStock, TakeStock, UseHold
 from tix.core.inventory.model import Hold, HoldStatus
 from tix.core.inventory.ports import StockLevel
 from tix.core.messages import Message
+from tix.core.orders.answers import Answer
 from tix.core.orders.model import Order, OrderNumberTaken, OrderStatus
 from tix.core.ports import RateDecision
 from tix.core.tickets.door import CheckinList, Scan, TicketDoorState
@@ -81,6 +82,7 @@ class MemoryUnitOfWork:
         self.stock = MemoryStock(self)
         self.holds = MemoryHolds(self)
         self.orders = MemoryOrders(self)
+        self.answers = MemoryAnswers(self)
         self.tickets = MemoryTickets(self)
         self.vouchers = MemoryVouchers(self)
 
@@ -360,6 +362,32 @@ def _with_status(hold: Hold, status: HoldStatus) -> Hold:
     changed = copy.deepcopy(hold)
     changed.status = status
     return changed
+
+
+class MemoryAnswers:
+    """Answers to events' questions, a list per order id."""
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, order_id: str, answers: list[Answer]) -> None:
+        self._uow.write("answers", order_id, list(answers))
+
+    def of_order(self, order_id: str) -> list[Answer]:
+        found: list[Answer] = self._uow.read("answers", order_id) or []
+        return found
+
+    def of_user(self, user_id: str) -> dict[str, list[Answer]]:
+        mine = {o.id for o in self._uow.rows("orders") if o.user_id == user_id}
+        return {order_id: list(answers) for order_id, answers
+                in self._uow.table("answers").items() if order_id in mine}
+
+    def erase_of_user(self, user_id: str) -> int:
+        erased = 0
+        for order_id, answers in self.of_user(user_id).items():
+            self._uow.write("answers", order_id, [])
+            erased += len(answers)
+        return erased
 
 
 class MemoryOrders:

@@ -17,7 +17,7 @@ OWNERS = {
     "users": "accounts", "account_tokens": "accounts", "sessions": "accounts",
     "catalog": "catalog",
     "stock": "inventory", "holds": "inventory",
-    "orders": "orders",
+    "orders": "orders", "answers": "orders",
     "tickets": "tickets",
     "notifications": "notifications",
     "audit": "audit",

@@ -19,7 +19,8 @@ HANDLERS = {  # message type -> handler names, in the order they run
     "PasswordResetRequested": ["mail_password_reset"],
     "PasswordChanged": ["mail_password_changed"],
     "AccountLocked": ["mail_account_locked"],
-    "AccountErased": ["erase_holder_names", "erase_order_holders", "forget_erased_in_outbox"],
+    "AccountErased": ["erase_holder_names", "erase_order_holders", "erase_order_answers",
+                     "forget_erased_in_outbox"],
     "NotificationFailed": ["alert_admins"],
     "MessageDeadLettered": ["alert_admins_of_dead_letters"],
 }

@@ -12,6 +12,7 @@ from tix.core.errors import EntryRefused, Invalid, TixError
 
 FLAGS: dict[str, str] = {
     "holders": "--holder",
+    "answers": "--answer",
 }
 """The flag that gives each input the core names as a `field`."""
 

@@ -35,7 +35,8 @@ def show(ctx: typer.Context, order: OrderId, json_: JsonFlag = False) -> None:
     found = cli.runtime.orders.show(cli.principal(), order)
     tickets = cli.runtime.tickets.of_orders([found.id]).get(found.id)
     event = cli.runtime.catalog.labels([found.event_id]).get(found.event_id)
-    emit({**order_json(found, tickets), **event_label_json(event)}, as_json=json_,
+    answers = cli.runtime.orders.answers(cli.principal(), found.id)
+    emit({**order_json(found, tickets, answers), **event_label_json(event)}, as_json=json_,
          human=_print_one)
 
 
@@ -118,3 +119,6 @@ def _print_one(data: dict[str, Any]) -> None:
         typer.echo(f"failed: {data['failure_reason']}")
     for ticket in data["tickets"]:
         typer.echo(f"ticket {ticket['number']}  {ticket['holder']}  [{ticket['status']}]")
+    for answer in data.get("answers", []):
+        where = "order" if answer["ticket"] is None else f"ticket {answer['ticket']}"
+        typer.echo(f"{where}: {answer['text']} {answer['answer']}")

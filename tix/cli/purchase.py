@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tix.cli.answers import AnswerOption, AnswersFileOption, collect
 from tix.cli.ids import HoldId
 from tix.cli.output import JsonFlag, emit, say
 from tix.cli.state import state
@@ -74,16 +75,21 @@ def buy(
     pay: PayOption = "card",
     tendered: TenderedOption = None,
     payment_method: MethodOption = None,
+    answer: AnswerOption = None,
+    answers_file: AnswersFileOption = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Hold, order and pay in one step: tickets of one type, or a basket (--item)."""
+    """Hold, order and pay in one step: tickets of one type, or a basket (--item).
+    The event's questions are answered with --answer or --answers-file (on a terminal,
+    those missing are asked); a required one unanswered refuses the sale (exit 2)."""
     cli = state(ctx)
     principal = cli.principal()
     items = _items(ticket_type, quantity, item)
     tender, cash = _tender(cli, pay, tendered, items[0][0])
+    answers = collect(cli, items, answer, answers_file, as_json=json_)
     order = cli.runtime.orders.buy_basket(principal, items, tender=tender,
                                           holders=holder or [], tendered=cash,
-                                          payment_method=payment_method)
+                                          payment_method=payment_method, answers=answers)
     _emit_sold(cli, order, json_)
 
 
@@ -94,23 +100,29 @@ def checkout(
     pay: PayOption = "card",
     tendered: TenderedOption = None,
     payment_method: MethodOption = None,
+    answer: AnswerOption = None,
+    answers_file: AnswersFileOption = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Pay for a hold you placed."""
+    """Pay for a hold you placed. The event's questions are answered as with tix buy
+    (--answer, --answers-file, asked on a terminal)."""
     cli = state(ctx)
     principal = cli.principal()
     hold = cli.runtime.inventory.get_hold(principal, hold_id)
     tender, cash = _tender(cli, pay, tendered, hold.lines[0].ticket_type_id)
+    answers = collect(cli, [(line.ticket_type_id, line.quantity) for line in hold.lines],
+                      answer, answers_file, as_json=json_)
     order = cli.runtime.orders.checkout(principal, hold_id, tender=tender,
                                         holders=holder or [], tendered=cash,
-                                        payment_method=payment_method)
+                                        payment_method=payment_method, answers=answers)
     _emit_sold(cli, order, json_)
 
 
 def _emit_sold(cli: Any, order: Any, as_json: bool) -> None:
     """The order with its tickets: a sale at the counter has them already."""
     tickets = cli.runtime.tickets.of_orders([order.id]).get(order.id)
-    emit(order_json(order, tickets), as_json=as_json, human=_print_order)
+    answers = cli.runtime.orders.answers(cli.principal(), order.id)
+    emit(order_json(order, tickets, answers), as_json=as_json, human=_print_order)
 
 
 def _tender(cli: Any, pay: str, tendered: str | None, ticket_type_id: str

@@ -17,7 +17,7 @@ from tix.core.intents import Intent
 from tix.core.inventory.ports import Holds, Stock
 from tix.core.messages import Message
 from tix.core.notifications.ports import Notifications
-from tix.core.orders.ports import Orders
+from tix.core.orders.ports import Answers, Orders
 from tix.core.tickets.model import Ticket
 from tix.core.tickets.ports import Tickets
 from tix.core.vouchers.ports import Vouchers
@@ -53,6 +53,9 @@ class UnitOfWork(Protocol):
 
     @property
     def orders(self) -> Orders: ...
+
+    @property
+    def answers(self) -> Answers: ...
 
     @property
     def tickets(self) -> Tickets: ...

@@ -22,6 +22,7 @@ ENCRYPTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "outbox": ("payload",),
     "audit_entries": ("actor", "details"),
     "orders": ("holders",),
+    "order_answers": ("value",),
     "tickets": ("holder",),
 }
 BATCH = 500

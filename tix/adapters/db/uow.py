@@ -35,6 +35,7 @@ from tix.core.tickets.model import Ticket
 
 if TYPE_CHECKING:
     from tix.adapters.db.repositories.accounts import SqlAccountTokens, SqlSessions, SqlUsers
+    from tix.adapters.db.repositories.answers import SqlAnswers
     from tix.adapters.db.repositories.audit import SqlAuditLog
     from tix.adapters.db.repositories.catalog import SqlCatalog
     from tix.adapters.db.repositories.inventory import SqlHolds, SqlStock
@@ -110,6 +111,12 @@ class SqlUnitOfWork:
         from tix.adapters.db.repositories.orders import SqlOrders
 
         return SqlOrders(self.session, self.cipher, insert_later=self._new_rows.append)
+
+    @cached_property
+    def answers(self) -> SqlAnswers:
+        from tix.adapters.db.repositories.answers import SqlAnswers
+
+        return SqlAnswers(self.session, self.cipher, insert_later=self._new_rows.append)
 
     @cached_property
     def tickets(self) -> SqlTickets:

@@ -33,6 +33,7 @@ from tix.core.inventory.public import (
     use_hold,
 )
 from tix.core.inventory.public import hold as find_hold
+from tix.core.orders.answers import GivenAnswer, record_answers
 from tix.core.orders.cancellation import Cancellations
 from tix.core.orders.events import OrderFailed, PaymentCompleted
 from tix.core.orders.model import (
@@ -71,6 +72,7 @@ class PlaceOrder:
     tendered: int | None = None  # cash handed over (minor units); None: exact change
     payment_method: str | None = None  # a card gateway's saved method, when given
     voucher: str | None = None  # a code the buyer gives (a hold keeps the one it took)
+    answers: list[GivenAnswer] = field(default_factory=list)  # to the event's questions
 
 
 class Checkout:
@@ -157,6 +159,7 @@ class Checkout:
             order = self._new_order(command, types, lines, now, redeemed)
             self._paid_at_the_counter(uow, order, gateway, types, now)
             uow.orders.add(order)
+            record_answers(uow, order, types, command.answers)
             for type_id, quantity in lines:  # last: the stock rows are every buyer's
                 take(uow, type_id, quantity)
             commit_sale(uow, types)
@@ -182,6 +185,7 @@ class Checkout:
             if paid_at_the_counter is not None:
                 self._paid_at_the_counter(uow, order, paid_at_the_counter, types, now)
             uow.orders.add(order)
+            record_answers(uow, order, types, command.answers)
             use_hold(uow, hold.id)
             commit_sale(uow, types)
         return order

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tix.core.inventory.model import Hold
 from tix.core.orders.model import Order
 from tix.core.principal import Principal
+
+if TYPE_CHECKING:
+    from tix.core.orders.answers import Answer
 
 
 class Orders(Protocol):
@@ -110,3 +113,21 @@ class HoldKeeper(Protocol):
                     voucher: str | None = None) -> Hold: ...
 
     def release_hold(self, hold_id: str) -> None: ...
+
+
+class Answers(Protocol):
+    """The answers to an event's questions given with orders (personal data)."""
+
+    def add(self, order_id: str, answers: list[Answer]) -> None:
+        """Stored with the unit of work's other new rows, after the order's."""
+        ...
+
+    def of_order(self, order_id: str) -> list[Answer]: ...
+
+    def of_user(self, user_id: str) -> dict[str, list[Answer]]:
+        """The answers of each order the user placed, by order id."""
+        ...
+
+    def erase_of_user(self, user_id: str) -> int:
+        """GDPR: the answers of the user's orders are deleted; returns how many."""
+        ...

@@ -17,6 +17,7 @@ from tix.core.catalog.model import TicketTypeView
 from tix.core.catalog.public import ticket_type as find_ticket_type
 from tix.core.clock import Clock
 from tix.core.errors import NotFound
+from tix.core.orders.answers import Answer, GivenAnswer, answers_of
 from tix.core.orders.cancellation import CancellationQuote, Cancellations
 from tix.core.orders.checkout import Checkout, PlaceOrder
 from tix.core.orders.events import PaymentCompleted
@@ -46,30 +47,34 @@ class OrderService:
 
     def checkout(self, principal: Principal, hold_id: str, *, tender: Tender,
                  holders: list[str] | None = None, tendered: int | None = None,
-                 payment_method: str | None = None, voucher: str | None = None) -> Order:
+                 payment_method: str | None = None,
+                 answers: list[GivenAnswer] | None = None,
+                 voucher: str | None = None) -> Order:
         """Pay for a hold (a code given here counts if the hold took none)."""
         return self.checkouts.place(PlaceOrder(
             principal, tender, hold_id=hold_id, holders=holders or [], tendered=tendered,
-            payment_method=payment_method, voucher=voucher))
+            payment_method=payment_method, answers=answers or [], voucher=voucher))
 
     def buy(self, principal: Principal, ticket_type_id: str, quantity: int, *,
             tender: Tender, holders: list[str] | None = None,
             tendered: int | None = None, payment_method: str | None = None,
-            voucher: str | None = None) -> Order:
+            voucher: str | None = None, answers: list[GivenAnswer] | None = None) -> Order:
         """Buy tickets of a type at once (id or E12-T2)."""
         return self.buy_basket(principal, [(ticket_type_id, quantity)], tender=tender,
                                holders=holders, tendered=tendered,
-                               payment_method=payment_method, voucher=voucher)
+                               payment_method=payment_method, voucher=voucher,
+                               answers=answers)
 
     def buy_basket(self, principal: Principal, items: list[tuple[str, int]], *,
                    tender: Tender, holders: list[str] | None = None,
                    tendered: int | None = None, payment_method: str | None = None,
+                   answers: list[GivenAnswer] | None = None,
                    voucher: str | None = None) -> Order:
         """Buy tickets of several types of one event at once, in one order and payment
         (with a `voucher` code: its discount, and one of its uses)."""
         return self.checkouts.place(PlaceOrder(
             principal, tender, items=items, holders=holders or [], tendered=tendered,
-            payment_method=payment_method, voucher=voucher))
+            payment_method=payment_method, answers=answers or [], voucher=voucher))
 
     @property
     def after_step(self) -> Callable[[str, Order], None]:
@@ -143,6 +148,11 @@ class OrderService:
     def show(self, principal: Principal, reference: str) -> Order:
         with self._uow(readonly=True) as uow:
             return visible_order(uow, principal, reference)
+
+    def answers(self, principal: Principal, reference: str) -> list[Answer]:
+        """The answers given with an order, to whoever may see the order."""
+        with self._uow(readonly=True) as uow:
+            return answers_of(uow, visible_order(uow, principal, reference).id)
 
     def list(self, principal: Principal, limit: int = 100) -> list[Order]:
         with self._uow(readonly=True) as uow:
