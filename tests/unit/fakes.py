@@ -29,8 +29,14 @@ from tix.core.catalog.model import Event, EventLabel, TicketType, TicketTypeView
 from tix.core.errors import RuleViolation
 from tix.core.ids import looks_like_uuid
 from tix.core.intents import Intent, IntentRefused
-from tix.core.inventory.intents import GiveBackStock, TakeStock, UseHold
-from tix.core.inventory.model import Hold, HoldStatus
+from tix.core.inventory.intents import (
+    GiveBackQuota,
+    GiveBackStock,
+    TakeQuota,
+    TakeStock,
+    UseHold,
+)
+from tix.core.inventory.model import Hold, HoldStatus, QuotaLevel
 from tix.core.inventory.ports import StockLevel
 from tix.core.messages import Message
 from tix.core.orders.answers import Answer
@@ -48,6 +54,15 @@ M = TypeVar("M", bound=Message)
 class StockRow:
     quantity: int
     available: int
+
+
+@dataclass
+class QuotaRow:
+    event_id: str
+    name: str | None
+    quantity: int
+    available: int
+    ticket_type_ids: list[str]
 
 
 class MemoryStore:
@@ -125,7 +140,7 @@ class MemoryUnitOfWork:
             self.tickets.add_numbered(tickets, event_number)
         committed = self._store.tables
         staged = {name: dict(committed[name])
-                  for name in {*self._working, "stock", "holds", "vouchers"}}
+                  for name in {*self._working, "stock", "quotas", "holds", "vouchers"}}
         for name, key in self._changed:
             staged[name][key] = copy.deepcopy(self._working[name][key])
         if self._new_orders:
@@ -177,6 +192,16 @@ def _apply(intent: Intent, tables: dict[str, dict[str, Any]]) -> None:
         row = copy.copy(tables["stock"][intent.ticket_type_id])
         row.available += intent.quantity
         tables["stock"][intent.ticket_type_id] = row
+    elif isinstance(intent, TakeQuota):
+        quota = copy.deepcopy(tables["quotas"].get(intent.quota_id))
+        if quota is None or quota.available < intent.quantity:
+            raise IntentRefused(intent)
+        quota.available -= intent.quantity
+        tables["quotas"][intent.quota_id] = quota
+    elif isinstance(intent, GiveBackQuota):
+        quota = copy.deepcopy(tables["quotas"][intent.quota_id])
+        quota.available += intent.quantity
+        tables["quotas"][intent.quota_id] = quota
     elif isinstance(intent, UseHold):
         hold = copy.copy(tables["holds"].get(intent.hold_id))
         if hold is None or hold.status is not HoldStatus.ACTIVE:
@@ -308,8 +333,40 @@ class MemoryStock:
 
     def levels(self, ticket_type_ids: list[str]) -> dict[str, StockLevel]:
         table = self._uow.table("stock")
-        return {i: StockLevel(i, table[i].quantity, table[i].available)
+        quotas = self._uow.rows("quotas")
+        return {i: StockLevel(i, table[i].quantity, min([table[i].available, *(
+            q.available for q in quotas if i in q.ticket_type_ids)]))
                 for i in ticket_type_ids if i in table}
+
+    def add_quota(self, event_id: str, quota: QuotaLevel) -> None:
+        self._uow.write("quotas", quota.id, QuotaRow(event_id, quota.name, quota.quantity,
+                                                     quota.quantity,
+                                                     list(quota.ticket_type_ids)))
+
+    def join_quota(self, quota_id: str, ticket_type_id: str) -> None:
+        row: QuotaRow | None = self._uow.read("quotas", quota_id)
+        assert row is not None, f"no quota {quota_id}"
+        row.ticket_type_ids.append(ticket_type_id)
+        self._uow.write("quotas", quota_id, row)
+
+    def resize_quota(self, quota_id: str, quantity: int) -> bool:
+        row: QuotaRow | None = self._uow.read("quotas", quota_id)
+        if row is None or row.quantity - row.available > quantity:
+            return False  # below what is sold or held
+        row.available += quantity - row.quantity
+        row.quantity = quantity
+        self._uow.write("quotas", quota_id, row)
+        return True
+
+    def quotas_of(self, ticket_type_id: str) -> list[str]:
+        return sorted(key for key, q in self._uow.table("quotas").items()
+                      if ticket_type_id in q.ticket_type_ids)
+
+    def quotas(self, event_id: str) -> list[QuotaLevel]:
+        found = [QuotaLevel(key, q.name, q.quantity, q.available,
+                            tuple(sorted(q.ticket_type_ids)))
+                 for key, q in self._uow.table("quotas").items() if q.event_id == event_id]
+        return sorted(found, key=lambda q: (q.name is not None, q.name or ""))
 
 
 class MemoryHolds:

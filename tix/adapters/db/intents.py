@@ -14,10 +14,22 @@ from typing import Any
 from sqlalchemy import Update
 from sqlalchemy.orm import Session
 
-from tix.adapters.db.repositories.inventory import GIVE_BACK_STOCK, TAKE_STOCK, USE_HOLD
+from tix.adapters.db.repositories.inventory import (
+    GIVE_BACK_QUOTA,
+    GIVE_BACK_STOCK,
+    TAKE_QUOTA,
+    TAKE_STOCK,
+    USE_HOLD,
+)
 from tix.adapters.db.repositories.vouchers import GIVE_BACK_VOUCHER, REDEEM_VOUCHER
 from tix.core.intents import Intent, IntentRefused
-from tix.core.inventory.intents import GiveBackStock, TakeStock, UseHold
+from tix.core.inventory.intents import (
+    GiveBackQuota,
+    GiveBackStock,
+    TakeQuota,
+    TakeStock,
+    UseHold,
+)
 from tix.core.vouchers.intents import GiveBackVoucher, RedeemVoucher
 
 
@@ -32,15 +44,19 @@ class IntentStatement:
 def statements(intents: Iterable[Intent]) -> list[IntentStatement]:
     """The statements of `intents`, in the order they are applied.
 
-    Holds first (one buyer's row), then the contended stock rows in a fixed order of
-    ticket type, so that two commits never wait on each other crosswise; several
-    give-backs of one type are one increment.
+    Holds first (one buyer's row), then the contended rows in one fixed order: stock by
+    ticket type, then quotas by id (a sale takes a type's stock before the quotas it
+    draws on), so that two commits never wait on each other crosswise. Several takes
+    from one quota (a basket of two types sharing it) are one decrement, several
+    give-backs of one row one increment.
     """
     holds: list[IntentStatement] = []
     vouchers: list[IntentStatement] = []  # a popular code's row: after holds, by id
     vouchers_given: dict[str, int] = {}
     takes: list[IntentStatement] = []
     given: dict[str, int] = {}
+    quota_takes: dict[str, TakeQuota] = {}
+    quota_given: dict[str, int] = {}
     for intent in intents:
         if isinstance(intent, UseHold):
             holds.append(IntentStatement(intent, USE_HOLD, {"hold_id": intent.hold_id}, True))
@@ -55,17 +71,31 @@ def statements(intents: Iterable[Intent]) -> list[IntentStatement]:
         elif isinstance(intent, GiveBackStock):
             given[intent.ticket_type_id] = given.get(intent.ticket_type_id, 0) \
                 + intent.quantity
+        elif isinstance(intent, TakeQuota):
+            before = quota_takes.get(intent.quota_id)
+            quota_takes[intent.quota_id] = intent if before is None else TakeQuota(
+                intent.quota_id, before.quantity + intent.quantity, before.ticket_type_id)
+        elif isinstance(intent, GiveBackQuota):
+            quota_given[intent.quota_id] = quota_given.get(intent.quota_id, 0) \
+                + intent.quantity
         else:
             raise TypeError(f"no statement for the intent {intent!r}")
-    takes.sort(key=lambda s: str(s.params["type_id"]))
+    stock = takes + [IntentStatement(GiveBackStock(type_id, quantity), GIVE_BACK_STOCK,
+                                     {"type_id": type_id, "given": quantity}, False)
+                     for type_id, quantity in given.items()]
+    quotas = [IntentStatement(take, TAKE_QUOTA, {"quota_id": quota_id, "taken": take.quantity},
+                              True) for quota_id, take in quota_takes.items()] + [
+        IntentStatement(GiveBackQuota(quota_id, quantity), GIVE_BACK_QUOTA,
+                        {"quota_id": quota_id, "given": quantity}, False)
+        for quota_id, quantity in quota_given.items()]
+    # a stable sort: of one row, takes stay before its give-back, as recorded
+    stock.sort(key=lambda s: str(s.params["type_id"]))
+    quotas.sort(key=lambda s: str(s.params["quota_id"]))
     vouchers += [IntentStatement(GiveBackVoucher(voucher_id), GIVE_BACK_VOUCHER,
                                  {"voucher": voucher_id, "given": uses}, False)
                  for voucher_id, uses in vouchers_given.items()]
     vouchers.sort(key=lambda s: str(s.params["voucher"]))
-    return holds + vouchers + takes + [
-        IntentStatement(GiveBackStock(type_id, quantity), GIVE_BACK_STOCK,
-                        {"type_id": type_id, "given": quantity}, False)
-        for type_id, quantity in sorted(given.items())]
+    return holds + vouchers + stock + quotas
 
 
 def apply(session: Session, intents: list[IntentStatement]) -> None:

@@ -19,6 +19,7 @@ class Category(StrEnum):
 
 
 class EventStatus(StrEnum):
+    DRAFT = "DRAFT"  # seen by its organizer and admins, sold by nobody, until published
     SCHEDULED = "SCHEDULED"
     CANCELLED = "CANCELLED"
 

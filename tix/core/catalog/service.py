@@ -11,6 +11,7 @@ from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled, EventPublished, EventUpdated
 from tix.core.catalog.model import Event, EventLabel, EventStatus, ticket_type_ref
 from tix.core.catalog.questions import questions_as_spec
+from tix.core.catalog.quotas import CheckedQuota, quotas_as_spec
 from tix.core.catalog.search import (
     CatalogSearch,
     EventDetails,
@@ -26,6 +27,7 @@ from tix.core.clock import Clock
 from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation
 from tix.core.ids import new_id
 from tix.core.inventory import public as inventory
+from tix.core.inventory.model import QuotaLevel
 from tix.core.orders.events import PaymentCompleted
 from tix.core.ports import Cache, UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal, Role
@@ -63,18 +65,26 @@ class CatalogService:
                 ends_at=checked.ends_at, timezone=checked.timezone, currency=checked.currency,
                 created_at=now, cancellation_policy=checked.cancellation_policy,
                 questions=checked.questions,
+                status=EventStatus.DRAFT if checked.draft else EventStatus.SCHEDULED,
                 ticket_types=[new_ticket_type(t, ticket_type_id=new_id(), event_id=event_id,
                                               position=i, number=i + 1)
                               for i, t in enumerate(checked.ticket_types)])
             uow.catalog.add(event)
             for ticket_type in event.ticket_types:  # the inventory opens with the event
                 inventory.open_stock(uow, ticket_type.id, ticket_type.quantity)
+            type_ids = {t.name: t.id for t in event.ticket_types}
+            for quota in checked.quotas:
+                inventory.open_quota(uow, event.id, QuotaLevel(
+                    id=new_id(), name=quota.name, quantity=quota.quantity,
+                    available=quota.quantity,
+                    ticket_type_ids=tuple(type_ids[name] for name in quota.ticket_types)))
             uow.catalog.bump_version()
-            uow.publish(EventPublished(event_id=event.id, organizer_id=principal.user_id,
-                                       name=event.name))
+            if not checked.draft:  # a draft is announced when it is published
+                uow.publish(EventPublished(event_id=event.id, organizer_id=principal.user_id,
+                                           name=event.name))
             self._audit.record(uow, "event.created", subject=f"event:{event.id}",
                                actor_id=principal.user_id, actor=principal.email,
-                               details={"name": event.name})
+                               details={"name": event.name, "status": event.status.value})
             uow.commit()
         return event_id
 
@@ -84,13 +94,20 @@ class CatalogService:
             event = self._own_event(uow, principal, reference, lock=True)
             if event.status is EventStatus.CANCELLED:
                 raise RuleViolation("a cancelled event cannot be changed", code="cancelled")
-            merged = {**_as_spec(event), **changes}
+            quotas = inventory.quotas(uow, event.id)
+            merged = {**_as_spec(event), **_quotas_spec(event, quotas), **changes}
             if "ticket_types" in changes:
                 merged["ticket_types"] = _merge_ticket_types(event, changes["ticket_types"])
             checked = check_event(merged, now=now,
                                   require_future_start="starts" in changes)
+            if "status" in changes and checked.draft != (event.status is EventStatus.DRAFT):
+                raise Invalid("status: a draft goes on sale when it is published, and a "
+                              "published event cannot go back to a draft", field="status")
             before = _relevant(event)
+            types_before = {t.id for t in event.ticket_types}
             self._apply(uow, event, checked)
+            _apply_quotas(uow, event, quotas, checked.quotas,
+                          new_types={t.id for t in event.ticket_types} - types_before)
             uow.catalog.save(event)
             uow.catalog.bump_version()
             moved = {k: [before[k], v] for k, v in _relevant(event).items() if before[k] != v}
@@ -100,6 +117,27 @@ class CatalogService:
             self._audit.record(uow, "event.updated", subject=f"event:{event.id}",
                                actor_id=principal.user_id, actor=principal.email,
                                details={"fields": ",".join(sorted(changes))})
+            uow.commit()
+        return event.id
+
+    def publish(self, principal: Principal, reference: str) -> str:
+        """Put a draft on sale (its organizer or an admin): from now on it is found, shown
+        and sold like any event, and announced as published."""
+        with self._uow() as uow:
+            event = self._own_event(uow, principal, reference, lock=True)
+            if event.status is not EventStatus.DRAFT:
+                raise RuleViolation(
+                    f"E{event.number} is cancelled" if event.status is EventStatus.CANCELLED
+                    else f"E{event.number} is already published", code="not_a_draft",
+                    status=event.status.value)
+            event.status = EventStatus.SCHEDULED
+            uow.catalog.save(event)
+            uow.catalog.bump_version()
+            uow.publish(EventPublished(event_id=event.id, organizer_id=event.organizer_id,
+                                       name=event.name))
+            self._audit.record(uow, "event.published", subject=f"event:{event.id}",
+                               actor_id=principal.user_id, actor=principal.email,
+                               details={"name": event.name})
             uow.commit()
         return event.id
 
@@ -154,21 +192,23 @@ class CatalogService:
             return []
         return self._search.suggest(prefix, self._clock.now(), SUGGESTIONS)
 
-    def show(self, reference: str) -> EventDetails:
+    def show(self, reference: str, viewer: Principal | None = None) -> EventDetails:
         """An event's page. Hot during a sale, so cached like search results: the cached
         page is checked against the catalog version in the same round trip that reads the
-        tickets left, which are never cached."""
+        tickets left, which are never cached. A draft is shown to its organizer and
+        admins only; to anyone else it is not there."""
         key = f"catalog:event:2:{reference.strip()}"  # 2: pages with ticket type refs
         cached = self._cache.get(key)
         if cached is not None:
             version, details = _decode_details(cached)
             live = self._search.live_ticket_types(details.summary.id)
             if live.version == version:
-                return _with_tickets_left(details, live.available)
+                return _visible(_with_tickets_left(details, live.available), viewer,
+                                reference)
         version = self._search.version()  # before reading: a change meanwhile moves it on
         details = self._details(reference)
         self._cache.set(key, _encode_details(version, details), EVENT_CACHE_TTL)
-        return details
+        return _visible(details, viewer, reference)
 
     def _details(self, reference: str) -> EventDetails:
         with self._uow(readonly=True) as uow:
@@ -268,6 +308,59 @@ class CatalogService:
             raise Invalid("ticket_types: a ticket type cannot be removed (set its quantity "
                           "to what is sold, or cancel the event)", field="ticket_types")
         event.ticket_types = kept
+
+
+def _visible(details: EventDetails, viewer: Principal | None, reference: str
+             ) -> EventDetails:
+    """The page, unless it is a draft and the viewer neither its organizer nor an admin."""
+    if details.summary.status == EventStatus.DRAFT.value and (
+            viewer is None or (viewer.user_id != details.organizer_id
+                               and viewer.role is not Role.ADMIN)):
+        raise NotFound("event", reference)
+    return details
+
+
+def _quotas_spec(event: Event, quotas: list[QuotaLevel]) -> dict[str, Any]:
+    """The event's capacity and quotas as its file writes them (ticket types by name)."""
+    names = {t.id: t.name for t in event.ticket_types}
+    return quotas_as_spec([(q.name, q.quantity, [names[i] for i in q.ticket_type_ids
+                                                 if i in names]) for q in quotas])
+
+
+def _apply_quotas(uow: UnitOfWork, event: Event, current: list[QuotaLevel],
+                  wanted: tuple[CheckedQuota, ...], *, new_types: set[str]) -> None:
+    """Resize the quotas as the changed file says; a ticket type added by this change
+    joins the quotas that name it (and the capacity). A quota cannot be added over, or
+    dropped from, ticket types already on sale: what they sold was not counted in it."""
+    ids = {t.name: t.id for t in event.ticket_types}
+    by_name = {q.name: q for q in current}
+    named = [q for q in wanted if q.name is not None]
+    for quota in wanted:
+        where = "capacity" if quota.name is None else f"quotas[{named.index(quota)}]"
+        members = {ids[name] for name in quota.ticket_types}
+        existing = by_name.pop(quota.name, None)
+        was = set(existing.ticket_type_ids) if existing else set()
+        on_sale = (members ^ was) - new_types
+        if on_sale:
+            raise Invalid(f"{where}: ticket types already on sale cannot join or leave a "
+                          "quota, nor a quota be added over them", field=where)
+        if existing is None:
+            inventory.open_quota(uow, event.id, QuotaLevel(
+                id=new_id(), name=quota.name, quantity=quota.quantity,
+                available=quota.quantity, ticket_type_ids=tuple(sorted(members))))
+            continue
+        for ticket_type_id in sorted(members - was):
+            inventory.join_quota(uow, existing.id, ticket_type_id)
+        if quota.quantity != existing.quantity and not inventory.resize_quota(
+                uow, existing.id, quota.quantity):
+            label = "the capacity" if quota.name is None else quota.name
+            raise RuleViolation(
+                f"{label}: cannot lower the quantity to {quota.quantity}, below what is "
+                "already sold or held", code="below_sold", quota=quota.name or "capacity",
+                quantity=quota.quantity)
+    if by_name:
+        raise Invalid("quotas: a quota cannot be removed (raise its quantity instead)",
+                      field="quotas")
 
 
 def _as_spec(event: Event) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from tix.core.catalog.model import (
 )
 from tix.core.catalog.money import check_currency, to_minor
 from tix.core.catalog.questions import check_questions
+from tix.core.catalog.quotas import CheckedQuota, check_quotas
 from tix.core.errors import Invalid
 
 LIMITS = {"name": 200, "description": 5000, "venue": 200, "city": 100, "address": 300,
@@ -30,7 +31,8 @@ MAX_QUANTITY = 1_000_000
 MAX_PRICE_MINOR = 100_000_000_00
 EVENT_FIELDS = {"name", "description", "category", "venue", "city", "address", "image_url",
                 "starts", "ends", "timezone", "currency", "cancellation_policy",
-                "ticket_types", "questions"}
+                "ticket_types", "questions", "capacity", "quotas", "status"}
+STATUSES = ("draft", "published")  # the file's `status`: a draft is sold by nobody
 TICKET_TYPE_FIELDS = {"id", "name", "price", "quantity", "limit", "sale_starts", "sale_ends",
                       "hidden"}
 
@@ -51,6 +53,8 @@ class CheckedEvent:
     cancellation_policy: tuple[RefundRule, ...]
     ticket_types: list[CheckedTicketType]
     questions: tuple[Question, ...] = ()
+    quotas: tuple[CheckedQuota, ...] = ()  # the capacity first, if any
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,9 @@ def check_event(spec: Mapping[str, Any], *, now: datetime,
         address=_text(spec, "address") or None, image_url=image or None,
         starts_at=starts, ends_at=ends, timezone=zone_name, currency=currency,
         cancellation_policy=_policy(spec.get("cancellation_policy")), ticket_types=types,
-        questions=check_questions(spec.get("questions"), [t.name for t in types]))
+        questions=check_questions(spec.get("questions"), [t.name for t in types]),
+        quotas=check_quotas(spec.get("capacity"), spec.get("quotas"), [t.name for t in types]),
+        draft=_status(spec.get("status")) == "draft")
 
 
 def new_ticket_type(checked: CheckedTicketType, *, ticket_type_id: str, event_id: str,
@@ -208,6 +214,15 @@ def _moment(value: Any, zone: ZoneInfo, name: str, *, required: bool = False
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(UTC)
+
+
+def _status(value: Any) -> str:
+    if value is None or value == "":
+        return "published"
+    status = str(value).strip().lower()
+    if status not in STATUSES:
+        raise Invalid(f"status: {value!r} is not one of {', '.join(STATUSES)}", field="status")
+    return status
 
 
 def _category(value: Any) -> Category:

@@ -55,6 +55,19 @@ class Hold:
         return self.status is HoldStatus.ACTIVE and now < self.expires_at
 
 
+@dataclass(frozen=True)
+class QuotaLevel:
+    """Tickets several types of one event share (a standing area), or the event's
+    capacity (`name` None: every type draws on it); a sale takes from the type's own
+    stock and from each quota it draws on."""
+
+    id: str
+    name: str | None
+    quantity: int
+    available: int
+    ticket_type_ids: tuple[str, ...]
+
+
 def basket(items: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """The lines asked for, in the order first named, a type named twice counted once
     with both quantities; refused when empty or a quantity is out of range."""
@@ -78,6 +91,9 @@ def check_on_sale(ticket_type: TicketTypeView, quantity: int, now: datetime) -> 
     check_quantity(quantity)
     if ticket_type.event_status is EventStatus.CANCELLED:
         raise RuleViolation("the event is cancelled", code="event_cancelled")
+    if ticket_type.event_status is EventStatus.DRAFT:
+        raise RuleViolation(f"E{ticket_type.event_number} is not on sale yet: it is a draft "
+                            "until its organizer publishes it", code="not_on_sale")
     if now >= ticket_type.event_starts_at:
         raise RuleViolation("the event has started: tickets are no longer sold",
                             code="sale_closed")

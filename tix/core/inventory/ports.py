@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from tix.core.inventory.model import Hold
+from tix.core.inventory.model import Hold, QuotaLevel
 
 
 @dataclass(frozen=True)
 class StockLevel:
     ticket_type_id: str
     quantity: int
-    available: int
+    available: int  # the fewest left of the type's own and every quota it draws on
 
 
 class Stock(Protocol):
@@ -27,6 +27,26 @@ class Stock(Protocol):
 
     def levels(self, ticket_type_ids: list[str]) -> dict[str, StockLevel]: ...
 
+    def add_quota(self, event_id: str, quota: QuotaLevel) -> None:
+        """Open a quota: all of it available, drawn on by its ticket types."""
+        ...
+
+    def join_quota(self, quota_id: str, ticket_type_id: str) -> None:
+        """A new ticket type (nothing sold yet) draws on an existing quota."""
+        ...
+
+    def resize_quota(self, quota_id: str, quantity: int) -> bool:
+        """Change a quota's quantity; False (nothing changed) below what is taken."""
+        ...
+
+    def quotas_of(self, ticket_type_id: str) -> list[str]:
+        """The ids of the quotas a ticket type draws on, in a fixed order."""
+        ...
+
+    def quotas(self, event_id: str) -> list[QuotaLevel]:
+        """An event's quotas, the capacity first, then by name."""
+        ...
+
 
 class Holds(Protocol):
     def add(self, hold: Hold) -> None: ...
@@ -35,6 +55,10 @@ class Holds(Protocol):
 
     def lock_buyer(self, user_id: str, ticket_type_id: str) -> None:
         """Serialise one buyer's holds of one type, so the per-person limit holds."""
+        ...
+
+    def held_in_event(self, user_id: str, event_id: str, now: datetime) -> int:
+        """Tickets of every type of the event in the buyer's active holds."""
         ...
 
     def held_by(self, user_id: str, ticket_type_id: str, now: datetime) -> int:

@@ -2,7 +2,10 @@
 
 Tickets are taken and given back only as intents (tix.core.intents): the unit of work's
 commit applies them last. Every way tickets go back on sale passes through `give_back`,
-so each publishes one TicketsReturned.
+so each publishes one TicketsReturned. A ticket type may draw on shared quotas (a
+standing area, the event's capacity): `take` and `give_back` take from and give back to
+each of them with the type's own stock, so every path that sells or returns tickets
+keeps them in step without knowing they exist.
 """
 
 from __future__ import annotations
@@ -14,8 +17,14 @@ from tix.core.catalog.model import TicketTypeView
 from tix.core.errors import RuleViolation
 from tix.core.intents import IntentRefused
 from tix.core.inventory.events import TicketsReturned
-from tix.core.inventory.intents import GiveBackStock, TakeStock, UseHold
-from tix.core.inventory.model import Hold, check_limit
+from tix.core.inventory.intents import (
+    GiveBackQuota,
+    GiveBackStock,
+    TakeQuota,
+    TakeStock,
+    UseHold,
+)
+from tix.core.inventory.model import Hold, QuotaLevel, check_limit
 from tix.core.inventory.ports import StockLevel
 from tix.core.orders.public import tickets_bought
 from tix.core.ports import UnitOfWork
@@ -26,6 +35,8 @@ from tix.core.vouchers.public import refusal as voucher_refusal
 def take(uow: UnitOfWork, ticket_type_id: str, quantity: int) -> None:
     """Tickets out of availability with the commit; it is refused if fewer are left."""
     uow.intend(TakeStock(ticket_type_id, quantity))
+    for quota_id in uow.stock.quotas_of(ticket_type_id):
+        uow.intend(TakeQuota(quota_id, quantity, ticket_type_id))
 
 
 def use_hold(uow: UnitOfWork, hold_id: str) -> None:
@@ -38,6 +49,8 @@ def give_back(uow: UnitOfWork, quantities: Mapping[str, int], reason: str) -> No
     for ticket_type_id, quantity in sorted(quantities.items()):
         if quantity > 0:
             uow.intend(GiveBackStock(ticket_type_id, quantity))
+            for quota_id in uow.stock.quotas_of(ticket_type_id):
+                uow.intend(GiveBackQuota(quota_id, quantity))
             uow.publish(TicketsReturned(ticket_type_id=ticket_type_id, quantity=quantity,
                                         reason=reason))
 
@@ -51,6 +64,9 @@ def commit_sale(uow: UnitOfWork, ticket_types: Mapping[str, TicketTypeView]) -> 
         if isinstance(refused.intent, TakeStock):
             raise not_enough_tickets(uow, ticket_types[refused.intent.ticket_type_id],
                                      refused.intent.quantity) from None
+        if isinstance(refused.intent, TakeQuota):
+            raise quota_full(uow, ticket_types[refused.intent.ticket_type_id],
+                             refused.intent) from None
         if isinstance(refused.intent, UseHold):
             raise RuleViolation("this hold was used meanwhile", code="hold_expired") from None
         voucher_used_up = voucher_refusal(refused)
@@ -69,6 +85,21 @@ def not_enough_tickets(uow: UnitOfWork, ticket_type: TicketTypeView,
         f"not enough {ticket_type.name} tickets: {available} left, {quantity} asked",
         code="sold_out" if available == 0 else "not_enough", ticket_type=ticket_type.id,
         left=available, asked=quantity)
+
+
+def quota_full(uow: UnitOfWork, ticket_type: TicketTypeView,
+               refused: TakeQuota) -> RuleViolation:
+    """The refusal of a take that found too few tickets left in a quota the type shares."""
+    quota = next((q for q in uow.stock.quotas(ticket_type.event_id)
+                  if q.id == refused.quota_id), None)
+    available = quota.available if quota else 0
+    what = f"{quota.name} area" if quota and quota.name else "the event"
+    return RuleViolation(
+        f"sold out: {what} is full" if available == 0 else
+        f"not enough tickets left in {what}: {available} left, {refused.quantity} asked",
+        code="sold_out" if available == 0 else "not_enough", ticket_type=ticket_type.id,
+        quota=quota.name if quota and quota.name else "capacity", left=available,
+        asked=refused.quantity)
 
 
 def check_buyer_limit(uow: UnitOfWork, principal: Principal, ticket_type: TicketTypeView,
@@ -119,3 +150,23 @@ def resize_stock(uow: UnitOfWork, ticket_type_id: str, quantity: int, *, was: in
 def levels(uow: UnitOfWork, ticket_type_ids: list[str]) -> dict[str, StockLevel]:
     """Quantity and availability per ticket type id (types without stock left out)."""
     return uow.stock.levels(ticket_type_ids)
+
+
+def open_quota(uow: UnitOfWork, event_id: str, quota: QuotaLevel) -> None:
+    """A new quota (or an event's capacity): all of it available to its ticket types."""
+    uow.stock.add_quota(event_id, quota)
+
+
+def join_quota(uow: UnitOfWork, quota_id: str, ticket_type_id: str) -> None:
+    """A new ticket type, nothing of it sold yet, draws on an existing quota."""
+    uow.stock.join_quota(quota_id, ticket_type_id)
+
+
+def resize_quota(uow: UnitOfWork, quota_id: str, quantity: int) -> bool:
+    """A new quantity for a quota; False (nothing changed) below what is sold or held."""
+    return uow.stock.resize_quota(quota_id, quantity)
+
+
+def quotas(uow: UnitOfWork, event_id: str) -> list[QuotaLevel]:
+    """An event's quotas with their tickets left, the capacity first, then by name."""
+    return uow.stock.quotas(event_id)

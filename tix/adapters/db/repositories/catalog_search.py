@@ -16,6 +16,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
+    case,
     exists,
     func,
     literal_column,
@@ -25,6 +26,7 @@ from sqlalchemy import (
 )
 
 from tix.adapters.db.engine import translated_errors
+from tix.adapters.db.repositories.inventory import capacity_left, tickets_left
 from tix.adapters.db.rows.catalog import CatalogVersionRow, EventRow, TicketTypeRow
 from tix.adapters.db.rows.inventory import StockRow
 from tix.core.catalog.money import CURRENCIES
@@ -111,8 +113,11 @@ class SqlCatalogSearch:
         with translated_errors(), self._read() as session:
             if not event_ids:
                 return LiveState(int(session.scalar(select(version)) or 0), {})
+            total = func.sum(tickets_left())
+            capacity = capacity_left(TicketTypeRow.event_id)
             rows = session.execute(
-                select(TicketTypeRow.event_id, func.sum(StockRow.available), version)
+                select(TicketTypeRow.event_id,
+                       case((capacity < total, capacity), else_=total), version)
                 .join(StockRow, StockRow.ticket_type_id == TicketTypeRow.id)
                 .where(TicketTypeRow.event_id.in_(event_ids))
                 .group_by(TicketTypeRow.event_id)).all()
@@ -128,7 +133,7 @@ class SqlCatalogSearch:
             CatalogVersionRow.id == 1).scalar_subquery()
         with translated_errors(), self._read() as session:
             rows = session.execute(
-                select(StockRow.ticket_type_id, StockRow.available, version)
+                select(StockRow.ticket_type_id, tickets_left(), version)
                 .join(TicketTypeRow, StockRow.ticket_type_id == TicketTypeRow.id)
                 .where(TicketTypeRow.event_id == event_id)).all()
             if not rows:
@@ -149,6 +154,8 @@ class SqlCatalogSearch:
         conditions: list[Any] = []
         if not query.include_cancelled:
             conditions.append(e.status == "SCHEDULED")
+        else:
+            conditions.append(e.status != "DRAFT")  # a draft is nobody's to find
         if not query.include_past:
             conditions.append(e.ends_at > now)
         if query.category is not None:
@@ -169,7 +176,7 @@ class SqlCatalogSearch:
             conditions.append(exists(
                 select(1).select_from(TicketTypeRow)
                 .join(StockRow, StockRow.ticket_type_id == TicketTypeRow.id)
-                .where(TicketTypeRow.event_id == e.id, StockRow.available > 0)))
+                .where(TicketTypeRow.event_id == e.id, tickets_left() > 0)))
         words = WORD.findall(query.text)[:MAX_WORDS]
         if words:
             if _is_postgres(session):

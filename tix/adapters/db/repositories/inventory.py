@@ -6,13 +6,38 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, text, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tix.adapters.db.rows.base import table_of
-from tix.adapters.db.rows.inventory import HoldLineRow, HoldRow, StockRow
-from tix.core.inventory.model import Hold, HoldLine, HoldStatus
+from tix.adapters.db.rows.catalog import TicketTypeRow
+from tix.adapters.db.rows.inventory import (
+    HoldLineRow,
+    HoldRow,
+    QuotaRow,
+    QuotaTypeRow,
+    StockRow,
+)
+from tix.core.inventory.model import Hold, HoldLine, HoldStatus, QuotaLevel
 from tix.core.inventory.ports import StockLevel
+
+
+def tickets_left() -> ColumnElement[int]:
+    """A ticket type's tickets left, in SQL over its stock row: its own, or fewer when a
+    quota it draws on has fewer (for every query that shows availability)."""
+    fewest = (select(func.min(QuotaRow.available))
+              .join(QuotaTypeRow, QuotaTypeRow.quota_id == QuotaRow.id)
+              .where(QuotaTypeRow.ticket_type_id == StockRow.ticket_type_id)
+              .scalar_subquery())
+    # NULL (no quota) compares as unknown: the type's own count
+    return case((fewest < StockRow.available, fewest), else_=StockRow.available)
+
+
+def capacity_left(event_id: Any) -> ColumnElement[int]:
+    """An event's capacity left (NULL without one), in SQL: what caps its types' sum."""
+    return (select(QuotaRow.available)
+            .where(QuotaRow.event_id == event_id, QuotaRow.name.is_(None))
+            .scalar_subquery())
 
 
 class SqlStock:
@@ -35,10 +60,46 @@ class SqlStock:
 
     def levels(self, ticket_type_ids: list[str]) -> dict[str, StockLevel]:
         rows = self._session.execute(select(StockRow.ticket_type_id, StockRow.quantity,
-                                            StockRow.available)
+                                            tickets_left().label("available"))
                                      .where(StockRow.ticket_type_id.in_(ticket_type_ids)))
         return {r.ticket_type_id: StockLevel(r.ticket_type_id, r.quantity, r.available)
                 for r in rows}
+
+    def add_quota(self, event_id: str, quota: QuotaLevel) -> None:
+        self._session.execute(insert(QuotaRow).values(
+            id=quota.id, event_id=event_id, name=quota.name, quantity=quota.quantity,
+            available=quota.quantity))
+        for ticket_type_id in quota.ticket_type_ids:
+            self.join_quota(quota.id, ticket_type_id)
+
+    def join_quota(self, quota_id: str, ticket_type_id: str) -> None:
+        self._session.execute(insert(QuotaTypeRow).values(
+            quota_id=quota_id, ticket_type_id=ticket_type_id))
+
+    def resize_quota(self, quota_id: str, quantity: int) -> bool:
+        result = self._session.execute(
+            update(QuotaRow)
+            .where(QuotaRow.id == quota_id, QuotaRow.quantity - QuotaRow.available <= quantity)
+            .values(available=QuotaRow.available + (quantity - QuotaRow.quantity),
+                    quantity=quantity))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def quotas_of(self, ticket_type_id: str) -> list[str]:
+        return list(self._session.scalars(
+            select(QuotaTypeRow.quota_id).where(QuotaTypeRow.ticket_type_id == ticket_type_id)
+            .order_by(QuotaTypeRow.quota_id)))
+
+    def quotas(self, event_id: str) -> list[QuotaLevel]:
+        rows = list(self._session.scalars(select(QuotaRow).where(QuotaRow.event_id == event_id)))
+        members: dict[str, list[str]] = {row.id: [] for row in rows}
+        if rows:
+            for quota_id, ticket_type_id in self._session.execute(
+                    select(QuotaTypeRow.quota_id, QuotaTypeRow.ticket_type_id)
+                    .where(QuotaTypeRow.quota_id.in_(list(members)))):
+                members[quota_id].append(ticket_type_id)
+        quotas = [QuotaLevel(row.id, row.name, row.quantity, row.available,
+                             tuple(sorted(members[row.id]))) for row in rows]
+        return sorted(quotas, key=lambda q: (q.name is not None, q.name or ""))
 
 
 # The statements of the inventory's intents (applied by the unit of work's commit, see
@@ -55,6 +116,18 @@ TAKE_STOCK = (update(StockRow)
 GIVE_BACK_STOCK = (update(StockRow)
                    .where(StockRow.ticket_type_id == bindparam("type_id"))
                    .values(available=StockRow.available + bindparam("given"))
+                   .execution_options(synchronize_session=False))
+
+# A quota's row, hot like a stock row: taken from in the same commit as the type's stock.
+TAKE_QUOTA = (update(QuotaRow)
+              .where(QuotaRow.id == bindparam("quota_id"),
+                     QuotaRow.available >= bindparam("taken"))
+              .values(available=QuotaRow.available - bindparam("taken"))
+              .execution_options(synchronize_session=False))
+
+GIVE_BACK_QUOTA = (update(QuotaRow)
+                   .where(QuotaRow.id == bindparam("quota_id"))
+                   .values(available=QuotaRow.available + bindparam("given"))
                    .execution_options(synchronize_session=False))
 
 # A hold is used up by one sale only: the first to change it from ACTIVE.
@@ -101,6 +174,14 @@ class SqlHolds:
             select(func.coalesce(func.sum(HoldLineRow.quantity), 0))
             .join(HoldRow, HoldRow.id == HoldLineRow.hold_id)
             .where(HoldRow.user_id == user_id, HoldLineRow.ticket_type_id == ticket_type_id,
+                   HoldRow.status == HoldStatus.ACTIVE.value, HoldRow.expires_at > now)) or 0)
+
+    def held_in_event(self, user_id: str, event_id: str, now: datetime) -> int:
+        return int(self._session.scalar(
+            select(func.coalesce(func.sum(HoldLineRow.quantity), 0))
+            .join(HoldRow, HoldRow.id == HoldLineRow.hold_id)
+            .join(TicketTypeRow, TicketTypeRow.id == HoldLineRow.ticket_type_id)
+            .where(HoldRow.user_id == user_id, TicketTypeRow.event_id == event_id,
                    HoldRow.status == HoldStatus.ACTIVE.value, HoldRow.expires_at > now)) or 0)
 
     def take_expired(self, now: datetime, limit: int) -> list[Hold]:

@@ -68,3 +68,36 @@ class HoldLineRow(Base):
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         Index("ix_hold_lines_type", "ticket_type_id"),
     )
+
+
+class QuotaRow(Base):
+    """Shared capacity: tickets several types of one event draw on (a standing area), or
+    the event's capacity (`name` NULL: every type). Like a stock row, a hot row a sale
+    takes from with one conditional UPDATE."""
+
+    __tablename__ = "quotas"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    available: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("available >= 0", name="available_not_negative"),
+        CheckConstraint("available <= quantity", name="available_within_quantity"),
+        Index("ix_quotas_event", "event_id"),
+    )
+
+
+class QuotaTypeRow(Base):
+    """A ticket type draws on a quota: its sales take from both."""
+
+    __tablename__ = "quota_types"
+
+    quota_id: Mapped[str] = mapped_column(ForeignKey("quotas.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    ticket_type_id: Mapped[str] = mapped_column(
+        ForeignKey("ticket_types.id", ondelete="CASCADE"), primary_key=True)
+
+    __table_args__ = (Index("ix_quota_types_type", "ticket_type_id"),)
