@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from tix.core.accounts import public as accounts
@@ -26,6 +26,7 @@ from tix.core.tickets.door import (
     CheckinList,
     Scan,
     ScanKind,
+    TicketDoorState,
     decide,
     main_list,
     ticket_state,
@@ -166,8 +167,9 @@ class CheckIn:
             # Locked: a cancellation asked for at this moment waits for the scan to end (and
             # then sees the ticket used), or the scan waits for it and refuses; so does
             # another door's scan of the ticket, which then sees this one's.
+            # (what it read of the ticket stays true: only a cancellation of the order,
+            # which the order now shows, voids it; its scans are read under the lock)
             order = orders.order(uow, ticket.order_id, lock=True)
-            ticket = uow.tickets.get(ticket.id) or ticket
             history = ticket_history(uow, ticket)
             state = ticket_state(history)
             # after the ticket's last scan, even on a clock that stands still (or one of
@@ -199,14 +201,13 @@ class CheckIn:
             keep_legacy_admissions(uow, [history], now)
             uow.tickets.add_scans([scan], now)
             if refusal is None:
-                uow.tickets.set_door_state(ticket.id, ticket_state([*history, scan]))
+                after = ticket_state([*history, scan])
+                uow.tickets.set_door_state(ticket.id, after)
                 self._audit_scan(uow, principal, ticket, scan)
             uow.commit()
-            if refusal is not None:
-                raise refusal
-            current = uow.tickets.get(ticket.id)
-        assert current is not None
-        return Admission(ticket=current, event_name=ticket_type.event_name,
+        if refusal is not None:
+            raise refusal
+        return Admission(ticket=_in_step(ticket, after), event_name=ticket_type.event_name,
                          ticket_type=ticket_type.name, kind=kind,
                          list_name=checkin_list.name, scan_id=scan.id)
 
@@ -410,6 +411,16 @@ def _order_refusal(order: Order | None) -> EntryRefused:
     return EntryRefused(f"order {order.number if order else '?'} is not paid"
                         + (f" ({order.status.value.lower()})" if order else ""),
                         code="order_not_paid")
+
+
+def _in_step(ticket: Ticket, state: TicketDoorState) -> Ticket:
+    """The ticket as `set_door_state` leaves it."""
+    if ticket.status is TicketStatus.VOIDED:
+        return ticket
+    first = state.admission
+    return replace(ticket, status=TicketStatus.USED if first else TicketStatus.VALID,
+                   checked_in_at=first.at if first else None,
+                   checked_in_by=(first.by or None) if first else None)
 
 
 def _may_enter(ticket: Ticket, ticket_type: TicketTypeView, order: Order | None) -> None:
