@@ -3,7 +3,8 @@
 For 1, 8, 32 and 100 concurrent buyers (threads in two worker processes), buyers
 run the full path — hold → order → offline payment (cash) → confirm → outbox — on one
 ticket type of 20,000 for a fixed time; then, in the same run, with baskets of three
-ticket types (one ticket of each per order; table "basket"). Printed: orders/s,
+ticket types and a voucher code (one ticket of each and the code per order; table
+"basket"). Printed: orders/s,
 p50/p95/p99 latency, oversold (must be 0), and the raw ceiling: the same single-row
 conditional decrement through psycopg alone at the same concurrency, with the ratio.
 Targets (issue 4): at 32 buyers at least 800 orders/s and a third of the raw ceiling,
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bench.startup import with_pg_database  # noqa: E402
 
 QUANTITY = 20_000
+VOUCHER = "BENCH10"
 LEVELS = (1, 8, 32, 100)
 
 
@@ -72,8 +74,9 @@ def new_ticket_types(url: str, organizer_id: str, count: int) -> list[str]:
 
     runtime = bootstrap(settings_for(url))
     start = runtime.clock.now() + timedelta(days=30)
+    organizer = Principal(organizer_id, "org@bench.tix", "Org", Role.ORGANIZER, "bench")
     event_id = runtime.catalog.create(
-        Principal(organizer_id, "org@bench.tix", "Org", Role.ORGANIZER, "bench"),
+        organizer,
         {"name": f"Hot sale {uuid.uuid4().hex[:6]}", "venue": "Arena", "city": "Berlin",
          "starts": start.strftime("%Y-%m-%dT%H:%M"),
          "ends": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
@@ -81,6 +84,11 @@ def new_ticket_types(url: str, organizer_id: str, count: int) -> list[str]:
          "ticket_types": [{"name": f"GA {n + 1}", "price": "10", "quantity": QUANTITY}
                           for n in range(count)]})
     ticket_type_ids = [t.id for t in runtime.catalog.show(event_id).ticket_types]
+    if count > 1:  # a basket's order redeems a code too: one more row every buyer wants
+        from tix.core.vouchers.service import VoucherTerms
+
+        runtime.vouchers.create(organizer, event_id, VOUCHER,
+                                VoucherTerms(percent=10, max_uses=1_000_000))
     runtime.close()
     return ticket_type_ids
 
@@ -110,7 +118,7 @@ def buyer_process(url: str, ticket_type_ids: list[str], clerk_ids: list[str],
                                        tendered=1000)
                 else:
                     runtime.orders.buy_basket(clerk, [(t, 1) for t in ticket_type_ids],
-                                              tender=Tender.CASH)
+                                              tender=Tender.CASH, voucher=VOUCHER)
             except RuleViolation:
                 with lock:
                     refused += 1
