@@ -180,3 +180,16 @@ def test_answers_are_exported_and_erased_with_the_person(core):
     assert answers_of(core, order.id) == []
     with core.store(readonly=True) as uow:
         assert export_section(uow, buyer.user_id) == []
+
+
+def test_a_face_is_told_what_a_sale_will_ask_seat_by_seat(core):
+    standing, seated = asking(core)
+    asked = core.orders.questions([(seated, 1), (standing, 1), (seated, 1)])
+    assert [(a.where, a.ticket_type, a.question.key) for a in asked] == [
+        ("the order", "", "company"),
+        ("ticket 1", "Seated", "diet"), ("ticket 1", "Seated", "email"),
+        ("ticket 1", "Seated", "photos"),
+        ("ticket 2", "Seated", "diet"), ("ticket 2", "Seated", "email"),
+        ("ticket 2", "Seated", "photos"),
+        ("ticket 3", "Standing", "diet"), ("ticket 3", "Standing", "photos")]
+    assert core.orders.questions([("E99-T1", 1)]) == []

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from tix.core.catalog.model import Question
-    from tix.core.orders.answers import GivenAnswer
+    from tix.core.orders.answers import Asked, GivenAnswer
 
 AnswerOption = Annotated[list[str] | None, typer.Option(
     "--answer", help="KEY=VALUE answers the event's question KEY for the order (or every "
@@ -61,69 +60,40 @@ def given_answers(answer: list[str] | None, answers_file: Path | None) -> list[G
 def collect(cli: Any, items: list[tuple[str, int]], answer: list[str] | None,
             answers_file: Path | None, *, as_json: bool) -> list[GivenAnswer]:
     """The answers given for a sale of these (ticket type, quantity) lines, with those
-    still missing asked for on a terminal."""
+    still missing asked for on a terminal (never under --json, nor without a terminal:
+    there checkout refuses a missing required answer)."""
     given = given_answers(answer, answers_file)
     if not interactive(as_json):
         return given
-    questions, seat_types = _questions_of(cli, items)
-    return ask_missing(questions, seat_types, given, as_json=as_json)
+    return given + ask_missing(cli.runtime.orders.questions(items), given)
 
 
-def _questions_of(cli: Any, items: list[tuple[str, int]]
-                  ) -> tuple[tuple[Question, ...], list[str]]:
-    """The event's questions and the ticket type name of each seat (as checkout numbers
-    them: a type named twice is one line); nothing when a type is not found (the sale
-    says why)."""
-    from tix.core.catalog.public import event, ticket_types
-    from tix.core.inventory.model import basket
-
-    with cli.runtime.uow(readonly=True) as uow:
-        found = ticket_types(uow, [reference for reference, _ in items])
-        views = [found.get(reference) for reference, _ in items]
-        if any(view is None for view in views) or not views:
-            return (), []
-        names = {view.id: view.name for view in views if view is not None}
-        lines = basket([(view.id, quantity)
-                        for view, (_, quantity) in zip(views, items, strict=True)
-                        if view is not None])
-        first = views[0]
-        assert first is not None
-        shown = event(uow, first.event_id)
-    questions = shown.questions if shown is not None else ()
-    return questions, [names[type_id] for type_id, quantity in lines
-                       for _ in range(quantity)]
-
-
-def ask_missing(questions: tuple[Question, ...], seat_types: list[str],
-                given: list[GivenAnswer], *, as_json: bool) -> list[GivenAnswer]:
-    """On a terminal (not --json), each question asked with no answer yet is prompted
-    for; elsewhere the answers are as given, and checkout refuses a missing required one."""
-    if not questions or not interactive(as_json):
-        return given
+def ask_missing(asked: list[Asked], given: list[GivenAnswer]) -> list[GivenAnswer]:
+    """A prompt for each question put with no answer yet, asked again until the answer
+    is one the question takes (an optional one may be left empty)."""
     from tix.core.errors import Invalid
-    from tix.core.orders.answers import answer_value, questions_asked
+    from tix.core.orders.answers import answer_value
 
     answered = {(ticket, key) for ticket, key, _ in given}
-    asked = [put for put in questions_asked(questions, seat_types)
-             if (None, put.question.key) not in answered
-             and (put.seat is None or (put.seat + 1, put.question.key) not in answered)]
-    prompted = list(given)
+    prompted: list[GivenAnswer] = []
     for put in asked:
-        question = put.question
+        question, ticket = put.question, None if put.seat is None else put.seat + 1
+        if (None, question.key) in answered or (ticket, question.key) in answered:
+            continue
         hint = (f" [{'/'.join(question.choices)}]" if question.choices
                 else " [yes/no]" if question.kind.value == "yes_no" else "")
-        where = "" if put.seat is None else f"Ticket {put.seat + 1} ({seat_types[put.seat]}): "
+        where = "" if ticket is None else f"Ticket {ticket} ({put.ticket_type}): "
         while True:
             value = typer.prompt(f"{where}{question.text}{hint}",
                                  default=None if question.required else "",
                                  show_default=False, err=True)
             try:
                 answer_value(question, value, put.where)
-            except Invalid as error:  # asked again until the answer is one it takes
+            except Invalid as error:
                 typer.echo(f"  {error.message}", err=True)
                 continue
             break
-        prompted.append((None if put.seat is None else put.seat + 1, question.key, value))
+        prompted.append((ticket, question.key, value))
     return prompted
 
 

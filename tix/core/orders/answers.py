@@ -18,7 +18,9 @@ from typing import Any
 from tix.core.accounts.events import AccountErased
 from tix.core.catalog.model import Question, QuestionKind, QuestionScope, TicketTypeView
 from tix.core.catalog.public import event as find_event
+from tix.core.catalog.public import ticket_types
 from tix.core.errors import Invalid
+from tix.core.inventory.model import basket
 from tix.core.orders.model import Order
 from tix.core.ports import UnitOfWork
 
@@ -48,6 +50,7 @@ class Asked:
 
     seat: int | None
     question: Question
+    ticket_type: str = ""  # the ticket's type name; "" for the order
 
     @property
     def where(self) -> str:
@@ -59,9 +62,29 @@ def questions_asked(questions: Sequence[Question], seat_types: Sequence[str]) ->
     order a buyer is asked them: the order's first, then each ticket's."""
     asked = [Asked(None, q) for q in questions if q.per is QuestionScope.ORDER]
     for seat, type_name in enumerate(seat_types):
-        asked += [Asked(seat, q) for q in questions
+        asked += [Asked(seat, q, type_name) for q in questions
                   if q.per is QuestionScope.TICKET and q.asked_of(type_name)]
     return asked
+
+
+def questions_for(uow: UnitOfWork, items: Sequence[tuple[str, int]]) -> list[Asked]:
+    """What a sale of these (ticket type id or reference, quantity) lines asks, seats
+    numbered as checkout numbers them (a type named twice is one line). Nothing when a
+    type is not found: the sale itself says why."""
+    found = ticket_types(uow, [reference for reference, _ in items])
+    views = [found.get(reference) for reference, _ in items]
+    if not views or any(view is None for view in views):
+        return []
+    known = [view for view in views if view is not None]
+    names = {view.id: view.name for view in known}
+    lines = basket([(view.id, quantity)
+                    for view, (_, quantity) in zip(known, items, strict=True)])
+    event = find_event(uow, known[0].event_id)
+    if event is None:
+        return []
+    return questions_asked(event.questions,
+                           [names[type_id] for type_id, quantity in lines
+                            for _ in range(quantity)])
 
 
 def check_answers(questions: Sequence[Question], seat_types: Sequence[str],

@@ -17,7 +17,7 @@ from tix.core.catalog.model import TicketTypeView
 from tix.core.catalog.public import ticket_type as find_ticket_type
 from tix.core.clock import Clock
 from tix.core.errors import NotFound
-from tix.core.orders.answers import Answer, GivenAnswer, answers_of
+from tix.core.orders.answers import Answer, Asked, GivenAnswer, answers_of, questions_for
 from tix.core.orders.cancellation import CancellationQuote, Cancellations
 from tix.core.orders.checkout import Checkout, PlaceOrder
 from tix.core.orders.events import PaymentCompleted
@@ -148,6 +148,12 @@ class OrderService:
     def show(self, principal: Principal, reference: str) -> Order:
         with self._uow(readonly=True) as uow:
             return visible_order(uow, principal, reference)
+
+    def questions(self, items: list[tuple[str, int]]) -> list[Asked]:
+        """The event's questions a sale of these (ticket type, quantity) lines asks, the
+        order's first, then ticket by ticket: what a face shows before the sale."""
+        with self._uow(readonly=True) as uow:
+            return questions_for(uow, items)
 
     def answers(self, principal: Principal, reference: str) -> list[Answer]:
         """The answers given with an order, to whoever may see the order."""

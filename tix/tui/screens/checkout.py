@@ -27,10 +27,12 @@ from textual.widgets import (
 from tix.core.catalog.money import format_money, to_minor
 from tix.core.catalog.search import EventDetails, TicketTypeDetails
 from tix.core.errors import Invalid, TixError
+from tix.core.orders.answers import GivenAnswer
 from tix.core.orders.model import Order, Tender, price
 from tix.tui.screens.base import TixScreen
 from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
+from tix.tui.widgets_questions import QuestionFields
 
 TENDER_LABELS = {Tender.CASH: "Cash", Tender.CARD: "Card (Stripe)",
                  Tender.COMP: "Complimentary"}
@@ -74,6 +76,8 @@ class CheckoutScreen(TixScreen):
             for seat in range(self.hold.quantity):
                 yield Input(placeholder=f"holder of ticket {seat + 1} (default: the buyer)",
                             classes="holder", max_length=200)
+            yield QuestionFields([(line.ticket_type_id, line.quantity)
+                                  for line in self.hold.lines], id="questions")
             yield RadioSet(id="tender")
             with Horizontal(id="cash-row"):
                 yield Label("Tendered")
@@ -160,15 +164,15 @@ class CheckoutScreen(TixScreen):
         self.query_one("#paying").display = True
         self.query_one("#pay", Button).disabled = True
         self.say("Paying…")
-        self.pay(tender, holders, tendered, method)
+        self.pay(tender, holders, tendered, method, self.query_one(QuestionFields).answers())
 
     @work(thread=True, exclusive=True, group="pay")
     def pay(self, tender: Tender, holders: list[str], tendered: int | None,
-            method: str | None) -> None:
+            method: str | None, answers: list[GivenAnswer]) -> None:
         try:
             order = self.runtime.orders.checkout(self.principal, self.hold.id, tender=tender,
                                                  holders=holders, tendered=tendered,
-                                                 payment_method=method)
+                                                 payment_method=method, answers=answers)
         except Invalid as error:  # the hold still stands: fix and pay again
             self.app.call_from_thread(self.refused, error.message, hold_stands=True)
             return
@@ -199,4 +203,6 @@ class CheckoutScreen(TixScreen):
         self.app.pop_screen()
 
     def say(self, message: str) -> None:
-        self.query_one("#checkout-message", Static).update(message)
+        shown = self.query_one("#checkout-message", Static)
+        shown.update(message)
+        shown.scroll_visible()  # below the questions, it may be out of view
