@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # only for the hints: `--json` starts without importing the m
     from tix.core.tickets.model import Ticket
     from tix.core.tickets.offline import Conflict, Merged, OfflineVerdict
     from tix.core.tickets.service import Admission
+    from tix.core.vouchers.model import Voucher
 
 
 def to_jsonable(value: Any) -> Any:
@@ -106,6 +107,8 @@ def order_json(order: Order, tickets: list[Ticket] | None = None,
             "payment_reference": order.payment_reference, "event_id": order.event_id,
             "lines": _lines_json(order),
             "refunded": order.refunded_amount, "change": change,
+            "discount": order.discount_amount,
+            "voucher": order.discount.code if order.discount else None,
             "failure_reason": order.failure_reason, "created_at": order.created_at,
             "completed_at": order.completed_at, "cancelled_at": order.cancelled_at,
             "tickets": [ticket_json(t) for t in tickets or []],
@@ -127,6 +130,22 @@ def _lines_json(order: Order) -> list[dict[str, Any]]:
                       "holders": order.holders[seat:seat + line.quantity]})
         seat += line.quantity
     return lines
+
+
+def voucher_json(voucher: Voucher, type_refs: dict[str, str] | None = None
+                 ) -> dict[str, Any]:
+    """A voucher: its code (upper case), what it gives (`percent`, or `amount` in minor
+    units off one order; neither: `unlock_only`), its uses and limits; `types` as
+    references (E12-T2) where `type_refs` knows them, else ids; [] for every type."""
+    refs = type_refs or {}
+    return {"id": voucher.id, "event_id": voucher.event_id, "code": voucher.code,
+            "percent": voucher.percent, "amount": voucher.amount,
+            "unlock_only": voucher.unlock_only, "max_uses": voucher.max_uses,
+            "uses_left": voucher.uses_left, "used": voucher.used,
+            "per_order": voucher.per_order, "valid_until": voucher.valid_until,
+            "types": [refs.get(t, t) for t in voucher.ticket_type_ids],
+            "voided": voucher.voided_at is not None, "voided_at": voucher.voided_at,
+            "created_at": voucher.created_at}
 
 
 def ticket_json(ticket: Ticket) -> dict[str, Any]:

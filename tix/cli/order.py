@@ -113,6 +113,9 @@ def _print_one(data: dict[str, Any]) -> None:
                f"{format_money(data['total'], data['currency'])}, paid by {data['tender']} "
                f"({data['payment_reference'] or 'no payment'})")
     typer.echo(f"holders: {', '.join(line['holders'])}")
+    if data.get("voucher"):
+        typer.echo(f"code {data['voucher']}: "
+                   f"{format_money(data['discount'], data['currency'])} off")
     if data["refunded"]:
         typer.echo(f"refunded: {format_money(data['refunded'], data['currency'])}")
     if data["failure_reason"]:

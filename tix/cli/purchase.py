@@ -18,6 +18,10 @@ QuantityOption = Annotated[int, typer.Option(help="How many tickets of TICKET_TY
 ItemOption = Annotated[list[str] | None, typer.Option(
     "--item", help="TYPE:QUANTITY, e.g. E12-T1:2; repeat for a basket of several types of "
                    "one event (with or instead of TICKET_TYPE).", show_default=False)]
+VoucherOption = Annotated[str | None, typer.Option(
+    "--voucher", metavar="CODE", help="A code the organizer gave you: its discount, or the "
+                                      "hidden ticket types it unlocks (any case).",
+    show_default=False)]
 
 
 def hold(
@@ -25,13 +29,16 @@ def hold(
     ticket_type: TypeArgument = None,
     quantity: QuantityOption = 1,
     item: ItemOption = None,
+    voucher: VoucherOption = None,
     json_: JsonFlag = False,
 ) -> None:
     """Hold tickets for 10 minutes (the sale window, stock and per-person limit permitting):
-    of one type, or a basket (--item, repeated): all of it or none."""
+    of one type, or a basket (--item, repeated): all of it or none. A --voucher code is
+    used by the hold (given back if it is released or runs out)."""
     cli = state(ctx)
     placed = cli.runtime.inventory.hold_basket(cli.principal(),
-                                               _items(ticket_type, quantity, item))
+                                               _items(ticket_type, quantity, item),
+                                               voucher=voucher)
     emit(hold_json(placed), as_json=json_, human=_print_hold)
 
 
@@ -77,6 +84,7 @@ def buy(
     payment_method: MethodOption = None,
     answer: AnswerOption = None,
     answers_file: AnswersFileOption = None,
+    voucher: VoucherOption = None,
     json_: JsonFlag = False,
 ) -> None:
     """Hold, order and pay in one step: tickets of one type, or a basket (--item).
@@ -89,7 +97,8 @@ def buy(
     answers = collect(cli, items, answer, answers_file, as_json=json_)
     order = cli.runtime.orders.buy_basket(principal, items, tender=tender,
                                           holders=holder or [], tendered=cash,
-                                          payment_method=payment_method, answers=answers)
+                                          payment_method=payment_method, answers=answers,
+                                          voucher=voucher)
     _emit_sold(cli, order, json_)
 
 
@@ -102,6 +111,7 @@ def checkout(
     payment_method: MethodOption = None,
     answer: AnswerOption = None,
     answers_file: AnswersFileOption = None,
+    voucher: VoucherOption = None,
     json_: JsonFlag = False,
 ) -> None:
     """Pay for a hold you placed. The event's questions are answered as with tix buy
@@ -114,7 +124,8 @@ def checkout(
                       answer, answers_file, as_json=json_)
     order = cli.runtime.orders.checkout(principal, hold_id, tender=tender,
                                         holders=holder or [], tendered=cash,
-                                        payment_method=payment_method, answers=answers)
+                                        payment_method=payment_method, answers=answers,
+                                        voucher=voucher)
     _emit_sold(cli, order, json_)
 
 
@@ -154,6 +165,9 @@ def _print_order(data: dict[str, Any]) -> None:
     say(f"{data['status'].title()}: {quantity} ticket(s), "
         f"{format_money(data['total'], data['currency'])} ({data['tender']}); "
         f"holders: {', '.join(holders)}")
+    if data.get("voucher"):
+        say(f"Code {data['voucher']}: {format_money(data['discount'], data['currency'])} "
+            "off")
     if data["change"]:
         say(f"Change due: {format_money(data['change'], data['currency'])}")
 

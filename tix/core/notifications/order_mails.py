@@ -42,7 +42,8 @@ class OrderMails:
                        "unit_price": msg.amount // max(1, msg.quantity) if paid is None
                        else paid} for type_id, quantity, paid in msg.lines()],
             "currency": msg.currency, "holders": msg.holders,
-            "payment_reference": msg.payment_reference})
+            "payment_reference": msg.payment_reference,
+            "voucher": msg.voucher, "discount": msg.discount})
 
     def mail_cancellation(self, msg: OrderCancelled, uow: UnitOfWork) -> None:
         buyer = accounts.user(uow, msg.user_id)

@@ -356,7 +356,9 @@ def payment_completed(order: Order) -> PaymentCompleted:
         line_types=[line.ticket_type_id for line in order.lines],
         line_quantities=[line.quantity for line in order.lines],
         line_prices=[price(line.unit_price, 1, order.tender, order.discount,
-                           line.ticket_type_id) for line in order.lines])
+                           line.ticket_type_id) for line in order.lines],
+        voucher=order.discount.code if order.discount else "",
+        discount=order.discount_amount)
 
 
 def _usable_hold(uow: UnitOfWork, principal: Principal, hold_id: str,

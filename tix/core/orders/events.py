@@ -28,6 +28,9 @@ class PaymentCompleted(Message):
     line_types: list[str] = field(default_factory=list)
     line_quantities: list[int] = field(default_factory=list)
     line_prices: list[int] = field(default_factory=list)
+    # A voucher's code and what it took off the order (the amount above is after it).
+    voucher: str = ""
+    discount: int = 0
 
     def lines(self) -> list[tuple[str, int, int | None]]:
         """(ticket type id, quantity, ticket price as paid) per line, in seat order."""

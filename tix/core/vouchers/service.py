@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from tix.core.audit.service import AuditService
-from tix.core.catalog.model import Event
+from tix.core.catalog.model import Event, ticket_type_ref
 from tix.core.catalog.public import find_event, ticket_type, to_minor
 from tix.core.clock import Clock
 from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation
@@ -91,6 +91,13 @@ class VoucherService:
         with self._uow(readonly=True) as uow:
             event = _own_event(uow, principal, event_reference)
             return uow.vouchers.of_event(event.id)
+
+    def type_refs(self, principal: Principal, event_reference: str) -> dict[str, str]:
+        """The event's ticket type ids (hidden ones too), each as people type it (E12-T2):
+        to show a voucher's types as they were given."""
+        with self._uow(readonly=True) as uow:
+            event = _own_event(uow, principal, event_reference)
+            return {t.id: ticket_type_ref(event.number, t.number) for t in event.ticket_types}
 
     def void(self, principal: Principal, event_reference: str, code: str) -> Voucher:
         """No sale takes the code from now on; uses already made stay made."""
