@@ -193,3 +193,17 @@ def test_a_face_is_told_what_a_sale_will_ask_seat_by_seat(core):
         ("ticket 2", "Seated", "photos"),
         ("ticket 3", "Standing", "diet"), ("ticket 3", "Standing", "photos")]
     assert core.orders.questions([("E99-T1", 1)]) == []
+
+
+def test_the_readmes_questions_are_accepted_as_written():
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = re.search(r"<!-- questions-example -->\n```yaml\n(.*?)```", readme, re.S)
+    assert block is not None, "README's questions example"
+    questions = check_event(spec(questions=yaml.safe_load(block[1])["questions"]),
+                            now=NOW).questions
+    assert [q.key for q in questions] == ["diet", "photos", "email", "company"]
