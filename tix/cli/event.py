@@ -23,6 +23,8 @@ FileOption = Annotated[Path | None, typer.Option(
     "--file", "-f", help="The event as YAML or JSON (what organizers script).")]
 TicketTypeOption = Annotated[list[str] | None, typer.Option(
     "--ticket-type", help='"NAME:PRICE:QUANTITY[:LIMIT]", PRICE in major units; repeatable.')]
+CapacityOption = Annotated[int | None, typer.Option(
+    "--capacity", help="Tickets of every type together at most (the venue holds N).")]
 
 
 def parse_ticket_type_option(text: str) -> dict[str, Any]:
@@ -56,12 +58,17 @@ def create(
                         ] = None,
     currency: Annotated[str, typer.Option(help="ISO 4217 code.")] = "EUR",
     ticket_type: TicketTypeOption = None,
+    capacity: CapacityOption = None,
+    draft: Annotated[bool, typer.Option(
+        "--draft", help="A draft: seen by you and admins, sold by nobody until "
+                        "tix event publish.")] = False,
     json_: JsonFlag = False,
 ) -> None:
     """Create an event with its ticket types (organizers); prints its number (E12)."""
     options = {"name": name, "description": description, "category": category,
                "venue": venue, "city": city, "address": address, "image_url": image_url,
-               "starts": starts, "ends": ends, "timezone": timezone}
+               "starts": starts, "ends": ends, "timezone": timezone, "capacity": capacity,
+               "status": "draft" if draft else None}
     spec: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
     spec["currency"] = currency
     if ticket_type:
@@ -70,7 +77,7 @@ def create(
     principal = cli.principal()
     event_id = _with_file(file, spec, lambda merged: cli.runtime.catalog.create(
         principal, merged))
-    details = cli.runtime.catalog.show(event_id)
+    details = cli.runtime.catalog.show(event_id, principal)
     emit(event_json(details), as_json=json_,
          human=lambda _: typer.echo(f"E{details.summary.number}"))
 
@@ -90,12 +97,13 @@ def update(
     starts: Annotated[str | None, typer.Option(help="New local start.")] = None,
     ends: Annotated[str | None, typer.Option(help="New local end.")] = None,
     ticket_type: TicketTypeOption = None,
+    capacity: CapacityOption = None,
     json_: JsonFlag = False,
 ) -> None:
     """Change an event (its organizer or an admin); holders hear of new times or places."""
     options = {"name": name, "description": description, "category": category,
                "venue": venue, "city": city, "address": address, "image_url": image_url,
-               "starts": starts, "ends": ends}
+               "starts": starts, "ends": ends, "capacity": capacity}
     changes: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
     if ticket_type:
         changes["ticket_types"] = [parse_ticket_type_option(t) for t in ticket_type]
@@ -103,8 +111,18 @@ def update(
     principal = cli.principal()
     event_id = _with_file(file, changes, lambda merged: cli.runtime.catalog.update(
         principal, event, merged))
-    emit(event_json(cli.runtime.catalog.show(event_id)), as_json=json_,
+    emit(event_json(cli.runtime.catalog.show(event_id, principal)), as_json=json_,
          human=lambda _: say(f"Updated {event}."))
+
+
+@app.command()
+def publish(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
+    """Put a draft on sale (its organizer or an admin): found, shown and sold from now."""
+    cli = state(ctx)
+    principal = cli.principal()
+    event_id = cli.runtime.catalog.publish(principal, event)
+    emit(event_json(cli.runtime.catalog.show(event_id, principal)), as_json=json_,
+         human=lambda _: say(f"Published {event}: it is on sale."))
 
 
 @app.command()
@@ -181,8 +199,10 @@ def suggest(ctx: typer.Context, prefix: str, json_: JsonFlag = False) -> None:
 
 @app.command()
 def show(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
-    """An event with every ticket type's price and live availability."""
-    details = state(ctx).runtime.catalog.show(event)
+    """An event with every ticket type's price and live availability (a draft: to its
+    organizer and admins only)."""
+    cli = state(ctx)
+    details = cli.runtime.catalog.show(event, _viewer(cli))
     emit(event_json(details), as_json=json_, human=lambda _: _print_details(details))
 
 
@@ -192,6 +212,16 @@ def sales(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
     cli = state(ctx)
     report = cli.runtime.orders.sales(cli.principal(), event)
     emit(report, as_json=json_, human=_print_sales)
+
+
+def _viewer(cli: Any) -> Any:
+    """Who is looking, if anyone is signed in (a draft is shown to its organizer)."""
+    from tix.core.errors import NotAuthenticated
+
+    try:
+        return cli.principal()
+    except NotAuthenticated:
+        return None
 
 
 def _print_sales(report: Any) -> None:
