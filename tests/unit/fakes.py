@@ -25,7 +25,7 @@ from typing import Any, Self, TypeVar
 
 from tix.core.accounts.model import User
 from tix.core.audit.model import AuditEntry
-from tix.core.catalog.model import Event, EventLabel, TicketType, TicketTypeView
+from tix.core.catalog.model import Event, EventLabel, Question, TicketType, TicketTypeView
 from tix.core.errors import RuleViolation
 from tix.core.ids import looks_like_uuid
 from tix.core.intents import Intent, IntentRefused
@@ -253,6 +253,10 @@ class MemoryCatalog:
 
     def next_number(self) -> int:
         return max((e.number for e in self._uow.rows("events")), default=0) + 1
+
+    def questions(self, event_id: str) -> tuple[Question, ...]:
+        found: Event | None = self._uow.read("events", event_id)
+        return found.questions if found is not None else ()
 
     def get(self, event_id: str, *, lock: bool = False) -> Event | None:
         found: Event | None = self._uow.read("events", event_id)

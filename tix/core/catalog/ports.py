@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from tix.core.catalog.model import Event, EventLabel, TicketType, TicketTypeView
+from tix.core.catalog.model import Event, EventLabel, Question, TicketType, TicketTypeView
 
 
 class Catalog(Protocol):
@@ -18,6 +18,10 @@ class Catalog(Protocol):
         ...
 
     def get(self, event_id: str, *, lock: bool = False) -> Event | None: ...
+
+    def questions(self, event_id: str) -> tuple[Question, ...]:
+        """The event's questions alone (every sale reads them): () if it has none."""
+        ...
 
     def resolve(self, reference: str) -> str | None:
         """An event id from its id or readable number ("E12", "12")."""

@@ -4,13 +4,13 @@ outside this module touches `uow.catalog` (tests/unit/test_module_ownership.py c
 
 from __future__ import annotations
 
-from tix.core.catalog.model import Event, EventLabel, TicketTypeView
+from tix.core.catalog.model import Event, EventLabel, Question, TicketTypeView
 from tix.core.catalog.money import format_money, to_minor
 from tix.core.catalog.references import find_ticket_type, find_ticket_types
 from tix.core.ports import UnitOfWork
 
-__all__ = ["event", "event_labels", "find_event", "format_money", "resolve_event",
-           "ticket_type", "ticket_types", "to_minor"]
+__all__ = ["event", "event_labels", "find_event", "format_money", "questions",
+           "resolve_event", "ticket_type", "ticket_types", "to_minor"]
 
 
 def ticket_type(uow: UnitOfWork, reference: str) -> TicketTypeView | None:
@@ -30,6 +30,12 @@ def event(uow: UnitOfWork, event_id: str, *, lock: bool = False) -> Event | None
     caller's transaction ends (a cancellation and a change of the event wait for each
     other)."""
     return uow.catalog.get(event_id, lock=lock)
+
+
+def questions(uow: UnitOfWork, event_id: str) -> tuple[Question, ...]:
+    """The questions the event asks at checkout, without the rest of the event: a sale
+    reads them in its transaction."""
+    return uow.catalog.questions(event_id)
 
 
 def resolve_event(uow: UnitOfWork, reference: str) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from tix.core.accounts.events import AccountErased
 from tix.core.catalog.model import Question, QuestionKind, QuestionScope, TicketTypeView
-from tix.core.catalog.public import event as find_event
+from tix.core.catalog.public import questions as event_questions
 from tix.core.catalog.public import ticket_types
 from tix.core.errors import Invalid
 from tix.core.inventory.model import basket
@@ -79,10 +79,7 @@ def questions_for(uow: UnitOfWork, items: Sequence[tuple[str, int]]) -> list[Ask
     names = {view.id: view.name for view in known}
     lines = basket([(view.id, quantity)
                     for view, (_, quantity) in zip(known, items, strict=True)])
-    event = find_event(uow, known[0].event_id)
-    if event is None:
-        return []
-    return questions_asked(event.questions,
+    return questions_asked(event_questions(uow, known[0].event_id),
                            [names[type_id] for type_id, quantity in lines
                             for _ in range(quantity)])
 
@@ -164,8 +161,7 @@ def record_answers(uow: UnitOfWork, order: Order, ticket_types: Mapping[str, Tic
                    given: Sequence[GivenAnswer]) -> None:
     """Checkout, after the order is added: its answers checked and stored with it, in the
     caller's transaction (a refusal commits nothing, the sale included)."""
-    event = find_event(uow, order.event_id)
-    questions = event.questions if event is not None else ()
+    questions = event_questions(uow, order.event_id)
     if not questions and not given:
         return
     seat_types = [ticket_types[type_id].name for type_id in order.seat_types]

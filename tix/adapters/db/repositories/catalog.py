@@ -142,6 +142,11 @@ class SqlCatalog:
                                       .order_by(TicketTypeRow.position, TicketTypeRow.name))
         return event_from_row(row, [ticket_type_from_row(t) for t in types])
 
+    def questions(self, event_id: str) -> tuple[Question, ...]:
+        # One column, on the connection: every sale reads it
+        found = self._session.connection().execute(_QUESTIONS, {"id": event_id}).scalar()
+        return questions_from_json(found)
+
     def ticket_type(self, ticket_type_id: str) -> TicketTypeView | None:
         # On the connection, not the session: no ORM entities, so no ORM machinery to run.
         found = self._session.connection().execute(_TICKET_TYPE_VIEW,
@@ -190,6 +195,7 @@ _TICKET_TYPES = (
 _TICKET_TYPE_VIEW = _TICKET_TYPES.where(TicketTypeRow.id == bindparam("id"))
 _TICKET_TYPE_VIEWS = _TICKET_TYPES.where(TicketTypeRow.id.in_(bindparam("ids",
                                                                          expanding=True)))
+_QUESTIONS = select(EventRow.questions).where(EventRow.id == bindparam("id"))
 # What people type, E12-T2: served by the unique indexes on the event's number and the pair.
 _TICKET_TYPE_BY_NUMBER = _TICKET_TYPES.where(
     EventRow.number == bindparam("event_number"), TicketTypeRow.number == bindparam("number"))
