@@ -76,3 +76,26 @@ def test_a_vip_door_undo_with_a_reason_and_a_ticket_found_by_name(sqlite_runtime
     run(scenario)
     assert runtime.tickets.show(clara, by_holder["Zoë Ünal"].id).status is TicketStatus.VALID
     assert runtime.tickets.show(clara, by_holder["Ann Müller"].id).status is TicketStatus.USED
+
+
+def test_another_doors_scans_show_up_in_the_count(sqlite_runtime):
+    runtime = sqlite_runtime
+    event_id = an_event(runtime, organizer(runtime))
+    standing = runtime.catalog.show(event_id).ticket_types[0]
+    clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    runtime.orders.buy(clara, standing.id, 1, tender=Tender.CASH, tendered=9000,
+                       holders=["Ann Müller"])
+    deliver(runtime)
+    [ticket] = runtime.tickets.mine(clara)
+    app = signed_in_app(runtime)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+            await pilot.press("c")
+            await until(pilot, lambda: "0 in of 120" in text_of(app, "#door-count"),
+                        "the door's count")
+            runtime.tickets.check_in(clara, ticket.qr_payload, device="gate-b")  # elsewhere
+            await until(pilot, lambda: "1 in of 120, 1 inside" in text_of(
+                app, "#door-count"), "counted again", tries=120)
+    run(scenario)

@@ -1,5 +1,6 @@
 """The door: a scan field for a keyboard-wedge scanner (the code, then Enter), a verdict
-readable from a step away, and how many are in, on each check-in list.
+readable from a step away, and how many are in, on each check-in list (counted again
+every few seconds: the other doors' scans show up).
 
 The field keeps the focus, so the next scan needs no key press (choosing the event or the
 list gives it back too: a scan typed into a chooser is lost); each verdict replaces the
@@ -32,6 +33,7 @@ from tix.tui.widgets import big_word
 
 DOOR_EVENT = "door_event"  # the preference: the event last chosen at this door
 PLACEHOLDER = "scan a ticket (or type its code and press Enter)"
+COUNT_EVERY = 3.0  # seconds between two counts of the door (every list)
 FOUND_SHOWN = 6  # lines of a lookup's answer (typed 1-6 to admit)
 WORDS = {ScanKind.ADMIT: "ADMITTED", ScanKind.EXIT: "OUT", ScanKind.UNDO: "UNDONE"}
 
@@ -74,6 +76,7 @@ class CheckInScreen(TixScreen):
             self.watch(self.query_one(chooser, Select), "expanded", self.chooser_toggled,
                        init=False)
         self.load_events()
+        self.set_interval(COUNT_EVERY, self.count)  # the other doors' scans show up too
 
     @work(thread=True, group="events")
     def load_events(self) -> None:
