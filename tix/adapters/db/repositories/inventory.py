@@ -40,6 +40,13 @@ def capacity_left(event_id: Any) -> ColumnElement[int]:
             .scalar_subquery())
 
 
+# A sale reads the quotas of each ticket type it takes: remembered per process (see
+# SqlStock.quotas_of), a few thousand types at most before starting afresh.
+QUOTAS_KNOWN = 10_000
+_quotas_of_type: dict[str, tuple[str, ...]] = {}
+_CREATED_TYPES = "tix.quota_members_added"  # session.info: types joined to a quota here
+
+
 class SqlStock:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -75,6 +82,7 @@ class SqlStock:
     def join_quota(self, quota_id: str, ticket_type_id: str) -> None:
         self._session.execute(insert(QuotaTypeRow).values(
             quota_id=quota_id, ticket_type_id=ticket_type_id))
+        self._session.info.setdefault(_CREATED_TYPES, set()).add(ticket_type_id)
 
     def resize_quota(self, quota_id: str, quantity: int) -> bool:
         result = self._session.execute(
@@ -85,9 +93,21 @@ class SqlStock:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def quotas_of(self, ticket_type_id: str) -> list[str]:
-        return list(self._session.scalars(
-            select(QuotaTypeRow.quota_id).where(QuotaTypeRow.ticket_type_id == ticket_type_id)
-            .order_by(QuotaTypeRow.quota_id)))
+        """Read once per process: a ticket type's quotas are fixed in the transaction
+        that creates it (the catalog lets no type already on sale join or leave one, nor
+        a quota be added over such types), so every later sale finds the same ones."""
+        known = _quotas_of_type.get(ticket_type_id)
+        if known is None:
+            known = tuple(self._session.scalars(
+                select(QuotaTypeRow.quota_id)
+                .where(QuotaTypeRow.ticket_type_id == ticket_type_id)
+                .order_by(QuotaTypeRow.quota_id)))
+            if len(_quotas_of_type) >= QUOTAS_KNOWN:
+                _quotas_of_type.clear()
+            # a type created in this transaction is not yet everyone's: not remembered
+            if self._session.info.get(_CREATED_TYPES, set()).isdisjoint({ticket_type_id}):
+                _quotas_of_type[ticket_type_id] = known
+        return list(known)
 
     def quotas(self, event_id: str) -> list[QuotaLevel]:
         rows = list(self._session.scalars(select(QuotaRow).where(QuotaRow.event_id == event_id)))
