@@ -136,13 +136,17 @@ def list_(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
     principal = cli.principal()
     refs = cli.runtime.vouchers.type_refs(principal, event)
     rows = [voucher_json(v, refs) for v in cli.runtime.vouchers.list(principal, event)]
-    emit(rows, as_json=json_, human=lambda data: table(
-        ["code", "gives", "used", "valid until", "types", "status"],
-        [[r["code"], _gives(r, cli), f"{r['used']}/{r['max_uses']}",
-          f"{r['valid_until']:%Y-%m-%d %H:%M}" if r["valid_until"] else "-",
-          ", ".join(r["types"]) or "all",
-          "voided" if r["voided"] else "used up" if not r["uses_left"] else "active"]
-         for r in data]))
+
+    def human(data: list[dict[str, Any]]) -> None:
+        currency = _currency(cli, data)
+        table(["code", "gives", "used", "valid until (UTC)", "types", "status"],
+              [[r["code"], _gives_in(r, currency), f"{r['used']}/{r['max_uses']}",
+                f"{r['valid_until']:%Y-%m-%d %H:%M}" if r["valid_until"] else "-",
+                ", ".join(r["types"]) or "all",
+                "voided" if r["voided"] else "used up" if not r["uses_left"] else "active"]
+               for r in data])
+
+    emit(rows, as_json=json_, human=human)
 
 
 @app.command("void")
@@ -159,15 +163,21 @@ def void(ctx: typer.Context, event: EventId,
 
 
 def _gives(row: dict[str, Any], cli: Any) -> str:
+    return _gives_in(row, _currency(cli, [row]))
+
+
+def _gives_in(row: dict[str, Any], currency: str) -> str:
+    from tix.core.catalog.money import format_money
+
     if row["unlock_only"]:
         return "unlocks hidden types"
     if row["percent"]:
         return f"{row['percent']} % off"
-    return f"{_money(cli, row)} off"
+    return f"{format_money(row['amount'], currency)} off"
 
 
-def _money(cli: Any, row: dict[str, Any]) -> str:
-    from tix.core.catalog.money import format_money
-
-    details = cli.runtime.catalog.show(row["event_id"])
-    return format_money(row["amount"], details.summary.currency)
+def _currency(cli: Any, rows: list[dict[str, Any]]) -> str:
+    """The event's currency, read once, and only for a list with amounts in it."""
+    if not any(row["amount"] for row in rows):
+        return ""
+    return str(cli.runtime.catalog.show(rows[0]["event_id"]).summary.currency)

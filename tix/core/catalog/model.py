@@ -111,6 +111,8 @@ class Event:
     cancellation_policy: tuple[RefundRule, ...] = DEFAULT_CANCELLATION_POLICY
     ticket_types: list[TicketType] = field(default_factory=list)
     questions: tuple[Question, ...] = ()
+    max_per_order: int | None = None  # tickets of every type in one order
+    max_per_person: int | None = None  # tickets of every type one buyer holds and bought
 
     def refund_terms(self, now: datetime) -> RefundTerms:
         """The rule of the policy a cancellation at `now` falls under, and its share."""
@@ -177,6 +179,8 @@ class TicketTypeView:
     city: str
     number: int = 0  # within its event (E12-T2)
     hidden: bool = False  # sold only with a code that unlocks it
+    event_max_per_order: int | None = None  # the event's limits, over all its types
+    event_max_per_person: int | None = None
 
     @property
     def ref(self) -> str:

@@ -64,7 +64,8 @@ class CatalogService:
                 image_url=checked.image_url, starts_at=checked.starts_at,
                 ends_at=checked.ends_at, timezone=checked.timezone, currency=checked.currency,
                 created_at=now, cancellation_policy=checked.cancellation_policy,
-                questions=checked.questions,
+                questions=checked.questions, max_per_order=checked.max_per_order,
+                max_per_person=checked.max_per_person,
                 status=EventStatus.DRAFT if checked.draft else EventStatus.SCHEDULED,
                 ticket_types=[new_ticket_type(t, ticket_type_id=new_id(), event_id=event_id,
                                               position=i, number=i + 1)
@@ -276,7 +277,7 @@ class CatalogService:
     def _apply(self, uow: UnitOfWork, event: Event, checked: CheckedEvent) -> None:
         for name in ("name", "description", "category", "venue", "city", "address",
                      "image_url", "starts_at", "ends_at", "timezone", "currency",
-                     "cancellation_policy", "questions"):
+                     "cancellation_policy", "questions", "max_per_order", "max_per_person"):
             setattr(event, name, getattr(checked, name))
         existing = {t.id: t for t in event.ticket_types}
         numbers = max((t.number for t in event.ticket_types), default=0)
@@ -379,6 +380,7 @@ def _as_spec(event: Event) -> dict[str, Any]:
                                  "percent": r.percent} for r in event.cancellation_policy],
         "ticket_types": [_ticket_type_spec(t, exponent) for t in event.ticket_types],
         "questions": questions_as_spec(event.questions),
+        "max_per_order": event.max_per_order, "max_per_person": event.max_per_person,
     }
 
 

@@ -31,7 +31,8 @@ MAX_QUANTITY = 1_000_000
 MAX_PRICE_MINOR = 100_000_000_00
 EVENT_FIELDS = {"name", "description", "category", "venue", "city", "address", "image_url",
                 "starts", "ends", "timezone", "currency", "cancellation_policy",
-                "ticket_types", "questions", "capacity", "quotas", "status"}
+                "ticket_types", "questions", "capacity", "quotas", "status",
+                "max_per_order", "max_per_person"}
 STATUSES = ("draft", "published")  # the file's `status`: a draft is sold by nobody
 TICKET_TYPE_FIELDS = {"id", "name", "price", "quantity", "limit", "sale_starts", "sale_ends",
                       "hidden"}
@@ -55,6 +56,8 @@ class CheckedEvent:
     questions: tuple[Question, ...] = ()
     quotas: tuple[CheckedQuota, ...] = ()  # the capacity first, if any
     draft: bool = False
+    max_per_order: int | None = None  # tickets of every type in one order
+    max_per_person: int | None = None  # tickets of every type a buyer holds and has bought
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,17 @@ def check_event(spec: Mapping[str, Any], *, now: datetime,
         cancellation_policy=_policy(spec.get("cancellation_policy")), ticket_types=types,
         questions=check_questions(spec.get("questions"), [t.name for t in types]),
         quotas=check_quotas(spec.get("capacity"), spec.get("quotas"), [t.name for t in types]),
-        draft=_status(spec.get("status")) == "draft")
+        draft=_status(spec.get("status")) == "draft",
+        max_per_order=_at_least_one(spec.get("max_per_order"), "max_per_order"),
+        max_per_person=_at_least_one(spec.get("max_per_person"), "max_per_person"))
+
+
+def _at_least_one(value: Any, name: str) -> int | None:
+    """An event's limit of tickets: a whole number of at least 1, or none."""
+    limit = _whole(value, name)
+    if limit is not None and limit < 1:
+        raise Invalid(f"{name}: must be at least 1 (or left out for no limit)", field=name)
+    return limit
 
 
 def new_ticket_type(checked: CheckedTicketType, *, ticket_type_id: str, event_id: str,

@@ -26,7 +26,7 @@ from tix.core.inventory.intents import (
 )
 from tix.core.inventory.model import Hold, QuotaLevel, check_limit
 from tix.core.inventory.ports import StockLevel
-from tix.core.orders.public import tickets_bought
+from tix.core.orders.public import tickets_bought, tickets_bought_in_event
 from tix.core.ports import UnitOfWork
 from tix.core.principal import Principal, Role
 from tix.core.vouchers.public import refusal as voucher_refusal
@@ -118,6 +118,32 @@ def check_buyer_limit(uow: UnitOfWork, principal: Principal, ticket_type: Ticket
     already = (uow.holds.held_by(user_id, ticket_type.id, now)
                + tickets_bought(uow, user_id, ticket_type.id))
     check_limit(ticket_type, already, quantity)
+
+
+def check_event_limits(uow: UnitOfWork, principal: Principal,
+                       types: Mapping[str, TicketTypeView], lines: list[tuple[str, int]],
+                       now: datetime) -> None:
+    """The event's own limits over all its types: tickets in one order (`max_per_order`)
+    and tickets one buyer holds and has bought (`max_per_person`; for counter staff, per
+    sale, as the per-type limit)."""
+    event = next(iter(types.values()))
+    asked = sum(quantity for _, quantity in lines)
+    per_order, per_person = event.event_max_per_order, event.event_max_per_person
+    if per_order is not None and asked > per_order:
+        raise RuleViolation(f"at most {per_order} ticket(s) per order for {event.event_name}",
+                            code="over_limit", limit=per_order, asked=asked)
+    if per_person is None:
+        return
+    already = 0
+    if not principal.has_role(Role.CLERK):
+        uow.holds.lock_buyer(principal.user_id, f"event:{event.event_id}")
+        already = (uow.holds.held_in_event(principal.user_id, event.event_id, now)
+                   + tickets_bought_in_event(uow, principal.user_id, event.event_id))
+    if already + asked > per_person:
+        raise RuleViolation(
+            f"at most {per_person} ticket(s) per person for {event.event_name}; you have "
+            f"{already}, so {max(0, per_person - already)} more at most", code="over_limit",
+            limit=per_person, already=already, asked=asked)
 
 
 def hold(uow: UnitOfWork, hold_id: str) -> Hold | None:

@@ -17,7 +17,13 @@ from tix.core.inventory.model import (
     check_on_sale,
     check_quantity,
 )
-from tix.core.inventory.public import check_buyer_limit, commit_sale, give_back, take
+from tix.core.inventory.public import (
+    check_buyer_limit,
+    check_event_limits,
+    commit_sale,
+    give_back,
+    take,
+)
 from tix.core.ports import RateLimiter, UnitOfWorkFactory
 from tix.core.principal import Principal
 from tix.core.ratelimit import Rate, enforce
@@ -73,6 +79,8 @@ class InventoryService:
                 check_on_sale(types[line.ticket_type_id], line.quantity, now)
                 check_buyer_limit(uow, principal, types[line.ticket_type_id], line.quantity,
                                   now)
+            check_event_limits(uow, principal, types,
+                               [(line.ticket_type_id, line.quantity) for line in lines], now)
             hold = Hold(id=new_id(), user_id=principal.user_id, lines=lines, created_at=now,
                         expires_at=now + self.hold_ttl,
                         voucher_id=redeemed.id if redeemed else None)

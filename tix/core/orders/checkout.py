@@ -27,6 +27,7 @@ from tix.core.ids import new_id
 from tix.core.inventory.model import Hold, HoldStatus, basket, check_on_sale
 from tix.core.inventory.public import (
     check_buyer_limit,
+    check_event_limits,
     commit_sale,
     give_back,
     take,
@@ -156,6 +157,7 @@ class Checkout:
                 check_on_sale(types[type_id], quantity, now)
                 allow_tender(command.principal, command.tender, types[type_id])
                 check_buyer_limit(uow, command.principal, types[type_id], quantity, now)
+            check_event_limits(uow, command.principal, types, lines, now)
             order = self._new_order(command, types, lines, now, redeemed)
             self._paid_at_the_counter(uow, order, gateway, types, now)
             uow.orders.add(order)

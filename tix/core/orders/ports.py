@@ -32,6 +32,10 @@ class Orders(Protocol):
 
     def tickets_bought(self, user_id: str, ticket_type_id: str) -> int: ...
 
+    def tickets_bought_in_event(self, user_id: str, event_id: str) -> int:
+        """Tickets of every type of the event in the user's PENDING and COMPLETED orders."""
+        ...
+
     def erase_holders(self, user_id: str) -> int:
         """GDPR: the holder names of the user's orders become "(erased)"."""
         ...

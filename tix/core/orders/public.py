@@ -20,6 +20,12 @@ def tickets_bought(uow: UnitOfWork, user_id: str, ticket_type_id: str) -> int:
     return uow.orders.tickets_bought(user_id, ticket_type_id)
 
 
+def tickets_bought_in_event(uow: UnitOfWork, user_id: str, event_id: str) -> int:
+    """Tickets of every type of the event in the user's orders (paid or being paid): the
+    event's per-person limit's count."""
+    return uow.orders.tickets_bought_in_event(user_id, event_id)
+
+
 def buyers_of_event(uow: UnitOfWork, event_id: str) -> list[str]:
     """The ids of the users with a completed order for the event."""
     return list(uow.orders.buyers_of_event(event_id))

@@ -78,6 +78,7 @@ class CheckoutScreen(TixScreen):
                             classes="holder", max_length=200)
             yield QuestionFields([(line.ticket_type_id, line.quantity)
                                   for line in self.hold.lines], id="questions")
+            yield Input(placeholder="voucher code (optional)", id="voucher", max_length=40)
             yield RadioSet(id="tender")
             with Horizontal(id="cash-row"):
                 yield Label("Tendered")
@@ -141,7 +142,7 @@ class CheckoutScreen(TixScreen):
             f"[b]{format_money(-short, currency)}[/b] change due" if short <= 0
             else f"{format_money(short, currency)} still due")
 
-    @on(Input.Submitted, ".holder")
+    @on(Input.Submitted, ".holder, #voucher")
     def next_holder(self) -> None:
         self.focus_next()
 
@@ -161,23 +162,28 @@ class CheckoutScreen(TixScreen):
                 self.say(escape(error.message))
                 return
         method = self.query_one("#payment-method", Input).value.strip() or None
+        voucher = self.query_one("#voucher", Input).value.strip() or None
         self.query_one("#paying").display = True
         self.query_one("#pay", Button).disabled = True
         self.say("Paying…")
-        self.pay(tender, holders, tendered, method, self.query_one(QuestionFields).answers())
+        self.pay(tender, holders, tendered, method, self.query_one(QuestionFields).answers(),
+                 voucher)
 
     @work(thread=True, exclusive=True, group="pay")
     def pay(self, tender: Tender, holders: list[str], tendered: int | None,
-            method: str | None, answers: list[GivenAnswer]) -> None:
+            method: str | None, answers: list[GivenAnswer], voucher: str | None) -> None:
         try:
             order = self.runtime.orders.checkout(self.principal, self.hold.id, tender=tender,
                                                  holders=holders, tendered=tendered,
-                                                 payment_method=method, answers=answers)
+                                                 payment_method=method, answers=answers,
+                                                 voucher=voucher)
         except Invalid as error:  # the hold still stands: fix and pay again
             self.app.call_from_thread(self.refused, error.message, hold_stands=True)
             return
         except TixError as error:  # declined, expired, sold out: the hold is spent
-            self.app.call_from_thread(self.refused, error.message, hold_stands=False)
+            # (a refused code took nothing: the hold stands, for another code or none)
+            self.app.call_from_thread(self.refused, error.message,
+                                      hold_stands=_about_the_code(error))
             return
         self.app.call_from_thread(self.paid, order)
 
@@ -206,3 +212,9 @@ class CheckoutScreen(TixScreen):
         shown = self.query_one("#checkout-message", Static)
         shown.update(message)
         shown.scroll_visible()  # below the questions, it may be out of view
+
+
+def _about_the_code(error: TixError) -> bool:
+    """A refusal of the voucher code typed (unknown, used up, voided, expired, not for
+    these tickets): the sale committed nothing, so the hold still stands."""
+    return error.code.startswith("voucher_") or error.detail.get("what") == "code"

@@ -48,6 +48,7 @@ class SqlCatalog:
             timezone=event.timezone, currency=event.currency, status=event.status.value,
             cancellation_policy=policy_to_json(event.cancellation_policy),
             questions=questions_to_json(event.questions),
+            max_per_order=event.max_per_order, max_per_person=event.max_per_person,
             created_at=event.created_at, **_price_range(event)))
         self._session.flush()  # the event row first: ticket types refer to it
         for tt in event.ticket_types:
@@ -81,6 +82,7 @@ class SqlCatalog:
             timezone=event.timezone, currency=event.currency, status=event.status.value,
             cancellation_policy=policy_to_json(event.cancellation_policy),
             questions=questions_to_json(event.questions),
+            max_per_order=event.max_per_order, max_per_person=event.max_per_person,
             **_price_range(event)))
         for tt in event.ticket_types:
             self._session.execute(update(TicketTypeRow).where(TicketTypeRow.id == tt.id).values(
@@ -190,7 +192,9 @@ _TICKET_TYPES = (
            EventRow.name.label("event_name"), EventRow.status.label("event_status"),
            EventRow.starts_at.label("event_starts_at"), EventRow.ends_at.label("event_ends_at"),
            EventRow.timezone.label("event_timezone"), EventRow.organizer_id, EventRow.venue,
-           EventRow.city, TicketTypeRow.number, TicketTypeRow.hidden)
+           EventRow.city, TicketTypeRow.number,
+           EventRow.max_per_order.label("event_max_per_order"),
+           EventRow.max_per_person.label("event_max_per_person"), TicketTypeRow.hidden)
     .join(EventRow, EventRow.id == TicketTypeRow.event_id))
 _TICKET_TYPE_VIEW = _TICKET_TYPES.where(TicketTypeRow.id == bindparam("id"))
 _TICKET_TYPE_VIEWS = _TICKET_TYPES.where(TicketTypeRow.id.in_(bindparam("ids",
@@ -242,4 +246,5 @@ def event_from_row(row: EventRow, ticket_types: list[TicketType]) -> Event:
         currency=row.currency, created_at=row.created_at, address=row.address,
         image_url=row.image_url, status=EventStatus(row.status),
         cancellation_policy=policy_from_json(row.cancellation_policy),
-        questions=questions_from_json(row.questions), ticket_types=ticket_types)
+        questions=questions_from_json(row.questions), ticket_types=ticket_types,
+        max_per_order=row.max_per_order, max_per_person=row.max_per_person)

@@ -71,6 +71,13 @@ class SqlOrders:
                 OrderRow.status.in_([OrderStatus.PENDING.value,
                                      OrderStatus.COMPLETED.value]))) or 0)
 
+    def tickets_bought_in_event(self, user_id: str, event_id: str) -> int:
+        return int(self._session.scalar(
+            select(func.coalesce(func.sum(OrderRow.quantity), 0)).where(
+                OrderRow.user_id == user_id, OrderRow.event_id == event_id,
+                OrderRow.status.in_([OrderStatus.PENDING.value,
+                                     OrderStatus.COMPLETED.value]))) or 0)
+
     def erase_holders(self, user_id: str) -> int:
         rows = self._session.execute(select(OrderRow.id, OrderRow.quantity)
                                      .where(OrderRow.user_id == user_id)).all()

@@ -46,6 +46,8 @@ class EventRow(Base):
     cancellation_policy: Mapped[str] = mapped_column(Text)
     # JSON list of the questions asked at checkout, as the event file declares them
     questions: Mapped[str] = mapped_column(Text, server_default="[]")
+    max_per_order: Mapped[int | None] = mapped_column(Integer)  # tickets in one order
+    max_per_person: Mapped[int | None] = mapped_column(Integer)  # of every type, per buyer
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Kept by the catalog for searching and sorting without touching ticket types:
     min_price: Mapped[int] = mapped_column(Integer, default=0)

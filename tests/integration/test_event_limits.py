@@ -1,0 +1,57 @@
+"""An event's own limits over all its ticket types: tickets per order and per person."""
+
+import pytest
+
+from tests.catalog_support import an_event, organizer
+from tests.support import logged_in
+from tix.core.errors import Invalid, RuleViolation
+from tix.core.orders.model import Tender
+from tix.core.principal import Role
+
+
+def types_of(runtime, **limits):
+    event_id = an_event(runtime, organizer(runtime), **limits)
+    return runtime.catalog.show(event_id).ticket_types[:2]  # Standing (limit 4), Seated
+
+
+def left(runtime, *ids):
+    with runtime.uow(readonly=True) as uow:
+        levels = uow.stock.levels(list(ids))
+    return [levels[i].available for i in ids]
+
+
+def test_an_order_holds_at_most_the_events_tickets_per_order(runtime):
+    standing, seated = types_of(runtime, max_per_order=3)
+    buyer = logged_in(runtime)
+    with pytest.raises(RuleViolation, match="at most 3 ticket\\(s\\) per order") as refused:
+        runtime.inventory.hold_basket(buyer, [(standing.id, 2), (seated.id, 2)])
+    assert refused.value.code == "over_limit" and refused.value.detail["limit"] == 3
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    with pytest.raises(RuleViolation, match="per order"):
+        runtime.orders.buy_basket(clerk, [(standing.id, 1), (seated.id, 3)],
+                                  tender=Tender.CASH)
+    assert left(runtime, standing.id, seated.id) == [100, 20]
+    runtime.inventory.hold_basket(buyer, [(standing.id, 2), (seated.id, 1)])
+
+
+def test_a_person_has_at_most_the_events_tickets_per_person_across_types(runtime):
+    standing, seated = types_of(runtime, max_per_person=4)
+    buyer = logged_in(runtime)
+    runtime.inventory.hold_basket(buyer, [(standing.id, 2), (seated.id, 1)])
+    with pytest.raises(RuleViolation, match="you have 3, so 1 more at most"):
+        runtime.inventory.hold_basket(buyer, [(seated.id, 2)])
+    runtime.inventory.hold_basket(buyer, [(seated.id, 1)])
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    for _ in range(2):  # the counter sells to a new person each time: per sale
+        runtime.orders.buy_basket(clerk, [(standing.id, 2), (seated.id, 2)],
+                                  tender=Tender.CASH)
+    with pytest.raises(RuleViolation, match="per person"):
+        runtime.orders.buy_basket(clerk, [(seated.id, 5)], tender=Tender.CASH)
+
+
+def test_the_limits_are_whole_numbers_of_at_least_one(runtime):
+    owner = organizer(runtime)
+    with pytest.raises(Invalid, match="max_per_order: must be at least 1"):
+        an_event(runtime, owner, max_per_order=0)
+    with pytest.raises(Invalid, match="max_per_person"):
+        an_event(runtime, owner, max_per_person="many")
