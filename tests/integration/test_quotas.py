@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from tests.catalog_support import an_event, organizer
 from tests.support import logged_in
+from tix.core.catalog.search import SearchQuery
 from tix.core.errors import NotFound, RuleViolation
 from tix.core.orders.model import Tender
 from tix.core.principal import Role
@@ -151,3 +152,18 @@ def test_a_draft_is_sold_by_nobody_until_it_is_published(runtime):
     runtime.catalog.publish(owner, event_id)
     assert runtime.catalog.show(event_id).summary.status == "SCHEDULED"
     runtime.inventory.place_hold(logged_in(runtime, "late@example.com"), standing.id, 1)
+
+
+def test_an_events_tickets_left_never_pass_its_capacity(runtime):
+    """Standing 100 and Seated 20 under a capacity of 50: the event has 50 left, not 120,
+    on a fresh page and on a cached one alike."""
+    event_id = an_event(runtime, organizer(runtime), capacity=50)
+    assert runtime.catalog.show(event_id).summary.available == 50
+    seated = runtime.catalog.show(event_id).ticket_types[1]
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    runtime.orders.buy(clerk, seated.id, 5, tender=Tender.CASH)
+    shown = runtime.catalog.show(event_id)
+    assert shown.summary.available == 45
+    assert [t.available for t in shown.ticket_types] == [45, 15]
+    found = runtime.catalog.search(SearchQuery(text="Nils"))
+    assert [r.available for r in found.results] == [45]

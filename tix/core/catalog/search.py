@@ -136,6 +136,7 @@ class EventDetails:
 class LiveState:
     version: int
     available: dict[str, int]
+    capacity_left: int | None = None  # the event's (live_ticket_types), if it has one
 
 
 class CatalogSearch(Protocol):

@@ -204,7 +204,8 @@ class CatalogService:
             version, details = _decode_details(cached)
             live = self._search.live_ticket_types(details.summary.id)
             if live.version == version:
-                return _visible(_with_tickets_left(details, live.available), viewer,
+                return _visible(_with_tickets_left(details, live.available,
+                                                   live.capacity_left), viewer,
                                 reference)
         version = self._search.version()  # before reading: a change meanwhile moves it on
         details = self._details(reference)
@@ -215,6 +216,8 @@ class CatalogService:
         with self._uow(readonly=True) as uow:
             event = self._event(uow, reference)
             levels = inventory.levels(uow, [t.id for t in event.ticket_types])
+            capacity = next((q.available for q in inventory.quotas(uow, event.id)
+                             if q.name is None), None)
         types = [TicketTypeDetails(
             id=t.id, name=t.name, price=t.price, currency=event.currency, quantity=t.quantity,
             available=levels[t.id].available if t.id in levels else 0,
@@ -227,7 +230,8 @@ class CatalogService:
             venue=event.venue, city=event.city, starts_at=event.starts_at,
             ends_at=event.ends_at, timezone=event.timezone, currency=event.currency,
             status=event.status.value, min_price=min(prices), max_price=max(prices),
-            image_url=event.image_url, available=sum(t.available for t in types))
+            image_url=event.image_url,
+            available=_capped(sum(t.available for t in types), capacity))
         policy = [{"before_hours": int(r.before.total_seconds() // 3600), "percent": r.percent}
                   for r in event.cancellation_policy]
         return EventDetails(summary=summary, description=event.description,
@@ -467,10 +471,16 @@ def _decode_details(text: str) -> tuple[int, EventDetails]:
                          for t in found["ticket_types"]]})
 
 
-def _with_tickets_left(details: EventDetails, left: dict[str, int]) -> EventDetails:
+def _with_tickets_left(details: EventDetails, left: dict[str, int],
+                       capacity: int | None = None) -> EventDetails:
     types = [replace(t, available=left.get(t.id, 0)) for t in details.ticket_types]
-    return replace(details, ticket_types=types,
-                   summary=replace(details.summary, available=sum(t.available for t in types)))
+    return replace(details, ticket_types=types, summary=replace(
+        details.summary, available=_capped(sum(t.available for t in types), capacity)))
+
+
+def _capped(total: int, capacity: int | None) -> int:
+    """An event's tickets left: its types' together, never more than its capacity's."""
+    return total if capacity is None else min(total, capacity)
 
 
 def _decode(text: str) -> tuple[int, Found]:

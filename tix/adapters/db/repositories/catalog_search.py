@@ -133,13 +133,15 @@ class SqlCatalogSearch:
             CatalogVersionRow.id == 1).scalar_subquery()
         with translated_errors(), self._read() as session:
             rows = session.execute(
-                select(StockRow.ticket_type_id, tickets_left(), version)
+                select(StockRow.ticket_type_id, tickets_left(), version,
+                       capacity_left(TicketTypeRow.event_id))
                 .join(TicketTypeRow, StockRow.ticket_type_id == TicketTypeRow.id)
                 .where(TicketTypeRow.event_id == event_id)).all()
             if not rows:
                 return LiveState(int(session.scalar(select(version)) or 0), {})
             return LiveState(int(rows[0][2] or 0),
-                             {type_id: int(left) for type_id, left, _ in rows})
+                             {type_id: int(left) for type_id, left, _, _ in rows},
+                             capacity_left=rows[0][3])
 
     def version(self) -> int:
         with translated_errors(), self._read() as session:
