@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import text
 
 from tests.catalog_support import an_event
 from tests.support import PASSWORD, database_bytes, logged_in
@@ -137,8 +138,14 @@ def test_answers_are_encrypted_at_rest_exported_and_erased_with_the_person(tix, 
          "answer": "vegan"},
         {"order_id": order_id, "ticket": 1, "question": "email", "text": "Attendee's email",
          "answer": SECRET_EMAIL}]
+    with runtime.uow(readonly=True) as uow:
+        sealed = [value.encode() for value in uow.session.execute(text(
+            "SELECT value FROM order_answers WHERE order_id = :id"), {"id": order_id}).scalars()]
+    assert len(sealed) == 3 and all(value in stored for value in sealed)
     assert tix("account", "delete", "--yes").exit_code == 0
     assert tix("daemon", "--once").exit_code == 0  # the erasure's handlers
+    left_at_rest = database_bytes(database)
+    assert not [value for value in sealed if value in left_at_rest]  # not even sealed
     with runtime.uow(readonly=True) as uow:
         assert uow.answers.of_order(order_id) == []
         assert uow.answers.of_user(buyer.user_id) == {}
