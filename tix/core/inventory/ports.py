@@ -61,10 +61,6 @@ class Holds(Protocol):
         """Tickets of every type of the event in the buyer's active holds."""
         ...
 
-    def held_in_event(self, user_id: str, event_id: str, now: datetime) -> int:
-        """Tickets of every type of the event in the buyer's active holds."""
-        ...
-
     def held_by(self, user_id: str, ticket_type_id: str, now: datetime) -> int:
         """Tickets of the type in the buyer's active holds."""
         ...

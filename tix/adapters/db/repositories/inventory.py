@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from tix.adapters.db.rows.base import table_of
 from tix.adapters.db.rows.catalog import TicketTypeRow
-from tix.adapters.db.rows.catalog import TicketTypeRow
 from tix.adapters.db.rows.inventory import (
     HoldLineRow,
     HoldRow,
@@ -195,14 +194,6 @@ class SqlHolds:
             select(func.coalesce(func.sum(HoldLineRow.quantity), 0))
             .join(HoldRow, HoldRow.id == HoldLineRow.hold_id)
             .where(HoldRow.user_id == user_id, HoldLineRow.ticket_type_id == ticket_type_id,
-                   HoldRow.status == HoldStatus.ACTIVE.value, HoldRow.expires_at > now)) or 0)
-
-    def held_in_event(self, user_id: str, event_id: str, now: datetime) -> int:
-        return int(self._session.scalar(
-            select(func.coalesce(func.sum(HoldLineRow.quantity), 0))
-            .join(HoldRow, HoldRow.id == HoldLineRow.hold_id)
-            .join(TicketTypeRow, TicketTypeRow.id == HoldLineRow.ticket_type_id)
-            .where(HoldRow.user_id == user_id, TicketTypeRow.event_id == event_id,
                    HoldRow.status == HoldStatus.ACTIVE.value, HoldRow.expires_at > now)) or 0)
 
     def held_in_event(self, user_id: str, event_id: str, now: datetime) -> int:
