@@ -1,7 +1,9 @@
 """quotas: shared capacity: an event's capacity and named quotas several ticket types draw on
 
 Each quota has its own `available` counter, taken from with the ticket type's stock in
-the same commit. The event's capacity is a quota without a name, over every type.
+the same commit. The event's capacity is a quota without a name, over every type. With
+them, test mode: events.test_mode, and orders.test marking the orders placed while their
+event was in it (left out of sales reports).
 
 Revision ID: 0023
 Revises: 0022
@@ -45,9 +47,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("quota_id", "ticket_type_id", name=op.f("pk_quota_types")),
     )
     op.create_index("ix_quota_types_type", "quota_types", ["ticket_type_id"])
+    # Added, not rebuilt: other tables point at events and orders.
+    op.add_column("events", sa.Column("test_mode", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+    op.add_column("orders", sa.Column("test", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
 
 
 def downgrade() -> None:
+    # ALTER TABLE ... DROP COLUMN on both databases (SQLite 3.35+), as 0026 does
+    op.execute("ALTER TABLE orders DROP COLUMN test")
+    op.execute("ALTER TABLE events DROP COLUMN test_mode")
     op.drop_index("ix_quota_types_type", table_name="quota_types")
     op.drop_table("quota_types")
     op.drop_index("ix_quotas_event", table_name="quotas")

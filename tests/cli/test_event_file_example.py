@@ -77,3 +77,19 @@ def test_capacity_caps_every_type_and_a_full_quota_refuses_in_the_buyers_words(t
     raised = tix("event", "update", event["number"], "--capacity", "10", "--json")
     assert raised.exit_code == 0, raised.stderr
     assert [t["available"] for t in raised.json()["ticket_types"]] == [7, 7]
+
+
+def test_an_event_in_test_mode_sells_but_its_sales_report_leaves_the_orders_out(tix):
+    as_organizer(tix)
+    created = tix("event", "create", *OPTIONS, *times(tix), "--test-mode", "--json")
+    assert created.exit_code == 0, created.stderr
+    number = created.json()["number"]
+    logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    tix.login("clara@example.com", PASSWORD)
+    sold = tix("buy", f"{number}-T1", "--quantity", "2", "--pay", "cash", "--json")
+    assert sold.exit_code == 0, sold.stderr
+    tix.login("olga@example.com", PASSWORD)
+    report = tix("event", "sales", number, "--json")
+    assert report.exit_code == 0, report.stderr
+    assert [line["sold"] for line in report.json()["lines"]] == [0, 0]
+    assert report.json()["revenue"] == 0

@@ -316,7 +316,8 @@ def _view(event: Event, ticket_type: TicketType) -> TicketTypeView:
         event_status=event.status, event_starts_at=event.starts_at,
         event_ends_at=event.ends_at, event_timezone=event.timezone,
         organizer_id=event.organizer_id, venue=event.venue, city=event.city,
-        number=ticket_type.number, hidden=ticket_type.hidden)
+        number=ticket_type.number, hidden=ticket_type.hidden,
+        event_test_mode=event.test_mode)
 
 
 class MemoryStock:

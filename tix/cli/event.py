@@ -62,13 +62,16 @@ def create(
     draft: Annotated[bool, typer.Option(
         "--draft", help="A draft: seen by you and admins, sold by nobody until "
                         "tix event publish.")] = False,
+    test_mode: Annotated[bool, typer.Option(
+        "--test-mode", help="Its orders are test orders, left out of sales reports "
+                            "(until test_mode: false in an update).")] = False,
     json_: JsonFlag = False,
 ) -> None:
     """Create an event with its ticket types (organizers); prints its number (E12)."""
     options = {"name": name, "description": description, "category": category,
                "venue": venue, "city": city, "address": address, "image_url": image_url,
                "starts": starts, "ends": ends, "timezone": timezone, "capacity": capacity,
-               "status": "draft" if draft else None}
+               "status": "draft" if draft else None, "test_mode": True if test_mode else None}
     spec: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
     spec["currency"] = currency
     if ticket_type:

@@ -113,6 +113,7 @@ class Event:
     questions: tuple[Question, ...] = ()
     max_per_order: int | None = None  # tickets of every type in one order
     max_per_person: int | None = None  # tickets of every type one buyer holds and bought
+    test_mode: bool = False  # its orders are test orders, left out of sales reports
 
     def refund_terms(self, now: datetime) -> RefundTerms:
         """The rule of the policy a cancellation at `now` falls under, and its share."""
@@ -181,6 +182,7 @@ class TicketTypeView:
     hidden: bool = False  # sold only with a code that unlocks it
     event_max_per_order: int | None = None  # the event's limits, over all its types
     event_max_per_person: int | None = None
+    event_test_mode: bool = False  # an order of it is a test order
 
     @property
     def ref(self) -> str:

@@ -67,6 +67,7 @@ class CatalogService:
                 questions=checked.questions, max_per_order=checked.max_per_order,
                 max_per_person=checked.max_per_person,
                 status=EventStatus.DRAFT if checked.draft else EventStatus.SCHEDULED,
+                test_mode=checked.test_mode,
                 ticket_types=[new_ticket_type(t, ticket_type_id=new_id(), event_id=event_id,
                                               position=i, number=i + 1)
                               for i, t in enumerate(checked.ticket_types)])
@@ -281,7 +282,8 @@ class CatalogService:
     def _apply(self, uow: UnitOfWork, event: Event, checked: CheckedEvent) -> None:
         for name in ("name", "description", "category", "venue", "city", "address",
                      "image_url", "starts_at", "ends_at", "timezone", "currency",
-                     "cancellation_policy", "questions", "max_per_order", "max_per_person"):
+                     "cancellation_policy", "questions", "max_per_order", "max_per_person",
+                     "test_mode"):
             setattr(event, name, getattr(checked, name))
         existing = {t.id: t for t in event.ticket_types}
         numbers = max((t.number for t in event.ticket_types), default=0)
@@ -385,6 +387,7 @@ def _as_spec(event: Event) -> dict[str, Any]:
         "ticket_types": [_ticket_type_spec(t, exponent) for t in event.ticket_types],
         "questions": questions_as_spec(event.questions),
         "max_per_order": event.max_per_order, "max_per_person": event.max_per_person,
+        "test_mode": event.test_mode,
     }
 
 

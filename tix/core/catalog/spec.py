@@ -31,7 +31,7 @@ MAX_QUANTITY = 1_000_000
 MAX_PRICE_MINOR = 100_000_000_00
 EVENT_FIELDS = {"name", "description", "category", "venue", "city", "address", "image_url",
                 "starts", "ends", "timezone", "currency", "cancellation_policy",
-                "ticket_types", "questions", "capacity", "quotas", "status",
+                "ticket_types", "questions", "capacity", "quotas", "status", "test_mode",
                 "max_per_order", "max_per_person"}
 STATUSES = ("draft", "published")  # the file's `status`: a draft is sold by nobody
 TICKET_TYPE_FIELDS = {"id", "name", "price", "quantity", "limit", "sale_starts", "sale_ends",
@@ -56,6 +56,7 @@ class CheckedEvent:
     questions: tuple[Question, ...] = ()
     quotas: tuple[CheckedQuota, ...] = ()  # the capacity first, if any
     draft: bool = False
+    test_mode: bool = False  # orders placed meanwhile are test orders
     max_per_order: int | None = None  # tickets of every type in one order
     max_per_person: int | None = None  # tickets of every type a buyer holds and has bought
 
@@ -112,7 +113,7 @@ def check_event(spec: Mapping[str, Any], *, now: datetime,
         cancellation_policy=_policy(spec.get("cancellation_policy")), ticket_types=types,
         questions=check_questions(spec.get("questions"), [t.name for t in types]),
         quotas=check_quotas(spec.get("capacity"), spec.get("quotas"), [t.name for t in types]),
-        draft=_status(spec.get("status")) == "draft",
+        draft=_status(spec.get("status")) == "draft", test_mode=_test_mode(spec),
         max_per_order=_at_least_one(spec.get("max_per_order"), "max_per_order"),
         max_per_person=_at_least_one(spec.get("max_per_person"), "max_per_person"))
 
@@ -227,6 +228,15 @@ def _moment(value: Any, zone: ZoneInfo, name: str, *, required: bool = False
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(UTC)
+
+
+def _test_mode(spec: Mapping[str, Any]) -> bool:
+    value = spec.get("test_mode", False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise Invalid("test_mode: true or false", field="test_mode")
+    return value
 
 
 def _status(value: Any) -> str:

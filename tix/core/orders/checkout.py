@@ -217,7 +217,7 @@ class Checkout:
             holders=_holder_names(command.holders, quantity, principal.name), created_at=now,
             taken_by=principal.user_id if tender is not Tender.CARD else None,
             voucher_id=voucher.id if voucher else None,
-            discount=voucher.discount if voucher else None)
+            discount=voucher.discount if voucher else None, test=first.event_test_mode)
         if tender is Tender.CASH:
             due = order.amount
             given = due if command.tendered is None else command.tendered  # exact change

@@ -115,6 +115,7 @@ class Order:
     # The voucher given at checkout (its use is this order's) and its terms then.
     voucher_id: str | None = None
     discount: Discount | None = None
+    test: bool = False  # placed while its event was in test mode: in no sales report
 
     @property
     def admits(self) -> bool:

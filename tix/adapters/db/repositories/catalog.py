@@ -49,7 +49,7 @@ class SqlCatalog:
             cancellation_policy=policy_to_json(event.cancellation_policy),
             questions=questions_to_json(event.questions),
             max_per_order=event.max_per_order, max_per_person=event.max_per_person,
-            created_at=event.created_at, **_price_range(event)))
+            test_mode=event.test_mode, created_at=event.created_at, **_price_range(event)))
         self._session.flush()  # the event row first: ticket types refer to it
         for tt in event.ticket_types:
             self._session.add(TicketTypeRow(
@@ -83,7 +83,7 @@ class SqlCatalog:
             cancellation_policy=policy_to_json(event.cancellation_policy),
             questions=questions_to_json(event.questions),
             max_per_order=event.max_per_order, max_per_person=event.max_per_person,
-            **_price_range(event)))
+            test_mode=event.test_mode, **_price_range(event)))
         for tt in event.ticket_types:
             self._session.execute(update(TicketTypeRow).where(TicketTypeRow.id == tt.id).values(
                 name=tt.name, price=tt.price, quantity=tt.quantity,
@@ -194,7 +194,8 @@ _TICKET_TYPES = (
            EventRow.timezone.label("event_timezone"), EventRow.organizer_id, EventRow.venue,
            EventRow.city, TicketTypeRow.number,
            EventRow.max_per_order.label("event_max_per_order"),
-           EventRow.max_per_person.label("event_max_per_person"), TicketTypeRow.hidden)
+           EventRow.max_per_person.label("event_max_per_person"), TicketTypeRow.hidden,
+           EventRow.test_mode.label("event_test_mode"))
     .join(EventRow, EventRow.id == TicketTypeRow.event_id))
 _TICKET_TYPE_VIEW = _TICKET_TYPES.where(TicketTypeRow.id == bindparam("id"))
 _TICKET_TYPE_VIEWS = _TICKET_TYPES.where(TicketTypeRow.id.in_(bindparam("ids",
@@ -247,4 +248,5 @@ def event_from_row(row: EventRow, ticket_types: list[TicketType]) -> Event:
         image_url=row.image_url, status=EventStatus(row.status),
         cancellation_policy=policy_from_json(row.cancellation_policy),
         questions=questions_from_json(row.questions), ticket_types=ticket_types,
-        max_per_order=row.max_per_order, max_per_person=row.max_per_person)
+        max_per_order=row.max_per_order, max_per_person=row.max_per_person,
+        test_mode=row.test_mode)

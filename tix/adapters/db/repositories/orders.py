@@ -133,7 +133,7 @@ class SqlOrders:
         rows = self._session.execute(
             select(OrderRow.completed_at, OrderRow.quantity)
             .where(OrderRow.event_id == event_id, OrderRow.status == OrderStatus.COMPLETED.value,
-                   OrderRow.completed_at >= since))
+                   OrderRow.completed_at >= since, OrderRow.test.is_(False)))
         return [(at, quantity) for at, quantity in rows if at is not None]
 
     def of_user(self, user_id: str) -> list[Order]:
@@ -173,7 +173,8 @@ class SqlOrders:
                    OrderRow.discount, func.sum(OrderLineRow.quantity))
             .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
             .where(OrderLineRow.ticket_type_id.in_(ticket_type_ids),
-                   OrderRow.status == OrderStatus.COMPLETED.value)
+                   OrderRow.status == OrderStatus.COMPLETED.value,
+                   OrderRow.test.is_(False))  # test orders are in no report
             .group_by(OrderLineRow.ticket_type_id, OrderLineRow.unit_price, OrderRow.tender,
                       OrderRow.discount))
         sold: dict[str, tuple[int, int]] = {}
@@ -197,7 +198,8 @@ class SqlOrders:
             "completed_at": order.completed_at,
             "cancelled_at": order.cancelled_at, "refunded_amount": order.refunded_amount,
             "tendered_amount": order.tendered_amount, "taken_by": order.taken_by,
-            "voucher_id": order.voucher_id, "discount": _discount_json(order.discount)}
+            "voucher_id": order.voucher_id, "discount": _discount_json(order.discount),
+            "test": order.test}
 
     def _orders(self, rows: list[OrderRow]) -> list[Order]:
         """The orders of these rows, with their lines (one query for all)."""
@@ -223,7 +225,7 @@ class SqlOrders:
             tendered_amount=row.tendered_amount, taken_by=row.taken_by,
             cancel_refund=row.cancel_refund, cancel_reason=row.cancel_reason,
             cancel_requested_at=row.cancel_requested_at, voucher_id=row.voucher_id,
-            discount=_discount(row.discount))
+            discount=_discount(row.discount), test=row.test)
 
 
 def _discount_json(discount: Discount | None) -> str | None:

@@ -48,6 +48,8 @@ class EventRow(Base):
     questions: Mapped[str] = mapped_column(Text, server_default="[]")
     max_per_order: Mapped[int | None] = mapped_column(Integer)  # tickets in one order
     max_per_person: Mapped[int | None] = mapped_column(Integer)  # of every type, per buyer
+    # its orders are test orders, left out of sales reports (the event file's test_mode)
+    test_mode: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Kept by the catalog for searching and sorting without touching ticket types:
     min_price: Mapped[int] = mapped_column(Integer, default=0)

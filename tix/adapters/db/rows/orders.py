@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tix.adapters.db.rows import accounts, catalog  # noqa: F401  (tables named by foreign keys)
@@ -39,6 +39,8 @@ class OrderRow(Base):
     taken_by: Mapped[str | None] = mapped_column(Id, index=True)
     voucher_id: Mapped[str | None] = mapped_column(Id)  # the voucher whose use it has
     discount: Mapped[str | None] = mapped_column(Text)  # JSON: the voucher's terms then
+    # placed while its event was in test mode: left out of sales reports
+    test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="quantity_positive"),
