@@ -150,3 +150,13 @@ def test_a_draft_page_is_its_organizers_and_admins_only():
     for outsider in (None, core.person(), core.person(Role.ORGANIZER, "Otto Other")):
         with pytest.raises(NotFound):
             _visible(details, outsider, "E1")
+
+
+def test_a_renamed_ticket_type_stays_in_its_quotas(core):
+    owner = core.person(Role.ORGANIZER, "Olga Organizer")
+    event = core.event(owner, **FESTIVAL)
+    standing = core.ticket_type(event, "Standing")
+    core.catalog.update(owner, event, {"ticket_types": [
+        {"id": standing, "name": "Standing (early)"}]})
+    core.orders.buy(core.person(Role.CLERK, "Carl Clerk"), standing, 4, tender=Tender.CASH)
+    assert quotas(core, event) == {None: 26, "Standing": 21}

@@ -97,9 +97,11 @@ class CatalogService:
             if event.status is EventStatus.CANCELLED:
                 raise RuleViolation("a cancelled event cannot be changed", code="cancelled")
             quotas = inventory.quotas(uow, event.id)
-            merged = {**_as_spec(event), **_quotas_spec(event, quotas), **changes}
+            merged = {**_as_spec(event), **changes}
             if "ticket_types" in changes:
                 merged["ticket_types"] = _merge_ticket_types(event, changes["ticket_types"])
+            # the quotas as they are, naming their types as this change names them
+            merged = {**_quotas_spec(event, quotas, merged["ticket_types"]), **merged}
             checked = check_event(merged, now=now,
                                   require_future_start="starts" in changes)
             if "status" in changes and checked.draft != (event.status is EventStatus.DRAFT):
@@ -327,9 +329,13 @@ def _visible(details: EventDetails, viewer: Principal | None, reference: str
     return details
 
 
-def _quotas_spec(event: Event, quotas: list[QuotaLevel]) -> dict[str, Any]:
-    """The event's capacity and quotas as its file writes them (ticket types by name)."""
+def _quotas_spec(event: Event, quotas: list[QuotaLevel], types: Any) -> dict[str, Any]:
+    """The event's capacity and quotas as its file writes them, a ticket type by the name
+    the changed `types` give it (a renamed type stays in its quotas)."""
     names = {t.id: t.name for t in event.ticket_types}
+    for wanted in types if isinstance(types, list) else []:
+        if isinstance(wanted, Mapping) and wanted.get("id") in names and wanted.get("name"):
+            names[str(wanted["id"])] = " ".join(str(wanted["name"]).split())
     return quotas_as_spec([(q.name, q.quantity, [names[i] for i in q.ticket_type_ids
                                                  if i in names]) for q in quotas])
 
