@@ -34,8 +34,13 @@ def test_a_code_typed_at_checkout_discounts_the_sale(sqlite_runtime):
             await pilot.press(*"100", "enter")
             await until(pilot, lambda: "code NOPE for E1 not found"
                         in text_of(app, "#checkout-message"), "the refusal")
+            assert "code NOPE for E1 not found" in text_of(app, "#voucher-note")
             assert isinstance(app.screen, CheckoutScreen) and app.hold is not None
             app.screen.query_one("#voucher").value = "early"
+            await until(pilot, lambda: "code EARLY: 18.00 EUR off"
+                        in text_of(app, "#voucher-note"), "the discount shown")
+            assert "2 x Standing = 72.00 EUR" in text_of(app, "#checkout-summary")
+            assert "28.00 EUR change due" in text_of(app, "#change")
             app.screen.query_one("#tendered").focus()
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, ConfirmationScreen)

@@ -230,3 +230,12 @@ def test_generated_codes_are_single_use_and_distinct(shop):
                              voucher=made[0].code)
 
 
+
+
+def test_a_code_is_checked_for_a_basket_without_taking_a_use(shop):
+    shop.code("FIVE", amount="5.00", max_uses=1)
+    checked = shop.vouchers.check("five", [(shop.standing, 2)])
+    assert checked.discount is not None and checked.discount.amount == 500
+    assert shop.uses_left("FIVE") == 1
+    with pytest.raises(NotFound, match="code NOPE for E1 not found"):
+        shop.vouchers.check("nope", [(shop.standing, 1)])

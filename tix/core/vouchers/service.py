@@ -20,6 +20,7 @@ from tix.core.vouchers.model import (
     Voucher,
     check_code,
     check_terms,
+    check_usable,
     normal_code,
 )
 
@@ -86,6 +87,24 @@ class VoucherService:
                 uow.commit()
                 return vouchers
         raise RuleViolation("could not find enough free codes; try again", code="busy")
+
+    def check(self, code: str, items: list[tuple[str, int]]) -> Voucher:
+        """The voucher `code` names for these lines (ticket type ids or references, with
+        quantities), refused as a sale would refuse it — but nothing is taken: for a face
+        to show the discount before the buyer pays. The sale checks again."""
+        now = self._clock.now()
+        with self._uow(readonly=True) as uow:
+            lines = []
+            for reference, quantity in items:
+                found = ticket_type(uow, reference)
+                if found is None:
+                    raise NotFound("ticket type", reference)
+                lines.append((found, quantity))
+            if not lines:
+                raise Invalid("no tickets to check the code against", field="items")
+            first = lines[0][0]
+            voucher = uow.vouchers.by_code(first.event_id, normal_code(code))
+            return check_usable(voucher, code, first.event_number, lines, now)
 
     def list(self, principal: Principal, event_reference: str) -> list[Voucher]:
         with self._uow(readonly=True) as uow:

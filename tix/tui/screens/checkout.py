@@ -28,7 +28,7 @@ from tix.core.catalog.money import format_money, to_minor
 from tix.core.catalog.search import EventDetails, TicketTypeDetails
 from tix.core.errors import Invalid, TixError
 from tix.core.orders.answers import GivenAnswer
-from tix.core.orders.model import Order, Tender, price
+from tix.core.orders.model import Discount, Order, OrderLine, Tender, order_amount
 from tix.tui.screens.base import TixScreen
 from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
@@ -52,6 +52,7 @@ class CheckoutScreen(TixScreen):
         assert hold is not None, "checkout follows a hold"
         self.hold = hold
         self.tenders: list[Tender] = []
+        self.discount: Discount | None = None  # the code typed, once checked
 
     @property
     def lines(self) -> list[tuple[TicketTypeDetails, int]]:
@@ -62,23 +63,28 @@ class CheckoutScreen(TixScreen):
 
     @property
     def total(self) -> int:
-        return sum(price(t.price, quantity) for t, quantity in self.lines)
+        """What the hold costs, with the code typed (the sale prices it again)."""
+        return order_amount([OrderLine(t.id, quantity, t.price) for t, quantity in self.lines],
+                            None, self.discount)
+
+    def summary(self) -> str:
+        total = format_money(self.total, self.ticket_type.currency)
+        bought = " + ".join(f"{quantity} x {escape(t.name)}" for t, quantity in self.lines)
+        return f"[b]{escape(self.details.summary.name)}[/b]\n{bought} = [b]{total}[/b]"
 
     def compose(self) -> ComposeResult:
         currency = self.ticket_type.currency
         yield Header()
         yield HoldCountdown(id="hold")
         with VerticalScroll(id="checkout"):
-            total = format_money(self.total, currency)
-            bought = " + ".join(f"{quantity} x {escape(t.name)}" for t, quantity in self.lines)
-            yield Static(f"[b]{escape(self.details.summary.name)}[/b]\n{bought} = [b]{total}[/b]",
-                         id="checkout-summary")
+            yield Static(self.summary(), id="checkout-summary")
             for seat in range(self.hold.quantity):
                 yield Input(placeholder=f"holder of ticket {seat + 1} (default: the buyer)",
                             classes="holder", max_length=200)
             yield QuestionFields([(line.ticket_type_id, line.quantity)
                                   for line in self.hold.lines], id="questions")
             yield Input(placeholder="voucher code (optional)", id="voucher", max_length=40)
+            yield Static("", id="voucher-note")
             yield RadioSet(id="tender")
             with Horizontal(id="cash-row"):
                 yield Label("Tendered")
@@ -93,6 +99,7 @@ class CheckoutScreen(TixScreen):
 
     def on_mount(self) -> None:
         self.query_one("#paying").display = False
+        self.query_one("#voucher-note").display = False  # until a code is typed
         self.query(".holder").first(Input).focus()
         self.load_tenders()
 
@@ -129,11 +136,44 @@ class CheckoutScreen(TixScreen):
         self.query_one("#cash-row").display = tender is Tender.CASH
         self.query_one("#payment-method").display = tender is Tender.CARD
 
-    @on(Input.Changed, "#tendered")
-    def show_change(self, changed: Input.Changed) -> None:
-        currency = self.ticket_type.currency
+    @on(Input.Changed, "#voucher")
+    def voucher_typed(self, changed: Input.Changed) -> None:
+        self.check_code(changed.value.strip())
+
+    @work(thread=True, exclusive=True, group="voucher")
+    def check_code(self, code: str) -> None:
+        """What the code takes off this hold, as the sale will (nothing is taken yet)."""
+        if not code:
+            self.app.call_from_thread(self.show_discount, None, "")
+            return
         try:
-            given = to_minor(changed.value or "0", currency, field="tendered")
+            voucher = self.runtime.vouchers.check(code, [(line.ticket_type_id, line.quantity)
+                                                         for line in self.hold.lines])
+        except TixError as error:
+            self.app.call_from_thread(self.show_discount, None, escape(error.message))
+            return
+        self.app.call_from_thread(self.show_discount, voucher.discount,
+                                  f"code {escape(voucher.code)}")
+
+    def show_discount(self, discount: Discount | None, note: str) -> None:
+        self.discount = discount
+        before = order_amount([OrderLine(t.id, q, t.price) for t, q in self.lines], None)
+        if discount is not None:
+            off = format_money(before - self.total, self.ticket_type.currency)
+            note = f"{note}: [b]{off}[/b] off"
+        shown = self.query_one("#voucher-note", Static)
+        shown.update(note)
+        shown.display = bool(note)
+        self.query_one("#checkout-summary", Static).update(self.summary())
+        if self.query_one("#tendered", Input).value:
+            self.show_change()
+
+    @on(Input.Changed, "#tendered")
+    def show_change(self) -> None:
+        currency = self.ticket_type.currency
+        value = self.query_one("#tendered", Input).value
+        try:
+            given = to_minor(value or "0", currency, field="tendered")
         except Invalid:
             self.query_one("#change", Static).update("not an amount")
             return
