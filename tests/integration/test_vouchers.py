@@ -106,3 +106,22 @@ def test_the_receipt_and_the_sales_report_show_the_discount(runtime, mailer):
     report = {line.name: (line.sold, line.revenue)
               for line in runtime.orders.sales(owner, event_id).lines}
     assert report["Standing"] == (2, 7200)
+
+
+def test_the_sales_report_takes_a_fixed_amount_off_the_lines_it_applies_to(runtime):
+    owner = organizer(runtime)
+    event_id = an_event(runtime, owner)
+    standing, seated = runtime.catalog.show(event_id).ticket_types[:2]
+    runtime.vouchers.create(owner, event_id, "FIVE", VoucherTerms(amount="5.00", max_uses=9))
+    runtime.vouchers.create(owner, event_id, "SEATS", VoucherTerms(
+        amount="100.00", max_uses=9, types=(seated.id,)))
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    first = runtime.orders.buy_basket(clerk, [(standing.id, 1), (seated.id, 1)],
+                                      tender=Tender.CASH, voucher="five")
+    second = runtime.orders.buy_basket(clerk, [(standing.id, 1), (seated.id, 1)],
+                                       tender=Tender.CASH, voucher="seats")
+    assert (first.amount, second.amount) == (10550, 4500)
+    report = runtime.orders.sales(owner, event_id)
+    lines = {line.name: (line.sold, line.revenue) for line in report.lines}
+    assert lines == {"Standing": (2, 4000 + 4500), "Seated": (2, 6550 + 0)}
+    assert report.revenue == first.amount + second.amount

@@ -178,13 +178,40 @@ class SqlOrders:
             .group_by(OrderLineRow.ticket_type_id, OrderLineRow.unit_price, OrderRow.tender,
                       OrderRow.discount))
         sold: dict[str, tuple[int, int]] = {}
+        fixed = False
         for ticket_type_id, unit_price, tender, discount, quantity in rows:
             tickets, revenue = sold.get(ticket_type_id, (0, 0))
-            # a voucher's percent is per line; a fixed amount off an order is no type's
+            terms = _discount(discount)  # a percent is per line: priced here
+            fixed = fixed or bool(terms and terms.amount)
             sold[ticket_type_id] = (tickets + int(quantity or 0), revenue + price(
-                unit_price, int(quantity or 0), Tender(tender), _discount(discount),
-                ticket_type_id))
+                unit_price, int(quantity or 0), Tender(tender), terms, ticket_type_id))
+        if fixed:
+            self._take_off_fixed_amounts(ticket_type_ids, sold)
         return sold
+
+    def _take_off_fixed_amounts(self, ticket_type_ids: list[str],
+                                sold: dict[str, tuple[int, int]]) -> None:
+        """A fixed amount off an order is no one type's: it comes off the order's lines it
+        applies to, first line first, as Order.amount takes it off their total — so the
+        types' revenue adds up to what the orders were paid."""
+        with_fixed = self._session.scalars(
+            select(OrderRow).where(
+                OrderRow.id.in_(select(OrderLineRow.order_id).where(
+                    OrderLineRow.ticket_type_id.in_(ticket_type_ids))),
+                OrderRow.status == OrderStatus.COMPLETED.value, OrderRow.test.is_(False),
+                OrderRow.discount.is_not(None)))
+        for order in self._orders(list(with_fixed)):
+            if order.discount is None or not order.discount.amount:
+                continue
+            left = order.discount_amount
+            for line in order.lines:
+                if not left or not order.discount.applies_to(line.ticket_type_id):
+                    continue
+                paid = price(line.unit_price, line.quantity, order.tender)
+                taken = min(left, paid)
+                tickets, revenue = sold.get(line.ticket_type_id, (0, 0))
+                sold[line.ticket_type_id] = (tickets, revenue - taken)
+                left -= taken
 
     def _values(self, order: Order) -> dict[str, Any]:
         return {
