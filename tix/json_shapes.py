@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only for the hints: `--json` starts without importing the models
     from tix.core.catalog.model import EventLabel
-    from tix.core.catalog.search import EventDetails, EventSummary, TicketTypeDetails
+    from tix.core.catalog.search import (
+        EventDetails,
+        EventSummary,
+        QuotaDetails,
+        TicketTypeDetails,
+    )
     from tix.core.errors import TixError
     from tix.core.inventory.model import Hold
     from tix.core.orders.answers import Answer
@@ -78,6 +83,12 @@ def ticket_type_json(ticket_type: TicketTypeDetails) -> dict[str, Any]:
             "currency": t.currency, "quantity": t.quantity, "available": t.available,
             "limit": t.limit, "sale_starts_at": t.sale_starts_at,
             "sale_ends_at": t.sale_ends_at}
+
+
+def quota_json(quota: QuotaDetails) -> dict[str, Any]:
+    """A quota of an event (`name` null: its capacity) with its tickets left."""
+    return {"name": quota.name, "quantity": quota.quantity, "available": quota.available,
+            "ticket_types": quota.ticket_types}
 
 
 def event_label_json(label: EventLabel | None) -> dict[str, Any]:

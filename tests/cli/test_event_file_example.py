@@ -31,6 +31,15 @@ def test_the_readme_event_file_is_accepted_as_written(tix, tmp_path):
     published = tix("event", "publish", event["number"], "--json")
     assert published.exit_code == 0, published.stderr
     assert published.json()["status"] == "SCHEDULED"
+    shown = tix("event", "show", event["number"], "--json").json()
+    assert shown["quotas"] == [
+        {"name": None, "quantity": 800, "available": 800,
+         "ticket_types": ["Standing", "Standing + drink", "Seated"]},  # Crew is hidden
+        {"name": "Standing", "quantity": 500, "available": 500,
+         "ticket_types": ["Standing", "Standing + drink"]}]
+    human = tix("event", "show", event["number"]).stdout
+    assert "Capacity: 800 of 800 left" in human
+    assert "Standing area (Standing, Standing + drink): 500 of 500 left" in human
 
 
 def test_a_draft_is_shown_to_its_organizer_refused_to_buyers_and_published_once(tix):
@@ -71,6 +80,9 @@ def test_capacity_caps_every_type_and_a_full_quota_refuses_in_the_buyers_words(t
     assert "sold out: the event is full" in refused.stderr
     shown = tix("event", "show", event["number"], "--json").json()
     assert [t["available"] for t in shown["ticket_types"]] == [0, 0]
+    assert shown["quotas"] == [{"name": None, "quantity": 3, "available": 0,
+                                "ticket_types": ["Standing", "Seated"]}]
+    assert "Capacity: full" in tix("event", "show", event["number"]).stdout
     tix.login("olga@example.com", PASSWORD)
     lowered = tix("event", "update", event["number"], "--capacity", "2")
     assert lowered.exit_code == 5 and "below what is already sold" in lowered.stderr

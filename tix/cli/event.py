@@ -12,7 +12,7 @@ from tix.cli.ids import EventId
 from tix.cli.output import JsonFlag, emit, say, table
 from tix.cli.state import state
 from tix.core.errors import Invalid
-from tix.json_shapes import event_json, event_summary_json
+from tix.json_shapes import event_json, event_summary_json, quota_json
 
 if TYPE_CHECKING:
     from tix.core.catalog.search import EventDetails, EventSummary
@@ -205,8 +205,13 @@ def show(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
     """An event with every ticket type's price and live availability (a draft: to its
     organizer and admins only)."""
     cli = state(ctx)
-    details = cli.runtime.catalog.show(event, _viewer(cli))
-    emit(event_json(details), as_json=json_, human=lambda _: _print_details(details))
+    viewer = _viewer(cli)
+    details = cli.runtime.catalog.show(event, viewer)
+    quotas = cli.runtime.catalog.quotas(event, viewer)
+    shown = event_json(details)
+    if quotas:  # shared capacity: the capacity (name null) and the named quotas
+        shown["quotas"] = [quota_json(q) for q in quotas]
+    emit(shown, as_json=json_, human=lambda _: _print_details(details, quotas))
 
 
 @app.command()
@@ -285,7 +290,7 @@ def _print_results(results: list[EventSummary], *, past_the_end: bool = False) -
                    "sold out" if r.available == 0 else str(r.available)] for r in results])
 
 
-def _print_details(details: EventDetails) -> None:
+def _print_details(details: EventDetails, quotas: list[Any] | None = None) -> None:
     from tix.cli.layout import Column, clipped, fitted_table, width, wrapped
     from tix.core.catalog.money import format_money
 
@@ -305,3 +310,8 @@ def _print_details(details: EventDetails) -> None:
                  [[t.name, t.ref, format_money(t.price, t.currency),
                    "sold out" if t.available == 0 else f"{t.available} of {t.quantity}",
                    str(t.limit or "")] for t in details.ticket_types])
+    for quota in quotas or []:  # what several types share caps each of them
+        what = "Capacity" if quota.name is None else \
+            f"{quota.name} area ({', '.join(quota.ticket_types)})"
+        left = "full" if quota.available == 0 else f"{quota.available} of {quota.quantity} left"
+        typer.echo(wrapped(f"{what}: {left}"))

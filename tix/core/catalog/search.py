@@ -133,6 +133,17 @@ class EventDetails:
 
 
 @dataclass(frozen=True)
+class QuotaDetails:
+    """Tickets several types share, as an event's page shows them (`name` None: the
+    event's capacity, over every type)."""
+
+    name: str | None
+    quantity: int
+    available: int
+    ticket_types: list[str]  # names
+
+
+@dataclass(frozen=True)
 class LiveState:
     version: int
     available: dict[str, int]

@@ -17,6 +17,7 @@ from tix.core.catalog.search import (
     EventDetails,
     EventSummary,
     Found,
+    QuotaDetails,
     SearchPage,
     SearchQuery,
     Suggestion,
@@ -214,6 +215,19 @@ class CatalogService:
         details = self._details(reference)
         self._cache.set(key, _encode_details(version, details), EVENT_CACHE_TTL)
         return _visible(details, viewer, reference)
+
+    def quotas(self, reference: str, viewer: Principal | None = None) -> list[QuotaDetails]:
+        """The event's capacity and quotas with their tickets left, read live (not on the
+        page's hot path: `show` gives each type's tickets left, the fewest over them)."""
+        with self._uow(readonly=True) as uow:
+            event = self._event(uow, reference)
+            if event.status is EventStatus.DRAFT and (viewer is None or (
+                    viewer.user_id != event.organizer_id and viewer.role is not Role.ADMIN)):
+                raise NotFound("event", reference)
+            return [QuotaDetails(q.name, q.quantity, q.available, [  # as the page lists them
+                t.name for t in event.ticket_types
+                if t.id in q.ticket_type_ids and not t.hidden])  # a hidden type is unseen
+                for q in inventory.quotas(uow, event.id)]
 
     def _details(self, reference: str) -> EventDetails:
         with self._uow(readonly=True) as uow:
