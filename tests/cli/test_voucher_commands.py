@@ -134,6 +134,8 @@ def test_a_hidden_type_is_not_shown_and_is_held_only_with_its_code(tix):
     number = an_event_with_press(tix)
     shown = tix("event", "show", number, "--json").json()
     assert [t["name"] for t in shown["ticket_types"]] == ["Standing", "Seated"]
+    [listed] = tix("event", "list", "--json").json()
+    assert listed["available"] == 120  # the hidden type's 10 are in no count
     tix.login("olga@example.com", PASSWORD)
     assert tix("voucher", "create", number, "--code", "PRESS", "--unlock-only",
                "--max-uses", "5").exit_code == 0

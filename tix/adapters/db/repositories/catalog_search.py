@@ -119,7 +119,8 @@ class SqlCatalogSearch:
                 select(TicketTypeRow.event_id,
                        case((capacity < total, capacity), else_=total), version)
                 .join(StockRow, StockRow.ticket_type_id == TicketTypeRow.id)
-                .where(TicketTypeRow.event_id.in_(event_ids))
+                .where(TicketTypeRow.event_id.in_(event_ids),
+                       TicketTypeRow.hidden.is_(False))  # a hidden type is nobody's to see
                 .group_by(TicketTypeRow.event_id)).all()
             if not rows:
                 return LiveState(int(session.scalar(select(version)) or 0), {})
@@ -178,7 +179,8 @@ class SqlCatalogSearch:
             conditions.append(exists(
                 select(1).select_from(TicketTypeRow)
                 .join(StockRow, StockRow.ticket_type_id == TicketTypeRow.id)
-                .where(TicketTypeRow.event_id == e.id, tickets_left() > 0)))
+                .where(TicketTypeRow.event_id == e.id, TicketTypeRow.hidden.is_(False),
+                       tickets_left() > 0)))
         words = WORD.findall(query.text)[:MAX_WORDS]
         if words:
             if _is_postgres(session):
