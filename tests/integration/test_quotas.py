@@ -167,3 +167,18 @@ def test_an_events_tickets_left_never_pass_its_capacity(runtime):
     assert [t.available for t in shown.ticket_types] == [45, 15]
     found = runtime.catalog.search(SearchQuery(text="Nils"))
     assert [r.available for r in found.results] == [45]
+
+
+def test_a_type_whose_quota_is_full_counts_as_sold_out_in_the_metrics(runtime):
+    from tix.adapters.db.metrics import collect
+
+    def sold_out() -> float:
+        found = {m.name: m for m in collect(runtime.engine, runtime.clock.now())}
+        return found["tix_ticket_types_sold_out"].samples[0][1]
+
+    event_id = an_event(runtime, organizer(runtime), capacity=5)
+    seated = runtime.catalog.show(event_id).ticket_types[1]
+    assert sold_out() == 0
+    runtime.orders.buy(logged_in(runtime, "clara@example.com", role=Role.CLERK), seated.id, 5,
+                       tender=Tender.CASH)
+    assert sold_out() == 2  # Seated has 15 of its own left, Standing 100: the event is full

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
+from tix.adapters.db.repositories.inventory import tickets_left
 from tix.adapters.db.rows.catalog import EventRow, TicketTypeRow
 from tix.adapters.db.rows.inventory import HoldRow, StockRow
 from tix.adapters.db.rows.messaging import OutboxRow
@@ -36,7 +37,7 @@ def collect(engine: Engine, now: datetime) -> list[Metric]:
             select(func.count()).select_from(StockRow)
             .join(TicketTypeRow, TicketTypeRow.id == StockRow.ticket_type_id)
             .join(EventRow, EventRow.id == TicketTypeRow.event_id)
-            .where(StockRow.available == 0, EventRow.status == "SCHEDULED",
+            .where(tickets_left() == 0, EventRow.status == "SCHEDULED",  # quotas too
                    EventRow.starts_at > now)) or 0
         pending, oldest = conn.execute(
             select(func.count(), func.min(OutboxRow.created_at))
