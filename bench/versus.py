@@ -97,6 +97,11 @@ def main() -> None:
     print(f"load {os.getloadavg()[0]:.2f} at the end")
     for row in runs["this"][0]:
         for column in runs["this"][0][row]:
+            if not all(column in r.get(row, {}) for r in runs["baseline"]):
+                # a figure the older code does not print (a table it does not have)
+                alone = statistics.median(r[row][column] for r in runs["this"])
+                print(f"{row:>6} {column:>10}  this {alone:>9.2f}  (not in the baseline)")
+                continue
             medians = {name: statistics.median(r[row][column] for r in runs[name]
                                                if column in r.get(row, {}))
                        for name in trees}

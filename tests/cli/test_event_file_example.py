@@ -40,6 +40,9 @@ def test_the_readme_event_file_is_accepted_as_written(tix, tmp_path):
     human = tix("event", "show", event["number"]).stdout
     assert "Capacity: 800 of 800 left" in human
     assert "Standing area (Standing, Standing + drink): 500 of 500 left" in human
+    number = event["number"]
+    too_many = tix("hold", "--item", f"{number}-T1:6", "--item", f"{number}-T2:5")
+    assert too_many.exit_code == 5 and "at most 10 ticket(s) per order" in too_many.stderr
 
 
 def test_a_draft_is_shown_to_its_organizer_refused_to_buyers_and_published_once(tix):

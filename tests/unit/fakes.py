@@ -317,7 +317,7 @@ def _view(event: Event, ticket_type: TicketType) -> TicketTypeView:
         event_ends_at=event.ends_at, event_timezone=event.timezone,
         organizer_id=event.organizer_id, venue=event.venue, city=event.city,
         number=ticket_type.number, hidden=ticket_type.hidden,
-        event_test_mode=event.test_mode)
+        event_test_mode=event.test_mode, event_has_questions=bool(event.questions))
 
 
 class MemoryStock:

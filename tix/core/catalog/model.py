@@ -182,6 +182,7 @@ class TicketTypeView:
     hidden: bool = False  # sold only with a code that unlocks it
     event_max_per_order: int | None = None  # the event's limits, over all its types
     event_max_per_person: int | None = None
+    event_has_questions: bool = False  # a sale of it reads them (catalog.public.questions)
     event_test_mode: bool = False  # an order of it is a test order
 
     @property

@@ -161,9 +161,9 @@ def record_answers(uow: UnitOfWork, order: Order, ticket_types: Mapping[str, Tic
                    given: Sequence[GivenAnswer]) -> None:
     """Checkout, after the order is added: its answers checked and stored with it, in the
     caller's transaction (a refusal commits nothing, the sale included)."""
+    if not given and not any(t.event_has_questions for t in ticket_types.values()):
+        return  # nothing asked, nothing given: no read (every sale passes here)
     questions = event_questions(uow, order.event_id)
-    if not questions and not given:
-        return
     seat_types = [ticket_types[type_id].name for type_id in order.seat_types]
     answers = check_answers(questions, seat_types, given)
     if answers:

@@ -195,7 +195,8 @@ _TICKET_TYPES = (
            EventRow.city, TicketTypeRow.number,
            EventRow.max_per_order.label("event_max_per_order"),
            EventRow.max_per_person.label("event_max_per_person"), TicketTypeRow.hidden,
-           EventRow.test_mode.label("event_test_mode"))
+           EventRow.test_mode.label("event_test_mode"),
+           (EventRow.questions != "[]").label("event_has_questions"))
     .join(EventRow, EventRow.id == TicketTypeRow.event_id))
 _TICKET_TYPE_VIEW = _TICKET_TYPES.where(TicketTypeRow.id == bindparam("id"))
 _TICKET_TYPE_VIEWS = _TICKET_TYPES.where(TicketTypeRow.id.in_(bindparam("ids",

@@ -6,7 +6,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, case, func, insert, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Update,
+    bindparam,
+    case,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from tix.adapters.db.rows.base import table_of
@@ -126,29 +137,27 @@ class SqlStock:
 # tix.adapters.db.intents), each written once for both databases. The names of their
 # parameters are not columns': an UPDATE reserves those.
 
-# The hot row of a sale: one conditional decrement, never below zero.
-TAKE_STOCK = (update(StockRow)
-              .where(StockRow.ticket_type_id == bindparam("type_id"),
-                     StockRow.available >= bindparam("taken"))
-              .values(available=StockRow.available - bindparam("taken"))
-              .execution_options(synchronize_session=False))
+def _taking(table: Any, key: Any, key_name: str) -> Update:
+    """The conditional decrement of a counter row (`available`): taken only if that many
+    are left, never below zero — the one place the rule is written."""
+    return (update(table).where(key == bindparam(key_name),
+                                table.available >= bindparam("taken"))
+            .values(available=table.available - bindparam("taken"))
+            .execution_options(synchronize_session=False))
 
-GIVE_BACK_STOCK = (update(StockRow)
-                   .where(StockRow.ticket_type_id == bindparam("type_id"))
-                   .values(available=StockRow.available + bindparam("given"))
-                   .execution_options(synchronize_session=False))
 
-# A quota's row, hot like a stock row: taken from in the same commit as the type's stock.
-TAKE_QUOTA = (update(QuotaRow)
-              .where(QuotaRow.id == bindparam("quota_id"),
-                     QuotaRow.available >= bindparam("taken"))
-              .values(available=QuotaRow.available - bindparam("taken"))
-              .execution_options(synchronize_session=False))
+def _giving_back(table: Any, key: Any, key_name: str) -> Update:
+    """The increment of a counter row (`available`) by what is given back."""
+    return (update(table).where(key == bindparam(key_name))
+            .values(available=table.available + bindparam("given"))
+            .execution_options(synchronize_session=False))
 
-GIVE_BACK_QUOTA = (update(QuotaRow)
-                   .where(QuotaRow.id == bindparam("quota_id"))
-                   .values(available=QuotaRow.available + bindparam("given"))
-                   .execution_options(synchronize_session=False))
+
+# The hot rows of a sale: the type's stock, and each quota's (taken from in the same commit).
+TAKE_STOCK = _taking(StockRow, StockRow.ticket_type_id, "type_id")
+GIVE_BACK_STOCK = _giving_back(StockRow, StockRow.ticket_type_id, "type_id")
+TAKE_QUOTA = _taking(QuotaRow, QuotaRow.id, "quota_id")
+GIVE_BACK_QUOTA = _giving_back(QuotaRow, QuotaRow.id, "quota_id")
 
 # A hold is used up by one sale only: the first to change it from ACTIVE.
 USE_HOLD = (update(HoldRow)
