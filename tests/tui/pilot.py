@@ -41,3 +41,18 @@ async def until(pilot, condition: Callable[[], object], what: str, tries: int = 
 
 def text_of(app: TixApp, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
+
+
+async def open_first_event(pilot, app: TixApp) -> None:
+    """From the home screen to the first event listed, its ticket types loaded."""
+    from tix.tui.screens.event import EventScreen
+    from tix.tui.screens.events import EventsScreen
+    from tix.tui.screens.home import HomeScreen
+
+    await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+    await pilot.press("e")
+    await until(pilot, lambda: isinstance(app.screen, EventsScreen)
+                and app.screen.searches_shown, "the events listed")
+    await pilot.press("ctrl+t", "enter")  # to the results, open the first
+    await until(pilot, lambda: isinstance(app.screen, EventScreen)
+                and app.screen.details is not None, "the event")

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from tests.catalog_support import an_event, organizer
-from tests.tui.pilot import run, signed_in_app, text_of, until
+from tests.tui.pilot import open_first_event, run, signed_in_app, text_of, until
 from tix.tui.screens.checkout import CheckoutScreen
 from tix.tui.screens.confirmation import ConfirmationScreen
-from tix.tui.screens.event import EventScreen
-from tix.tui.screens.events import EventsScreen
-from tix.tui.screens.home import HomeScreen
 
 
 def test_a_basket_of_two_types_is_held_and_sold_as_one_order(sqlite_runtime):
@@ -19,13 +16,7 @@ def test_a_basket_of_two_types_is_held_and_sold_as_one_order(sqlite_runtime):
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            await pilot.press("e")
-            await until(pilot, lambda: isinstance(app.screen, EventsScreen)
-                        and app.screen.searches_shown, "the events listed")
-            await pilot.press("ctrl+t", "enter")
-            await until(pilot, lambda: isinstance(app.screen, EventScreen)
-                        and app.screen.details is not None, "the event")
+            await open_first_event(pilot, app)
             await pilot.press("+", "a")  # 2 x Standing into the basket
             await pilot.press("down")  # and 1 x Seated, highlighted
             assert "2 x Standing + 1 x Seated = 155.50 EUR" in text_of(app, "#total")

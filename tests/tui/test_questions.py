@@ -7,12 +7,9 @@ from textual.widgets import Input, Label, Select
 
 from tests.catalog_support import an_event, organizer
 from tests.support import PASSWORD
-from tests.tui.pilot import run, signed_in_app, text_of, until
+from tests.tui.pilot import open_first_event, run, signed_in_app, text_of, until
 from tix.tui.screens.checkout import CheckoutScreen
 from tix.tui.screens.confirmation import ConfirmationScreen
-from tix.tui.screens.event import EventScreen
-from tix.tui.screens.events import EventsScreen
-from tix.tui.screens.home import HomeScreen
 from tix.tui.widgets_questions import QuestionFields
 
 QUESTIONS = [
@@ -30,13 +27,7 @@ def test_the_checkout_asks_the_questions_and_sells_with_the_answers(sqlite_runti
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            await pilot.press("e")
-            await until(pilot, lambda: isinstance(app.screen, EventsScreen)
-                        and app.screen.searches_shown, "the events listed")
-            await pilot.press("ctrl+t", "enter")
-            await until(pilot, lambda: isinstance(app.screen, EventScreen)
-                        and app.screen.details is not None, "the event")
+            await open_first_event(pilot, app)
             await pilot.press("+", "h")  # 2 x Standing
             await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
                         and app.screen.tenders
