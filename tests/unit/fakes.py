@@ -40,7 +40,7 @@ from tix.core.inventory.model import Hold, HoldStatus, QuotaLevel
 from tix.core.inventory.ports import StockLevel
 from tix.core.messages import Message
 from tix.core.orders.answers import Answer
-from tix.core.orders.model import Order, OrderNumberTaken, OrderStatus
+from tix.core.orders.model import Order, OrderNumberTaken, OrderStanding, OrderStatus
 from tix.core.ports import RateDecision
 from tix.core.tickets.door import CheckinList, Scan, TicketDoorState
 from tix.core.tickets.model import Ticket, TicketStatus, ticket_number
@@ -466,6 +466,11 @@ class MemoryOrders:
             return found
         return next((copy.deepcopy(o) for o in self._uow.rows("orders")
                      if o.number == reference.upper()), None)
+
+    def standing(self, order_id: str, *, lock: bool = False) -> OrderStanding | None:
+        order = self.get(order_id)
+        return None if order is None else OrderStanding(
+            order.number, order.status, order.refunded_amount, order.cancel_requested_at)
 
     def by_payment(self, payment_reference: str) -> Order | None:
         return next((copy.deepcopy(o) for o in self._uow.rows("orders")

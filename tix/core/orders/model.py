@@ -150,6 +150,22 @@ class Order:
         return order_amount(self.lines, self.tender) - self.amount
 
 
+@dataclass(frozen=True)
+class OrderStanding:
+    """Where an order stands, as a door asks: whether its tickets may enter, and what a
+    refusal names. Read without the order's lines (every scan reads it)."""
+
+    number: str
+    status: OrderStatus
+    refunded_amount: int
+    cancel_requested_at: datetime | None
+
+    @property
+    def admits(self) -> bool:
+        """Whether the order's tickets may open the door: paid, and no cancellation asked."""
+        return self.status is OrderStatus.COMPLETED and self.cancel_requested_at is None
+
+
 class OrderNumberTaken(Exception):
     """A new order's number was taken by another order meanwhile (rare: numbers are short
     and random). Nothing was committed; the sale is tried again with a new number."""

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from tix.core.inventory.model import Hold
-from tix.core.orders.model import Order
+from tix.core.orders.model import Order, OrderStanding
 from tix.core.principal import Principal
 
 if TYPE_CHECKING:
@@ -18,6 +18,10 @@ class Orders(Protocol):
 
     def get(self, reference: str, *, lock: bool = False) -> Order | None:
         """By id or readable number (TIX-7K4M-Q2)."""
+        ...
+
+    def standing(self, order_id: str, *, lock: bool = False) -> OrderStanding | None:
+        """Where the order stands, without its lines; `lock` as for `get`."""
         ...
 
     def by_payment(self, payment_reference: str) -> Order | None:

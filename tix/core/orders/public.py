@@ -3,16 +3,22 @@ work, so they read in the caller's transaction. The orders' table is this module
 
 from __future__ import annotations
 
-from tix.core.orders.model import Order
+from tix.core.orders.model import Order, OrderStanding
 from tix.core.ports import UnitOfWork
 
-__all__ = ["buyers_of_event", "order", "tickets_bought"]
+__all__ = ["buyers_of_event", "order", "standing", "tickets_bought"]
 
 
 def order(uow: UnitOfWork, reference: str, *, lock: bool = False) -> Order | None:
     """An order by id or readable number (TIX-7K4M-Q2); `lock` holds its row until the
     caller's transaction ends (a check-in and a cancellation wait for each other)."""
     return uow.orders.get(reference.strip(), lock=lock)
+
+
+def standing(uow: UnitOfWork, order_id: str, *, lock: bool = False) -> OrderStanding | None:
+    """Where an order stands for its tickets at the door (without its lines); `lock` holds
+    its row until the caller's transaction ends, as `order` does."""
+    return uow.orders.standing(order_id, lock=lock)
 
 
 def tickets_bought(uow: UnitOfWork, user_id: str, ticket_type_id: str) -> int:

@@ -17,7 +17,7 @@ from tix.core.clock import Clock
 from tix.core.errors import EntryRefused, Invalid, NotAllowed, NotFound, RuleViolation
 from tix.core.ids import looks_like_uuid, new_id
 from tix.core.orders import public as orders
-from tix.core.orders.model import Order, OrderStatus
+from tix.core.orders.model import OrderStanding, OrderStatus
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal, Role
 from tix.core.ratelimit import Rate, enforce
@@ -169,7 +169,7 @@ class CheckIn:
             # another door's scan of the ticket, which then sees this one's.
             # (what it read of the ticket stays true: only a cancellation of the order,
             # which the order now shows, voids it; its scans are read under the lock)
-            order = orders.order(uow, ticket.order_id, lock=True)
+            order = orders.standing(uow, ticket.order_id, lock=True)
             history = ticket_history(uow, ticket)
             state = ticket_state(history)
             # after the ticket's last scan, even on a clock that stands still (or one of
@@ -400,7 +400,7 @@ def _check_event(uow: UnitOfWork, reference: str, ticket_event_id: str,
                        event=ticket_event_name)
 
 
-def _order_refusal(order: Order | None) -> EntryRefused:
+def _order_refusal(order: OrderStanding | None) -> EntryRefused:
     if order is not None and order.status is OrderStatus.CANCELLED:
         return EntryRefused(f"order {order.number} was cancelled"
                             + (" and refunded" if order.refunded_amount else ""),
@@ -423,7 +423,8 @@ def _in_step(ticket: Ticket, state: TicketDoorState) -> Ticket:
                    checked_in_by=(first.by or None) if first else None)
 
 
-def _may_enter(ticket: Ticket, ticket_type: TicketTypeView, order: Order | None) -> None:
+def _may_enter(ticket: Ticket, ticket_type: TicketTypeView,
+               order: OrderStanding | None) -> None:
     """What refuses an admission before the door's rules: a cancelled event, a voided
     ticket, an order that does not admit."""
     if ticket_type.event_status is EventStatus.CANCELLED:

@@ -15,7 +15,15 @@ from tix.adapters.db.rows.base import table_of
 from tix.adapters.db.rows.catalog import EventRow
 from tix.adapters.db.rows.orders import OrderLineRow, OrderRow
 from tix.core.ids import looks_like_uuid
-from tix.core.orders.model import Discount, Order, OrderLine, OrderStatus, Tender, price
+from tix.core.orders.model import (
+    Discount,
+    Order,
+    OrderLine,
+    OrderStanding,
+    OrderStatus,
+    Tender,
+    price,
+)
 
 
 class SqlOrders:
@@ -46,6 +54,16 @@ class SqlOrders:
             query = query.with_for_update()
         row = self._session.scalars(query).one_or_none()
         return None if row is None else self._orders([row])[0]
+
+    def standing(self, order_id: str, *, lock: bool = False) -> OrderStanding | None:
+        query = select(OrderRow.number, OrderRow.status, OrderRow.refunded_amount,
+                       OrderRow.cancel_requested_at).where(OrderRow.id == order_id)
+        if lock:
+            query = query.with_for_update()
+        row = self._session.execute(query).one_or_none()
+        return None if row is None else OrderStanding(
+            number=row.number, status=OrderStatus(row.status),
+            refunded_amount=row.refunded_amount, cancel_requested_at=row.cancel_requested_at)
 
     def by_payment(self, payment_reference: str) -> Order | None:
         row = self._session.scalars(select(OrderRow).where(
