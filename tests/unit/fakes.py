@@ -180,28 +180,26 @@ class MemoryUnitOfWork:
         self._new_orders.add(order_id)
 
 
+def _count(intent: Intent, table: dict[str, Any], key: str, change: int) -> None:
+    """A counter row's `available` changed by `change`; a take (a negative change) is
+    refused, as the conditional decrement is, when too few are left."""
+    row = copy.deepcopy(table.get(key))
+    if row is None or row.available + change < 0:
+        raise IntentRefused(intent)
+    row.available += change
+    table[key] = row
+
+
 def _apply(intent: Intent, tables: dict[str, dict[str, Any]]) -> None:
     """One intent on the staged tables; IntentRefused when a conditional one fails."""
     if isinstance(intent, TakeStock):
-        row = copy.copy(tables["stock"].get(intent.ticket_type_id))
-        if row is None or row.available < intent.quantity:
-            raise IntentRefused(intent)
-        row.available -= intent.quantity
-        tables["stock"][intent.ticket_type_id] = row
+        _count(intent, tables["stock"], intent.ticket_type_id, -intent.quantity)
     elif isinstance(intent, GiveBackStock):
-        row = copy.copy(tables["stock"][intent.ticket_type_id])
-        row.available += intent.quantity
-        tables["stock"][intent.ticket_type_id] = row
+        _count(intent, tables["stock"], intent.ticket_type_id, intent.quantity)
     elif isinstance(intent, TakeQuota):
-        quota = copy.deepcopy(tables["quotas"].get(intent.quota_id))
-        if quota is None or quota.available < intent.quantity:
-            raise IntentRefused(intent)
-        quota.available -= intent.quantity
-        tables["quotas"][intent.quota_id] = quota
+        _count(intent, tables["quotas"], intent.quota_id, -intent.quantity)
     elif isinstance(intent, GiveBackQuota):
-        quota = copy.deepcopy(tables["quotas"][intent.quota_id])
-        quota.available += intent.quantity
-        tables["quotas"][intent.quota_id] = quota
+        _count(intent, tables["quotas"], intent.quota_id, intent.quantity)
     elif isinstance(intent, UseHold):
         hold = copy.copy(tables["holds"].get(intent.hold_id))
         if hold is None or hold.status is not HoldStatus.ACTIVE:

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from tix.core.catalog.model import TicketTypeView
-from tix.core.errors import RuleViolation
+from tix.core.catalog.public import ticket_types as find_ticket_types
+from tix.core.errors import Invalid, NotFound, RuleViolation
 from tix.core.intents import IntentRefused
 from tix.core.inventory.events import TicketsReturned
 from tix.core.inventory.intents import (
@@ -24,7 +25,7 @@ from tix.core.inventory.intents import (
     TakeStock,
     UseHold,
 )
-from tix.core.inventory.model import Hold, QuotaLevel, check_limit
+from tix.core.inventory.model import Hold, QuotaLevel, basket, check_limit
 from tix.core.inventory.ports import StockLevel
 from tix.core.orders.public import tickets_bought, tickets_bought_in_event
 from tix.core.ports import UnitOfWork
@@ -118,6 +119,27 @@ def check_buyer_limit(uow: UnitOfWork, principal: Principal, ticket_type: Ticket
     already = (uow.holds.held_by(user_id, ticket_type.id, now)
                + tickets_bought(uow, user_id, ticket_type.id))
     check_limit(ticket_type, already, quantity)
+
+
+def resolve_basket(uow: UnitOfWork, items: list[tuple[str, int]], *, what: str
+                   ) -> tuple[dict[str, TicketTypeView], list[tuple[str, int]]]:
+    """The ticket types asked for (by id or reference, E12-T2, read at once) and the
+    basket's lines, a type named twice counted once, all of one event; `what` is said in
+    the refusal of several events ("a hold", "an order")."""
+    found = find_ticket_types(uow, [reference for reference, _ in items])
+    types: dict[str, TicketTypeView] = {}
+    resolved = []
+    for reference, quantity in items:
+        ticket_type = found[reference]
+        if ticket_type is None:
+            raise NotFound("ticket type", reference)
+        types[ticket_type.id] = ticket_type
+        resolved.append((ticket_type.id, quantity))
+    lines = basket(resolved)
+    if len({t.event_id for t in types.values()}) > 1:
+        raise Invalid(f"{what} is for one event: these ticket types belong to several",
+                      field="items")
+    return types, lines
 
 
 def check_event_limits(uow: UnitOfWork, principal: Principal,

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tix.core.catalog.public import ticket_types as find_ticket_types
 from tix.core.clock import Clock
-from tix.core.errors import Invalid, NotFound
+from tix.core.errors import NotFound
 from tix.core.ids import new_id
 from tix.core.inventory.events import HoldExpired
 from tix.core.inventory.model import (
     DEFAULT_HOLD_TTL,
     Hold,
     HoldLine,
-    basket,
     check_on_sale,
     check_quantity,
 )
@@ -22,6 +20,7 @@ from tix.core.inventory.public import (
     check_event_limits,
     commit_sale,
     give_back,
+    resolve_basket,
     take,
 )
 from tix.core.ports import RateLimiter, UnitOfWorkFactory
@@ -60,19 +59,8 @@ class InventoryService:
             check_quantity(quantity)  # bad input is refused before it counts as an attempt
         enforce(self._limiter, f"holds:{principal.user_id}", self._hold_rate, now, "holds")
         with self._uow() as uow:
-            types = {}
-            resolved = []
-            found = find_ticket_types(uow, [reference for reference, _ in items])
-            for reference, quantity in items:
-                ticket_type = found[reference]  # by id or E12-T2
-                if ticket_type is None:
-                    raise NotFound("ticket type", reference)
-                types[ticket_type.id] = ticket_type
-                resolved.append((ticket_type.id, quantity))
-            lines = [HoldLine(type_id, quantity) for type_id, quantity in basket(resolved)]
-            if len({t.event_id for t in types.values()}) > 1:
-                raise Invalid("a hold is for one event: these ticket types belong to "
-                              "several", field="items")
+            types, asked = resolve_basket(uow, items, what="a hold")
+            lines = [HoldLine(type_id, quantity) for type_id, quantity in asked]
             redeemed = redeem_voucher(uow, voucher, [(types[line.ticket_type_id],
                                                       line.quantity) for line in lines], now)
             for line in lines:

@@ -24,12 +24,13 @@ from tix.core.catalog.public import ticket_types as find_ticket_types
 from tix.core.clock import Clock
 from tix.core.errors import Busy, Invalid, NotFound, RuleViolation, TixError, Unavailable
 from tix.core.ids import new_id
-from tix.core.inventory.model import Hold, HoldStatus, basket, check_on_sale
+from tix.core.inventory.model import Hold, HoldStatus, check_on_sale
 from tix.core.inventory.public import (
     check_buyer_limit,
     check_event_limits,
     commit_sale,
     give_back,
+    resolve_basket,
     take,
     use_hold,
 )
@@ -150,7 +151,7 @@ class Checkout:
         step can be left half done, and the hot stock row is touched once."""
         now = self._clock.now()
         with self._uow() as uow:
-            types, lines = _basket(uow, command.items)
+            types, lines = resolve_basket(uow, command.items, what="an order")
             redeemed = redeem_voucher(uow, command.voucher,
                                       [(types[type_id], q) for type_id, q in lines], now)
             for type_id, quantity in lines:
@@ -377,26 +378,6 @@ def _usable_hold(uow: UnitOfWork, principal: Principal, hold_id: str,
     types = {type_id: view for type_id, view in found.items() if view is not None}
     assert len(types) == len(hold.lines)  # a hold's ticket types are never deleted
     return hold, types
-
-
-def _basket(uow: UnitOfWork, items: list[tuple[str, int]]
-            ) -> tuple[dict[str, TicketTypeView], list[tuple[str, int]]]:
-    """The ticket types asked for (by id or reference) and the lines, a type named twice
-    counted once, all of one event."""
-    types: dict[str, TicketTypeView] = {}
-    resolved = []
-    found = find_ticket_types(uow, [reference for reference, _ in items])
-    for reference, quantity in items:
-        ticket_type = found[reference]
-        if ticket_type is None:
-            raise NotFound("ticket type", reference)
-        types[ticket_type.id] = ticket_type
-        resolved.append((ticket_type.id, quantity))
-    lines = basket(resolved)
-    if len({t.event_id for t in types.values()}) > 1:
-        raise Invalid("an order is for one event: these ticket types belong to several",
-                      field="items")
-    return types, lines
 
 
 def _holder_names(given: list[str], quantity: int, buyer: str) -> list[str]:
