@@ -239,7 +239,8 @@ class Runtime:
         from tix.core.orders.service import OrderService
 
         offline = OfflineGateway()
-        gateways: dict[Tender, PaymentGateway] = {Tender.CASH: offline, Tender.COMP: offline}
+        gateways: dict[Tender, PaymentGateway] = {Tender.CASH: offline, Tender.COMP: offline,
+                                                   Tender.FREE: offline}
         if self.settings.stripe_api_key:
             from tix.adapters.payments.stripe import StripeGateway
 

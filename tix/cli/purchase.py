@@ -64,7 +64,8 @@ def _print_hold(data: dict[str, Any]) -> None:
 
 
 PayOption = Annotated[str, typer.Option(
-    "--pay", help="cash (clerks), comp (the event's organizer) or card (Stripe).")]
+    "--pay", help="cash (clerks), comp (the event's organizer), card (Stripe) or free "
+                  "(nothing to pay: free tickets, or a code that takes the whole price off).")]
 HolderOption = Annotated[list[str] | None, typer.Option(
     "--holder", help="A ticket holder's name; repeat for each ticket (default: yours).")]
 TenderedOption = Annotated[str | None, typer.Option(
@@ -146,7 +147,7 @@ def _tender(cli: Any, pay: str, tendered: str | None, ticket_type_id: str
     try:
         tender = Tender(pay.lower())
     except ValueError:
-        raise Invalid(f"--pay: {pay!r} is not cash, comp or card") from None
+        raise Invalid(f"--pay: {pay!r} is not cash, comp, card or free") from None
     if tendered is None:
         return tender, None
     with cli.runtime.uow(readonly=True) as uow:

@@ -44,3 +44,24 @@ class Principal:
         if not self.has_role(*roles):
             wanted = " or ".join(r.value for r in roles)
             raise NotAllowed(f"this needs the {wanted} role; you are {self.role.value}")
+
+
+UNDELIVERABLE = ".invalid"
+"""The reserved top-level domain (RFC 2606) of the addresses tix gives accounts that have
+none: a web visitor before checkout, a walk-in who gave no email. No mail goes there."""
+
+
+def is_undeliverable(email: str) -> bool:
+    return email.endswith(UNDELIVERABLE)
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Whom an order is for when it is not the caller: a guest at the web shop (their email,
+    their account made on the spot) or a walk-in at the counter. Mails, the per-person limit
+    and My orders follow the buyer; the caller is who placed the order."""
+
+    user_id: str
+    email: str
+    name: str
+

@@ -17,6 +17,7 @@ PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_BYTES = 72  # bcrypt's limit; longer passwords would be cut silently elsewhere
 NAME_MAX_LENGTH = 200
 OLDEST_BIRTH_YEAR = 1900
+NO_PASSWORD = "!"  # matches no password: a guest's account, or an erased one
 
 
 class TokenPurpose(StrEnum):
@@ -42,12 +43,18 @@ class User:
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
+    @property
+    def is_guest(self) -> bool:
+        """An account made for a buyer who gave only an email (or none): it has no
+        password until its owner registers with that email and verifies it."""
+        return self.password_hash == NO_PASSWORD and not self.is_erased
+
     def erase(self, now: datetime) -> None:
         """GDPR erasure: every personal field wiped for good, login made impossible."""
         self.email = f"erased-{self.id}@erased.invalid"
         self.name = "(erased)"
         self.date_of_birth = None
-        self.password_hash = "!"  # matches no password
+        self.password_hash = NO_PASSWORD
         self.erased_at = now
 
     @property

@@ -14,6 +14,7 @@ from tix.core.accounts.events import (
     VerificationRequested,
 )
 from tix.core.accounts.model import (
+    NO_PASSWORD,
     AccountToken,
     Session,
     TokenPurpose,
@@ -37,7 +38,7 @@ from tix.core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from tix.core.principal import Principal, Role
+from tix.core.principal import UNDELIVERABLE, Buyer, Principal, Role
 from tix.core.ratelimit import retry_seconds
 
 VERIFICATION_TTL = timedelta(hours=24)
@@ -105,11 +106,17 @@ class AccountService:
                     password_hash="", role=role, created_at=now,
                     verified_at=now if verified else None)
         with self._uow() as uow:
-            if uow.users.by_email(email) is not None:
+            existing = uow.users.by_email(email, lock=True)
+            if existing is not None and not existing.is_guest:
                 raise RuleViolation(f"{email} is already registered", code="already_registered")
             # Hash only once the cheap checks passed: bcrypt is deliberately slow.
             user.password_hash = self._hasher.hash(password)
-            uow.users.add(user)
+            if existing is None:
+                uow.users.add(user)
+            else:  # a guest's account, its orders kept, becomes theirs once they verify
+                user.id, user.created_at = existing.id, existing.created_at
+                user.role = existing.role
+                uow.users.save(user)
             uow.publish(UserRegistered(user_id=user.id, role=role.value))
             self._audit.record(uow, "account.registered", subject=f"user:{user.id}",
                                actor_id=user.id, actor=user.email,
@@ -153,6 +160,53 @@ class AccountService:
         uow.publish(VerificationRequested(
             user_id=user.id, email=user.email, name=user.name, token=token,
             expires_at=(now + VERIFICATION_TTL).isoformat()))
+
+    # -- guests --------------------------------------------------------------------------
+
+    def visit(self, host: str = "") -> Login:
+        """A session for a web visitor who has not logged in: an account without email or
+        password, so the visitor can hold seats (holds belong to an account) before giving
+        an email at checkout."""
+        now = self._clock.now()
+        user_id = new_id()
+        user = User(id=user_id, email=f"visitor-{user_id}@guest{UNDELIVERABLE}", name="",
+                    date_of_birth=None, password_hash=NO_PASSWORD, role=Role.CUSTOMER,
+                    created_at=now)
+        with self._uow() as uow:
+            uow.users.add(user)
+            session = Session(id=new_id(), user_id=user.id, created_at=now,
+                              expires_at=now + session_lifetime(False), host=host)
+            uow.sessions.add(session)
+            uow.commit()
+        return self._login_of(user, session, now)
+
+    def guest_buyer(self, email: str | None, name: str) -> Buyer:
+        """The buyer behind an email given at a guest checkout or at the counter: their
+        account, made now (without a password) when the address is new. With no email, a
+        walk-in's own account that no mail reaches."""
+        now = self._clock.now()
+        name = check_name(name) if name.strip() else ""
+        if email is None or not email.strip():
+            user_id = new_id()
+            address = f"walk-in-{user_id}@guest{UNDELIVERABLE}"
+        else:
+            user_id, address = new_id(), self._normalize_email(email)
+        for _ in range(2):  # two checkouts with one new address at once: the second finds it
+            with self._uow() as uow:
+                found = uow.users.by_email(address)
+                if found is not None and not found.is_erased:
+                    return Buyer(found.id, found.email, name or found.name)
+                user = User(id=user_id, email=address, name=name, date_of_birth=None,
+                            password_hash=NO_PASSWORD, role=Role.CUSTOMER, created_at=now)
+                try:
+                    uow.users.add(user)
+                except RuleViolation:
+                    continue
+                self._audit.record(uow, "account.guest", subject=f"user:{user.id}",
+                                   actor=address)
+                uow.commit()
+                return Buyer(user.id, user.email, name)
+        raise RuleViolation(f"{address} is taken by an erased account", code="email_taken")
 
     # -- sessions ------------------------------------------------------------------------
 
@@ -213,6 +267,9 @@ class AccountService:
                                details={"session": session.id, "host": host,
                                         "remember_me": str(remember_me)})
             uow.commit()
+        return self._login_of(user, session, now)
+
+    def _login_of(self, user: User, session: Session, now: datetime) -> Login:
         principal = Principal(user.id, user.email, user.name, user.role, session.id)
         self._cache_principal(principal, session.expires_at, now)
         token = self._tokens.issue(user_id=user.id, session_id=session.id, issued_at=now,

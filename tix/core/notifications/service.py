@@ -27,6 +27,7 @@ from tix.core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from tix.core.principal import is_undeliverable
 
 if TYPE_CHECKING:
     from tix.core.notifications.ports import TicketDocuments
@@ -69,7 +70,8 @@ class NotificationService:
               context: Mapping[str, object], user_id: str | None = None,
               source_message_id: str | None = None,
               attachments: Sequence[AttachmentRef] = ()) -> Notification:
-        """Render a mail and store it as PENDING inside the caller's transaction."""
+        """Render a mail and store it as PENDING inside the caller's transaction (none is
+        stored for an account without an address: a web visitor, a walk-in)."""
         now = self._clock.now()
         rendered = self._renderer.render(
             template, {"public_url": self.public_url, **context})
@@ -78,7 +80,8 @@ class NotificationService:
             text=rendered.text, html=rendered.html, created_at=now, next_attempt_at=now,
             user_id=user_id, source_message_id=source_message_id,
             attachments=tuple(attachments))
-        uow.notifications.add(notification)
+        if not is_undeliverable(to):  # a guest without email: the screen is the receipt
+            uow.notifications.add(notification)
         return notification
 
     def send_due(self, limit: int = 200) -> int:

@@ -47,10 +47,10 @@ from tix.core.orders.model import (
     new_order_number,
     price,
 )
-from tix.core.orders.policy import OFFLINE_TENDERS, allow_tender, gateway_for
+from tix.core.orders.policy import OFFLINE_TENDERS, allow_tender, check_free, gateway_for
 from tix.core.orders.ports import HoldKeeper, PaymentGateway
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
-from tix.core.principal import Principal
+from tix.core.principal import Buyer, Principal
 from tix.core.vouchers.model import Voucher
 from tix.core.vouchers.public import give_back as give_back_voucher
 from tix.core.vouchers.public import redeem as redeem_voucher
@@ -75,6 +75,7 @@ class PlaceOrder:
     payment_method: str | None = None  # a card gateway's saved method, when given
     voucher: str | None = None  # a code the buyer gives (a hold keeps the one it took)
     answers: list[GivenAnswer] = field(default_factory=list)  # to the event's questions
+    buyer: Buyer | None = None  # whom the order is for, when not the principal (a guest)
 
 
 class Checkout:
@@ -208,14 +209,15 @@ class Checkout:
                    lines: list[tuple[str, int]], now: datetime,
                    voucher: Voucher | None = None) -> Order:
         principal, tender = command.principal, command.tender
+        buyer = command.buyer or Buyer(principal.user_id, principal.email, principal.name)
         first = types[lines[0][0]]
         quantity = sum(q for _, q in lines)
         order = Order(
-            id=new_id(), number=new_order_number(), user_id=principal.user_id,
+            id=new_id(), number=new_order_number(), user_id=buyer.user_id,
             event_id=first.event_id,
             lines=[OrderLine(type_id, q, types[type_id].price) for type_id, q in lines],
             currency=first.currency, tender=tender,
-            holders=_holder_names(command.holders, quantity, principal.name), created_at=now,
+            holders=_holder_names(command.holders, quantity, buyer.name), created_at=now,
             taken_by=principal.user_id if tender is not Tender.CARD else None,
             voucher_id=voucher.id if voucher else None,
             discount=voucher.discount if voucher else None, test=first.event_test_mode)
@@ -227,6 +229,7 @@ class Checkout:
                               f"{format_money(given, order.currency)} tendered",
                               code="not_enough_cash", due=due, tendered=given)
             order.tendered_amount = given
+        check_free(order)
         return order
 
     def _record_payment(self, order: Order, reference: str) -> None:

@@ -26,6 +26,7 @@ class Tender(StrEnum):
     CASH = "cash"  # taken by a clerk at the box office
     COMP = "comp"  # complimentary, given by the event's organizer
     CARD = "card"  # Stripe
+    FREE = "free"  # nothing to pay: free tickets, or a code that takes the whole price off
 
 
 def price(unit_price: int, quantity: int, tender: Tender | None = None,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from tix.core.catalog.model import TicketTypeView
 from tix.core.catalog.public import event as find_event
-from tix.core.errors import NotAllowed, NotFound, TixError, Unavailable
+from tix.core.catalog.public import format_money
+from tix.core.errors import NotAllowed, NotFound, RuleViolation, TixError, Unavailable
 from tix.core.orders.model import Order, Tender
 from tix.core.orders.ports import PaymentGateway
 from tix.core.ports import UnitOfWork
 from tix.core.principal import Principal, Role
 
-OFFLINE_TENDERS = (Tender.CASH, Tender.COMP)
+OFFLINE_TENDERS = (Tender.CASH, Tender.COMP, Tender.FREE)
 
 
 def gateway_for(gateways: dict[Tender, PaymentGateway], tender: Tender) -> PaymentGateway:
@@ -31,9 +32,19 @@ def allow_tender(principal: Principal, tender: Tender, ticket_type: TicketTypeVi
         raise NotAllowed("complimentary tickets are given by the event's organizer")
 
 
+def check_free(order: Order) -> None:
+    """An order taken as free costs nothing (checked once its discount is known)."""
+    if order.tender is Tender.FREE and order.amount:
+        raise RuleViolation(f"order {order.number} costs "
+                            f"{format_money(order.amount, order.currency)}: pay by card",
+                            code="not_free", amount=order.amount)
+
+
 def may_take(gateways: dict[Tender, PaymentGateway], principal: Principal, tender: Tender,
              ticket_type: TicketTypeView) -> bool:
     """Whether this person may take payment by `tender` for the type, here and now."""
+    if tender is Tender.FREE and ticket_type.price:
+        return False
     try:
         gateway_for(gateways, tender)
         allow_tender(principal, tender, ticket_type)
