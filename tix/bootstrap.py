@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from tix.adapters.crypto import FieldCipher
     from tix.adapters.db.housekeeping import DatabaseHousekeeping
+    from tix.adapters.db.repositories.vouchers import VoucherTerms
     from tix.adapters.db.uow import SqlUnitOfWork
     from tix.adapters.queue.dead_letters import OutboxDeadLetters
     from tix.adapters.queue.outbox import OutboxQueue
@@ -98,7 +99,14 @@ class Runtime:
     def uow(self, *, readonly: bool = False) -> SqlUnitOfWork:
         from tix.adapters.db.uow import SqlUnitOfWork
 
-        return SqlUnitOfWork(self.sessions, self.clock, self.cipher, readonly=readonly)
+        return SqlUnitOfWork(self.sessions, self.clock, self.cipher, readonly=readonly,
+                             voucher_terms=self._voucher_terms)
+
+    @cached_property
+    def _voucher_terms(self) -> VoucherTerms:
+        from tix.adapters.db.repositories.vouchers import VoucherTerms
+
+        return VoucherTerms()
 
     @cached_property
     def outbox(self) -> OutboxQueue:

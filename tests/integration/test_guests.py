@@ -71,7 +71,7 @@ def test_a_walk_in_without_email_gets_no_mail_and_keeps_blank_holders(runtime, m
 
 def test_an_order_that_costs_something_is_not_free(runtime, free_event):
     ann = logged_in(runtime)
-    with pytest.raises(RuleViolation, match="costs 24.00 EUR: pay by card"):
+    with pytest.raises(RuleViolation, match=r"costs 24\.00 EUR: pay by card"):
         runtime.orders.place(PlaceOrder(principal=ann, tender=Tender.FREE,
                                         items=[(free_event[1].id, 2)]))
     assert Tender.FREE in runtime.orders.tenders(ann, free_event[0].id)

@@ -125,3 +125,25 @@ def test_the_sales_report_takes_a_fixed_amount_off_the_lines_it_applies_to(runti
     lines = {line.name: (line.sold, line.revenue) for line in report.lines}
     assert lines == {"Standing": (2, 4000 + 4500), "Seated": (2, 6550 + 0)}
     assert report.revenue == first.amount + second.amount
+
+
+def test_a_code_voided_in_another_process_sells_nothing_though_its_terms_were_kept(
+        runtime, make_runtime, database):
+    """A process keeps a code's terms a moment for the next sales; the commit alone takes
+    the use, so a code voided elsewhere meanwhile is refused and nothing is sold."""
+    owner = organizer(runtime)
+    event_id = an_event(runtime, owner)
+    standing = runtime.catalog.show(event_id).ticket_types[0]
+    runtime.vouchers.create(owner, event_id, "KEPT", VoucherTerms(percent=10, max_uses=9))
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, voucher="kept")  # kept now
+    make_runtime(database).vouchers.void(owner, event_id, "KEPT")
+    try:
+        runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, voucher="kept")
+    except RuleViolation as refused:
+        assert refused.code in ("voucher_used_up", "voucher_voided")
+    else:
+        raise AssertionError("a voided code was redeemed")
+    assert uses_left(runtime, event_id, "KEPT") == 8
+    with runtime.uow(readonly=True) as uow:
+        assert uow.stock.levels([standing.id])[standing.id].available == 99

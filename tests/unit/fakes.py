@@ -516,6 +516,9 @@ class MemoryVouchers:
         return next((copy.deepcopy(v) for v in self._uow.rows("vouchers")
                      if v.event_id == event_id and v.code == code), None)
 
+    def terms(self, event_id: str, code: str) -> Voucher | None:
+        return self.by_code(event_id, code)
+
     def get(self, voucher_id: str) -> Voucher | None:
         found: Voucher | None = self._uow.read("vouchers", voucher_id)
         return found

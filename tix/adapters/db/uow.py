@@ -42,15 +42,16 @@ if TYPE_CHECKING:
     from tix.adapters.db.repositories.notifications import SqlNotifications
     from tix.adapters.db.repositories.orders import SqlOrders
     from tix.adapters.db.repositories.tickets import SqlTickets
-    from tix.adapters.db.repositories.vouchers import SqlVouchers
+    from tix.adapters.db.repositories.vouchers import SqlVouchers, VoucherTerms
 
 
 class SqlUnitOfWork:
     session: Session
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher, *,
-                 readonly: bool = False) -> None:
+                 readonly: bool = False, voucher_terms: VoucherTerms | None = None) -> None:
         self._sessions = sessions
+        self._voucher_terms = voucher_terms  # the process's, kept across units of work
         self._clock = clock
         self.cipher = cipher  # repositories that keep personal data encrypt with it
         self._readonly = readonly
@@ -128,7 +129,7 @@ class SqlUnitOfWork:
     def vouchers(self) -> SqlVouchers:
         from tix.adapters.db.repositories.vouchers import SqlVouchers
 
-        return SqlVouchers(self.session)
+        return SqlVouchers(self.session, self._voucher_terms)
 
     # -- the transaction -----------------------------------------------------------------
 

@@ -35,7 +35,9 @@ def redeem(uow: UnitOfWork, code: str | None, lines: Sequence[tuple[TicketTypeVi
     voucher = None
     if code is not None and code.strip():
         first = lines[0][0]
-        found = uow.vouchers.by_code(first.event_id, normal_code(code))
+        # A popular code is read by every sale: its terms may come from a moment ago,
+        # since the commit's intent alone takes the use (and refuses a voided code)
+        found = uow.vouchers.terms(first.event_id, normal_code(code))
         voucher = check_usable(found, code, first.event_number, lines, now)
         uow.intend(RedeemVoucher(voucher.id, voucher.code))
     check_unlocked([ticket_type for ticket_type, _ in lines], voucher)
