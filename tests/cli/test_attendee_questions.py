@@ -149,3 +149,15 @@ def test_answers_are_encrypted_at_rest_exported_and_erased_with_the_person(tix, 
     with runtime.uow(readonly=True) as uow:
         assert uow.answers.of_order(order_id) == []
         assert uow.answers.of_user(buyer.user_id) == {}
+
+
+def test_the_event_lists_what_it_asks_at_checkout(tix, event):
+    shown = tix("event", "show", event, "--json")
+    assert shown.exit_code == 0, shown.stderr
+    assert [q["key"] for q in shown.json()["questions"]] == ["diet", "company", "email"]
+    assert shown.json()["questions"][0]["choices"] == ["none", "vegetarian", "vegan"]
+    human = " ".join(tix("event", "show", event).stdout.split())  # wrapped to the terminal
+    assert "Asked at checkout:" in human
+    assert "diet — Dietary needs? (choice, per ticket, required): none / vegetarian / vegan" \
+        in human
+    assert "company — Company (for the invoice) (text, once per order)" in human

@@ -103,6 +103,10 @@ def test_an_event_in_test_mode_sells_but_its_sales_report_leaves_the_orders_out(
     tix.login("clara@example.com", PASSWORD)
     sold = tix("buy", f"{number}-T1", "--quantity", "2", "--pay", "cash", "--json")
     assert sold.exit_code == 0, sold.stderr
+    assert sold.json()["test"] is True  # the order is marked
+    assert tix("order", "show", sold.json()["number"], "--json").json()["test"] is True
+    said = tix("buy", f"{number}-T1", "--pay", "cash")
+    assert said.exit_code == 0 and "A test order" in said.stderr
     tix.login("olga@example.com", PASSWORD)
     report = tix("event", "sales", number, "--json")
     assert report.exit_code == 0, report.stderr

@@ -208,10 +208,15 @@ def show(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
     viewer = _viewer(cli)
     details = cli.runtime.catalog.show(event, viewer)
     quotas = cli.runtime.catalog.quotas(event, viewer)
+    questions = cli.runtime.catalog.questions(event, viewer)
     shown = event_json(details)
     if quotas:  # shared capacity: the capacity (name null) and the named quotas
         shown["quotas"] = [quota_json(q) for q in quotas]
-    emit(shown, as_json=json_, human=lambda _: _print_details(details, quotas))
+    if questions:  # as the event file writes them
+        from tix.core.catalog.questions import questions_as_spec
+
+        shown["questions"] = questions_as_spec(questions)
+    emit(shown, as_json=json_, human=lambda _: _print_details(details, quotas, questions))
 
 
 @app.command()
@@ -290,7 +295,8 @@ def _print_results(results: list[EventSummary], *, past_the_end: bool = False) -
                    "sold out" if r.available == 0 else str(r.available)] for r in results])
 
 
-def _print_details(details: EventDetails, quotas: list[Any] | None = None) -> None:
+def _print_details(details: EventDetails, quotas: list[Any] | None = None,
+                   questions: tuple[Any, ...] = ()) -> None:
     from tix.cli.layout import Column, clipped, fitted_table, width, wrapped
     from tix.core.catalog.money import format_money
 
@@ -315,3 +321,11 @@ def _print_details(details: EventDetails, quotas: list[Any] | None = None) -> No
             f"{quota.name} area ({', '.join(quota.ticket_types)})"
         left = "full" if quota.available == 0 else f"{quota.available} of {quota.quantity} left"
         typer.echo(wrapped(f"{what}: {left}"))
+    if questions:
+        typer.echo("\nAsked at checkout:")
+    for question in questions:  # what `tix buy --answer KEY=…` answers
+        asked = "per ticket" if question.per.value == "ticket" else "once per order"
+        choices = f": {' / '.join(question.choices)}" if question.choices else ""
+        required = ", required" if question.required else ""
+        typer.echo(wrapped(f"  {question.key} — {question.text} ({question.kind.value}, "
+                           f"{asked}{required}){choices}"))

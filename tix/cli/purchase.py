@@ -171,6 +171,8 @@ def _print_order(data: dict[str, Any]) -> None:
             "off")
     if data["change"]:
         say(f"Change due: {format_money(data['change'], data['currency'])}")
+    if data["test"]:
+        say("A test order (the event is in test mode): kept out of the sales reports.")
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled, EventPublished, EventUpdated
-from tix.core.catalog.model import Event, EventLabel, EventStatus, ticket_type_ref
+from tix.core.catalog.model import Event, EventLabel, EventStatus, Question, ticket_type_ref
 from tix.core.catalog.questions import questions_as_spec
 from tix.core.catalog.quotas import CheckedQuota, quotas_as_spec
 from tix.core.catalog.search import (
@@ -220,14 +220,26 @@ class CatalogService:
         """The event's capacity and quotas with their tickets left, read live (not on the
         page's hot path: `show` gives each type's tickets left, the fewest over them)."""
         with self._uow(readonly=True) as uow:
-            event = self._event(uow, reference)
-            if event.status is EventStatus.DRAFT and (viewer is None or (
-                    viewer.user_id != event.organizer_id and viewer.role is not Role.ADMIN)):
-                raise NotFound("event", reference)
+            event = self._seen_event(uow, reference, viewer)
             return [QuotaDetails(q.name, q.quantity, q.available, [  # as the page lists them
                 t.name for t in event.ticket_types
                 if t.id in q.ticket_type_ids and not t.hidden])  # a hidden type is unseen
                 for q in inventory.quotas(uow, event.id)]
+
+    def questions(self, reference: str, viewer: Principal | None = None
+                  ) -> tuple[Question, ...]:
+        """What the event asks at checkout, as its page lists them."""
+        with self._uow(readonly=True) as uow:
+            return self._seen_event(uow, reference, viewer).questions
+
+    def _seen_event(self, uow: UnitOfWork, reference: str, viewer: Principal | None) -> Event:
+        """The event, unless it is a draft and `viewer` is neither its organizer nor an
+        admin: to them it is not there."""
+        event = self._event(uow, reference)
+        if event.status is EventStatus.DRAFT and (viewer is None or (
+                viewer.user_id != event.organizer_id and viewer.role is not Role.ADMIN)):
+            raise NotFound("event", reference)
+        return event
 
     def _details(self, reference: str) -> EventDetails:
         with self._uow(readonly=True) as uow:
