@@ -106,6 +106,7 @@ def test_the_receipt_and_the_sales_report_show_the_discount(runtime, mailer):
     report = {line.name: (line.sold, line.revenue)
               for line in runtime.orders.sales(owner, event_id).lines}
     assert report["Standing"] == (2, 7200)
+    assert [d.price for d in runtime.tickets.order_documents(order.id)] == ["36.00 EUR"] * 2
 
 
 def test_the_sales_report_takes_a_fixed_amount_off_the_lines_it_applies_to(runtime):
@@ -121,6 +122,8 @@ def test_the_sales_report_takes_a_fixed_amount_off_the_lines_it_applies_to(runti
     second = runtime.orders.buy_basket(clerk, [(standing.id, 1), (seated.id, 1)],
                                        tender=Tender.CASH, voucher="seats")
     assert (first.amount, second.amount) == (10550, 4500)
+    assert [d.price for d in runtime.tickets.order_documents(first.id)] == [
+        "45.00 EUR (FIVE: 5.00 EUR off the order)", "65.50 EUR (FIVE: 5.00 EUR off the order)"]
     report = runtime.orders.sales(owner, event_id)
     lines = {line.name: (line.sold, line.revenue) for line in report.lines}
     assert lines == {"Standing": (2, 4000 + 4500), "Seated": (2, 6550 + 0)}

@@ -17,7 +17,7 @@ from tix.core.ids import new_id
 from tix.core.notifications.model import AttachmentRef
 from tix.core.orders import public as orders
 from tix.core.orders.events import OrderCancelled, PaymentCompleted
-from tix.core.orders.model import OrderStatus, price
+from tix.core.orders.model import Order, OrderStatus, Tender, price
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal, Role
 from tix.core.ratelimit import Rate
@@ -181,8 +181,9 @@ class TicketService(CheckIn):
         event = catalog.event(uow, order.event_id)
         assert event is not None
         names = {t.id: t.name for t in event.ticket_types}
-        paid = {line.ticket_type_id: catalog.format_money(
-            price(line.unit_price, 1, order.tender), order.currency) for line in order.lines}
+        paid = {line.ticket_type_id: catalog.format_money(price(
+            line.unit_price, 1, order.tender, order.discount, line.ticket_type_id),
+            order.currency) + _order_discount(order) for line in order.lines}
         return [TicketDocument(
             ticket_id=ticket.id, number=ticket.number, holder=ticket.holder,
             ticket_type=names.get(ticket.ticket_type_id, ""),
@@ -255,6 +256,16 @@ class TicketService(CheckIn):
         """The tickets of orders the caller was already allowed to see (`order show`)."""
         with self._uow(readonly=True) as uow:
             return uow.tickets.of_orders(order_ids)
+
+
+def _order_discount(order: Order) -> str:
+    """A fixed amount a code took off the whole order, said beside each ticket's price
+    (a percent is already in it)."""
+    discount = order.discount
+    if discount is None or not discount.amount or order.tender is Tender.COMP:
+        return ""
+    return (f" ({discount.code}: {catalog.format_money(discount.amount, order.currency)} "
+            "off the order)")
 
 
 def _ticket_types(uow: UnitOfWork, type_ids: list[str]) -> dict[str, TicketTypeView] | None:
