@@ -150,6 +150,47 @@ class Order:
         return order_amount(self.lines, self.tender) - self.amount
 
 
+def ticket_price(order: Order, ticket_type_id: str) -> int:
+    """What one ticket of the type cost in this order, its discount taken off: a percent
+    as `price` takes it; a fixed amount off the order shared out over its tickets by
+    price (rounded down: a refund of it never passes what was paid)."""
+    unit = next(line.unit_price for line in order.lines if line.ticket_type_id == ticket_type_id)
+    one = price(unit, 1, order.tender, order.discount, ticket_type_id)
+    if order.discount is None or not order.discount.amount:
+        return one
+    before = order_amount(order.lines, order.tender,
+                          Discount(order.discount.code, percent=order.discount.percent,
+                                   ticket_type_ids=order.discount.ticket_type_ids))
+    return one * order.amount // before if before else 0
+
+
+class RefundStatus(StrEnum):
+    PENDING = "PENDING"  # recorded, its money not yet known to be back
+    DONE = "DONE"  # the payment service gave it back
+
+
+@dataclass
+class Refund:
+    """Money given back out of an order, short of cancelling it: one ticket's price (the
+    ticket voided) or an amount. Recorded — and counted in the order's refunded amount —
+    before the payment service is asked, so refunds never add up to more than was paid;
+    `key` makes asking again (a lost reply) find this refund rather than make another."""
+
+    id: str
+    order_id: str
+    key: str
+    amount: int  # minor units
+    reason: str
+    actor_id: str | None
+    actor: str
+    created_at: datetime
+    ticket_id: str | None = None
+    ticket_number: str | None = None
+    status: RefundStatus = RefundStatus.PENDING
+    reference: str | None = None  # the payment service's, once done
+    done_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class OrderStanding:
     """Where an order stands, as a door asks: whether its tickets may enter, and what a

@@ -132,7 +132,7 @@ class OrdersScreen(TixScreen):
         except TixError as error:
             self.app.call_from_thread(self.say, f"[b red]{escape(error.message)}[/]")
             return
-        self.app.call_from_thread(self.confirm, order, quote.refund, quote.terms.describe())
+        self.app.call_from_thread(self.confirm, order, quote.refund, quote.describe())
 
     def confirm(self, order: Order, refund: int, rule: str) -> None:
         def answered(yes: bool | None) -> None:
