@@ -184,3 +184,17 @@ def test_a_refund_asked_again_with_its_key_after_a_lost_answer_is_made_once(
     assert done.status is RefundStatus.DONE
     assert refunded(stripe_base, order.payment_reference) == 2000
     assert refunds_in_database(runtime, order.id) == (2000, 2000)
+
+
+def test_the_payment_services_word_of_tix_own_refunds_cancels_nothing(runtime):
+    """Its webhook reports the payment's refunds in all: those tix made are counted on
+    the order already; only more than that (a refund made elsewhere) cancels it."""
+    owner, order = a_cash_order(runtime)
+    runtime.orders.refund(owner, order.number, amount=1250)
+    said = runtime.orders.payment_reported(order.id, "refunded", "cash", refunded=1250)
+    assert said == "nothing to do"
+    assert runtime.orders.show(owner, order.number).status is OrderStatus.COMPLETED
+    said = runtime.orders.payment_reported(order.id, "refunded", "cash", refunded=9000)
+    cancelled = runtime.orders.show(owner, order.number)
+    assert said == "cancelled" and cancelled.status is OrderStatus.CANCELLED
+    assert cancelled.refunded_amount == 9000
