@@ -74,8 +74,8 @@ class Cancellations:
         mail's). Tickets already used at the door are refunded only on purpose
         (`refund_used`), by the organizer or an admin."""
         given = (reason or "").strip()
-        if len(given) > REASON_LENGTH:
-            raise Invalid(f"the reason is {len(given)} characters; at most {REASON_LENGTH}",
+        if len(given) > REASON_LENGTH or "\x00" in given:
+            raise Invalid(f"the reason must be at most {REASON_LENGTH} characters of text",
                           field="reason")
         quote = self.quote(principal, reference, refund_used=refund_used)
         order, refund = quote.order, quote.refund

@@ -152,16 +152,19 @@ class Order:
 
 def ticket_price(order: Order, ticket_type_id: str) -> int:
     """What one ticket of the type cost in this order, its discount taken off: a percent
-    as `price` takes it; a fixed amount off the order shared out over its tickets by
-    price (rounded down: a refund of it never passes what was paid)."""
+    as `price` takes it; a fixed amount off the order shared out over the tickets it
+    applies to by their price (rounded down: refunding every ticket never passes what was
+    paid)."""
     unit = next(line.unit_price for line in order.lines if line.ticket_type_id == ticket_type_id)
     one = price(unit, 1, order.tender, order.discount, ticket_type_id)
-    if order.discount is None or not order.discount.amount:
+    terms = order.discount
+    if terms is None or not terms.amount or not terms.applies_to(ticket_type_id):
         return one
-    before = order_amount(order.lines, order.tender,
-                          Discount(order.discount.code, percent=order.discount.percent,
-                                   ticket_type_ids=order.discount.ticket_type_ids))
-    return one * order.amount // before if before else 0
+    eligible = sum(price(line.unit_price, line.quantity, order.tender, terms,
+                         line.ticket_type_id)
+                   for line in order.lines if terms.applies_to(line.ticket_type_id))
+    taken = min(terms.amount, eligible)
+    return one * (eligible - taken) // eligible if eligible else 0
 
 
 class RefundStatus(StrEnum):

@@ -39,6 +39,7 @@ from tix.core.tickets.public import order_ticket, void_ticket
 # they stop half-way (a lost answer, a crash), the daemon takes it over after that.
 REFUND_CLAIM = timedelta(minutes=1)
 REASON_LENGTH = 200
+KEY_LENGTH = 100  # as order_refunds.key holds it
 
 
 class Refunds:
@@ -62,9 +63,12 @@ class Refunds:
         if amount is not None and amount <= 0:
             raise Invalid("the amount to refund must be more than 0", field="amount")
         reason = (reason or "").strip()
-        if len(reason) > REASON_LENGTH:
-            raise Invalid(f"the reason is {len(reason)} characters; at most {REASON_LENGTH}",
+        if len(reason) > REASON_LENGTH or "\x00" in reason:
+            raise Invalid(f"the reason must be at most {REASON_LENGTH} characters of text",
                           field="reason")
+        if key is not None and not (0 < len(key) <= KEY_LENGTH and key.isprintable()):
+            raise Invalid(f"the key must be 1 to {KEY_LENGTH} printable characters",
+                          field="key")
         with self._uow() as uow:
             found = managed_order(uow, principal, reference, doing="refund an order")
             order = uow.orders.get(found.id, lock=True)  # one refund of it at a time

@@ -27,7 +27,7 @@ from tix.core.tickets.ports import MailQueue
 
 MAX_HOLDER = 200  # as a sale takes names
 MAX_REASON = 200
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EMAIL = re.compile(r"[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+")
 
 
 class TicketChanges:
@@ -151,15 +151,15 @@ def _holder(holder: str) -> str:
     name = " ".join(holder.split())
     if not name:
         raise Invalid("the holder's name is empty", field="holder")
-    if len(name) > MAX_HOLDER:
-        raise Invalid(f"the holder's name is longer than {MAX_HOLDER} characters",
+    if len(name) > MAX_HOLDER or not name.isprintable():
+        raise Invalid(f"the holder's name must be at most {MAX_HOLDER} printable characters",
                       field="holder", limit=MAX_HOLDER)
     return name
 
 
 def _reason(reason: str | None) -> str:
     why = (reason or "").strip()
-    if len(why) > MAX_REASON:
-        raise Invalid(f"the reason is {len(why)} characters; at most {MAX_REASON}",
+    if len(why) > MAX_REASON or "\x00" in why:
+        raise Invalid(f"the reason must be at most {MAX_REASON} characters of text",
                       field="reason")
     return why
