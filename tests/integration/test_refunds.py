@@ -16,7 +16,7 @@ from tests.integration.test_stripe import (
     reply_lost_then_unreadable,
 )
 from tests.support import deliver, logged_in
-from tix.core.errors import RuleViolation, Unavailable
+from tix.core.errors import Busy, RuleViolation, Unavailable
 from tix.core.ids import new_id
 from tix.core.orders.model import OrderStatus, Refund, RefundStatus, Tender
 from tix.core.principal import Role
@@ -156,7 +156,7 @@ def test_a_refund_left_unanswered_is_finished_by_the_daemon_once(card_shop, stri
         runtime.orders.refund(owner, order.number, amount=9000 - 1250 + 1)
     with pytest.raises(RuleViolation, match="refund under way"):  # its money first
         runtime.orders.cancel(owner, order.number)
-    with pytest.raises(Unavailable, match="under way"):  # asked again: claimed still
+    with pytest.raises(Busy, match="under way"):  # asked again: claimed still
         runtime.orders.refund(owner, order.number, amount=1250, key="k-1")
     deliver(runtime)  # the claim has not run out: the daemon waits
     assert runtime.orders.refunds_of(owner, order.number)[0].status is RefundStatus.PENDING

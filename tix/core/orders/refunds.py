@@ -16,7 +16,7 @@ from datetime import timedelta
 from tix.core.audit.service import AuditService
 from tix.core.catalog.public import format_money
 from tix.core.clock import Clock
-from tix.core.errors import Invalid, NotFound, RuleViolation, Unavailable
+from tix.core.errors import Busy, Invalid, NotFound, RuleViolation, Unavailable
 from tix.core.ids import new_id
 from tix.core.inventory.public import give_back
 from tix.core.orders.events import OrderRefunded
@@ -150,10 +150,10 @@ class Refunds:
             with self._uow() as uow:
                 claimed = uow.orders.claim_refund(refund.id, now, now + REFUND_CLAIM)
                 uow.commit()
-            if not claimed:
-                raise Unavailable(f"the refund of {self._money(order, refund.amount)} of "
-                                  f"order {order.number} is under way; look again shortly "
-                                  "(tix order show)")
+            if not claimed:  # safe to ask again: it is this refund, whoever finishes it
+                raise Busy(f"the refund of {self._money(order, refund.amount)} of order "
+                           f"{order.number} is under way; look again shortly "
+                           "(tix order show)", code="refund_under_way")
         try:
             reference = (gateway_for(self._gateways, order.tender).refund_part(
                 order, refund.amount, refund_id=refund.id,
