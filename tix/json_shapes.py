@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # only for the hints: `--json` starts without importing the m
     from tix.core.errors import TixError
     from tix.core.inventory.model import Hold
     from tix.core.orders.answers import Answer
-    from tix.core.orders.model import Order
+    from tix.core.orders.model import Order, Refund
     from tix.core.tickets.door_pack import DoorPack
     from tix.core.tickets.model import Ticket
     from tix.core.tickets.offline import Conflict, Merged, OfflineVerdict
@@ -125,6 +125,15 @@ def order_json(order: Order, tickets: list[Ticket] | None = None,
             "completed_at": order.completed_at, "cancelled_at": order.cancelled_at,
             "tickets": [ticket_json(t) for t in tickets or []],
             **({} if answers is None else {"answers": _answers_json(answers)})}
+
+
+def refund_json(refund: Refund) -> dict[str, Any]:
+    """A refund short of a cancellation: `amount` in minor units, the `ticket` number it
+    voided (or null), `status` PENDING (the payment service's answer awaited) or DONE."""
+    return {"id": refund.id, "amount": refund.amount, "ticket": refund.ticket_number,
+            "reason": refund.reason, "by": refund.actor, "status": refund.status.value,
+            "reference": refund.reference, "created_at": refund.created_at,
+            "done_at": refund.done_at}
 
 
 def _answers_json(answers: list[Answer]) -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ from tix.core.catalog.events import EventCancelled, EventUpdated
 from tix.core.messages import Message, MessageDeadLettered, Subscription
 from tix.core.notifications.events import NotificationFailed
 from tix.core.orders.answers import erase_answers
-from tix.core.orders.events import OrderCancelled, PaymentCompleted
+from tix.core.orders.events import OrderCancelled, OrderRefunded, PaymentCompleted
 from tix.core.tickets.events import TicketsGenerated
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ def routes(services: Services) -> list[Subscription]:
             "mail_order_cancelled": order_mails.mail_cancellation,
             "void_tickets": tickets.void,
         },
+        OrderRefunded: {"mail_order_refunded": order_mails.mail_refund},
         # events changed or called off
         EventUpdated: {"mail_event_updated": order_mails.mail_event_updated},
         EventCancelled: {
@@ -133,6 +134,7 @@ def jobs(services: Services) -> list[Job]:
              Job("age event popularity", services.catalog.age_popularity, every=60),
              Job("expire holds", services.inventory.expire_holds, every=1),
              Job("resume unfinished payments", services.orders.resume_unfinished, every=1),
+             Job("finish refunds left unanswered", services.orders.finish_refunds, every=5),
              Job("refund orders of cancelled events", services.orders.refund_cancelled_events,
                  every=5),
              Job("forget old rate-limit hits", housekeeping.forget_old_hits, every=60),

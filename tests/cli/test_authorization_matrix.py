@@ -65,7 +65,8 @@ MATRIX: list[tuple[str, list[str], dict[str, int]]] = [
      signed_in(UNSEEN, organizer=OK, clerk=OK, admin=OK)),
     ("ticket ics", ["ticket", "ics", "{ticket}", "-o", "{tmp}/t.ics"],
      signed_in(UNSEEN, organizer=OK, clerk=OK, admin=OK)),
-    ("ticket resend", ["ticket", "resend", "{order}"], signed_in(UNSEEN, clerk=OK, admin=OK)),
+    ("ticket resend", ["ticket", "resend", "{order}"],
+     signed_in(UNSEEN, organizer=OK, clerk=OK, admin=OK)),
     ("notifications list", ["notifications", "list"], signed_in(ROLE, admin=OK)),
     ("account export", ["account", "export", "-o", "{tmp}/me.json"], signed_in()),
     ("account register", ["account", "register", "--email", "new@example.com", "--name",
@@ -77,6 +78,17 @@ MATRIX: list[tuple[str, list[str], dict[str, int]]] = [
     ("db upgrade", ["db", "upgrade"], ALL_OK),
     # Last: these change what the rows above rely on.
     ("checkin", ["checkin", "{payload}"], signed_in(ROLE, organizer=OK, clerk=OK, admin=OK)),
+    # The event's organizer (or an admin) manages its orders' tickets: renames (the buyer
+    # too), transfers (the buyer too), voids; refunds part of an order (not the buyer).
+    ("ticket rename", ["ticket", "rename", "{ticket}", "--holder", "New Name"],
+     signed_in(UNSEEN, organizer=OK, clerk=OK, admin=OK)),
+    ("ticket transfer", ["ticket", "transfer", "{unscanned_ticket}", "--to",
+                         "friend@example.com"],
+     signed_in(UNSEEN, organizer=OK, clerk=OK, admin=OK)),
+    ("ticket void", ["ticket", "void", "{other_unscanned_ticket}"],
+     signed_in(UNSEEN, organizer=OK, clerk=ROLE, admin=OK)),
+    ("order refund", ["order", "refund", "{unscanned_order}", "--amount", "1"],
+     signed_in(UNSEEN, organizer=OK, clerk=ROLE, admin=OK)),
     # The event's organizer may cancel its orders (and, on purpose, refund tickets used at
     # the door: the first order's ticket was just checked in); the buyer may not do that.
     ("order cancel", ["order", "cancel", "{unscanned_order}", "--yes"],
@@ -99,9 +111,10 @@ def world(runtime, role: str, tmp) -> dict[str, str]:
         {"before_hours": 0, "percent": 100}]))
     ticket_type = runtime.catalog.show(event_id).ticket_types[1].id  # Seated: no limit
     order = runtime.orders.buy(clara, ticket_type, 1, tender=Tender.CASH, tendered=6550)
-    unscanned = runtime.orders.buy(clara, ticket_type, 1, tender=Tender.CASH, tendered=6550)
+    unscanned = runtime.orders.buy(clara, ticket_type, 2, tender=Tender.CASH, tendered=13100)
     deliver(runtime)
     [ticket] = runtime.tickets.of_orders([order.id])[order.id]
+    unscanned_tickets = runtime.tickets.of_orders([unscanned.id])[unscanned.id]
     hold = "0f8e5c1e-0000-4000-8000-000000000000"  # anonymous has none: an id, not "" (exit 2)
     if role != "anonymous":
         who = runtime.accounts.login(email=LOGIN[role], password=PASSWORD).principal
@@ -109,6 +122,8 @@ def world(runtime, role: str, tmp) -> dict[str, str]:
     start = runtime.clock.now() + timedelta(days=40)
     return {"event": event_id, "ticket_type": ticket_type, "order": order.number,
             "unscanned_order": unscanned.number,
+            "unscanned_ticket": unscanned_tickets[0].number,
+            "other_unscanned_ticket": unscanned_tickets[1].number,
             "ticket": ticket.number, "payload": ticket.qr_payload, "hold": hold,
             "starts": local(start), "ends": local(start + timedelta(hours=2)), "tmp": str(tmp)}
 

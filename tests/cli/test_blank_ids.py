@@ -7,7 +7,9 @@ import pytest
     (("event", "show"), "an event id"), (("event", "update"), "an event id"),
     (("event", "cancel"), "an event id"), (("event", "sales"), "an event id"),
     (("order", "show"), "an order id"), (("order", "cancel"), "an order id"),
-    (("ticket", "show"), "a ticket id"), (("checkout",), "a hold id")])
+    (("ticket", "show"), "a ticket id"), (("checkout",), "a hold id"),
+    (("order", "refund"), "an order id"), (("ticket", "void"), "a ticket id"),
+    (("ticket", "rename"), "a ticket id"), (("ticket", "transfer"), "a ticket id")])
 @pytest.mark.parametrize("blank", ["", "   "])
 def test_an_empty_id_is_required_not_missing(tix_sqlite, command, what, blank):
     said = tix_sqlite(*command, blank)

@@ -13,6 +13,7 @@ HANDLERS = {  # message type -> handler names, in the order they run
                          "count_sale_for_popularity"],
     "TicketsGenerated": ["mail_tickets"],
     "OrderCancelled": ["mail_order_cancelled", "void_tickets"],
+    "OrderRefunded": ["mail_order_refunded"],
     "EventUpdated": ["mail_event_updated"],
     "EventCancelled": ["mail_event_cancelled", "refund_orders_of_cancelled_event"],
     "VerificationRequested": ["mail_verification"],

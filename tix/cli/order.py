@@ -10,9 +10,10 @@ import typer
 from tix.cli.ids import OrderId
 from tix.cli.output import JsonFlag, confirm, emit, save_file, say
 from tix.cli.state import state
-from tix.json_shapes import event_label_json, order_json
+from tix.json_shapes import event_label_json, order_json, refund_json
 
-app = typer.Typer(help="Orders: history, details, cancellation.", no_args_is_help=True)
+app = typer.Typer(help="Orders: history, details, cancellation, refunds.",
+                  no_args_is_help=True)
 
 
 @app.command("list")
@@ -36,8 +37,9 @@ def show(ctx: typer.Context, order: OrderId, json_: JsonFlag = False) -> None:
     tickets = cli.runtime.tickets.of_orders([found.id]).get(found.id)
     event = cli.runtime.catalog.labels([found.event_id]).get(found.event_id)
     answers = cli.runtime.orders.answers(cli.principal(), found.id)
-    emit({**order_json(found, tickets, answers), **event_label_json(event)}, as_json=json_,
-         human=_print_one)
+    refunds = cli.runtime.orders.refunds_of(cli.principal(), found.id)
+    emit({**order_json(found, tickets, answers), **event_label_json(event),
+          "refunds": [refund_json(r) for r in refunds]}, as_json=json_, human=_print_one)
 
 
 @app.command()
@@ -46,11 +48,16 @@ def cancel(ctx: typer.Context, order: OrderId,
            refund_used: Annotated[bool, typer.Option(
                "--refund-used", help="Refund tickets already used at the door too (the "
                "event's organizer or an admin).")] = False,
+           reason: Annotated[str | None, typer.Option(
+               help="Why (the event's organizer or an admin): said in the buyer's mail.")
+                             ] = None,
            json_: JsonFlag = False) -> None:
-    """Cancel an order under the event's policy; the refund goes back the way it came.
+    """Cancel an order; the refund goes back the way it came, its tickets stop admitting.
 
-    The buyer, the event's organizer or an admin may cancel; its tickets stop admitting
-    at once. An order with a ticket used at the door is refunded only with --refund-used."""
+    The buyer cancels under the event's policy. The event's organizer or an admin cancels
+    whatever the policy says, refunding all that is left of the payment, with a --reason
+    for the buyer's mail. An order with a ticket used at the door is refunded only with
+    --refund-used."""
     from tix.core.catalog.money import format_money
 
     cli = state(ctx)
@@ -60,17 +67,65 @@ def cancel(ctx: typer.Context, order: OrderId,
     total = quote.order.amount
     currency = quote.order.currency
     offer = (f"refunds {format_money(quote.refund, currency)} of "
-             f"{format_money(total, currency)} ({quote.terms.describe()})")
+             f"{format_money(total, currency)} ({quote.describe()})")
     if not yes:
         confirm(f"Cancel order {quote.order.number}? It {offer}.",
                 nothing_done=f"nothing cancelled: cancelling {quote.order.number} {offer}")
-    cancelled = cli.runtime.orders.cancel(principal, order, refund_used=refund_used)
-    data = {**order_json(cancelled), "refund_percent": quote.terms.percent,
-            "refund_rule": quote.terms.describe()}
+    cancelled = cli.runtime.orders.cancel(principal, order, refund_used=refund_used,
+                                          reason=reason)
+    data = {**order_json(cancelled), "refund_percent": quote.percent,
+            "refund_rule": quote.describe()}
     emit(data, as_json=json_, human=lambda d: say(
         f"Cancelled {d['number']}; refunded {format_money(d['refunded'], currency)} of "
         f"{format_money(total, currency)}"
-        + (f" ({quote.terms.describe()})." if d["refunded"] == quote.refund else ".")))
+        + (f" ({quote.describe()})." if d["refunded"] == quote.refund else ".")))
+
+
+@app.command()
+def refund(ctx: typer.Context, order: OrderId,
+           ticket: Annotated[str | None, typer.Option(
+               metavar="TICKET", help="Refund this ticket (E12-000123): its price after "
+               "any discount; it stops admitting and its seat goes back on sale.")] = None,
+           amount: Annotated[str | None, typer.Option(
+               help="Refund this amount, in major units (12.50), up to what is left.")
+                             ] = None,
+           reason: Annotated[str | None, typer.Option(
+               help="Why: recorded, and said in the buyer's mail.")] = None,
+           key: Annotated[str | None, typer.Option(
+               help="A key of yours for this refund: asked again with it (say after a "
+                    "lost answer, exit 6), the refund is finished, never made twice. A "
+                    "ticket's refund is keyed by the ticket anyway.")] = None,
+           json_: JsonFlag = False) -> None:
+    """Refund one ticket or an amount of an order (the event's organizer or an admin).
+
+    The money goes back through the payment service that took it; an order's refunds
+    never add up to more than was paid (exit 5 names what is left). The order stays
+    completed; to refund all of it, cancel it (tix order cancel)."""
+    from tix.core.catalog.money import format_money, to_minor
+    from tix.core.errors import Invalid, RuleViolation
+    cli = state(ctx)
+    principal = cli.principal()
+    if (ticket is None) == (amount is None):
+        raise Invalid("give --ticket or --amount (one of them); to refund all that is "
+                      "left, tix order cancel")
+    found = cli.runtime.orders.show(principal, order)  # its currency reads the amount
+    minor = None if amount is None else to_minor(amount, found.currency, field="--amount")
+    try:
+        done = cli.runtime.orders.refund(principal, found.id, amount=minor, ticket=ticket,
+                                         reason=reason, key=key)
+    except RuleViolation as refused:
+        if json_:  # a script reads what is left; stderr still says why
+            emit({"refunded": False, "code": refused.code, "reason": refused.message,
+                  **refused.detail}, as_json=True)
+        raise
+    after = cli.runtime.orders.show(principal, found.id)
+    data = {**refund_json(done), "order": after.number, "currency": after.currency,
+            "refunded_total": after.refunded_amount,
+            "left": after.amount - after.refunded_amount}
+    emit(data, as_json=json_, human=lambda d: say(
+        f"Refunded {format_money(d['amount'], d['currency'])} of {d['order']}"
+        + (f" (ticket {d['ticket']}, voided)" if d["ticket"] else "")
+        + f"; {format_money(d['left'], d['currency'])} left to refund."))
 
 
 @app.command()
@@ -118,6 +173,12 @@ def _print_one(data: dict[str, Any]) -> None:
                    f"{format_money(data['discount'], data['currency'])} off")
     if data["refunded"]:
         typer.echo(f"refunded: {format_money(data['refunded'], data['currency'])}")
+    for refunded in data.get("refunds", []):
+        what = f"ticket {refunded['ticket']}" if refunded["ticket"] else "an amount"
+        pending = "" if refunded["status"] == "DONE" else "  [under way]"
+        typer.echo(f"  {refunded['created_at']:%Y-%m-%d %H:%M} UTC  "
+                   f"{format_money(refunded['amount'], data['currency'])}  {what}  "
+                   f"by {refunded['by']}: {refunded['reason']}{pending}")
     if data["failure_reason"]:
         typer.echo(f"failed: {data['failure_reason']}")
     for ticket in data["tickets"]:

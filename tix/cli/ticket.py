@@ -12,7 +12,8 @@ from tix.cli.output import JsonFlag, emit, save_file, say, table
 from tix.cli.state import state
 from tix.json_shapes import ticket_json
 
-app = typer.Typer(help="Your tickets.", no_args_is_help=True)
+app = typer.Typer(help="Your tickets; an organizer's: void, rename, transfer, resend.",
+                  no_args_is_help=True)
 
 
 @app.command("list")
@@ -58,11 +59,59 @@ def ics(ctx: typer.Context, ticket: TicketId,
 
 
 @app.command()
-def resend(ctx: typer.Context, order: OrderId) -> None:
-    """Mail an order's valid tickets again."""
+def resend(ctx: typer.Context, order: OrderId, json_: JsonFlag = False) -> None:
+    """Mail an order's valid tickets again, to its buyer (the buyer, the event's
+    organizer or an admin)."""
     cli = state(ctx)
     count = cli.runtime.tickets.resend(cli.principal(), order)
-    say(f"{count} ticket(s) will be mailed again at the daemon's next pass.")
+    emit({"order": order, "tickets": count}, as_json=json_, human=lambda d: say(
+        f"{d['tickets']} ticket(s) will be mailed again at the daemon's next pass."))
+
+
+@app.command()
+def void(ctx: typer.Context, ticket: TicketId,
+         reason: Annotated[str | None, typer.Option(help="Why: kept in the audit trail.")
+                           ] = None,
+         json_: JsonFlag = False) -> None:
+    """Void one ticket (the event's organizer or an admin): its code stops admitting at
+    once and its seat goes back on sale. Nothing is refunded: tix order refund --ticket
+    voids and refunds it."""
+    cli = state(ctx)
+    voided = cli.runtime.tickets.void_ticket(cli.principal(), ticket, reason)
+    emit(ticket_json(voided), as_json=json_, human=lambda d: say(
+        f"Voided {d['number']}: it admits nobody now; its seat is on sale again."))
+
+
+@app.command()
+def rename(ctx: typer.Context, ticket: TicketId,
+           holder: Annotated[str, typer.Option(help="The new holder's name.",
+                                               show_default=False)],
+           json_: JsonFlag = False) -> None:
+    """Put another holder's name on a ticket (its buyer, the event's organizer or an
+    admin); its code stays the same."""
+    cli = state(ctx)
+    renamed = cli.runtime.tickets.rename_ticket(cli.principal(), ticket, holder)
+    emit(ticket_json(renamed), as_json=json_, human=lambda d: say(
+        f"{d['number']} is {d['holder']}'s now."))
+
+
+@app.command()
+def transfer(ctx: typer.Context, ticket: TicketId,
+             to: Annotated[str, typer.Option(
+                 "--to", metavar="EMAIL", help="Where the new ticket is mailed.",
+                 show_default=False)],
+             holder: Annotated[str | None, typer.Option(
+                 help="The new holder's name (default: the address).")] = None,
+             json_: JsonFlag = False) -> None:
+    """Give a ticket to another person (its buyer, the event's organizer or an admin):
+    the old one is voided — its code stops admitting — and a new one, with a new number
+    and code, is mailed to --to."""
+    cli = state(ctx)
+    old, new = cli.runtime.tickets.transfer_ticket(cli.principal(), ticket, to=to,
+                                                   holder=holder)
+    emit({**ticket_json(new), "replaces": old.number}, as_json=json_, human=lambda d: say(
+        f"{d['replaces']} is voided; {d['number']} for {d['holder']} is mailed to "
+        f"{' '.join(to.split()).lower()} at the daemon's next pass."))
 
 
 def _save(ctx: typer.Context, reference: str, output: Path, kind: str) -> None:

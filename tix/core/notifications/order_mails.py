@@ -9,7 +9,7 @@ from tix.core.catalog import public as catalog
 from tix.core.catalog.events import EventCancelled, EventUpdated
 from tix.core.notifications.service import NotificationService
 from tix.core.orders import public as orders
-from tix.core.orders.events import OrderCancelled, PaymentCompleted
+from tix.core.orders.events import OrderCancelled, OrderRefunded, PaymentCompleted
 from tix.core.ports import UnitOfWork
 
 TIME_FIELDS = ("starts_at", "ends_at")
@@ -54,6 +54,20 @@ class OrderMails:
                                   user_id=buyer.id, context={
             "name": buyer.name, "order_number": msg.order_number, "event_name": event.name,
             "refund_amount": msg.refund_amount, "currency": msg.currency,
+            "reason": msg.reason})
+
+    def mail_refund(self, msg: OrderRefunded, uow: UnitOfWork) -> None:
+        """The buyer hears of a refund short of a cancellation: how much, of which ticket
+        (voided), and why."""
+        buyer = accounts.user(uow, msg.user_id)
+        event = catalog.event(uow, msg.event_id)
+        if buyer is None or event is None or buyer.is_erased:
+            return
+        self._notifications.queue(uow, to=buyer.email, template="order_refunded",
+                                  user_id=buyer.id, context={
+            "name": buyer.name, "order_number": msg.order_number, "event_name": event.name,
+            "amount": msg.amount, "refunded_total": msg.refunded_total,
+            "currency": msg.currency, "ticket_number": msg.ticket_number,
             "reason": msg.reason})
 
     def mail_event_updated(self, msg: EventUpdated, uow: UnitOfWork) -> None:

@@ -18,29 +18,45 @@ from tix.core.catalog.events import EventCancelled
 from tix.core.catalog.model import EventStatus, RefundTerms, duration_words
 from tix.core.catalog.public import event as find_event
 from tix.core.clock import Clock
-from tix.core.errors import NotAllowed, RuleViolation, Unavailable
+from tix.core.errors import Invalid, NotAllowed, RuleViolation, Unavailable
 from tix.core.inventory.public import give_back
 from tix.core.orders.events import OrderCancelled
 from tix.core.orders.model import Order, OrderStatus, Tender
-from tix.core.orders.policy import gateway_for, visible_order
+from tix.core.orders.policy import gateway_for, may_manage_orders, visible_order
 from tix.core.orders.ports import PaymentGateway
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
-from tix.core.principal import Principal, Role
-from tix.core.tickets.public import used_ticket_numbers, void_order_tickets
+from tix.core.principal import Principal
+from tix.core.tickets.model import TicketStatus
+from tix.core.tickets.public import tickets_of_order, used_ticket_numbers, void_order_tickets
 from tix.core.vouchers.public import give_back as give_back_voucher
 
 # Whoever refunds a requested cancellation has it to themselves this long; should they
 # stop half-way (a lost answer, a crash), the daemon takes it over after that.
 CANCELLATION_CLAIM = timedelta(minutes=1)
+REASON_LENGTH = 200  # as the order keeps it
 
 
 @dataclass(frozen=True)
 class CancellationQuote:
-    """Shown before a cancellation is confirmed: the refund and the rule that gives it."""
+    """Shown before a cancellation is confirmed: the refund and the rule that gives it —
+    the event's policy (`terms`), or none when the event's organizer or an admin cancels
+    (all that is left of the payment comes back)."""
 
     order: Order
     refund: int  # minor units
-    terms: RefundTerms
+    terms: RefundTerms | None
+
+    @property
+    def percent(self) -> int:
+        """The share of the order's total refunded by the rule."""
+        return 100 if self.terms is None else self.terms.percent
+
+    def describe(self) -> str:
+        if self.terms is not None:
+            return self.terms.describe()
+        refunded = self.order.refunded_amount
+        return ("in full: cancelled by the organizer" if not refunded
+                else "all that is left: cancelled by the organizer")
 
 
 class Cancellations:
@@ -52,19 +68,34 @@ class Cancellations:
         self._gateways = gateways
 
     def cancel(self, principal: Principal, reference: str, *,
-               refund_used: bool = False) -> Order:
-        """Cancel under the event's policy: the buyer, the event's organizer or an admin.
-        Tickets already used at the door are refunded only on purpose (`refund_used`), by
-        the organizer or an admin."""
+               refund_used: bool = False, reason: str | None = None) -> Order:
+        """Cancel: the buyer under the event's policy; the event's organizer or an admin
+        whatever it says, refunding all that is left (`reason`, if given, is the buyer's
+        mail's). Tickets already used at the door are refunded only on purpose
+        (`refund_used`), by the organizer or an admin."""
+        given = (reason or "").strip()
+        if len(given) > REASON_LENGTH or "\x00" in given:
+            raise Invalid(f"the reason must be at most {REASON_LENGTH} characters of text",
+                          field="reason")
         quote = self.quote(principal, reference, refund_used=refund_used)
         order, refund = quote.order, quote.refund
-        reason = ("cancelled by the buyer" if order.user_id == principal.user_id
-                  else "cancelled by the organizer")
+        if given and quote.terms is not None:
+            raise NotAllowed("only the event's organizer or an admin gives a reason for "
+                             "cancelling an order")
+        reason = given or ("cancelled by the organizer" if quote.terms is None
+                           else "cancelled by the buyer")
         now = self._clock.now()
         with self._uow() as uow:  # recorded first: if the refund's answer is lost, the
             current = uow.orders.get(order.id, lock=True)  # daemon finishes the cancellation
             if current is None or current.status is not OrderStatus.COMPLETED \
                     or current.cancel_requested_at is not None:
+                raise RuleViolation(f"order {order.number} changed meanwhile; look again",
+                                    code="not_cancellable")
+            if uow.orders.refunds_under_way(order.id):  # their money first
+                raise RuleViolation(f"order {order.number} has a refund under way; cancel "
+                                    "it once that is done (tix order show)",
+                                    code="refund_under_way")
+            if current.refunded_amount != order.refunded_amount:
                 raise RuleViolation(f"order {order.number} changed meanwhile; look again",
                                     code="not_cancellable")
             if not refund_used:  # the order is locked: no scan admits one of them now
@@ -88,7 +119,7 @@ class Cancellations:
             order = visible_order(uow, principal, reference)
             event = find_event(uow, order.event_id)
             assert event is not None
-            organizer = principal.role is Role.ADMIN or principal.user_id == event.organizer_id
+            organizer = may_manage_orders(uow, principal, order.event_id)
             if order.user_id != principal.user_id and not organizer:
                 raise NotAllowed("only the buyer, the event's organizer or an admin may "
                                  "cancel an order")
@@ -103,13 +134,17 @@ class Cancellations:
                                     code="not_cancellable")
             if not refund_used:
                 _refuse_used_tickets(uow, order)
+        left = order.amount - order.refunded_amount  # refunds of a ticket or an amount
+        if organizer:  # whatever the policy says: all that is left of the payment
+            return CancellationQuote(order=order, terms=None, refund=left)
         terms = event.refund_terms(now)
         if terms.percent == 0:
             rules = ", ".join(f"{r.percent}% up to {duration_words(r.before)} before"
                               for r in event.cancellation_policy)
             raise RuleViolation(f"too late to cancel: the policy refunds {rules} the start",
                                 code="outside_policy")
-        return CancellationQuote(order=order, terms=terms, refund=terms.refund_of(order.amount))
+        return CancellationQuote(order=order, terms=terms,
+                                 refund=min(left, terms.refund_of(order.amount)))
 
     def erase_holders(self, message: AccountErased, uow: UnitOfWork) -> None:
         """GDPR: orders stay for accounting, without the holder names on them; tickets
@@ -130,16 +165,21 @@ class Cancellations:
         with self._uow() as uow:
             orders = uow.orders.claim_cancellations(50, now, now + CANCELLATION_CLAIM)
             events = {o.event_id: find_event(uow, o.event_id) for o in orders}
+            under_way = {o.id: uow.orders.refunds_under_way(o.id) for o in orders
+                         if o.refunded_amount}
             uow.commit()
         settled = 0
         for order in orders:
+            if under_way.get(order.id):
+                continue  # its refunds of a ticket or an amount first: the next pass
             event = events[order.event_id]
+            left = order.amount - order.refunded_amount
             if event is None or event.status is EventStatus.CANCELLED:
-                refund, reason = order.amount, "the event was cancelled"
+                refund, reason = left, "the event was cancelled"
             elif order.cancel_refund is not None:
                 refund, reason = order.cancel_refund, order.cancel_reason or "cancelled"
             else:
-                refund = event.refund_terms(now).refund_of(order.amount)
+                refund = min(left, event.refund_terms(now).refund_of(order.amount))
                 reason = "the buyer's account was erased"
             try:
                 self._refund_and_cancel(order, refund, reason, None)
@@ -151,21 +191,23 @@ class Cancellations:
     def _refund_and_cancel(self, order: Order, amount: int, reason: str,
                            by: Principal | None) -> Order:
         gateway = gateway_for(self._gateways, order.tender)
-        if amount:
-            gateway.refund(order, amount, idempotency_key=f"{order.id}:refund")
+        if amount:  # the payment's refunds come to this in all: those before it too
+            gateway.refund(order, order.refunded_amount + amount,
+                           idempotency_key=f"{order.id}:refund")
         return self.cancel_refunded(order, amount, reason, actor_id=by.user_id if by else None,
                                     actor=by.email if by else "system")
 
     def cancel_refunded(self, order: Order, amount: int, reason: str, *,
                         actor_id: str | None, actor: str) -> Order:
-        """The money is back: the order CANCELLED, its seats on sale, its tickets voided
-        (OrderCancelled). Once only: a second call finds it no longer COMPLETED."""
+        """The money is back (`amount`, beyond refunds made before): the order CANCELLED,
+        its seats on sale, its tickets voided (OrderCancelled). Once only: a second call
+        finds it no longer COMPLETED."""
         with self._uow() as uow:
             current = uow.orders.get(order.id, lock=True)
             if current is None or current.status is not OrderStatus.COMPLETED:
                 return current or order
             current.status, current.cancelled_at = OrderStatus.CANCELLED, self._clock.now()
-            current.refunded_amount = amount
+            current.refunded_amount += amount
             uow.orders.save(current)
             uow.publish(OrderCancelled(order_id=current.id, order_number=current.number,
                                        user_id=current.user_id, event_id=current.event_id,
@@ -175,8 +217,9 @@ class Cancellations:
                                actor_id=actor_id, actor=actor,
                                details={"amount": str(amount), "currency": current.currency,
                                         "reason": reason})
-            void_order_tickets(uow, current.id)  # they stop admitting with this commit
-            give_back(uow, current.quantities, "cancelled")
+            # they stop admitting with this commit; those voided by a refund went back then
+            back = void_order_tickets(uow, current.id)
+            give_back(uow, _seats_of(uow, current, back), "cancelled")
             give_back_voucher(uow, current.voucher_id)  # a cancelled order's use is free
             uow.commit()
         return current
@@ -189,3 +232,17 @@ def _refuse_used_tickets(uow: UnitOfWork, order: Order) -> None:
             f"order {order.number}: ticket(s) {', '.join(used)} were already used at the door; "
             "only the event's organizer or an admin may refund them",
             code="tickets_used", tickets=", ".join(used))
+
+
+def _seats_of(uow: UnitOfWork, order: Order, voided_now: list[str]) -> dict[str, int]:
+    """The seats a cancellation puts back on sale: the order's, but those whose tickets
+    a refund voided (and gave back) before — of an order with tickets; all of them of an
+    order whose tickets were never issued."""
+    tickets = tickets_of_order(uow, order.id)
+    if not tickets:
+        return order.quantities
+    back: dict[str, int] = {}
+    for ticket in tickets:
+        if ticket.id in voided_now or ticket.status is TicketStatus.USED:
+            back[ticket.ticket_type_id] = back.get(ticket.ticket_type_id, 0) + 1
+    return back

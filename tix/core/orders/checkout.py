@@ -323,8 +323,10 @@ class Checkout:
         if outcome == "failed" and order.status is OrderStatus.PENDING:
             self.compensate(order, "the card payment failed")
             return "released"
-        if outcome == "refunded" and order.status is OrderStatus.COMPLETED and refunded:
-            self._cancellations.cancel_refunded(order, refunded,
+        # refunds tix made itself (of a ticket, an amount) are counted on the order already
+        if outcome == "refunded" and order.status is OrderStatus.COMPLETED \
+                and refunded > order.refunded_amount:
+            self._cancellations.cancel_refunded(order, refunded - order.refunded_amount,
                                                 "refunded by the payment service",
                                                 actor_id=None, actor="payment service")
             return "cancelled"

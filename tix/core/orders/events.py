@@ -62,3 +62,20 @@ class OrderCancelled(Message):
     refund_amount: int  # minor units
     currency: str
     reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderRefunded(Message):
+    """Part of an order's money is back (a ticket's price or an amount); the order stays
+    COMPLETED. Written in the transaction that records the payment service's yes."""
+
+    order_id: str
+    order_number: str
+    user_id: str
+    event_id: str
+    refund_id: str
+    amount: int  # minor units, this refund's
+    refunded_total: int  # the order's refunds so far, this one with them
+    currency: str
+    reason: str = ""
+    ticket_number: str = ""  # the ticket refunded and voided, if it was one

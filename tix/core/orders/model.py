@@ -151,6 +151,50 @@ class Order:
         return order_amount(self.lines, self.tender) - self.amount
 
 
+def ticket_price(order: Order, ticket_type_id: str) -> int:
+    """What one ticket of the type cost in this order, its discount taken off: a percent
+    as `price` takes it; a fixed amount off the order shared out over the tickets it
+    applies to by their price (rounded down: refunding every ticket never passes what was
+    paid)."""
+    unit = next(line.unit_price for line in order.lines if line.ticket_type_id == ticket_type_id)
+    one = price(unit, 1, order.tender, order.discount, ticket_type_id)
+    terms = order.discount
+    if terms is None or not terms.amount or not terms.applies_to(ticket_type_id):
+        return one
+    eligible = sum(price(line.unit_price, line.quantity, order.tender, terms,
+                         line.ticket_type_id)
+                   for line in order.lines if terms.applies_to(line.ticket_type_id))
+    taken = min(terms.amount, eligible)
+    return one * (eligible - taken) // eligible if eligible else 0
+
+
+class RefundStatus(StrEnum):
+    PENDING = "PENDING"  # recorded, its money not yet known to be back
+    DONE = "DONE"  # the payment service gave it back
+
+
+@dataclass
+class Refund:
+    """Money given back out of an order, short of cancelling it: one ticket's price (the
+    ticket voided) or an amount. Recorded — and counted in the order's refunded amount —
+    before the payment service is asked, so refunds never add up to more than was paid;
+    `key` makes asking again (a lost reply) find this refund rather than make another."""
+
+    id: str
+    order_id: str
+    key: str
+    amount: int  # minor units
+    reason: str
+    actor_id: str | None
+    actor: str
+    created_at: datetime
+    ticket_id: str | None = None
+    ticket_number: str | None = None
+    status: RefundStatus = RefundStatus.PENDING
+    reference: str | None = None  # the payment service's, once done
+    done_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class OrderStanding:
     """Where an order stands, as a door asks: whether its tickets may enter, and what a

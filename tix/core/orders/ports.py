@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from tix.core.inventory.model import Hold
-from tix.core.orders.model import Order, OrderStanding
+from tix.core.orders.model import Order, OrderStanding, Refund
 from tix.core.principal import Principal
 
 if TYPE_CHECKING:
@@ -86,6 +86,35 @@ class Orders(Protocol):
         """(tickets, revenue) of completed orders, per ticket type."""
         ...
 
+    def reserve_refund(self, refund: Refund, paid: int, claimed_until: datetime) -> bool:
+        """Add the refund to the order's refunded amount if that stays within `paid` (a
+        conditional update: the database's word, whatever runs beside it) and the order
+        is COMPLETED with no cancellation asked; then store the refund, claimed by the
+        caller. False, nothing written, otherwise."""
+        ...
+
+    def refund_by_key(self, order_id: str, key: str) -> Refund | None: ...
+
+    def refunds_of(self, order_id: str) -> list[Refund]:
+        """The order's refunds short of a cancellation, oldest first."""
+        ...
+
+    def refunds_under_way(self, order_id: str) -> int:
+        """How many of the order's refunds wait for the payment service's yes."""
+        ...
+
+    def claim_refund(self, refund_id: str, now: datetime, until: datetime) -> bool:
+        """Take a PENDING refund nobody holds (or whose claim ran out) until `until`."""
+        ...
+
+    def claim_refunds(self, limit: int, now: datetime, until: datetime) -> list[Refund]:
+        """PENDING refunds nobody holds, claimed until `until` (the daemon's sweep)."""
+        ...
+
+    def finish_refund(self, refund_id: str, reference: str, now: datetime) -> bool:
+        """PENDING → DONE, once: False if it was done already."""
+        ...
+
 
 class PaymentGateway(Protocol):
     """Takes and gives back money. Every call carries an idempotency key derived from the
@@ -110,6 +139,13 @@ class PaymentGateway(Protocol):
     def refund(self, order: Order, amount: int, *, idempotency_key: str) -> str:
         """Give money back until the order's refunds come to `amount` in all (a repeated
         call gives nothing more); returns the refund's reference."""
+        ...
+
+    def refund_part(self, order: Order, amount: int, *, refund_id: str,
+                    idempotency_key: str) -> str:
+        """Give `amount` back as the refund `refund_id`, once: asked again (its reply was
+        lost), the refund already made under that id is found, not made again. Returns
+        its reference. Raises Unavailable when the service cannot be reached."""
         ...
 
 

@@ -4,9 +4,17 @@ work, so they read in the caller's transaction. The orders' table is this module
 from __future__ import annotations
 
 from tix.core.orders.model import Order, OrderStanding
+from tix.core.orders.policy import may_manage_orders
 from tix.core.ports import UnitOfWork
+from tix.core.principal import Principal
 
-__all__ = ["buyers_of_event", "order", "standing", "tickets_bought"]
+__all__ = ["buyers_of_event", "may_manage", "order", "standing", "tickets_bought"]
+
+
+def may_manage(uow: UnitOfWork, principal: Principal, event_id: str) -> bool:
+    """Whether this person manages the event's orders and tickets (its organizer, an
+    admin): the one rule, `orders.policy.may_manage_orders`."""
+    return may_manage_orders(uow, principal, event_id)
 
 
 def order(uow: UnitOfWork, reference: str, *, lock: bool = False) -> Order | None:

@@ -21,9 +21,10 @@ from tix.core.orders.answers import Answer, Asked, GivenAnswer, answers_of, ques
 from tix.core.orders.cancellation import CancellationQuote, Cancellations
 from tix.core.orders.checkout import Checkout, PlaceOrder
 from tix.core.orders.events import PaymentCompleted
-from tix.core.orders.model import Order, Tender
+from tix.core.orders.model import Order, Refund, Tender
 from tix.core.orders.policy import may_take, visible_order
 from tix.core.orders.ports import HoldKeeper, PaymentGateway
+from tix.core.orders.refunds import Refunds
 from tix.core.orders.sales_report import SalesReport, SalesReports
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal, Role
@@ -39,6 +40,7 @@ class OrderService:
         self.checkouts = Checkout(uow=uow, clock=clock, audit=audit, gateways=gateways,
                                   inventory=inventory, cancellations=self.cancellations)
         self.reports = SalesReports(uow=uow, clock=clock)
+        self.refunds = Refunds(uow=uow, clock=clock, audit=audit, gateways=gateways)
 
     # -- buying --------------------------------------------------------------------------
 
@@ -106,8 +108,23 @@ class OrderService:
     # -- cancelling ----------------------------------------------------------------------
 
     def cancel(self, principal: Principal, reference: str, *,
-               refund_used: bool = False) -> Order:
-        return self.cancellations.cancel(principal, reference, refund_used=refund_used)
+               refund_used: bool = False, reason: str | None = None) -> Order:
+        return self.cancellations.cancel(principal, reference, refund_used=refund_used,
+                                         reason=reason)
+
+    def refund(self, principal: Principal, reference: str, *, amount: int | None = None,
+               ticket: str | None = None, reason: str | None = None,
+               key: str | None = None) -> Refund:
+        """Refund a ticket's price (voiding it) or an amount, short of cancelling."""
+        return self.refunds.refund(principal, reference, amount=amount, ticket=ticket,
+                                   reason=reason, key=key)
+
+    def refunds_of(self, principal: Principal, reference: str) -> list[Refund]:
+        """The refunds of an order short of a cancellation, to whoever may see it."""
+        return self.refunds.refunds_of(self.show(principal, reference).id)
+
+    def finish_refunds(self) -> int:
+        return self.refunds.finish_refunds()
 
     def cancellation_quote(self, principal: Principal, reference: str, *,
                            refund_used: bool = False) -> CancellationQuote:

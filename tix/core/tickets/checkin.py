@@ -431,7 +431,8 @@ def _may_enter(ticket: Ticket, ticket_type: TicketTypeView,
         raise EntryRefused(f"{ticket_type.event_name} was cancelled",
                            code="event_cancelled", event=ticket_type.event_name)
     if ticket.status is TicketStatus.VOIDED:
-        raise EntryRefused("the ticket was voided (its order was cancelled)", code="voided")
+        raise EntryRefused("the ticket was voided (cancelled, refunded or transferred)",
+                           code="voided")
     if ticket.status is TicketStatus.VALID and (order is None or not order.admits):
         raise _order_refusal(order)
 

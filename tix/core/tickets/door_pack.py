@@ -234,9 +234,9 @@ def revocation(ticket: Ticket, order: Order | None, event_cancelled: bool,
     """Why the ticket no longer opens the door, in the online door's words; None if it
     does."""
     if ticket.status is TicketStatus.VOIDED:
-        return Revocation(ticket.id, "voided", "the ticket was voided (its order was "
-                          "cancelled)", order.cancel_requested_at or order.cancelled_at
-                          if order else None)
+        return Revocation(ticket.id, "voided", "the ticket was voided (cancelled, "
+                          "refunded or transferred)", order.cancel_requested_at
+                          or order.cancelled_at if order else None)
     if event_cancelled:
         return Revocation(ticket.id, "event_cancelled", f"{event_name} was cancelled", None)
     if order is None or not order.admits:

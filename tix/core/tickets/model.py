@@ -15,7 +15,7 @@ PAYLOAD_VERSION = "TIX1"
 class TicketStatus(StrEnum):
     VALID = "VALID"
     USED = "USED"  # admitted at the door
-    VOIDED = "VOIDED"  # its order was cancelled
+    VOIDED = "VOIDED"  # its order cancelled, the ticket refunded, voided or transferred
 
 
 @dataclass

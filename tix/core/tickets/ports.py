@@ -55,6 +55,14 @@ class Tickets(Protocol):
         """VALID tickets of the order → VOIDED; returns their ids."""
         ...
 
+    def void(self, ticket_id: str) -> bool:
+        """VALID → VOIDED, once: False if it was not VALID."""
+        ...
+
+    def set_holder(self, ticket_id: str, holder: str) -> bool:
+        """The name on a ticket not voided; False if it is voided (or unknown)."""
+        ...
+
     # the door: check-in lists, the server's scan log, and each ticket's state in step
 
     def of_event(self, event_id: str) -> list[Ticket]:

@@ -15,8 +15,9 @@ from tix.core.tickets.door import MAIN_LIST, Scan, ScanKind, ticket_state
 from tix.core.tickets.events import TicketsVoided
 from tix.core.tickets.model import Ticket, TicketStatus
 
-__all__ = ["RecordedScans", "keep_legacy_admissions", "record_scans", "ticket_history",
-           "used_ticket_numbers", "void_order_tickets"]
+__all__ = ["RecordedScans", "keep_legacy_admissions", "order_ticket", "record_scans",
+           "ticket_history", "tickets_of_order", "used_ticket_numbers",
+           "void_order_tickets", "void_ticket"]
 
 
 def void_order_tickets(uow: UnitOfWork, order_id: str) -> list[str]:
@@ -25,6 +26,29 @@ def void_order_tickets(uow: UnitOfWork, order_id: str) -> list[str]:
     voided = uow.tickets.void_order(order_id)
     if voided:
         uow.publish(TicketsVoided(order_id=order_id, ticket_ids=voided))
+    return voided
+
+
+def tickets_of_order(uow: UnitOfWork, order_id: str) -> list[Ticket]:
+    """The order's tickets, in seat order, whatever their status."""
+    return uow.tickets.of_order(order_id)
+
+
+def order_ticket(uow: UnitOfWork, order_id: str, reference: str) -> Ticket | None:
+    """A ticket of the order by its number (E12-000123) or id; None if it is not one of
+    the order's."""
+    ticket = uow.tickets.get(reference.strip())
+    return ticket if ticket is not None and ticket.order_id == order_id else None
+
+
+def void_ticket(uow: UnitOfWork, ticket_id: str) -> bool:
+    """One ticket stops admitting, in the caller's transaction (announced); False if it
+    was not VALID. Its seat going back on sale is the caller's to say (inventory)."""
+    voided = uow.tickets.void(ticket_id)
+    if voided:
+        ticket = uow.tickets.get(ticket_id)
+        uow.publish(TicketsVoided(order_id=ticket.order_id if ticket else "",
+                                  ticket_ids=[ticket_id]))
     return voided
 
 

@@ -21,6 +21,7 @@ from tix.core.orders.model import Order, OrderStatus, Tender, price
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal, Role
 from tix.core.ratelimit import Rate
+from tix.core.tickets.changes import TicketChanges
 from tix.core.tickets.checkin import Admission, CheckIn, DoorCount, FoundTicket
 from tix.core.tickets.events import TicketsGenerated
 from tix.core.tickets.model import (
@@ -37,8 +38,9 @@ from tix.core.tickets.public import (
 
 __all__ = ["Admission", "DoorCount", "FoundTicket", "TicketService"]
 
-class TicketService(CheckIn):
-    """Tickets: issued when paid, voided, mailed, shown; the door's check-in (`CheckIn`)."""
+class TicketService(CheckIn, TicketChanges):
+    """Tickets: issued when paid, voided, mailed, shown; the door's check-in (`CheckIn`);
+    voided, renamed, transferred one by one (`TicketChanges`)."""
 
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, signer: Signer,
                  audit: AuditService, limiter: RateLimiter,
@@ -211,11 +213,12 @@ class TicketService(CheckIn):
             attachments=[AttachmentRef("order_tickets", order.id)])
 
     def resend(self, principal: Principal, order_reference: str) -> int:
-        """Mail an order's valid tickets again (logged); returns how many."""
+        """Mail an order's valid tickets again (logged) to its buyer: asked by the buyer,
+        the event's organizer or an admin; returns how many."""
         with self._uow() as uow:
             order = orders.order(uow, order_reference)
             if order is None or (order.user_id != principal.user_id
-                                 and principal.role is not Role.ADMIN):
+                                 and not orders.may_manage(uow, principal, order.event_id)):
                 raise NotFound("order", order_reference)
             valid = [t.id for t in uow.tickets.of_order(order.id)
                      if t.status is TicketStatus.VALID]

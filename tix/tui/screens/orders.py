@@ -1,16 +1,18 @@
-"""Orders: the history, one order's details, and cancelling with the refund shown first."""
+"""Orders: the history, one order's details, cancelling with the refund shown first, and
+(the event's organizer, an admin) refunding one ticket or an amount."""
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Header, Label, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
-from tix.core.catalog.money import format_money
+from tix.core.catalog.money import format_money, to_minor
 from tix.core.errors import TixError
 from tix.core.orders.model import Order
 from tix.tui.screens.base import TixModal, TixScreen
@@ -48,10 +50,45 @@ class ConfirmCancel(TixModal):
         self.dismiss(yes)
 
 
+class AskRefund(TixModal):
+    """What to refund of an order: a ticket's number (its price; it is voided) or an
+    amount. Dismissed with the text typed, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Back")]
+
+    def __init__(self, order: Order) -> None:
+        super().__init__()
+        self.order = order
+
+    def compose(self) -> ComposeResult:
+        left = self.order.amount - self.order.refunded_amount
+        with Vertical(id="ask-refund"):
+            yield Label(f"[b]Refund part of order {self.order.number}[/b]")
+            yield Static(f"Left to refund: {format_money(left, self.order.currency)}. "
+                         "Type an amount (12.50) or a ticket's number (E12-000123: "
+                         "its price, and it stops working).", id="refund-left")
+            yield Input(placeholder="amount or ticket number", id="refund-what")
+
+    def on_mount(self) -> None:
+        self.query_one("#refund-what", Input).focus()
+
+    @on(Input.Submitted, "#refund-what")
+    def submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+
+def refund_of(text: str, currency: str) -> tuple[int | None, str | None]:
+    """(amount in minor units, ticket number) of what was typed: one of them."""
+    if re.fullmatch(r"[Ee]\d+-\d+", text):
+        return None, text.upper()
+    return to_minor(text, currency, field="amount"), None
+
+
 class OrdersScreen(TixScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("x", "cancel_order", "Cancel order"),
+        Binding("f", "refund_order", "Refund part"),
         Binding("r", "reload", "Refresh"),
     ]
 
@@ -132,7 +169,7 @@ class OrdersScreen(TixScreen):
         except TixError as error:
             self.app.call_from_thread(self.say, f"[b red]{escape(error.message)}[/]")
             return
-        self.app.call_from_thread(self.confirm, order, quote.refund, quote.terms.describe())
+        self.app.call_from_thread(self.confirm, order, quote.refund, quote.describe())
 
     def confirm(self, order: Order, refund: int, rule: str) -> None:
         def answered(yes: bool | None) -> None:
@@ -150,6 +187,33 @@ class OrdersScreen(TixScreen):
             return
         self.app.call_from_thread(self.app.notify, f"Cancelled {done.number}: refunded "
                                   f"{format_money(done.refunded_amount, done.currency)}.")
+        self.load()
+
+    def action_refund_order(self) -> None:
+        order = self.current()
+        if order is None:
+            return
+
+        def answered(text: str | None) -> None:
+            if text:
+                self.refund(order, text)
+
+        self.app.push_screen(AskRefund(order), answered)
+
+    @work(thread=True, exclusive=True, group="refund")
+    def refund(self, order: Order, text: str) -> None:
+        try:
+            amount, ticket = refund_of(text, order.currency)
+            done = self.runtime.orders.refund(self.principal, order.number, amount=amount,
+                                              ticket=ticket,
+                                              reason="refunded at the box office")
+        except TixError as error:
+            self.app.call_from_thread(self.say, f"[b red]{escape(error.message)}[/]")
+            return
+        what = f" (ticket {done.ticket_number}, voided)" if done.ticket_number else ""
+        self.app.call_from_thread(self.app.notify, f"Refunded "
+                                  f"{format_money(done.amount, order.currency)} of "
+                                  f"{order.number}{what}.")
         self.load()
 
     def say(self, message: str) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.base import table_of
 from tix.adapters.db.rows.catalog import EventRow
-from tix.adapters.db.rows.orders import OrderLineRow, OrderRow
+from tix.adapters.db.rows.orders import OrderLineRow, OrderRefundRow, OrderRow
 from tix.core.ids import looks_like_uuid
 from tix.core.orders.model import (
     Discount,
@@ -21,6 +21,8 @@ from tix.core.orders.model import (
     OrderLine,
     OrderStanding,
     OrderStatus,
+    Refund,
+    RefundStatus,
     Tender,
     price,
 )
@@ -231,6 +233,77 @@ class SqlOrders:
                 sold[line.ticket_type_id] = (tickets, revenue - taken)
                 left -= taken
 
+    # -- refunds short of a cancellation -------------------------------------------------
+
+    def reserve_refund(self, refund: Refund, paid: int, claimed_until: datetime) -> bool:
+        """Count the refund in the order's refunded amount, if that stays within `paid`
+        and the order is COMPLETED with no cancellation asked, and record it: one
+        conditional UPDATE, checked by its row count, then the refund's row — in the
+        caller's transaction. False (nothing written) if it would pass what was paid."""
+        result = self._session.execute(
+            update(OrderRow).where(
+                OrderRow.id == refund.order_id,
+                OrderRow.status == OrderStatus.COMPLETED.value,
+                OrderRow.cancel_requested_at.is_(None),
+                OrderRow.refunded_amount + refund.amount <= paid)
+            .values(refunded_amount=OrderRow.refunded_amount + refund.amount))
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return False
+        self._session.add(OrderRefundRow(
+            id=refund.id, order_id=refund.order_id, key=refund.key, amount=refund.amount,
+            ticket_id=refund.ticket_id, ticket_number=refund.ticket_number,
+            reason=refund.reason, actor_id=refund.actor_id, actor=refund.actor,
+            status=refund.status.value, reference=refund.reference,
+            created_at=refund.created_at, done_at=refund.done_at,
+            claimed_until=claimed_until))
+        self._session.flush()
+        return True
+
+    def refund_by_key(self, order_id: str, key: str) -> Refund | None:
+        row = self._session.scalars(select(OrderRefundRow).where(
+            OrderRefundRow.order_id == order_id, OrderRefundRow.key == key)).one_or_none()
+        return None if row is None else _refund(row)
+
+    def refunds_of(self, order_id: str) -> list[Refund]:
+        rows = self._session.scalars(select(OrderRefundRow)
+                                     .where(OrderRefundRow.order_id == order_id)
+                                     .order_by(OrderRefundRow.created_at, OrderRefundRow.id))
+        return [_refund(r) for r in rows]
+
+    def refunds_under_way(self, order_id: str) -> int:
+        return int(self._session.scalar(select(func.count()).where(
+            OrderRefundRow.order_id == order_id,
+            OrderRefundRow.status == RefundStatus.PENDING.value)) or 0)
+
+    def claim_refund(self, refund_id: str, now: datetime, until: datetime) -> bool:
+        result = self._session.execute(update(OrderRefundRow).where(
+            OrderRefundRow.id == refund_id,
+            OrderRefundRow.status == RefundStatus.PENDING.value,
+            or_(OrderRefundRow.claimed_until.is_(None), OrderRefundRow.claimed_until < now))
+            .values(claimed_until=until))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def claim_refunds(self, limit: int, now: datetime, until: datetime) -> list[Refund]:
+        rows = list(self._session.scalars(
+            select(OrderRefundRow).where(
+                OrderRefundRow.status == RefundStatus.PENDING.value,
+                or_(OrderRefundRow.claimed_until.is_(None),
+                    OrderRefundRow.claimed_until < now))
+            .order_by(OrderRefundRow.created_at).limit(limit)
+            .with_for_update(skip_locked=True)))
+        if rows:
+            self._session.execute(update(OrderRefundRow)
+                                  .where(OrderRefundRow.id.in_([r.id for r in rows]))
+                                  .values(claimed_until=until))
+        return [_refund(r) for r in rows]
+
+    def finish_refund(self, refund_id: str, reference: str, now: datetime) -> bool:
+        result = self._session.execute(update(OrderRefundRow).where(
+            OrderRefundRow.id == refund_id,
+            OrderRefundRow.status == RefundStatus.PENDING.value)
+            .values(status=RefundStatus.DONE.value, reference=reference, done_at=now))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def _values(self, order: Order) -> dict[str, Any]:
         return {
             "user_id": order.user_id, "event_id": order.event_id,
@@ -271,6 +344,14 @@ class SqlOrders:
             cancel_refund=row.cancel_refund, cancel_reason=row.cancel_reason,
             cancel_requested_at=row.cancel_requested_at, voucher_id=row.voucher_id,
             discount=_discount(row.discount), test=row.test)
+
+
+def _refund(row: OrderRefundRow) -> Refund:
+    return Refund(id=row.id, order_id=row.order_id, key=row.key, amount=row.amount,
+                  reason=row.reason, actor_id=row.actor_id, actor=row.actor,
+                  created_at=row.created_at, ticket_id=row.ticket_id,
+                  ticket_number=row.ticket_number, status=RefundStatus(row.status),
+                  reference=row.reference, done_at=row.done_at)
 
 
 def _discount_json(discount: Discount | None) -> str | None:

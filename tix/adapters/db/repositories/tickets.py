@@ -114,6 +114,18 @@ class SqlTickets:
             ).values(status=TicketStatus.VOIDED.value))
         return ids
 
+    def void(self, ticket_id: str) -> bool:
+        result = self._session.execute(update(TicketRow).where(
+            TicketRow.id == ticket_id, TicketRow.status == TicketStatus.VALID.value)
+            .values(status=TicketStatus.VOIDED.value))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def set_holder(self, ticket_id: str, holder: str) -> bool:
+        result = self._session.execute(update(TicketRow).where(
+            TicketRow.id == ticket_id, TicketRow.status != TicketStatus.VOIDED.value)
+            .values(holder=self._cipher.encrypt(holder)))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def of_event(self, event_id: str) -> list[Ticket]:
         rows = self._session.scalars(select(TicketRow).where(TicketRow.event_id == event_id)
                                      .order_by(TicketRow.sequence))

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tix.adapters.db.rows import accounts, catalog  # noqa: F401  (tables named by foreign keys)
@@ -65,4 +75,35 @@ class OrderLineRow(Base):
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         Index("ix_order_lines_type", "ticket_type_id"),
+    )
+
+
+class OrderRefundRow(Base):
+    """Money given back out of a COMPLETED order short of cancelling it (tix order refund).
+    Inserted in the transaction whose conditional UPDATE of orders.refunded_amount keeps
+    the order's refunds within what was paid; `key` is unique per order, so a refund asked
+    again finds its row."""
+
+    __tablename__ = "order_refunds"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[int] = mapped_column(Integer)
+    ticket_id: Mapped[str | None] = mapped_column(Id)
+    ticket_number: Mapped[str | None] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(String(200))
+    actor_id: Mapped[str | None] = mapped_column(Id)
+    actor: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # whoever asks the payment service for it has it to themselves until then
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("order_id", "key", name="uq_order_refunds_order_key"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        Index("ix_order_refunds_status_claimed_until", "status", "claimed_until"),
     )
