@@ -20,6 +20,7 @@ from tix.cli import (
     door,
     door_lists,
     event,
+    event_exports,
     notifications,
     order,
     purchase,
@@ -125,6 +126,7 @@ daemon.register(app)
 boxoffice.register(app)
 door.register(app)
 door_lists.attach(door.app)  # tix door list …, tix door find
+event_exports.attach(event.app)  # tix event attendees | orders | sales
 purchase.register(app)
 ticket.register(app)
 

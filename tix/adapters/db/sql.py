@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Row, Select, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -36,3 +37,12 @@ def insert_many_ignoring_duplicates(session: Session, table: Table,
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def in_batches(session: Session, statement: Select[Any], batch: int
+               ) -> Iterator[Sequence[Row[Any]]]:
+    """The rows of a SELECT `batch` at a time, never all at once: on PostgreSQL through a
+    server-side cursor (the session may run other queries between batches), on SQLite
+    the cursor steps through the file. For exports of any size in constant memory."""
+    result = session.execute(statement.execution_options(yield_per=batch))
+    yield from result.partitions()

@@ -19,6 +19,16 @@ NAME_MAX_LENGTH = 200
 OLDEST_BIRTH_YEAR = 1900
 
 
+@dataclass(frozen=True)
+class Contact:
+    """Whom to write to about an order or an event: a user's address and name."""
+
+    user_id: str
+    email: str
+    name: str
+    erased: bool = False
+
+
 class TokenPurpose(StrEnum):
     VERIFY_EMAIL = "verify_email"
     RESET_PASSWORD = "reset_password"

@@ -22,6 +22,7 @@ from tix.core.orders.cancellation import CancellationQuote, Cancellations
 from tix.core.orders.checkout import Checkout, PlaceOrder
 from tix.core.orders.events import PaymentCompleted
 from tix.core.orders.model import Order, Tender
+from tix.core.orders.order_export import OrderExports
 from tix.core.orders.policy import may_take, visible_order
 from tix.core.orders.ports import HoldKeeper, PaymentGateway
 from tix.core.orders.sales_report import SalesReport, SalesReports
@@ -39,6 +40,7 @@ class OrderService:
         self.checkouts = Checkout(uow=uow, clock=clock, audit=audit, gateways=gateways,
                                   inventory=inventory, cancellations=self.cancellations)
         self.reports = SalesReports(uow=uow, clock=clock)
+        self.exports = OrderExports(uow=uow, audit=audit)
 
     # -- buying --------------------------------------------------------------------------
 
@@ -142,8 +144,9 @@ class OrderService:
 
     # -- reading -------------------------------------------------------------------------
 
-    def sales(self, principal: Principal, reference: str) -> SalesReport:
-        return self.reports.sales(principal, reference)
+    def sales(self, principal: Principal, reference: str, *,
+              breakdown: bool = False) -> SalesReport:
+        return self.reports.sales(principal, reference, breakdown=breakdown)
 
     def show(self, principal: Principal, reference: str) -> Order:
         with self._uow(readonly=True) as uow:
