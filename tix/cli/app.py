@@ -21,6 +21,7 @@ from tix.cli import (
     door_lists,
     event,
     event_exports,
+    event_message,
     notifications,
     order,
     purchase,
@@ -127,6 +128,7 @@ boxoffice.register(app)
 door.register(app)
 door_lists.attach(door.app)  # tix door list …, tix door find
 event_exports.attach(event.app)  # tix event attendees | orders | sales
+event_message.attach(event.app)  # tix event message
 purchase.register(app)
 ticket.register(app)
 
