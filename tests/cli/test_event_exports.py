@@ -183,3 +183,47 @@ def test_an_event_without_tickets_exports_a_header_or_an_empty_array(tix, tmp_pa
     assert target.read_text().strip() == ("ticket,ticket_type,status,holder,buyer_email,"
                                           "order,checked_in_at,first_scan_at")
     assert json.loads(tix("event", "orders", "E1", "--format", "json").stdout) == []
+
+
+def test_a_write_that_fails_half_way_leaves_no_file_and_says_so(tix, sold, tmp_path,
+                                                                monkeypatch):
+    import tix.json_shapes as shapes
+
+    real, written = shapes.attendee_json, []
+
+    def full_disk(attendee):
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(attendee)
+        return real(attendee)
+
+    monkeypatch.setattr(shapes, "attendee_json", full_disk)
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "a.json"
+    failed = tix("event", "attendees", "E1", "--format", "json", "-o", str(target))
+    assert failed.exit_code == 2
+    assert failed.stderr.strip() == f"tix: cannot write {target}: No space left on device"
+    assert list((tmp_path / "out").iterdir()) == []
+    [entry] = audit_entries(tix, "event.attendees_exported")
+    assert entry.details["complete"] == "no"
+
+
+def test_a_progress_bar_is_drawn_on_a_terminal_when_the_rows_go_elsewhere(monkeypatch,
+                                                                         tmp_path):
+    import sys
+
+    from tix.cli.export_output import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    with _progress("E1 attendees", 10, tmp_path / "a.csv") as advance:
+        advance(10)
+    assert "E1 attendees" in sys.stderr.getvalue()
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    with _progress("E1 attendees", 10, None) as advance:  # the rows on this terminal
+        advance(10)
+    assert sys.stderr.getvalue() == ""
