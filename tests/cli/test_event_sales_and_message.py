@@ -79,6 +79,14 @@ def test_sales_per_day_count_each_day_in_the_events_zone(tix, sales_days):
     assert bad.exit_code == 2 and "--by 'week': choose type or day" in bad.stderr
 
 
+def test_the_sales_tables_fit_80_columns(tix, sales_days, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    for by in ("type", "day"):
+        lines = tix("event", "sales", "E1", "--by", by).stdout.splitlines()
+        assert max(map(len, lines)) <= 80, "\n".join(lines)
+        assert any("65.50" in line for line in lines), lines
+
+
 def test_sales_are_refused_to_a_customer_and_unknown_for_no_event(tix, sales_days):
     assert tix("event", "sales", "E99").exit_code == 4
     user(tix.runtime, "carl@example.com", name="Carl")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tix.cli.ids import EventId
-from tix.cli.output import JsonFlag, emit, say, table
+from tix.cli.output import JsonFlag, emit, say
 from tix.cli.state import state
 from tix.core.errors import Invalid
 
@@ -115,20 +115,29 @@ def sales(ctx: typer.Context, event: EventId,
 
 
 def _print_types(report: SalesReport) -> None:
+    from tix.cli.layout import Column, clipped, fitted_table, width
+
     money = _decimal(report.currency)
-    table(["ticket type", "sold", "held", "left", "of", "paid", "refunded", "fees", "net"],
-          [[line.name, str(line.sold), str(line.held), str(line.available),
-            str(line.quantity), money(line.gross), money(line.refunded), money(line.fees),
-            money(line.net)] for line in report.lines], title=report.name)
+    typer.echo(clipped(f"{report.name} ({report.currency})", width()))
+    fitted_table([Column("ticket type", flexible=True),
+                  *(Column(name, justify="right") for name in (
+                      "sold", "held", "left", "of", "paid", "refunded", "fees", "net"))],
+                 [[line.name, str(line.sold), str(line.held), str(line.available),
+                   str(line.quantity), money(line.gross), money(line.refunded),
+                   money(line.fees), money(line.net)] for line in report.lines])
     _print_totals(report)
 
 
 def _print_days(report: SalesReport) -> None:
+    from tix.cli.layout import Column, clipped, fitted_table, width
+
     money = _decimal(report.currency)
-    table(["day", "orders", "tickets", "paid", "refunded", "fees", "net"],
-          [[day.day.isoformat(), str(day.orders), str(day.tickets), money(day.gross),
-            money(day.refunded), money(day.fees), money(day.net)] for day in report.days],
-          title=report.name)
+    typer.echo(clipped(f"{report.name} ({report.currency})", width()))
+    fitted_table([Column("day"), *(Column(name, justify="right") for name in (
+                     "orders", "tickets", "paid", "refunded", "fees", "net"))],
+                 [[day.day.isoformat(), str(day.orders), str(day.tickets), money(day.gross),
+                   money(day.refunded), money(day.fees), money(day.net)]
+                  for day in report.days])
     if not report.days:
         say("No paid orders yet.")
     _print_totals(report)
