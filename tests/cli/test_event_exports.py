@@ -227,3 +227,17 @@ def test_a_progress_bar_is_drawn_on_a_terminal_when_the_rows_go_elsewhere(monkey
     with _progress("E1 attendees", 10, None) as advance:  # the rows on this terminal
         advance(10)
     assert sys.stderr.getvalue() == ""
+
+
+def test_a_holder_named_like_a_formula_is_quoted_in_csv_and_kept_in_json(tix, tmp_path):
+    an_event(tix.runtime)
+    logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    assert tix.login("clara@example.com", PASSWORD).exit_code == 0
+    formula = '=HYPERLINK("https://evil.example","x")'
+    assert tix("buy", "E1-T1", "--quantity", "1", "--pay", "cash", "--holder",
+               formula).exit_code == 0
+    assert tix.login("olga@example.com", PASSWORD).exit_code == 0
+    [row] = list(csv.DictReader(io.StringIO(tix("event", "attendees", "E1").stdout)))
+    assert row["holder"] == "'" + formula
+    [shown] = json.loads(tix("event", "attendees", "E1", "--format", "json").stdout)
+    assert shown["holder"] == formula

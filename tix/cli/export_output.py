@@ -20,6 +20,9 @@ from tix.json_shapes import to_jsonable
 T = TypeVar("T")
 
 PROGRESS_EVERY = 500  # rows between two redraws of the bar
+# A cell a spreadsheet would read as a formula (a holder named "=HYPERLINK(…)"): quoted
+# with an apostrophe, as OWASP advises for CSV; JSON carries the text as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_format(value: str) -> str:
@@ -43,7 +46,7 @@ def write_rows(rows: Iterator[T], *, fmt: str, output: Path | None, total: int,
                 writer = csv.writer(stream)
                 writer.writerow(header)
                 for row in rows:
-                    writer.writerow(csv_row(row))
+                    writer.writerow([_cell(value) for value in csv_row(row)])
                     count += 1
                     if count % PROGRESS_EVERY == 0:
                         advance(count)
@@ -65,6 +68,12 @@ def write_rows(rows: Iterator[T], *, fmt: str, output: Path | None, total: int,
         close = getattr(rows, "close", None)
         if close is not None:
             close()  # a generator left half-read: its audit entry is written now
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 @contextlib.contextmanager
