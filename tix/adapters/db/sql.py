@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, Table
+from sqlalchemy import ColumnElement, Row, Select, String, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -48,3 +48,13 @@ def in_batches(session: Session, statement: Select[Any], batch: int
     result = session.connection().execute(
         statement.execution_options(stream_results=True, max_row_buffer=batch))
     yield from result.partitions(batch)
+
+
+def one_of(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
+    """`column IN (values)`; on PostgreSQL `column = ANY(:array)`: one parameter however
+    many values, so an export's batch of a thousand ids is not compiled a thousand binds
+    at a time (a third of its time)."""
+    result: ColumnElement[bool] = (
+        column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(String())))
+        if is_postgres(session) else column.in_(values))
+    return result

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.accounts import AccountTokenRow, SessionRow, UserRow
+from tix.adapters.db.sql import one_of
 from tix.core.accounts.model import AccountToken, Contact, TokenPurpose, User
 from tix.core.accounts.model import Session as UserSession
 from tix.core.errors import RuleViolation
@@ -63,7 +64,7 @@ class SqlUsers:
     def contacts(self, user_ids: list[str]) -> dict[str, Contact]:
         rows = self._session.execute(select(UserRow.id, UserRow.email, UserRow.name,
                                             UserRow.erased_at)
-                                     .where(UserRow.id.in_(user_ids)))
+                                     .where(one_of(self._session, UserRow.id, user_ids)))
         plain = self._cipher.decrypt
         return {row.id: Contact(row.id, plain(row.email), plain(row.name),
                                 erased=row.erased_at is not None) for row in rows}

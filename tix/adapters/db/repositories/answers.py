@@ -12,6 +12,7 @@ from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.answers import OrderAnswerRow
 from tix.adapters.db.rows.base import table_of
 from tix.adapters.db.rows.orders import OrderRow
+from tix.adapters.db.sql import one_of
 from tix.core.ids import new_id
 from tix.core.orders.answers import Answer
 
@@ -40,7 +41,7 @@ class SqlAnswers:
         rows = self._session.execute(
             select(OrderAnswerRow.order_id, OrderAnswerRow.seat, OrderAnswerRow.question,
                    OrderAnswerRow.text, OrderAnswerRow.value)
-            .where(OrderAnswerRow.order_id.in_(order_ids))
+            .where(one_of(self._session, OrderAnswerRow.order_id, order_ids))
             .order_by(OrderAnswerRow.order_id, OrderAnswerRow.position))
         found: dict[str, list[Answer]] = {}
         plain = self._cipher.decrypt

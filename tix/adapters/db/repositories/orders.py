@@ -14,7 +14,7 @@ from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.base import table_of
 from tix.adapters.db.rows.catalog import EventRow
 from tix.adapters.db.rows.orders import OrderLineRow, OrderRow
-from tix.adapters.db.sql import in_batches
+from tix.adapters.db.sql import in_batches, one_of
 from tix.core.ids import looks_like_uuid
 from tix.core.orders.model import (
     Discount,
@@ -214,7 +214,7 @@ class SqlOrders:
 
     def numbers(self, order_ids: list[str]) -> dict[str, str]:
         rows = self._session.execute(select(OrderRow.id, OrderRow.number)
-                                     .where(OrderRow.id.in_(order_ids)))
+                                     .where(one_of(self._session, OrderRow.id, order_ids)))
         return {order_id: number for order_id, number in rows}
 
     def of_event(self, event_id: str, *, batch: int, paid_only: bool = False,
@@ -274,7 +274,8 @@ class SqlOrders:
         lines: dict[str, list[OrderLine]] = {row.id: [] for row in rows}
         if rows:
             for line in self._session.scalars(
-                    select(OrderLineRow).where(OrderLineRow.order_id.in_(list(lines)))
+                    select(OrderLineRow).where(one_of(self._session, OrderLineRow.order_id,
+                                                      list(lines)))
                     .order_by(OrderLineRow.order_id, OrderLineRow.position)):
                 lines[line.order_id].append(
                     OrderLine(line.ticket_type_id, line.quantity, line.unit_price))
