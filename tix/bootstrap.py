@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from tix.core.catalog.service import CatalogService
     from tix.core.inventory.service import InventoryService
     from tix.core.messages import Subscription
+    from tix.core.notifications.holder_message import HolderMessages
     from tix.core.notifications.service import NotificationService
     from tix.core.orders.service import OrderService
     from tix.core.ports import Cache, Mailer, RateLimiter
@@ -313,6 +314,14 @@ class Runtime:
             renderer=JinjaMailRenderer(self.settings.template_dir),
             retry_delays=tuple(timedelta(seconds=s) for s in self.settings.mail_retry_delays),
             ticket_documents=self.ticket_documents)
+
+    @cached_property
+    def holder_messages(self) -> HolderMessages:
+        """An organizer's message to every holder of an event, through the mail log."""
+        from tix.core.notifications.holder_message import HolderMessages
+
+        return HolderMessages(uow=self.uow, notifications=self.notifications,
+                              audit=self.audit)
 
     # -- what the daemon runs (tix.routing) ----------------------------------------------
 

@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # only for the hints: `--json` starts without importing the m
     from tix.core.inventory.model import Hold
     from tix.core.orders.answers import Answer
     from tix.core.orders.model import Order, Refund
+    from tix.core.orders.order_export import ExportedOrder
+    from tix.core.tickets.attendees import Attendee
     from tix.core.tickets.door_pack import DoorPack
     from tix.core.tickets.model import Ticket
     from tix.core.tickets.offline import Conflict, Merged, OfflineVerdict
@@ -151,6 +153,30 @@ def _lines_json(order: Order) -> list[dict[str, Any]]:
                       "holders": order.holders[seat:seat + line.quantity]})
         seat += line.quantity
     return lines
+
+
+def attendee_json(attendee: Attendee) -> dict[str, Any]:
+    """A row of an event's attendee list (`holder`, `buyer_email` and `answers` empty when
+    personal data was left out); `answers` by question key."""
+    return {"ticket": attendee.ticket, "ticket_type": attendee.ticket_type,
+            "status": attendee.status, "holder": attendee.holder,
+            "buyer_email": attendee.buyer_email, "order": attendee.order,
+            "checked_in": attendee.checked_in_at is not None,
+            "checked_in_at": attendee.checked_in_at, "first_scan_at": attendee.first_scan_at,
+            "answers": dict(attendee.answers)}
+
+
+def exported_order_json(order: ExportedOrder) -> dict[str, Any]:
+    """A row of an event's orders export: amounts in minor units, as in `order_json`."""
+    return {"number": order.number, "status": order.status,
+            "buyer_email": order.buyer_email,
+            "lines": [{"ticket_type": line.ticket_type, "quantity": line.quantity,
+                       "unit_price": line.unit_price, "amount": line.amount}
+                      for line in order.lines],
+            "quantity": order.quantity, "total": order.total, "currency": order.currency,
+            "discount": order.discount, "voucher": order.voucher or None,
+            "refunded": order.refunded, "tender": order.tender, "test": order.test,
+            "created_at": order.created_at, "completed_at": order.completed_at}
 
 
 def voucher_json(voucher: Voucher, type_refs: dict[str, str] | None = None

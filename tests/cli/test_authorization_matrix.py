@@ -46,6 +46,13 @@ MATRIX: list[tuple[str, list[str], dict[str, int]]] = [
     ("event update", ["event", "update", "{event}", "--name", "Renamed"],
      signed_in(ROLE, organizer=OK, admin=OK)),
     ("event sales", ["event", "sales", "{event}"], signed_in(ROLE, organizer=OK, admin=OK)),
+    # a clerk's attendee list leaves the personal data out (tests/cli/test_event_exports.py)
+    ("event attendees", ["event", "attendees", "{event}", "-o", "{tmp}/a.csv"],
+     signed_in(ROLE, organizer=OK, clerk=OK, admin=OK)),
+    ("event orders", ["event", "orders", "{event}", "-o", "{tmp}/o.csv"],
+     signed_in(ROLE, organizer=OK, admin=OK)),
+    ("event message", ["event", "message", "{event}", "--subject", "Hi", "--body-file", "-",
+                       "--dry-run"], signed_in(ROLE, organizer=OK, admin=OK)),
     ("hold", ["hold", "{ticket_type}", "--quantity", "1"], signed_in()),
     ("checkout", ["checkout", "{hold}", "--pay", "cash", "--tendered", "100"],
      signed_in(ROLE, clerk=OK, admin=OK)),

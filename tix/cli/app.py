@@ -20,6 +20,8 @@ from tix.cli import (
     door,
     door_lists,
     event,
+    event_exports,
+    event_message,
     notifications,
     order,
     purchase,
@@ -125,6 +127,8 @@ daemon.register(app)
 boxoffice.register(app)
 door.register(app)
 door_lists.attach(door.app)  # tix door list …, tix door find
+event_exports.attach(event.app)  # tix event attendees | orders | sales
+event_message.attach(event.app)  # tix event message
 purchase.register(app)
 ticket.register(app)
 

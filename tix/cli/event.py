@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tix.cli.ids import EventId
-from tix.cli.output import JsonFlag, emit, say, table
+from tix.cli.output import JsonFlag, emit, say
 from tix.cli.state import state
 from tix.core.errors import Invalid
 from tix.json_shapes import event_json, event_summary_json, quota_json
@@ -219,14 +219,6 @@ def show(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
     emit(shown, as_json=json_, human=lambda _: _print_details(details, quotas, questions))
 
 
-@app.command()
-def sales(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
-    """Sold, held and available per ticket type, and revenue (the event's organizer)."""
-    cli = state(ctx)
-    report = cli.runtime.orders.sales(cli.principal(), event)
-    emit(report, as_json=json_, human=_print_sales)
-
-
 def _viewer(cli: Any) -> Any:
     """Who is looking, if anyone is signed in (a draft is shown to its organizer)."""
     from tix.core.errors import NotAuthenticated
@@ -235,16 +227,6 @@ def _viewer(cli: Any) -> Any:
         return cli.principal()
     except NotAuthenticated:
         return None
-
-
-def _print_sales(report: Any) -> None:
-    from tix.core.catalog.money import format_money
-
-    table(["ticket type", "sold", "held", "available", "of", "revenue"],
-          [[line.name, str(line.sold), str(line.held), str(line.available),
-            str(line.quantity), format_money(line.revenue, report.currency)]
-           for line in report.lines], title=report.name)
-    typer.echo(f"Revenue so far: {format_money(report.revenue, report.currency)}")
 
 
 def _with_file(file: Path | None, options: dict[str, Any], act: Any) -> str:

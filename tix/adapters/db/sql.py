@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import ColumnElement, Row, Select, String, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -36,3 +37,24 @@ def insert_many_ignoring_duplicates(session: Session, table: Table,
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def in_batches(session: Session, statement: Select[Any], batch: int
+               ) -> Iterator[Sequence[Row[Any]]]:
+    """The rows of a SELECT `batch` at a time, never all at once: on PostgreSQL through a
+    server-side cursor (the session may run other queries between batches), on SQLite
+    the cursor steps through the file. For exports of any size in constant memory."""
+    # on the session's connection, not through the ORM: plain rows, a third cheaper each
+    result = session.connection().execute(
+        statement.execution_options(stream_results=True, max_row_buffer=batch))
+    yield from result.partitions(batch)
+
+
+def one_of(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
+    """`column IN (values)`; on PostgreSQL `column = ANY(:array)`: one parameter however
+    many values, so an export's batch of a thousand ids is not compiled a thousand binds
+    at a time (a third of its time)."""
+    result: ColumnElement[bool] = (
+        column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(String())))
+        if is_postgres(session) else column.in_(values))
+    return result

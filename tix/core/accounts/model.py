@@ -20,6 +20,16 @@ OLDEST_BIRTH_YEAR = 1900
 NO_PASSWORD = "!"  # matches no password: a guest's account, or an erased one
 
 
+@dataclass(frozen=True)
+class Contact:
+    """Whom to write to about an order or an event: a user's address and name."""
+
+    user_id: str
+    email: str
+    name: str
+    erased: bool = False
+
+
 class TokenPurpose(StrEnum):
     VERIFY_EMAIL = "verify_email"
     RESET_PASSWORD = "reset_password"

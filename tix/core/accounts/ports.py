@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from tix.core.accounts.model import AccountToken, Session, TokenPurpose, User
+from tix.core.accounts.model import AccountToken, Contact, Session, TokenPurpose, User
 
 
 class Users(Protocol):
@@ -22,6 +22,10 @@ class Users(Protocol):
     def save(self, user: User) -> None: ...
 
     def emails_of_role(self, role: str) -> list[str]: ...
+
+    def contacts(self, user_ids: list[str]) -> dict[str, Contact]:
+        """Address and name of each of these users that exists, in one read."""
+        ...
 
 
 class AccountTokens(Protocol):

@@ -4,11 +4,11 @@ module's tables; nothing outside it touches them (tests/unit/test_module_ownersh
 
 from __future__ import annotations
 
-from tix.core.accounts.model import User
+from tix.core.accounts.model import Contact, User
 from tix.core.ports import UnitOfWork
 from tix.core.principal import Role
 
-__all__ = ["admin_emails", "user"]
+__all__ = ["admin_emails", "contacts", "user"]
 
 
 def user(uow: UnitOfWork, user_id: str) -> User | None:
@@ -20,3 +20,9 @@ def user(uow: UnitOfWork, user_id: str) -> User | None:
 def admin_emails(uow: UnitOfWork) -> list[str]:
     """Where alerts for the operators go."""
     return uow.users.emails_of_role(Role.ADMIN.value)
+
+
+def contacts(uow: UnitOfWork, user_ids: list[str]) -> dict[str, Contact]:
+    """Address and name of each of these users, by id (erased ones say so): an export's
+    or a mass mail's batch of buyers in one read."""
+    return uow.users.contacts(sorted(set(user_ids))) if user_ids else {}

@@ -8,9 +8,11 @@ from tix.core.catalog.model import Event, EventLabel, Question, TicketTypeView
 from tix.core.catalog.money import format_money, to_minor
 from tix.core.catalog.references import find_ticket_type, find_ticket_types
 from tix.core.ports import UnitOfWork
+from tix.core.principal import Principal, Role
 
-__all__ = ["event", "event_labels", "find_event", "format_money", "questions",
-           "resolve_event", "ticket_type", "ticket_types", "to_minor"]
+__all__ = ["event", "event_labels", "find_event", "format_money", "manages_event",
+           "questions", "resolve_event", "sees_personal_data", "ticket_type", "ticket_types",
+           "to_minor"]
 
 
 def ticket_type(uow: UnitOfWork, reference: str) -> TicketTypeView | None:
@@ -54,3 +56,17 @@ def find_event(uow: UnitOfWork, reference: str, *, lock: bool = False) -> Event 
 def event_labels(uow: UnitOfWork, event_ids: list[str]) -> dict[str, EventLabel]:
     """Number and name of each of these events (those that exist): for lists."""
     return uow.catalog.labels(sorted(set(event_ids)))
+
+
+def manages_event(uow: UnitOfWork, principal: Principal, event: Event) -> bool:
+    """Whether the principal runs the event's back office (its orders, reports, mails to
+    its holders): its organizer, or an admin. Takes the unit of work so that per-event
+    teams can be read here when they come."""
+    return principal.role is Role.ADMIN or principal.user_id == event.organizer_id
+
+
+def sees_personal_data(uow: UnitOfWork, principal: Principal, event: Event) -> bool:
+    """THE rule of who may read the personal data of an event's buyers and holders in an
+    export (names, addresses, answers): those who manage it. Everything that decrypts
+    them for a list asks here, so a wider (or narrower) rule is one change."""
+    return manages_event(uow, principal, event)

@@ -36,6 +36,11 @@ class Notifications(Protocol):
 
     def list(self, status: Status | None = None, limit: int = 100) -> list[Notification]: ...
 
+    def recipients_of(self, source_message_id: str, user_ids: Sequence[str]) -> set[str]:
+        """Which of these users already have a mail queued for that message (a mass mail
+        run again sends nobody a second copy)."""
+        ...
+
 
 class TicketDocuments(Protocol):
     """Tickets as files to attach, built when the mail is sent: a PDF never sits in the

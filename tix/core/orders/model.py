@@ -72,6 +72,33 @@ def order_amount(lines: list[OrderLine], tender: Tender | None,
     return total - min(discount.amount, eligible)
 
 
+def line_amounts(lines: list[OrderLine], tender: Tender | None,
+                 discount: Discount | None = None) -> list[int]:
+    """What each line came to, adding up to `order_amount`: a percent off each line it
+    applies to, a fixed amount off those lines first line first (as the sales report
+    counts it)."""
+    amounts = [price(line.unit_price, line.quantity, tender, discount, line.ticket_type_id)
+               for line in lines]
+    left = discount.amount if discount is not None else 0
+    for index, line in enumerate(lines):
+        if left and discount is not None and discount.applies_to(line.ticket_type_id):
+            taken = min(left, amounts[index])
+            amounts[index] -= taken
+            left -= taken
+    return amounts
+
+
+def shares(amount: int, weights: list[int]) -> list[int]:
+    """`amount` split in proportion to `weights`, in whole minor units adding up to it
+    (the remainder to the first): an order's refund over its lines."""
+    whole = sum(weights)
+    if not whole:
+        return [amount] + [0] * (len(weights) - 1) if weights else []
+    split = [amount * w // whole for w in weights]
+    split[0] += amount - sum(split)
+    return split
+
+
 @dataclass(frozen=True)
 class OrderLine:
     """Tickets of one type in an order, at the price they were sold for."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -115,6 +116,22 @@ class Orders(Protocol):
         """PENDING → DONE, once: False if it was done already."""
         ...
 
+    def count_of_event(self, event_id: str) -> int:
+        """How many orders the event has, in any state."""
+        ...
+
+    def numbers(self, order_ids: list[str]) -> dict[str, str]:
+        """Order id -> readable number, for those that exist."""
+        ...
+
+    def of_event(self, event_id: str, *, batch: int, paid_only: bool = False,
+                 holders: bool = False) -> Iterator[Sequence[Order]]:
+        """Every order of the event, oldest first, with its lines, `batch` at a time and
+        never all at once. `paid_only`: those that were paid (completed, or cancelled
+        after), test orders left out, as a report counts them. `holders` False: the
+        names are not read (the orders' `holders` are empty)."""
+        ...
+
 
 class PaymentGateway(Protocol):
     """Takes and gives back money. Every call carries an idempotency key derived from the
@@ -167,6 +184,10 @@ class Answers(Protocol):
         ...
 
     def of_order(self, order_id: str) -> list[Answer]: ...
+
+    def of_orders(self, order_ids: list[str]) -> dict[str, list[Answer]]:
+        """The answers of each of these orders that has any, by order id, in one read."""
+        ...
 
     def of_user(self, user_id: str) -> dict[str, list[Answer]]:
         """The answers of each order the user placed, by order id."""

@@ -3,12 +3,14 @@ work, so they read in the caller's transaction. The orders' table is this module
 
 from __future__ import annotations
 
+from tix.core.orders.answers import Answer
 from tix.core.orders.model import Order, OrderStanding
 from tix.core.orders.policy import may_manage_orders
 from tix.core.ports import UnitOfWork
 from tix.core.principal import Principal
 
-__all__ = ["buyers_of_event", "may_manage", "order", "standing", "tickets_bought"]
+__all__ = ["Answer", "answers_of_orders", "buyers_of_event", "may_manage", "numbers", "order",
+           "standing", "tickets_bought"]
 
 
 def may_manage(uow: UnitOfWork, principal: Principal, event_id: str) -> bool:
@@ -43,3 +45,14 @@ def tickets_bought_in_event(uow: UnitOfWork, user_id: str, event_id: str) -> int
 def buyers_of_event(uow: UnitOfWork, event_id: str) -> list[str]:
     """The ids of the users with a completed order for the event."""
     return list(uow.orders.buyers_of_event(event_id))
+
+
+def numbers(uow: UnitOfWork, order_ids: list[str]) -> dict[str, str]:
+    """The readable number (TIX-7K4M-Q2) of each of these orders, by id, in one read."""
+    return uow.orders.numbers(order_ids) if order_ids else {}
+
+
+def answers_of_orders(uow: UnitOfWork, order_ids: list[str]) -> dict[str, list[Answer]]:
+    """The answers given with each of these orders (personal data: decrypted), by id, the
+    order's first, then by ticket; in one read."""
+    return uow.answers.of_orders(order_ids) if order_ids else {}

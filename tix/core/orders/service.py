@@ -22,6 +22,7 @@ from tix.core.orders.cancellation import CancellationQuote, Cancellations
 from tix.core.orders.checkout import Checkout, PlaceOrder
 from tix.core.orders.events import PaymentCompleted
 from tix.core.orders.model import Order, Refund, Tender
+from tix.core.orders.order_export import OrderExports
 from tix.core.orders.policy import may_take, visible_order
 from tix.core.orders.ports import HoldKeeper, PaymentGateway
 from tix.core.orders.refunds import Refunds
@@ -41,6 +42,7 @@ class OrderService:
                                   inventory=inventory, cancellations=self.cancellations)
         self.reports = SalesReports(uow=uow, clock=clock)
         self.refunds = Refunds(uow=uow, clock=clock, audit=audit, gateways=gateways)
+        self.exports = OrderExports(uow=uow, audit=audit)
 
     # -- buying --------------------------------------------------------------------------
 
@@ -159,8 +161,9 @@ class OrderService:
 
     # -- reading -------------------------------------------------------------------------
 
-    def sales(self, principal: Principal, reference: str) -> SalesReport:
-        return self.reports.sales(principal, reference)
+    def sales(self, principal: Principal, reference: str, *,
+              breakdown: bool = False) -> SalesReport:
+        return self.reports.sales(principal, reference, breakdown=breakdown)
 
     def show(self, principal: Principal, reference: str) -> Order:
         with self._uow(readonly=True) as uow:

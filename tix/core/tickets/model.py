@@ -36,6 +36,23 @@ class Ticket:
 
 
 @dataclass(frozen=True)
+class TicketAtDoor:
+    """A ticket as the attendee list shows it: who holds it and how far it got at the
+    door (`holder` is "" when it was not read: personal data not shown)."""
+
+    id: str
+    number: str
+    order_id: str
+    seat: int
+    user_id: str  # the buyer
+    ticket_type_id: str
+    holder: str
+    status: TicketStatus
+    checked_in_at: datetime | None  # the admission that stands now
+    first_scan_at: datetime | None  # its first admission ever (re-entries come later)
+
+
+@dataclass(frozen=True)
 class TicketDocument:
     """Everything printed on a ticket."""
 

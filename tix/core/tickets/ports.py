@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from tix.core.notifications.model import AttachmentRef
 from tix.core.tickets.door import CheckinList, Scan, TicketDoorState
-from tix.core.tickets.model import Ticket
+from tix.core.tickets.model import Ticket, TicketAtDoor
 
 if TYPE_CHECKING:  # tix.core.ports gathers this module's Tickets: no import at run time
     from tix.core.ports import UnitOfWork
@@ -67,6 +67,22 @@ class Tickets(Protocol):
 
     def of_event(self, event_id: str) -> list[Ticket]:
         """Every ticket of the event, in number order (holders decrypted)."""
+        ...
+
+    def at_door(self, event_id: str, *, holders: bool, batch: int
+                ) -> Iterator[Sequence[TicketAtDoor]]:
+        """Every ticket of the event in number order, `batch` at a time and never all at
+        once (the attendee list of any size), with its first admission; `holders` False:
+        the names are not read (nor decrypted)."""
+        ...
+
+    def count_of_event(self, event_id: str) -> int:
+        """How many tickets the event has issued, in any state."""
+        ...
+
+    def holders_of(self, event_id: str, ticket_type_id: str | None = None) -> list[str]:
+        """The buyers (user ids) of the event's tickets that may still come in (VALID or
+        USED), of one type or of all, each once."""
         ...
 
     def types_of_event(self, event_id: str) -> dict[str, int]:

@@ -15,8 +15,8 @@ from tix.core.tickets.door import MAIN_LIST, Scan, ScanKind, ticket_state
 from tix.core.tickets.events import TicketsVoided
 from tix.core.tickets.model import Ticket, TicketStatus
 
-__all__ = ["RecordedScans", "keep_legacy_admissions", "order_ticket", "record_scans",
-           "ticket_history", "tickets_of_order", "used_ticket_numbers",
+__all__ = ["RecordedScans", "holders_of", "keep_legacy_admissions", "order_ticket",
+           "record_scans", "ticket_history", "tickets_of_order", "used_ticket_numbers",
            "void_order_tickets", "void_ticket"]
 
 
@@ -50,6 +50,13 @@ def void_ticket(uow: UnitOfWork, ticket_id: str) -> bool:
         uow.publish(TicketsVoided(order_id=ticket.order_id if ticket else "",
                                   ticket_ids=[ticket_id]))
     return voided
+
+
+def holders_of(uow: UnitOfWork, event_id: str, ticket_type_id: str | None = None
+               ) -> list[str]:
+    """The buyers (user ids) of the event's tickets that may still come in, of one ticket
+    type or of all, each once: whom a message to the holders reaches."""
+    return uow.tickets.holders_of(event_id, ticket_type_id)
 
 
 def used_ticket_numbers(uow: UnitOfWork, order_id: str) -> list[str]:

@@ -21,6 +21,7 @@ from tix.core.orders.model import Order, OrderStatus, Tender, price
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal, Role
 from tix.core.ratelimit import Rate
+from tix.core.tickets.attendees import AttendeeLists
 from tix.core.tickets.changes import TicketChanges
 from tix.core.tickets.checkin import Admission, CheckIn, DoorCount, FoundTicket
 from tix.core.tickets.events import TicketsGenerated
@@ -53,6 +54,7 @@ class TicketService(CheckIn, TicketChanges):
         self._audit = audit
         self._limiter = limiter
         self._checkin_rate = Rate(checkins_per_second, timedelta(seconds=1))
+        self.attendee_lists = AttendeeLists(uow=uow, audit=audit)
 
     def erase_holders(self, msg: AccountErased, uow: UnitOfWork) -> None:
         """GDPR: tickets stay for accounting, without the names on them."""

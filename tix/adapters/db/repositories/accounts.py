@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.accounts import AccountTokenRow, SessionRow, UserRow
-from tix.core.accounts.model import AccountToken, TokenPurpose, User
+from tix.adapters.db.sql import one_of
+from tix.core.accounts.model import AccountToken, Contact, TokenPurpose, User
 from tix.core.accounts.model import Session as UserSession
 from tix.core.errors import RuleViolation
 from tix.core.principal import Role
@@ -59,6 +60,14 @@ class SqlUsers:
     def emails_of_role(self, role: str) -> list[str]:
         rows = self._session.scalars(select(UserRow.email).where(UserRow.role == role))
         return [self._cipher.decrypt(email) for email in rows]
+
+    def contacts(self, user_ids: list[str]) -> dict[str, Contact]:
+        rows = self._session.execute(select(UserRow.id, UserRow.email, UserRow.name,
+                                            UserRow.erased_at)
+                                     .where(one_of(self._session, UserRow.id, user_ids)))
+        plain = self._cipher.decrypt
+        return {row.id: Contact(row.id, plain(row.email), plain(row.name),
+                                erased=row.erased_at is not None) for row in rows}
 
     def _one(self, condition: ColumnElement[bool], lock: bool) -> User | None:
         query = select(UserRow).where(condition)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -84,6 +85,14 @@ class SqlNotifications:
         if status is not None:
             query = query.where(NotificationRow.status == status.value)
         return [self._notification(r) for r in self._session.scalars(query)]
+
+    def recipients_of(self, source_message_id: str, user_ids: Sequence[str]) -> set[str]:
+        if not user_ids:
+            return set()
+        return {user_id for user_id in self._session.scalars(
+            select(NotificationRow.user_id).where(
+                NotificationRow.source_message_id == source_message_id,
+                NotificationRow.user_id.in_(user_ids))) if user_id is not None}
 
     def _notification(self, row: NotificationRow) -> Notification:
         plain = self._cipher.decrypt

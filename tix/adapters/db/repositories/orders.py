@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.base import table_of
 from tix.adapters.db.rows.catalog import EventRow
 from tix.adapters.db.rows.orders import OrderLineRow, OrderRefundRow, OrderRow
+from tix.adapters.db.sql import in_batches, one_of
 from tix.core.ids import looks_like_uuid
 from tix.core.orders.model import (
     Discount,
@@ -209,6 +210,27 @@ class SqlOrders:
             self._take_off_fixed_amounts(ticket_type_ids, sold)
         return sold
 
+    def count_of_event(self, event_id: str) -> int:
+        return int(self._session.scalar(select(func.count()).select_from(OrderRow)
+                                        .where(OrderRow.event_id == event_id)) or 0)
+
+    def numbers(self, order_ids: list[str]) -> dict[str, str]:
+        rows = self._session.execute(select(OrderRow.id, OrderRow.number)
+                                     .where(one_of(self._session, OrderRow.id, order_ids)))
+        return {order_id: number for order_id, number in rows}
+
+    def of_event(self, event_id: str, *, batch: int, paid_only: bool = False,
+                 holders: bool = False) -> Iterator[Sequence[Order]]:
+        query = select(*table_of(OrderRow).columns).where(OrderRow.event_id == event_id)
+        if paid_only:
+            query = query.where(OrderRow.completed_at.is_not(None),
+                                OrderRow.status.in_([OrderStatus.COMPLETED.value,
+                                                     OrderStatus.CANCELLED.value]),
+                                OrderRow.test.is_(False))
+        query = query.order_by(OrderRow.created_at, OrderRow.id)
+        for rows in in_batches(self._session, query, batch):
+            yield self._orders(rows, holders=holders)  # type: ignore[arg-type]
+
     def _take_off_fixed_amounts(self, ticket_type_ids: list[str],
                                 sold: dict[str, tuple[int, int]]) -> None:
         """A fixed amount off an order is no one type's: it comes off the order's lines it
@@ -319,22 +341,25 @@ class SqlOrders:
             "voucher_id": order.voucher_id, "discount": _discount_json(order.discount),
             "test": order.test}
 
-    def _orders(self, rows: list[OrderRow]) -> list[Order]:
-        """The orders of these rows, with their lines (one query for all)."""
+    def _orders(self, rows: Sequence[OrderRow], *, holders: bool = True) -> list[Order]:
+        """The orders of these rows (entities, or rows of the table's columns), with their
+        lines (one query for all); `holders` False: names neither read nor decrypted."""
         lines: dict[str, list[OrderLine]] = {row.id: [] for row in rows}
         if rows:
             for line in self._session.scalars(
-                    select(OrderLineRow).where(OrderLineRow.order_id.in_(list(lines)))
+                    select(OrderLineRow).where(one_of(self._session, OrderLineRow.order_id,
+                                                      list(lines)))
                     .order_by(OrderLineRow.order_id, OrderLineRow.position)):
                 lines[line.order_id].append(
                     OrderLine(line.ticket_type_id, line.quantity, line.unit_price))
-        return [self._order(row, lines[row.id]) for row in rows]
+        return [self._order(row, lines[row.id], holders=holders) for row in rows]
 
-    def _order(self, row: OrderRow, lines: list[OrderLine]) -> Order:
+    def _order(self, row: OrderRow, lines: list[OrderLine], *, holders: bool = True
+               ) -> Order:
         return Order(
             id=row.id, number=row.number, user_id=row.user_id, event_id=row.event_id,
             lines=lines, currency=row.currency, tender=Tender(row.tender),
-            holders=json.loads(self._cipher.decrypt(row.holders)),
+            holders=json.loads(self._cipher.decrypt(row.holders)) if holders else [],
             created_at=row.created_at, status=OrderStatus(row.status),
             payment_reference=row.payment_reference,
             failure_reason=row.failure_reason, paid_at=row.paid_at,

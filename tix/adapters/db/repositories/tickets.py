@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -17,10 +17,10 @@ from tix.adapters.db.rows.tickets import (
     TicketNumberRow,
     TicketRow,
 )
-from tix.adapters.db.sql import insert_many_ignoring_duplicates, is_postgres
+from tix.adapters.db.sql import in_batches, insert_many_ignoring_duplicates, is_postgres
 from tix.core.ids import looks_like_uuid
 from tix.core.tickets.door import CheckinList, Scan, ScanKind, TicketDoorState
-from tix.core.tickets.model import Ticket, TicketStatus, ticket_number
+from tix.core.tickets.model import Ticket, TicketAtDoor, TicketStatus, ticket_number
 
 
 class SqlTickets:
@@ -130,6 +130,39 @@ class SqlTickets:
         rows = self._session.scalars(select(TicketRow).where(TicketRow.event_id == event_id)
                                      .order_by(TicketRow.sequence))
         return [self._ticket(r) for r in rows]
+
+    def at_door(self, event_id: str, *, holders: bool, batch: int
+                ) -> Iterator[Sequence[TicketAtDoor]]:
+        first = (select(DoorScanRow.ticket_id, func.min(DoorScanRow.at).label("at"))
+                 .where(DoorScanRow.event_id == event_id,
+                        DoorScanRow.kind == ScanKind.ADMIT.value)
+                 .group_by(DoorScanRow.ticket_id).subquery())
+        holder = TicketRow.holder if holders else literal("")
+        query = (select(TicketRow.id, TicketRow.number, TicketRow.order_id, TicketRow.seat,
+                        TicketRow.user_id, TicketRow.ticket_type_id, holder.label("holder"),
+                        TicketRow.status, TicketRow.checked_in_at, first.c.at)
+                 .outerjoin(first, first.c.ticket_id == TicketRow.id)
+                 .where(TicketRow.event_id == event_id).order_by(TicketRow.sequence))
+        plain = self._cipher.decrypt
+        for rows in in_batches(self._session, query, batch):
+            yield [TicketAtDoor(
+                id=r.id, number=r.number, order_id=r.order_id, seat=r.seat, user_id=r.user_id,
+                ticket_type_id=r.ticket_type_id, holder=plain(r.holder) if holders else "",
+                status=TicketStatus(r.status), checked_in_at=r.checked_in_at,
+                # admitted before the log kept scans: that admission is its first
+                first_scan_at=r.at or r.checked_in_at) for r in rows]
+
+    def count_of_event(self, event_id: str) -> int:
+        return int(self._session.scalar(select(func.count()).select_from(TicketRow)
+                                        .where(TicketRow.event_id == event_id)) or 0)
+
+    def holders_of(self, event_id: str, ticket_type_id: str | None = None) -> list[str]:
+        query = select(TicketRow.user_id).distinct().where(
+            TicketRow.event_id == event_id,
+            TicketRow.status.in_([TicketStatus.VALID.value, TicketStatus.USED.value]))
+        if ticket_type_id is not None:
+            query = query.where(TicketRow.ticket_type_id == ticket_type_id)
+        return list(self._session.scalars(query.order_by(TicketRow.user_id)))
 
     def types_of_event(self, event_id: str) -> dict[str, int]:
         rows = self._session.execute(

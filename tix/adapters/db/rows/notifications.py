@@ -31,4 +31,7 @@ class NotificationRow(Base):
     # JSON list of {"kind", "ref"}: documents are built when the mail is sent.
     attachments: Mapped[str] = mapped_column(Text, default="[]")
 
-    __table_args__ = (Index("ix_notifications_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_notifications_due", "status", "next_attempt_at"),
+                      # a mass mail run again finds whom it reached (tix event message)
+                      Index("ix_notifications_source_message_id_user_id",
+                            "source_message_id", "user_id"))
