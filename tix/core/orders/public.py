@@ -6,7 +6,7 @@ from __future__ import annotations
 from tix.core.orders.model import Order, OrderStanding
 from tix.core.ports import UnitOfWork
 
-__all__ = ["buyers_of_event", "order", "standing", "tickets_bought"]
+__all__ = ["buyers_of_event", "order", "sold_by", "standing", "tickets_bought"]
 
 
 def order(uow: UnitOfWork, reference: str, *, lock: bool = False) -> Order | None:
@@ -35,3 +35,9 @@ def tickets_bought_in_event(uow: UnitOfWork, user_id: str, event_id: str) -> int
 def buyers_of_event(uow: UnitOfWork, event_id: str) -> list[str]:
     """The ids of the users with a completed order for the event."""
     return list(uow.orders.buyers_of_event(event_id))
+
+
+def sold_by(uow: UnitOfWork, clerk_id: str, limit: int) -> list[str]:
+    """The ids of the orders a clerk took at the counter (and their own), newest first."""
+    return [o.id for o in uow.orders.visible_to(clerk_id, organizer=False, clerk=True,
+                                                admin=False, limit=limit)]

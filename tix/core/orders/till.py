@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from tix.core.audit.service import AuditService
 from tix.core.catalog.public import format_money, to_minor
@@ -75,9 +76,8 @@ class Tills:
         if not name or len(name) > MAX_BOX_OFFICE_NAME:
             raise Invalid(f"box office: a name of 1 to {MAX_BOX_OFFICE_NAME} characters",
                           field="box_office")
+        _check_amount(float_amount, "float")
         amount = to_minor(float_amount, currency.strip().upper(), field="float")
-        if amount < 0:
-            raise Invalid("float: not below zero", field="float")
         till = Till(id=new_id(), clerk_id=principal.user_id, box_office=name,
                     currency=currency.strip().upper(), opened_at=self._clock.now(),
                     float_amount=amount)
@@ -105,6 +105,7 @@ class Tills:
               till_id: str | None = None) -> TillReport:
         """End a shift: the drawer counted, the difference with what the sales say, the
         report into the audit chain. Someone else's till is closed only by an admin."""
+        _check_amount(counted, "counted")  # bad input first, whatever the till's state
         with self._uow() as uow:
             if till_id is None:
                 till = uow.tills.latest_of(principal.user_id)
@@ -124,8 +125,6 @@ class Tills:
                                     "with tix till open", code="till_closed")
             report = _report(uow, till)
             till.counted = to_minor(counted, till.currency, field="counted")
-            if till.counted < 0:
-                raise Invalid("counted: not below zero", field="counted")
             till.closed_at, till.expected = self._clock.now(), report.expected
             till.difference = till.counted - report.expected
             if not uow.tills.close(till):
@@ -176,6 +175,19 @@ def may_undo_at_the_counter(uow: UnitOfWork, principal: Principal, order: Order)
         return True
     raise NotAllowed(f"order {order.number} was taken in a till now closed (the shift is "
                      "over): ask the event's organizer to cancel it", code="till_closed")
+
+
+def _check_amount(amount: str, field: str) -> None:
+    """An amount of cash: a number, not below zero (its decimals are checked against the
+    till's currency)."""
+    try:
+        value = Decimal(amount.strip())
+    except InvalidOperation:
+        raise Invalid(f"{field}: {amount!r} is not an amount (e.g. 1240.00)",
+                      field=field) from None
+    if not value.is_finite() or value < 0:
+        raise Invalid(f"{field}: {amount!r} is not an amount of cash (0 or more)",
+                      field=field)
 
 
 def _report(uow: UnitOfWork, till: Till) -> TillReport:
