@@ -28,8 +28,8 @@ if TYPE_CHECKING:  # only for the hints: `--json` starts without importing the m
     from tix.core.errors import TixError
     from tix.core.inventory.model import Hold
     from tix.core.orders.answers import Answer
-    from tix.core.orders.till import TillReport
     from tix.core.orders.model import Order
+    from tix.core.orders.till import TillReport
     from tix.core.tickets.door_pack import DoorPack
     from tix.core.tickets.model import Ticket
     from tix.core.tickets.offline import Conflict, Merged, OfflineVerdict
