@@ -30,8 +30,9 @@ CountedOption = Annotated[str, typer.Option(
     "--counted", metavar="AMOUNT", help="The cash counted in the drawer now, in major units "
                                         "(e.g. 1240.00).", show_default=False)]
 TillOption = Annotated[str | None, typer.Option(
-    "--till", metavar="TILL_ID", help="An admin closing another clerk's till: its id (see "
-                                      "tix till status --json). Default: your open till.",
+    "--till", metavar="TILL_ID", help="An admin closing another clerk's till: its id (the "
+                                      "clerk's tix till status --json, or till.opened in "
+                                      "tix admin audit). Default: your open till.",
     show_default=False)]
 
 
