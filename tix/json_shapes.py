@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # only for the hints: `--json` starts without importing the m
     from tix.core.orders.answers import Answer
     from tix.core.orders.model import Order, Refund
     from tix.core.orders.order_export import ExportedOrder
+    from tix.core.orders.till import TillReport
     from tix.core.tickets.attendees import Attendee
     from tix.core.tickets.door_pack import DoorPack
     from tix.core.tickets.model import Ticket
@@ -136,6 +137,19 @@ def refund_json(refund: Refund) -> dict[str, Any]:
             "reason": refund.reason, "by": refund.actor, "status": refund.status.value,
             "reference": refund.reference, "created_at": refund.created_at,
             "done_at": refund.done_at}
+
+
+def till_json(report: TillReport) -> dict[str, Any]:
+    """A till: its shift, the cash sales taken in it and, once closed, the count. Amounts
+    in minor units of `currency`; `expected` is float + cash_in - refunds (while open:
+    so far), `difference` counted - expected (negative: cash missing)."""
+    till = report.till
+    return {"id": till.id, "clerk_id": till.clerk_id, "box_office": till.box_office,
+            "currency": till.currency, "status": "open" if till.is_open else "closed",
+            "opened_at": till.opened_at, "closed_at": till.closed_at,
+            "float": till.float_amount, "sales": report.sales, "cash_in": report.cash_in,
+            "refunds": report.refunds, "expected": report.expected,
+            "counted": till.counted, "difference": till.difference}
 
 
 def _answers_json(answers: list[Answer]) -> list[dict[str, Any]]:

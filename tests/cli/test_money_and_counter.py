@@ -54,14 +54,15 @@ def test_a_counter_sale_has_its_tickets_when_the_command_returns(tix, tmp_path):
 
 
 def test_a_counter_sale_mails_its_tickets_once_when_the_daemon_runs(tix, mailer):
+    """To the walk-in's address (issue 20: never to the clerk)."""
     from tests.support import deliver
 
     standing = clerk_at(tix)
-    tix("buy", standing, "--quantity", "2", "--pay", "cash")
+    tix("buy", standing, "--quantity", "2", "--pay", "cash", "--email", "wal@example.com")
     deliver(tix.runtime)
     deliver(tix.runtime)
     tickets_mails = [m for m in mailer.sent if "Your tickets" in m.subject]
-    assert len(tickets_mails) == 1
+    assert len(tickets_mails) == 1 and tickets_mails[0].to == "wal@example.com"
     assert len(tix("ticket", "list", "--json").json()) == 2  # the daemon added none
 
 

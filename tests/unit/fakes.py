@@ -40,7 +40,8 @@ from tix.core.inventory.model import Hold, HoldStatus, QuotaLevel
 from tix.core.inventory.ports import StockLevel
 from tix.core.messages import Message
 from tix.core.orders.answers import Answer
-from tix.core.orders.model import Order, OrderNumberTaken, OrderStanding, OrderStatus
+from tix.core.orders.model import Order, OrderNumberTaken, OrderStanding, OrderStatus, Tender
+from tix.core.orders.till import Till
 from tix.core.ports import RateDecision
 from tix.core.tickets.door import CheckinList, Scan, TicketDoorState
 from tix.core.tickets.model import Ticket, TicketStatus, ticket_number
@@ -100,6 +101,7 @@ class MemoryUnitOfWork:
         self.answers = MemoryAnswers(self)
         self.tickets = MemoryTickets(self)
         self.vouchers = MemoryVouchers(self)
+        self.tills = MemoryTills(self)
 
     # -- the transaction -----------------------------------------------------------------
 
@@ -492,6 +494,10 @@ class MemoryOrders:
     def refunds_under_way(self, order_id: str) -> int:
         return 0  # refunds short of a cancellation are tested on the databases
 
+    def of_till(self, till_id: str) -> list[Order]:
+        return [copy.deepcopy(o) for o in self._uow.rows("orders")
+                if o.till_id == till_id and o.tender is Tender.CASH]
+
     def request_buyer_cancellation(self, order_id: str, refund: int, reason: str,
                                    now: datetime, claimed_until: datetime) -> bool:
         order = self.get(order_id)
@@ -500,6 +506,32 @@ class MemoryOrders:
         order.cancel_requested_at, order.cancel_refund, order.cancel_reason = (
             now, refund, reason)
         self._uow.write("orders", order_id, order)
+        return True
+
+
+class MemoryTills:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, till: Till) -> None:
+        if any(t.clerk_id == till.clerk_id and t.is_open for t in self._uow.rows("tills")):
+            raise RuleViolation("your till is open already", code="till_open")
+        self._uow.write("tills", till.id, till)
+
+    def get(self, till_id: str, *, lock: bool = False) -> Till | None:
+        found: Till | None = self._uow.read("tills", till_id)
+        return found
+
+    def latest_of(self, clerk_id: str, *, lock: bool = False) -> Till | None:
+        mine = [t for t in self._uow.rows("tills") if t.clerk_id == clerk_id]
+        mine.sort(key=lambda t: (t.is_open, t.opened_at))
+        return copy.deepcopy(mine[-1]) if mine else None
+
+    def close(self, till: Till) -> bool:
+        current = self.get(till.id)
+        if current is None or not current.is_open:
+            return False
+        self._uow.write("tills", till.id, till)
         return True
 
 

@@ -17,7 +17,7 @@ OWNERS = {
     "users": "accounts", "account_tokens": "accounts", "sessions": "accounts",
     "catalog": "catalog",
     "stock": "inventory", "holds": "inventory",
-    "orders": "orders", "answers": "orders",
+    "orders": "orders", "answers": "orders", "tills": "orders",
     "tickets": "tickets",
     "notifications": "notifications",
     "audit": "audit",

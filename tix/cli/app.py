@@ -27,6 +27,7 @@ from tix.cli import (
     purchase,
     queue,
     ticket,
+    till,
     voucher,
 )
 from tix.cli.errors import line
@@ -121,6 +122,7 @@ app.add_typer(notifications.app, name="notifications")
 app.add_typer(order.app, name="order")
 app.add_typer(queue.app, name="queue")
 app.add_typer(ticket.app, name="ticket")
+app.add_typer(till.app, name="till")
 app.add_typer(voucher.app, name="voucher")
 demo.register(app)
 daemon.register(app)

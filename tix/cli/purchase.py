@@ -72,6 +72,15 @@ TenderedOption = Annotated[str | None, typer.Option(
     "--tendered", help="Cash: the amount handed over, in major units (change is shown).")]
 MethodOption = Annotated[str | None, typer.Option(
     "--payment-method", help="Card: Stripe's payment method id (e.g. pm_card_visa).")]
+EmailOption = Annotated[str | None, typer.Option(
+    "--email", metavar="EMAIL", help="Counter staff: the walk-in buyer's address; the receipt "
+                                     "and the tickets are mailed there. Without it a cash "
+                                     "sale mails nobody (print the tickets: tix ticket pdf).",
+    show_default=False)]
+BuyerNameOption = Annotated[str | None, typer.Option(
+    "--buyer-name", metavar="NAME", help="Counter staff: the walk-in buyer's name (the "
+                                         "holder of tickets given no --holder; else blank).",
+    show_default=False)]
 
 
 def buy(
@@ -86,21 +95,29 @@ def buy(
     answer: AnswerOption = None,
     answers_file: AnswersFileOption = None,
     voucher: VoucherOption = None,
+    email: EmailOption = None,
+    buyer_name: BuyerNameOption = None,
     json_: JsonFlag = False,
 ) -> None:
     """Hold, order and pay in one step: tickets of one type, or a basket (--item).
     The event's questions are answered with --answer or --answers-file (on a terminal,
-    those missing are asked); a required one unanswered refuses the sale (exit 2)."""
+    those missing are asked); a required one unanswered refuses the sale (exit 2).
+
+    At the counter (clerks), a cash sale is the walk-in's, not yours: --email and
+    --buyer-name say who they are; with no email nothing is mailed to anyone. A customer
+    buys for themselves (--email: exit 3). Once you have opened a till (tix till open),
+    cash sales go into your open till, and are refused with none open (exit 5)."""
     cli = state(ctx)
     principal = cli.principal()
     items = _items(ticket_type, quantity, item)
     tender, cash = _tender(cli, pay, tendered, items[0][0])
+    buyer = _walk_in(cli, principal, tender, email, buyer_name)
     answers = collect(cli, items, answer, answers_file, as_json=json_)
     order = cli.runtime.orders.buy_basket(principal, items, tender=tender,
                                           holders=holder or [], tendered=cash,
                                           payment_method=payment_method, answers=answers,
-                                          voucher=voucher)
-    _emit_sold(cli, order, json_)
+                                          voucher=voucher, buyer=buyer)
+    _emit_sold(cli, order, json_, buyer)
 
 
 def checkout(
@@ -113,28 +130,59 @@ def checkout(
     answer: AnswerOption = None,
     answers_file: AnswersFileOption = None,
     voucher: VoucherOption = None,
+    email: EmailOption = None,
+    buyer_name: BuyerNameOption = None,
     json_: JsonFlag = False,
 ) -> None:
     """Pay for a hold you placed. The event's questions are answered as with tix buy
-    (--answer, --answers-file, asked on a terminal)."""
+    (--answer, --answers-file, asked on a terminal); --email and --buyer-name as with
+    tix buy (counter staff only)."""
     cli = state(ctx)
     principal = cli.principal()
     hold = cli.runtime.inventory.get_hold(principal, hold_id)
     tender, cash = _tender(cli, pay, tendered, hold.lines[0].ticket_type_id)
+    buyer = _walk_in(cli, principal, tender, email, buyer_name)
     answers = collect(cli, [(line.ticket_type_id, line.quantity) for line in hold.lines],
                       answer, answers_file, as_json=json_)
     order = cli.runtime.orders.checkout(principal, hold_id, tender=tender,
                                         holders=holder or [], tendered=cash,
                                         payment_method=payment_method, answers=answers,
-                                        voucher=voucher)
-    _emit_sold(cli, order, json_)
+                                        voucher=voucher, buyer=buyer)
+    _emit_sold(cli, order, json_, buyer)
 
 
-def _emit_sold(cli: Any, order: Any, as_json: bool) -> None:
+def _walk_in(cli: Any, principal: Any, tender: Any, email: str | None,
+             buyer_name: str | None) -> Any:
+    """Whom a sale is for when counter staff make it: the walk-in (by the email given, or
+    a nameless account no mail reaches) for cash, or whenever --email or --buyer-name is
+    given; None — the caller — otherwise. Others sell only to themselves."""
+    from tix.core.errors import NotAllowed
+    from tix.core.orders.model import Tender
+    from tix.core.principal import Role
+
+    named = email is not None or buyer_name is not None
+    if not principal.has_role(Role.CLERK):
+        if named:
+            raise NotAllowed("only counter staff (clerks) sell for someone else: leave out "
+                             "--email and --buyer-name to buy for yourself")
+        return None
+    if not named and tender is not Tender.CASH:
+        return None  # staff buying for themselves
+    return cli.runtime.accounts.guest_buyer(email, buyer_name or "")
+
+
+def _emit_sold(cli: Any, order: Any, as_json: bool, buyer: Any = None) -> None:
     """The order with its tickets: a sale at the counter has them already."""
+    from tix.core.principal import is_undeliverable
+
     tickets = cli.runtime.tickets.of_orders([order.id]).get(order.id)
     answers = cli.runtime.orders.answers(cli.principal(), order.id)
     emit(order_json(order, tickets, answers), as_json=as_json, human=_print_order)
+    if buyer is not None and not is_undeliverable(buyer.email):
+        say(f"The receipt and the tickets are mailed to {buyer.email}.")
+    elif buyer is not None:
+        say(f"No email given: nothing is mailed. Print the tickets: tix order pdf "
+            f"{order.number} -o FILE.pdf")
 
 
 def _tender(cli: Any, pay: str, tendered: str | None, ticket_type_id: str

@@ -17,7 +17,7 @@ from tix.core.intents import Intent
 from tix.core.inventory.ports import Holds, Stock
 from tix.core.messages import Message
 from tix.core.notifications.ports import Notifications
-from tix.core.orders.ports import Answers, Orders
+from tix.core.orders.ports import Answers, Orders, Tills
 from tix.core.tickets.model import Ticket
 from tix.core.tickets.ports import Tickets
 from tix.core.vouchers.ports import Vouchers
@@ -56,6 +56,9 @@ class UnitOfWork(Protocol):
 
     @property
     def answers(self) -> Answers: ...
+
+    @property
+    def tills(self) -> Tills: ...
 
     @property
     def tickets(self) -> Tickets: ...

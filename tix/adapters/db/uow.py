@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from tix.adapters.db.repositories.notifications import SqlNotifications
     from tix.adapters.db.repositories.orders import SqlOrders
     from tix.adapters.db.repositories.tickets import SqlTickets
+    from tix.adapters.db.repositories.tills import SqlTills
     from tix.adapters.db.repositories.vouchers import SqlVouchers, VoucherTerms
 
 
@@ -118,6 +119,12 @@ class SqlUnitOfWork:
         from tix.adapters.db.repositories.answers import SqlAnswers
 
         return SqlAnswers(self.session, self.cipher, insert_later=self._new_rows.append)
+
+    @cached_property
+    def tills(self) -> SqlTills:
+        from tix.adapters.db.repositories.tills import SqlTills
+
+        return SqlTills(self.session)
 
     @cached_property
     def tickets(self) -> SqlTickets:

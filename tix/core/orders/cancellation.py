@@ -15,7 +15,7 @@ from datetime import timedelta
 from tix.core.accounts.events import AccountErased
 from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled
-from tix.core.catalog.model import EventStatus, RefundTerms, duration_words
+from tix.core.catalog.model import Event, EventStatus, RefundTerms, duration_words
 from tix.core.catalog.public import event as find_event
 from tix.core.clock import Clock
 from tix.core.errors import Invalid, NotAllowed, RuleViolation, Unavailable
@@ -24,6 +24,7 @@ from tix.core.orders.events import OrderCancelled
 from tix.core.orders.model import Order, OrderStatus, Tender
 from tix.core.orders.policy import gateway_for, may_manage_orders, visible_order
 from tix.core.orders.ports import PaymentGateway
+from tix.core.orders.till import may_undo_at_the_counter
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal
 from tix.core.tickets.model import TicketStatus
@@ -82,8 +83,9 @@ class Cancellations:
         if given and quote.terms is not None:
             raise NotAllowed("only the event's organizer or an admin gives a reason for "
                              "cancelling an order")
-        reason = given or ("cancelled by the organizer" if quote.terms is None
-                           else "cancelled by the buyer")
+        reason = given or ("cancelled by the buyer" if order.user_id == principal.user_id
+                           else "cancelled at the counter" if order.taken_by == principal.user_id
+                           else "cancelled by the organizer")
         now = self._clock.now()
         with self._uow() as uow:  # recorded first: if the refund's answer is lost, the
             current = uow.orders.get(order.id, lock=True)  # daemon finishes the cancellation
@@ -119,10 +121,7 @@ class Cancellations:
             order = visible_order(uow, principal, reference)
             event = find_event(uow, order.event_id)
             assert event is not None
-            organizer = may_manage_orders(uow, principal, order.event_id)
-            if order.user_id != principal.user_id and not organizer:
-                raise NotAllowed("only the buyer, the event's organizer or an admin may "
-                                 "cancel an order")
+            organizer = _may_cancel(uow, principal, order, event)
             if refund_used and not organizer:
                 raise NotAllowed("only the event's organizer or an admin may refund tickets "
                                  "already used at the door")
@@ -223,6 +222,21 @@ class Cancellations:
             give_back_voucher(uow, current.voucher_id)  # a cancelled order's use is free
             uow.commit()
         return current
+
+
+def _may_cancel(uow: UnitOfWork, principal: Principal, order: Order, event: Event) -> bool:
+    """Who may cancel an order — the one rule: those who manage the event's orders (True:
+    whatever the buyer's policy says of used tickets); the clerk who took it at the
+    counter while its till (their shift) is open; its buyer — unless the buyer is that
+    clerk and the shift is over. Refused otherwise."""
+    if may_manage_orders(uow, principal, order.event_id):
+        return True
+    if may_undo_at_the_counter(uow, principal, order):  # refuses after the shift
+        return False
+    if order.user_id != principal.user_id:
+        raise NotAllowed("only the buyer, the clerk who sold it (during their shift), the "
+                         "event's organizer or an admin may cancel an order")
+    return False
 
 
 def _refuse_used_tickets(uow: UnitOfWork, order: Order) -> None:

@@ -49,6 +49,7 @@ from tix.core.orders.model import (
 )
 from tix.core.orders.policy import OFFLINE_TENDERS, allow_tender, check_free, gateway_for
 from tix.core.orders.ports import HoldKeeper, PaymentGateway
+from tix.core.orders.till import till_for_cash_sale
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Buyer, Principal
 from tix.core.vouchers.model import Voucher
@@ -197,7 +198,9 @@ class Checkout:
     def _paid_at_the_counter(self, uow: UnitOfWork, order: Order, gateway: PaymentGateway,
                              ticket_types: Mapping[str, TicketTypeView],
                              now: datetime) -> None:
-        """The order paid at the counter, announced, and its tickets issued with it."""
+        """The order paid at the counter (cash into the clerk's till), announced, and its
+        tickets issued with it."""
+        order.till_id = till_for_cash_sale(uow, order)
         order.payment_reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
         order.status, order.completed_at = OrderStatus.COMPLETED, now
         paid = payment_completed(order)

@@ -144,6 +144,7 @@ class Order:
     voucher_id: str | None = None
     discount: Discount | None = None
     test: bool = False  # placed while its event was in test mode: in no sales report
+    till_id: str | None = None  # a cash sale: the till (the clerk's shift) it was taken in
 
     @property
     def admits(self) -> bool:

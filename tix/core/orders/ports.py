@@ -12,6 +12,7 @@ from tix.core.principal import Principal
 
 if TYPE_CHECKING:
     from tix.core.orders.answers import Answer
+    from tix.core.orders.till import Till
 
 
 class Orders(Protocol):
@@ -81,6 +82,10 @@ class Orders(Protocol):
     def claim_cancellations(self, limit: int, now: datetime, until: datetime) -> list[Order]:
         """COMPLETED orders marked for cancellation that nobody has claimed (or whose claim
         ran out), claimed until `until`: no two processes refund one order at once."""
+        ...
+
+    def of_till(self, till_id: str) -> list[Order]:
+        """The cash sales taken in a till, with their refunds as they stand."""
         ...
 
     def sold_per_type(self, ticket_type_ids: list[str]) -> dict[str, tuple[int, int]]:
@@ -174,6 +179,26 @@ class HoldKeeper(Protocol):
                     voucher: str | None = None) -> Hold: ...
 
     def release_hold(self, hold_id: str) -> None: ...
+
+
+class Tills(Protocol):
+    """The tills of clerks' shifts (owned by the orders module, beside the sales)."""
+
+    def add(self, till: Till) -> None:
+        """A new open till; RuleViolation (code till_open) if the clerk has one open
+        already (two opens at once: the database's unique index settles it)."""
+        ...
+
+    def get(self, till_id: str, *, lock: bool = False) -> Till | None: ...
+
+    def latest_of(self, clerk_id: str, *, lock: bool = False) -> Till | None:
+        """The clerk's open till, else the one they closed last; None if they never
+        opened one. `lock`: the row locked until the transaction ends."""
+        ...
+
+    def close(self, till: Till) -> bool:
+        """Store the count and close the till, once: False if it was closed meanwhile."""
+        ...
 
 
 class Answers(Protocol):

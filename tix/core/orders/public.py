@@ -10,7 +10,7 @@ from tix.core.ports import UnitOfWork
 from tix.core.principal import Principal
 
 __all__ = ["Answer", "answers_of_orders", "buyers_of_event", "may_manage", "numbers", "order",
-           "standing", "tickets_bought"]
+           "sold_by", "standing", "tickets_bought"]
 
 
 def may_manage(uow: UnitOfWork, principal: Principal, event_id: str) -> bool:
@@ -56,3 +56,9 @@ def answers_of_orders(uow: UnitOfWork, order_ids: list[str]) -> dict[str, list[A
     """The answers given with each of these orders (personal data: decrypted), by id, the
     order's first, then by ticket; in one read."""
     return uow.answers.of_orders(order_ids) if order_ids else {}
+
+
+def sold_by(uow: UnitOfWork, clerk_id: str, limit: int) -> list[str]:
+    """The ids of the orders a clerk took at the counter (and their own), newest first."""
+    return [o.id for o in uow.orders.visible_to(clerk_id, organizer=False, clerk=True,
+                                                admin=False, limit=limit)]

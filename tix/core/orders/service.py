@@ -27,8 +27,9 @@ from tix.core.orders.policy import may_take, visible_order
 from tix.core.orders.ports import HoldKeeper, PaymentGateway
 from tix.core.orders.refunds import Refunds
 from tix.core.orders.sales_report import SalesReport, SalesReports
+from tix.core.orders.till import Tills
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
-from tix.core.principal import Principal, Role
+from tix.core.principal import Buyer, Principal, Role
 
 
 class OrderService:
@@ -43,6 +44,7 @@ class OrderService:
         self.reports = SalesReports(uow=uow, clock=clock)
         self.refunds = Refunds(uow=uow, clock=clock, audit=audit, gateways=gateways)
         self.exports = OrderExports(uow=uow, audit=audit)
+        self.tills = Tills(uow=uow, clock=clock, audit=audit)
 
     # -- buying --------------------------------------------------------------------------
 
@@ -53,11 +55,13 @@ class OrderService:
                  holders: list[str] | None = None, tendered: int | None = None,
                  payment_method: str | None = None,
                  answers: list[GivenAnswer] | None = None,
-                 voucher: str | None = None) -> Order:
-        """Pay for a hold (a code given here counts if the hold took none)."""
+                 voucher: str | None = None, buyer: Buyer | None = None) -> Order:
+        """Pay for a hold (a code given here counts if the hold took none); `buyer`:
+        whom the order is for, at the counter."""
         return self.checkouts.place(PlaceOrder(
             principal, tender, hold_id=hold_id, holders=holders or [], tendered=tendered,
-            payment_method=payment_method, answers=answers or [], voucher=voucher))
+            payment_method=payment_method, answers=answers or [], voucher=voucher,
+            buyer=buyer))
 
     def buy(self, principal: Principal, ticket_type_id: str, quantity: int, *,
             tender: Tender, holders: list[str] | None = None,
@@ -73,12 +77,14 @@ class OrderService:
                    tender: Tender, holders: list[str] | None = None,
                    tendered: int | None = None, payment_method: str | None = None,
                    answers: list[GivenAnswer] | None = None,
-                   voucher: str | None = None) -> Order:
+                   voucher: str | None = None, buyer: Buyer | None = None) -> Order:
         """Buy tickets of several types of one event at once, in one order and payment
-        (with a `voucher` code: its discount, and one of its uses)."""
+        (with a `voucher` code: its discount, and one of its uses; `buyer`: whom the order
+        is for, at the counter)."""
         return self.checkouts.place(PlaceOrder(
             principal, tender, items=items, holders=holders or [], tendered=tendered,
-            payment_method=payment_method, answers=answers or [], voucher=voucher))
+            payment_method=payment_method, answers=answers or [], voucher=voucher,
+            buyer=buyer))
 
     @property
     def after_step(self) -> Callable[[str, Order], None]:

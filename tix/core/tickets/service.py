@@ -101,8 +101,8 @@ class TicketService(CheckIn, TicketChanges):
         mails them), once. An order not paid has none."""
         with self._uow() as uow:
             order = orders.order(uow, order_reference)
-            if order is None or order.user_id != principal.user_id:
-                raise NotFound("order", order_reference)
+            if order is None or principal.user_id not in (order.user_id, order.taken_by):
+                raise NotFound("order", order_reference)  # the clerk's: a walk-in's sale
             issued = uow.tickets.of_order(order.id)
             seats = {t.seat for t in issued}
             missing = [seat for seat in range(order.quantity) if seat not in seats]
@@ -164,10 +164,11 @@ class TicketService(CheckIn, TicketChanges):
 
     def order_documents_for(self, principal: Principal,
                             order_reference: str) -> list[TicketDocument]:
-        """`tix order pdf`: the buyer's (or, for an admin, anyone's) valid tickets."""
+        """`tix order pdf`: the buyer's valid tickets — or the clerk's who sold them (a
+        walk-in's, printed at the counter), or for an admin anyone's."""
         with self._uow(readonly=True) as uow:
             order = orders.order(uow, order_reference)
-            if order is None or (order.user_id != principal.user_id
+            if order is None or (principal.user_id not in (order.user_id, order.taken_by)
                                  and principal.role is not Role.ADMIN):
                 raise NotFound("order", order_reference)
         documents = self.order_documents(order.id)
@@ -244,7 +245,12 @@ class TicketService(CheckIn, TicketChanges):
 
     def mine(self, principal: Principal, limit: int = 200) -> list[Ticket]:
         with self._uow(readonly=True) as uow:
-            return uow.tickets.of_user(principal.user_id, limit)
+            if principal.role is not Role.CLERK:
+                return uow.tickets.of_user(principal.user_id, limit)
+            # a clerk's: also those of the walk-ins they sold to (CLI.md, tix ticket list)
+            sold = uow.tickets.of_orders(orders.sold_by(uow, principal.user_id, limit))
+            found = [t for order_id in sold for t in sold[order_id]]
+            return sorted(found, key=lambda t: (-t.created_at.timestamp(), t.seat))[:limit]
 
     def show(self, principal: Principal, reference: str) -> Ticket:
         with self._uow(readonly=True) as uow:
@@ -252,8 +258,11 @@ class TicketService(CheckIn, TicketChanges):
             if ticket is None:
                 raise NotFound("ticket", reference)
             event = catalog.event(uow, ticket.event_id)
+            order = orders.order(uow, ticket.order_id) if ticket.user_id != \
+                principal.user_id else None
+        sold_it = order is not None and order.taken_by == principal.user_id  # at the counter
         if ticket.user_id != principal.user_id and principal.role is not Role.ADMIN and (
-                event is None or event.organizer_id != principal.user_id):
+                event is None or event.organizer_id != principal.user_id) and not sold_it:
             raise NotFound("ticket", reference)  # others' tickets do not exist for you
         return ticket
 

@@ -1,5 +1,9 @@
 """Pay for the hold: holder names, then cash (with change due), card or complimentary.
 
+At the counter (clerks) the sale is the walk-in's: their email (optional: the receipt and
+tickets go there, else nowhere) and name, and a line with the running total of the
+clerk's open till.
+
 The payment saga runs in a thread worker behind a progress indicator, so the screen (and
 the hold's countdown) never freezes; its refusals are shown in the core's plain words.
 """
@@ -29,6 +33,8 @@ from tix.core.catalog.search import EventDetails, TicketTypeDetails
 from tix.core.errors import Invalid, TixError
 from tix.core.orders.answers import GivenAnswer
 from tix.core.orders.model import Discount, Order, OrderLine, Tender, order_amount
+from tix.core.orders.till import TillReport
+from tix.core.principal import Role
 from tix.tui.screens.base import TixScreen
 from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
@@ -83,6 +89,12 @@ class CheckoutScreen(TixScreen):
                             classes="holder", max_length=200)
             yield QuestionFields([(line.ticket_type_id, line.quantity)
                                   for line in self.hold.lines], id="questions")
+            if self.at_the_counter:
+                yield Static("", id="till-line")
+                yield Input(placeholder="buyer's email (optional: receipt and tickets go "
+                                        "there)", id="buyer-email", max_length=254)
+                yield Input(placeholder="buyer's name (optional)", id="buyer-name",
+                            max_length=200)
             yield Input(placeholder="voucher code (optional)", id="voucher", max_length=40)
             yield Static("", id="voucher-note")
             yield RadioSet(id="tender")
@@ -102,6 +114,31 @@ class CheckoutScreen(TixScreen):
         self.query_one("#voucher-note").display = False  # until a code is typed
         self.query(".holder").first(Input).focus()
         self.load_tenders()
+        if self.at_the_counter:
+            self.load_till()
+
+    @property
+    def at_the_counter(self) -> bool:
+        """Counter staff sell to walk-ins, into their till."""
+        return self.principal.has_role(Role.CLERK)
+
+    @work(thread=True, group="till")
+    def load_till(self) -> None:
+        try:
+            report: TillReport | None = self.runtime.orders.tills.status(self.principal)
+        except TixError:  # none open
+            report = None
+        self.app.call_from_thread(self.show_till, report)
+
+    def show_till(self, report: TillReport | None) -> None:
+        line = self.query_one("#till-line", Static)
+        if report is None:
+            line.update("No till open (tix till open)")
+            return
+        currency = report.till.currency
+        line.update(f"Till at {escape(report.till.box_office)}: {report.sales} cash sale(s), "
+                    f"{format_money(report.cash_in - report.refunds, currency)} taken, "
+                    f"[b]{format_money(report.expected, currency)}[/b] in the drawer")
 
     @work(thread=True, group="tenders")
     def load_tenders(self) -> None:
@@ -182,7 +219,7 @@ class CheckoutScreen(TixScreen):
             f"[b]{format_money(-short, currency)}[/b] change due" if short <= 0
             else f"{format_money(short, currency)} still due")
 
-    @on(Input.Submitted, ".holder, #voucher")
+    @on(Input.Submitted, ".holder, #voucher, #buyer-email, #buyer-name")
     def next_holder(self) -> None:
         self.focus_next()
 
@@ -203,20 +240,29 @@ class CheckoutScreen(TixScreen):
                 return
         method = self.query_one("#payment-method", Input).value.strip() or None
         voucher = self.query_one("#voucher", Input).value.strip() or None
+        walk_in = None
+        if self.at_the_counter:
+            email = self.query_one("#buyer-email", Input).value.strip()
+            name = self.query_one("#buyer-name", Input).value.strip()
+            if tender is Tender.CASH or email or name:  # else staff buying for themselves
+                walk_in = (email or None, name)
         self.query_one("#paying").display = True
         self.query_one("#pay", Button).disabled = True
         self.say("Paying…")
         self.pay(tender, holders, tendered, method, self.query_one(QuestionFields).answers(),
-                 voucher)
+                 voucher, walk_in)
 
     @work(thread=True, exclusive=True, group="pay")
     def pay(self, tender: Tender, holders: list[str], tendered: int | None,
-            method: str | None, answers: list[GivenAnswer], voucher: str | None) -> None:
+            method: str | None, answers: list[GivenAnswer], voucher: str | None,
+            walk_in: tuple[str | None, str] | None = None) -> None:
         try:
+            # the walk-in's account (an email, or none that mail reaches), then the sale
+            buyer = None if walk_in is None else self.runtime.accounts.guest_buyer(*walk_in)
             order = self.runtime.orders.checkout(self.principal, self.hold.id, tender=tender,
                                                  holders=holders, tendered=tendered,
                                                  payment_method=method, answers=answers,
-                                                 voucher=voucher)
+                                                 voucher=voucher, buyer=buyer)
         except Invalid as error:  # the hold still stands: fix and pay again
             self.app.call_from_thread(self.refused, error.message, hold_stands=True)
             return

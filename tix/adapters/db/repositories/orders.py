@@ -186,6 +186,11 @@ class SqlOrders:
                                   .values(cancel_claimed_until=until))
         return self._orders(rows)
 
+    def of_till(self, till_id: str) -> list[Order]:
+        return self._orders(list(self._session.scalars(
+            select(OrderRow).where(OrderRow.till_id == till_id, OrderRow.tender == "cash")
+            .order_by(OrderRow.created_at))))
+
     def sold_per_type(self, ticket_type_ids: list[str]) -> dict[str, tuple[int, int]]:
         """Tickets sold and revenue per ticket type: the database counts the tickets of
         each price and tender, the one price function (tix.core.orders.model) the money."""
@@ -339,7 +344,7 @@ class SqlOrders:
             "cancelled_at": order.cancelled_at, "refunded_amount": order.refunded_amount,
             "tendered_amount": order.tendered_amount, "taken_by": order.taken_by,
             "voucher_id": order.voucher_id, "discount": _discount_json(order.discount),
-            "test": order.test}
+            "test": order.test, "till_id": order.till_id}
 
     def _orders(self, rows: Sequence[OrderRow], *, holders: bool = True) -> list[Order]:
         """The orders of these rows (entities, or rows of the table's columns), with their
@@ -368,7 +373,7 @@ class SqlOrders:
             tendered_amount=row.tendered_amount, taken_by=row.taken_by,
             cancel_refund=row.cancel_refund, cancel_reason=row.cancel_reason,
             cancel_requested_at=row.cancel_requested_at, voucher_id=row.voucher_id,
-            discount=_discount(row.discount), test=row.test)
+            discount=_discount(row.discount), test=row.test, till_id=row.till_id)
 
 
 def _refund(row: OrderRefundRow) -> Refund:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -51,6 +52,8 @@ class OrderRow(Base):
     discount: Mapped[str | None] = mapped_column(Text)  # JSON: the voucher's terms then
     # placed while its event was in test mode: left out of sales reports
     test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # a cash sale: the till (the clerk's shift) it was taken in
+    till_id: Mapped[str | None] = mapped_column(Id, index=True)
 
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="quantity_positive"),
@@ -106,4 +109,30 @@ class OrderRefundRow(Base):
         UniqueConstraint("order_id", "key", name="uq_order_refunds_order_key"),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
         Index("ix_order_refunds_status_claimed_until", "status", "claimed_until"),
+    )
+
+
+class TillRow(Base):
+    """A clerk's till for one shift at a box office: its float, and once closed, the
+    count and what the sales said should be there."""
+
+    __tablename__ = "tills"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    clerk_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    box_office: Mapped[str] = mapped_column(String(100))
+    currency: Mapped[str] = mapped_column(String(3))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    float_amount: Mapped[int] = mapped_column(Integer)  # minor units
+    counted: Mapped[int | None] = mapped_column(Integer)
+    expected: Mapped[int | None] = mapped_column(Integer)
+    difference: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_tills_clerk_opened_at", "clerk_id", "opened_at"),
+        # one open till per clerk: two opens at once, the second fails here
+        Index("uq_tills_clerk_open", "clerk_id", unique=True,
+              sqlite_where=text("closed_at IS NULL"),
+              postgresql_where=text("closed_at IS NULL")),
     )

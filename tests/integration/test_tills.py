@@ -1,0 +1,91 @@
+"""The till in storage, on SQLite and PostgreSQL: one open per clerk even when two opens
+race, a sale goes into the open till of its currency, a close waits for a sale under
+way, an admin closes another clerk's till and an organizer cannot."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import pytest
+
+from tests.catalog_support import an_event, organizer
+from tests.support import logged_in
+from tix.core.errors import NotAllowed, RuleViolation
+from tix.core.orders.model import Tender
+from tix.core.orders.till import TillReport
+from tix.core.principal import Role
+
+
+def test_a_clerk_has_one_open_till_even_when_two_open_at_once(runtime):
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+
+    def try_open(_: int) -> str:
+        try:
+            runtime.orders.tills.open(clerk, float_amount="10.00")
+        except RuleViolation as refused:
+            return refused.code
+        return "ok"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = sorted(pool.map(try_open, range(4)))
+    assert outcomes == ["ok"] + ["till_open"] * 3
+    assert runtime.orders.tills.status(clerk).till.float_amount == 1000
+
+
+def test_a_cash_sale_goes_into_the_open_till_of_its_currency(runtime):
+    owner = organizer(runtime)
+    euros = runtime.catalog.show(an_event(runtime, owner)).ticket_types[0].id
+    pounds = runtime.catalog.show(an_event(runtime, owner, currency="GBP")).ticket_types[0].id
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    walk_in = runtime.accounts.guest_buyer(None, "")
+    before = runtime.orders.buy_basket(clerk, [(euros, 1)], tender=Tender.CASH,
+                                       buyer=walk_in)
+    assert before.till_id is None  # a clerk who never opened a till sells as before
+    till = runtime.orders.tills.open(clerk, float_amount="20.00").till
+    sold = runtime.orders.buy_basket(clerk, [(euros, 2)], tender=Tender.CASH, buyer=walk_in)
+    assert runtime.orders.show(clerk, sold.number).till_id == till.id
+    with pytest.raises(RuleViolation, match="your till counts EUR"):
+        runtime.orders.buy_basket(clerk, [(pounds, 1)], tender=Tender.CASH, buyer=walk_in)
+    report = runtime.orders.tills.close(clerk, counted="110.00")
+    assert (report.sales, report.cash_in, report.expected) == (1, 9000, 11000)
+    assert report.till.difference == 0
+    with pytest.raises(RuleViolation, match="open the till first"):
+        runtime.orders.buy_basket(clerk, [(euros, 1)], tender=Tender.CASH, buyer=walk_in)
+
+
+def test_a_close_waits_for_a_sale_under_way_and_counts_it(runtime):
+    """The sale locks its till: a close that comes while the sale's transaction is open
+    waits for its commit, and counts it."""
+    standing = runtime.catalog.show(an_event(runtime)).ticket_types[0].id
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    runtime.orders.tills.open(clerk)
+    walk_in = runtime.accounts.guest_buyer(None, "")
+    pool = ThreadPoolExecutor(1)
+    closing: list[Future[TillReport]] = []
+    issue = runtime.orders.issue_tickets
+
+    def issue_while_a_close_comes(uow, paid, types) -> None:  # inside the sale's work
+        issue(uow, paid, types)
+        closing.append(pool.submit(runtime.orders.tills.close, clerk, counted="45.00"))
+        time.sleep(0.5)
+        assert not closing[0].done(), "the close did not wait for the sale"
+
+    runtime.orders.issue_tickets = issue_while_a_close_comes
+    runtime.orders.buy_basket(clerk, [(standing, 1)], tender=Tender.CASH, buyer=walk_in)
+    report = closing[0].result(timeout=10)
+    pool.shutdown()
+    assert (report.sales, report.expected, report.till.difference) == (1, 4500, 0)
+
+
+def test_an_admin_closes_another_clerks_till_and_an_organizer_cannot(runtime):
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    till = runtime.orders.tills.open(clerk, float_amount="5.00").till
+    with pytest.raises(NotAllowed, match="another clerk's till"):
+        runtime.orders.tills.close(organizer(runtime), counted="5", till_id=till.id)
+    admin = logged_in(runtime, "ada@example.com", role=Role.ADMIN)
+    report = runtime.orders.tills.close(admin, counted="4.50", till_id=till.id)
+    assert report.till.difference == -50
+    closed = [e for e in runtime.audit.newest() if e.action == "till.closed"]
+    assert closed[0].details["clerk_id"] == clerk.user_id
+    assert closed[0].actor == "ada@example.com"
