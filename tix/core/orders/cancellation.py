@@ -14,8 +14,9 @@ from datetime import timedelta
 
 from tix.core.accounts.events import AccountErased
 from tix.core.audit.service import AuditService
+from tix.core.catalog import public as catalog
 from tix.core.catalog.events import EventCancelled
-from tix.core.catalog.model import EventStatus, RefundTerms, duration_words
+from tix.core.catalog.model import Act, EventStatus, RefundTerms, duration_words
 from tix.core.catalog.public import event as find_event
 from tix.core.clock import Clock
 from tix.core.errors import NotAllowed, RuleViolation, Unavailable
@@ -25,7 +26,7 @@ from tix.core.orders.model import Order, OrderStatus, Tender
 from tix.core.orders.policy import gateway_for, visible_order
 from tix.core.orders.ports import PaymentGateway
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
-from tix.core.principal import Principal, Role
+from tix.core.principal import Principal
 from tix.core.tickets.public import used_ticket_numbers, void_order_tickets
 from tix.core.vouchers.public import give_back as give_back_voucher
 
@@ -88,7 +89,8 @@ class Cancellations:
             order = visible_order(uow, principal, reference)
             event = find_event(uow, order.event_id)
             assert event is not None
-            organizer = principal.role is Role.ADMIN or principal.user_id == event.organizer_id
+            organizer = catalog.may(uow, principal, event.id, Act.MANAGE,  # co-organizers too
+                                    organizer_id=event.organizer_id)
             if order.user_id != principal.user_id and not organizer:
                 raise NotAllowed("only the buyer, the event's organizer or an admin may "
                                  "cancel an order")

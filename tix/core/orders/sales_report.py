@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from tix.core.catalog import public as catalog
+from tix.core.catalog.model import Act
 from tix.core.catalog.public import find_event
 from tix.core.clock import Clock
-from tix.core.errors import NotAllowed, NotFound
+from tix.core.errors import NotFound
 from tix.core.inventory.public import held_per_type
 from tix.core.inventory.public import levels as stock_levels
 from tix.core.ports import UnitOfWorkFactory
-from tix.core.principal import Principal, Role
+from tix.core.principal import Principal
 
 SALES_MINUTES = 30  # the report's minute-by-minute window
 
@@ -50,8 +52,10 @@ class SalesReports:
             event = find_event(uow, reference)
             if event is None:
                 raise NotFound("event", reference)
-            if event.organizer_id != principal.user_id and principal.role is not Role.ADMIN:
-                raise NotAllowed("only the event's organizer (or an admin) sees its sales")
+            catalog.require(uow, principal, event.id, Act.MANAGE,
+                            organizer_id=event.organizer_id,
+                            refusal="only the event's organizer, its co-organizers (or an "
+                                    "admin) see its sales")
             ids = [t.id for t in event.ticket_types]
             levels = stock_levels(uow, ids)
             held = held_per_type(uow, ids, now)
