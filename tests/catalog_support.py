@@ -34,3 +34,18 @@ def event_spec(runtime: Runtime, *, days: int = 30, name: str = "Nils Frahm live
 
 def an_event(runtime: Runtime, owner: Principal | None = None, **overrides: Any) -> str:
     return runtime.catalog.create(owner or organizer(runtime), event_spec(runtime, **overrides))
+
+
+def on_team(runtime: Runtime, event: str, email: str, role: str = "clerk") -> None:
+    """Put the account `email` on the team of `event` (an id or E12) with `role`: a clerk
+    sells and scans only for the events whose team has them."""
+    from tix.core.catalog.model import TeamMember, TeamRole
+
+    with runtime.uow() as uow:
+        event_id = uow.catalog.resolve(event)
+        person = uow.users.by_email(email)
+        assert event_id is not None and person is not None
+        uow.catalog.put_team_member(TeamMember(
+            event_id=event_id, user_id=person.id, role=TeamRole(role),
+            added_at=runtime.clock.now(), added_by=person.id))
+        uow.commit()

@@ -200,7 +200,7 @@ class SqlCatalog:
             _ORGANIZER_AND_ROLE, {"event": event_id, "user": user_id}).one_or_none()
         if found is None:
             return None
-        return found.organizer_id, TeamRole(found.role) if found.role else None
+        return found.organizer_id, TeamRole(found.team_role) if found.team_role else None
 
     def put_team_member(self, member: TeamMember) -> TeamRole | None:
         before = self.team_role(member.event_id, member.user_id)
