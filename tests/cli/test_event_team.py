@@ -20,13 +20,14 @@ class Desk:
         self.tix = Tix(runtime)
         self.current: str | None = None
 
-    def person(self, email: str | None) -> Callable[..., Outcome]:
+    def person(self, email: str | None, password: str = PASSWORD
+               ) -> Callable[..., Outcome]:
         def run(*args: str) -> Outcome:
             if email != self.current:
                 if email is None:
                     self.tix("logout")
                 else:
-                    assert self.tix.login(email, PASSWORD).exit_code == 0
+                    assert self.tix.login(email, password).exit_code == 0
                 self.current = email
             return self.tix(*args)
         return run
@@ -161,3 +162,15 @@ def test_a_role_on_one_team_works_that_event_alone(runtime):
     assert admitted.exit_code == 0, admitted.stderr
     assert olga("event", "team", event, "remove", "dora@example.com").exit_code == 0
     assert door("checkin", ticket.qr_payload).exit_code == 3
+
+
+def test_the_demo_clerk_is_on_the_team_of_every_demo_event(runtime):
+    desk = Desk(runtime)
+    assert desk.tix("demo").exit_code == 0
+    otto = desk.person("organizer@demo.tix", "Demo-pass-2026!")
+    clara = desk.person("clerk@demo.tix", "Demo-pass-2026!")
+    for event in ("E1", "E7"):
+        listed = otto("event", "team", event, "list", "--json").json()
+        assert [(m["email"], m["role"]) for m in listed] == [("clerk@demo.tix", "clerk")]
+    sold = clara("buy", "E1-T1", "--pay", "cash", "--json")
+    assert sold.exit_code == 0, sold.stderr
