@@ -48,4 +48,5 @@ def on_team(runtime: Runtime, event: str, email: str, role: str = "clerk") -> No
         uow.catalog.put_team_member(TeamMember(
             event_id=event_id, user_id=person.id, role=TeamRole(role),
             added_at=runtime.clock.now(), added_by=person.id))
+        uow.catalog.bump_version()  # as the service does: cached lists of events follow
         uow.commit()

@@ -167,8 +167,7 @@ class EventsScreen(TixScreen):
     def show_results(self, results: list[EventSummary], changed_at: float) -> None:
         self.results = results
         self.fill_table()
-        mine = " of your teams" if self.selling_for() else ""
-        self.show_status(f"{len(results)} event(s){mine}, by {self.sort.value}"
+        self.show_status(f"{len(results)} event(s), by {self.sort.value}"
                          + ("" if results else ": try fewer words or filters"))
         self.searches_shown += 1
         self.latencies.append(time.perf_counter() - changed_at)
