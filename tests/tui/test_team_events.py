@@ -37,3 +37,29 @@ def test_a_clerk_sees_only_their_teams_events(sqlite_runtime):
     run(scenario)
     assert names == {"clerk": ["Nils Frahm live"], "no team": [],
                      "organizer": ["Jazz brunch", "Nils Frahm live", "Other night"]}
+
+
+def test_a_clerks_door_offers_only_their_teams_events(sqlite_runtime):
+    from textual.widgets import Select
+
+    from tix.tui.screens.checkin import CheckInScreen
+
+    runtime = sqlite_runtime
+    olga = organizer(runtime)
+    mine = an_event(runtime, olga, name="Nils Frahm live", days=40)
+    an_event(runtime, olga, name="Jazz brunch", days=20)  # sooner: listed first to anyone
+    app = signed_in_app(runtime, teams=[mine])
+    offered: list[object] = []
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+            await pilot.press("c")
+            await until(pilot, lambda: isinstance(app.screen, CheckInScreen)
+                        and app.screen.event_id is not None, "the door")
+            offered.extend(value for _, value in app.screen.query_one(
+                "#door-event", Select)._options if isinstance(value, str))
+            offered.append(app.screen.event_id)
+
+    run(scenario)
+    assert offered == [mine, mine]

@@ -27,6 +27,8 @@ class SearchQuery:
     # only the events this user sells for: organizes, or is on the team of as a clerk or
     # co-organizer (a clerk's box office)
     seller_id: str | None = None
+    # only the events whose door this user works: organizes, or is on the team of
+    scanner_id: str | None = None
     starts_from: datetime | None = None
     starts_until: datetime | None = None
     currency: str | None = None  # only events priced in this ISO code

@@ -57,7 +57,13 @@ PG_DOCUMENT = "events.search_document"
 EXPONENTS = {exponent: sorted(c for c, e in CURRENCIES.items() if e == exponent)
              for exponent in set(CURRENCIES.values())}
 
-SELLING_ROLES = sorted(role.value for role, acts in GRANTS.items() if Act.SELL in acts)
+def _works_for(user_id: str, act: Act) -> ColumnElement[bool]:
+    """The event is the user's, or its team has them in a role that grants `act`."""
+    roles = sorted(role.value for role, acts in GRANTS.items() if act in acts)
+    return or_(EventRow.organizer_id == user_id, exists(
+        select(1).select_from(EventTeamRow).where(
+            EventTeamRow.event_id == EventRow.id, EventTeamRow.user_id == user_id,
+            EventTeamRow.role.in_(roles))))
 
 
 class SqlCatalogSearch:
@@ -176,10 +182,9 @@ class SqlCatalogSearch:
         if query.organizer_id:
             conditions.append(e.organizer_id == query.organizer_id)
         if query.seller_id:
-            conditions.append(or_(e.organizer_id == query.seller_id, exists(
-                select(1).select_from(EventTeamRow).where(
-                    EventTeamRow.event_id == e.id, EventTeamRow.user_id == query.seller_id,
-                    EventTeamRow.role.in_(SELLING_ROLES)))))
+            conditions.append(_works_for(query.seller_id, Act.SELL))
+        if query.scanner_id:
+            conditions.append(_works_for(query.scanner_id, Act.SCAN))
         if query.starts_from is not None:
             conditions.append(e.starts_at >= query.starts_from)
         if query.starts_until is not None:
