@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.cli.conftest import Outcome, Tix
-from tests.support import PASSWORD, logged_in, user
+from tests.support import PASSWORD, deliver, logged_in, user
 from tix.core.orders.model import Tender
 from tix.core.principal import Role
 
@@ -150,8 +150,6 @@ def test_a_role_on_one_team_works_that_event_alone(runtime):
     assert clerk(*sell).exit_code == 0
 
     order = runtime.orders.buy(clara, seated, 1, tender=Tender.CASH, tendered=6550)
-    from tests.support import deliver
-
     deliver(runtime)
     [ticket] = runtime.tickets.of_orders([order.id])[order.id]
     assert door("checkin", ticket.qr_payload).exit_code == 3
@@ -174,3 +172,32 @@ def test_the_demo_clerk_is_on_the_team_of_every_demo_event(runtime):
         assert [(m["email"], m["role"]) for m in listed] == [("clerk@demo.tix", "clerk")]
     sold = clara("buy", "E1-T1", "--pay", "cash", "--json")
     assert sold.exit_code == 0, sold.stderr
+
+
+def test_the_door_commands_refuse_another_events_door_in_one_clear_line(runtime, tmp_path):
+    owner = organizer(runtime)
+    mine, other = an_event(runtime, owner), an_event(runtime, owner, name="Another night")
+    clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    user(runtime, "dora@example.com", name="Dora Door")
+    on_team(runtime, other, "clara@example.com")
+    on_team(runtime, mine, "dora@example.com", "door")
+    seated = runtime.catalog.show(other).ticket_types[1].id
+    order = runtime.orders.buy(clara, seated, 1, tender=Tender.CASH, tendered=6550)
+    deliver(runtime)
+    [ticket] = runtime.tickets.of_orders([order.id])[order.id]
+    door = Desk(runtime).person("dora@example.com")
+
+    packed = door("door", "pack", "E2", "-o", str(tmp_path / "e2.door"))
+    assert packed.exit_code == 3
+    assert packed.stderr.strip().splitlines() == [
+        "tix: the door of E2 is for its team (door, clerk, co-organizer) and its organizer"]
+    assert not (tmp_path / "e2.door").exists()
+    for command in (["door", "list", "ls", "E2"], ["door", "find", "E2", "Ann"]):
+        refused = door(*command)
+        assert refused.exit_code == 3 and "team" in refused.stderr, command
+    scanned = door("checkin", ticket.qr_payload)
+    assert scanned.exit_code == 3 and "the event's team" in scanned.stderr
+    at_my_door = door("checkin", ticket.qr_payload, "--event", "E1")
+    assert at_my_door.exit_code == 5
+    assert "REFUSED: this ticket is for Another night" in at_my_door.stderr
+    assert door("door", "pack", "E1", "-o", str(tmp_path / "e1.door")).exit_code == 0
