@@ -92,7 +92,7 @@ class EventTeams:
             entries = []
             for member in uow.catalog.team(event.id):
                 user = accounts.user(uow, member.user_id)
-                if user is not None:
+                if user is not None and not user.is_erased:  # who cannot log in any more
                     entries.append(TeamEntry(email=user.email, name=user.name,
                                              role=member.role, added_at=member.added_at))
         ranks = list(TeamRole)
