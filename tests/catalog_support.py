@@ -34,3 +34,37 @@ def event_spec(runtime: Runtime, *, days: int = 30, name: str = "Nils Frahm live
 
 def an_event(runtime: Runtime, owner: Principal | None = None, **overrides: Any) -> str:
     return runtime.catalog.create(owner or organizer(runtime), event_spec(runtime, **overrides))
+
+
+def on_team(runtime: Runtime, event: str, email: str, role: str = "clerk") -> None:
+    """Put the account `email` on the team of `event` (an id or E12) with `role`: a clerk
+    sells and scans only for the events whose team has them."""
+    from tix.core.catalog.model import TeamMember, TeamRole
+
+    with runtime.uow() as uow:
+        event_id = uow.catalog.resolve(event)
+        person = uow.users.by_email(email)
+        assert event_id is not None and person is not None
+        uow.catalog.put_team_member(TeamMember(
+            event_id=event_id, user_id=person.id, role=TeamRole(role),
+            added_at=runtime.clock.now(), added_by=person.id))
+        uow.catalog.bump_version()  # as the service does: cached lists of events follow
+        uow.commit()
+
+
+def on_every_team(runtime: Runtime, *people: Principal, role: str = "clerk") -> None:
+    """Put these people on the team of every event there is now (the counter's clerks
+    of a test that sells for its events)."""
+    from sqlalchemy import select
+
+    from tix.adapters.db.rows.catalog import EventRow
+    from tix.core.catalog.model import TeamMember, TeamRole
+
+    with runtime.uow() as uow:
+        for event_id in uow.session.scalars(select(EventRow.id)).all():
+            for person in people:
+                uow.catalog.put_team_member(TeamMember(
+                    event_id=event_id, user_id=person.user_id, role=TeamRole(role),
+                    added_at=runtime.clock.now(), added_by=person.user_id))
+        uow.catalog.bump_version()
+        uow.commit()

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from tix.core.accounts.service import AccountService
     from tix.core.audit.service import AuditService
     from tix.core.catalog.service import CatalogService
+    from tix.core.catalog.team import EventTeams
     from tix.core.inventory.service import InventoryService
     from tix.core.messages import Subscription
     from tix.core.notifications.holder_message import HolderMessages
@@ -229,6 +230,12 @@ class Runtime:
 
         return CatalogService(uow=self.uow, clock=self.clock, cache=self.cache,
                               search=SqlCatalogSearch(self.read_engine), audit=self.audit)
+
+    @cached_property
+    def teams(self) -> EventTeams:
+        from tix.core.catalog.team import EventTeams
+
+        return EventTeams(uow=self.uow, clock=self.clock, audit=self.audit)
 
     @cached_property
     def inventory(self) -> InventoryService:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # only for the hints: `--json` starts without importing the m
         QuotaDetails,
         TicketTypeDetails,
     )
+    from tix.core.catalog.team import TeamChange, TeamEntry
     from tix.core.errors import TixError
     from tix.core.inventory.model import Hold
     from tix.core.orders.answers import Answer
@@ -207,6 +208,20 @@ def voucher_json(voucher: Voucher, type_refs: dict[str, str] | None = None
             "types": [refs.get(t, t) for t in voucher.ticket_type_ids],
             "voided": voucher.voided_at is not None, "voided_at": voucher.voided_at,
             "created_at": voucher.created_at}
+
+
+def team_member_json(entry: TeamEntry) -> dict[str, Any]:
+    """One person on an event's team: `role` is co-organizer, clerk or door."""
+    return {"email": entry.email, "name": entry.name, "role": entry.role.value,
+            "added_at": entry.added_at}
+
+
+def team_change_json(change: TeamChange) -> dict[str, Any]:
+    """A change of an event's team: who, their role now (or, removed, the one they had)
+    and `was`, the role before (null: not on the team)."""
+    return {"event_id": change.event_id, "event": f"E{change.event_number}",
+            "email": change.email, "role": change.role.value,
+            "was": change.before.value if change.before else None}
 
 
 def ticket_json(ticket: Ticket) -> dict[str, Any]:

@@ -6,7 +6,7 @@ clerk is open at a time (a partial unique index). A cash sale remembers its till
 (`orders.till_id`): its clerk may undo it only while that till is open.
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0029"
-down_revision = "0027"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 

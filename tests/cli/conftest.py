@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+import click
+import click.testing
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from tix.cli.app import app
@@ -23,14 +27,23 @@ class Outcome:
         return json.loads(self.stdout)
 
 
+@cache
+def _command() -> click.Command:
+    """The Typer app as the click command it becomes, built once: typer.testing's runner
+    builds it afresh for every call, most of a short command's time in these tests."""
+    return typer.main.get_command(app)
+
+
 class Tix:
     def __init__(self, runtime) -> None:
         self.runtime = runtime
-        self._runner = CliRunner()
+        self._runner = CliRunner()  # typer's: takes the app, for tests that call it so
+        self._click = click.testing.CliRunner()
 
     def __call__(self, *args: str, input: str | bytes | None = None) -> Outcome:
-        result = self._runner.invoke(app, list(args), obj=CliState(runtime=self.runtime),
-                                     input=input, catch_exceptions=False)
+        result = self._click.invoke(_command(), list(args),
+                                    obj=CliState(runtime=self.runtime), input=input,
+                                    catch_exceptions=False)
         return Outcome(result.exit_code, result.stdout, result.stderr)
 
     def login(self, email: str, password: str) -> Outcome:

@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from tests.catalog_support import an_event
+from tests.catalog_support import an_event, on_team
 from tests.support import PASSWORD, database_bytes, logged_in
 from tix.core.principal import Role
 
@@ -29,6 +29,7 @@ def event(tix):
     event_id = an_event(tix.runtime, questions=QUESTIONS)
     number = tix("event", "show", event_id, "--json").json()["number"]
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(tix.runtime, event_id, "clara@example.com")
     assert tix.login("clara@example.com", PASSWORD).exit_code == 0
     return number
 
@@ -119,6 +120,7 @@ def test_on_a_terminal_the_missing_answers_are_asked(tix, event, monkeypatch):
 def test_answers_are_encrypted_at_rest_exported_and_erased_with_the_person(tix, event,
                                                                           database):
     logged_in(tix.runtime, "marguerite@example.com", role=Role.CLERK, name="Marguerite Q")
+    on_team(tix.runtime, event, "marguerite@example.com")
     assert tix.login("marguerite@example.com", PASSWORD).exit_code == 0
     # a clerk's cash sale is a walk-in's: --email makes the clerk her own buyer, to export
     sold = tix("buy", f"{event}-T2", "--pay", "cash", "--email", "marguerite@example.com",

@@ -1,6 +1,6 @@
 """tix hold and tix buy with --item: a basket of several ticket types, one order."""
 
-from tests.catalog_support import an_event
+from tests.catalog_support import an_event, on_team
 from tests.support import PASSWORD, logged_in
 from tix.core.principal import Role
 
@@ -9,6 +9,7 @@ def test_a_basket_is_held_and_bought_with_item_options(tix):
     event_id = an_event(tix.runtime)
     number = tix("event", "show", event_id, "--json").json()["number"].removeprefix("E")
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(tix.runtime, event_id, "clara@example.com")
     tix.login("clara@example.com", PASSWORD)
     held = tix("hold", "--item", f"E{number}-T1:2", "--item", f"E{number}-T2:1", "--json")
     assert held.exit_code == 0, held.stderr

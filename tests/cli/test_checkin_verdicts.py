@@ -3,7 +3,7 @@ not found, and a time at the door says its zone (issue 17, item 9)."""
 
 import json
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.support import PASSWORD, deliver, logged_in
 from tix.core.principal import Role
 
@@ -12,6 +12,7 @@ def a_ticket(tix, **event) -> str:
     """Clara the clerk sells one ticket of Olga's event E1; returns its QR payload."""
     an_event(tix.runtime, organizer(tix.runtime), **event)
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(tix.runtime, "E1", "clara@example.com")
     assert tix.login("clara@example.com", PASSWORD).exit_code == 0
     sold = tix("buy", "E1-T1", "--pay", "cash", "--tendered", "45", "--json")
     assert sold.exit_code == 0, sold.stderr

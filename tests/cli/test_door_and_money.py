@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.cli.conftest import Tix
 from tests.support import PASSWORD, deliver, logged_in
 from tix.core.errors import RuleViolation, Unavailable
@@ -29,6 +29,7 @@ def sell(tix: Tix, quantity: int = 2, **event: object) -> tuple[str, dict]:
     event_id = an_event(tix.runtime, owner, **event)
     standing = tix.runtime.catalog.show(event_id).ticket_types[0]
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(tix.runtime, event_id, "clara@example.com")
     assert tix.login("clara@example.com", PASSWORD).exit_code == 0
     holders = [a for name in ["Ann A", "Bob B"][:quantity] for a in ("--holder", name)]
     sold = tix("buy", standing.id, "--quantity", str(quantity), "--pay", "cash",
@@ -60,6 +61,7 @@ def test_order_show_and_list_carry_the_tickets_once_generated(tix):
 def test_ticket_list_takes_an_order(tix):
     _, order = sell(tix)
     other_event = an_event(tix.runtime, organizer(tix.runtime, "oscar@example.com"))
+    on_team(tix.runtime, other_event, "clara@example.com")
     other = tix("buy", tix.runtime.catalog.show(other_event).ticket_types[0].id,
                 "--pay", "cash", "--tendered", "100", "--json").json()
     only = tix("ticket", "list", "--order", order["number"], "--json")

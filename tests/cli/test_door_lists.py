@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.support import PASSWORD, deliver, logged_in
 from tix.core.ids import new_id
 from tix.core.principal import Role
@@ -19,6 +19,7 @@ def a_night(tix) -> dict[str, dict]:
     olga = organizer(tix.runtime)
     an_event(tix.runtime, olga)
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(tix.runtime, "E1", "clara@example.com")
     tickets = {}
     for ticket_type, holders in (("E1-T1", ["Ann Müller", "Bob Stone"]),
                                  ("E1-T2", ["Zoë Ünal"])):

@@ -4,6 +4,7 @@ capacity, drafts and `tix event publish` through the CLI, on both databases."""
 import re
 from pathlib import Path
 
+from tests.catalog_support import on_team
 from tests.cli.test_event_commands import OPTIONS, as_organizer, times
 from tests.support import PASSWORD, logged_in
 from tix.core.principal import Role
@@ -75,6 +76,7 @@ def test_capacity_caps_every_type_and_a_full_quota_refuses_in_the_buyers_words(t
     assert [t["available"] for t in event["ticket_types"]] == [3, 3]
     clerk = logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
     assert clerk
+    on_team(tix.runtime, event["number"], "clara@example.com")
     tix.login("clara@example.com", PASSWORD)
     sold = tix("buy", f"{event['number']}-T2", "--quantity", "3", "--pay", "cash", "--json")
     assert sold.exit_code == 0, sold.stderr
@@ -100,6 +102,7 @@ def test_an_event_in_test_mode_sells_but_its_sales_report_leaves_the_orders_out(
     assert created.exit_code == 0, created.stderr
     number = created.json()["number"]
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(tix.runtime, number, "clara@example.com")
     tix.login("clara@example.com", PASSWORD)
     sold = tix("buy", f"{number}-T1", "--quantity", "2", "--pay", "cash", "--json")
     assert sold.exit_code == 0, sold.stderr

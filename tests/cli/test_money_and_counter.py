@@ -3,7 +3,7 @@ and why; tickets of a counter sale exist when the command returns; cancel asks f
 
 from __future__ import annotations
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.support import PASSWORD, logged_in
 from tix.core.principal import Role
 
@@ -12,6 +12,7 @@ def clerk_at(tix, **event: object) -> str:
     """Olga's event; Clara signed in at the counter. Returns the standing type's id."""
     event_id = an_event(tix.runtime, organizer(tix.runtime), **event)
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(tix.runtime, event_id, "clara@example.com")
     assert tix.login("clara@example.com", PASSWORD).exit_code == 0
     return tix.runtime.catalog.show(event_id).ticket_types[0].id
 

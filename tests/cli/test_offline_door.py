@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.cli.conftest import Tix
 from tests.support import PASSWORD, deliver, logged_in
 from tix.cli.state import CliState
@@ -24,6 +24,7 @@ def sold(tix: Tix, quantity: int = 3, holders: tuple[str, ...] = ("Ann", "Bob", 
          ) -> list[dict]:
     """Clara the clerk sells `quantity` Standing tickets of Olga's E1; their tickets."""
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(tix.runtime, "E1", "clara@example.com")
     assert tix.login("clara@example.com", PASSWORD).exit_code == 0
     args = ["buy", "E1-T1", "--quantity", str(quantity), "--pay", "cash", "--tendered",
             str(45 * quantity), "--json"]

@@ -1,6 +1,6 @@
 """tix buy / checkout / order / event sales, as a clerk and an organizer script them."""
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.support import PASSWORD, logged_in
 from tix.core.principal import Role
 
@@ -10,6 +10,7 @@ def test_a_clerk_sells_at_the_door_and_the_organizer_sees_the_sales(tix):
     event_id = an_event(tix.runtime, owner)
     standing = tix.runtime.catalog.show(event_id).ticket_types[0]
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(tix.runtime, event_id, "clara@example.com")
     tix.login("clara@example.com", PASSWORD)
     sold = tix("buy", standing.id, "--quantity", "2", "--pay", "cash", "--tendered", "100",
                "--holder", "Ann A", "--holder", "Bob B", "--json")

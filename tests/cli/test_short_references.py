@@ -3,7 +3,7 @@ Scripts keep the UUIDs in --json."""
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.support import PASSWORD, logged_in
 from tix.core.ids import looks_like_uuid
 from tix.core.principal import Role
@@ -11,6 +11,7 @@ from tix.core.principal import Role
 
 def as_clerk(tix) -> None:
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(tix.runtime, "E1", "clara@example.com")
     assert tix.login("clara@example.com", PASSWORD).exit_code == 0
 
 

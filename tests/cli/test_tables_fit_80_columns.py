@@ -3,7 +3,7 @@ no id, reference, price or time is split over two lines (issue 17, item 6)."""
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.support import PASSWORD, logged_in
 from tix.core.principal import Role
 
@@ -23,6 +23,8 @@ def sold(tix, monkeypatch):
         an_event(tix.runtime, owner, days=days, name=LONG_NAME, venue=LONG_VENUE,
                  city="Berlin", ticket_types=TYPES)
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    for event in ("E1", "E2"):
+        on_team(tix.runtime, event, "clara@example.com")
     tix.login("clara@example.com", PASSWORD)
     numbers = [tix("buy", ref, "--quantity", "2", "--pay", "cash", "--tendered", "3000",
                    "--json").json()["number"] for ref in ("E1-T1", "E2-T2")]

@@ -7,7 +7,7 @@ import csv
 import stat
 from datetime import timedelta
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.support import PASSWORD, logged_in
 from tix.core.principal import Role
 
@@ -92,6 +92,7 @@ def test_buyers_give_a_code_to_hold_buy_and_checkout(tix):
     assert tix("voucher", "create", number, "--code", "EARLY", "--percent", "20",
                "--max-uses", "2").exit_code == 0
     logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(tix.runtime, number, "clara@example.com")
     tix.login("clara@example.com", PASSWORD)
     sold = tix("buy", f"{number}-T1", "--quantity", "2", "--pay", "cash",
                "--voucher", "early", "--json")

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import logged_in
 from tix.core.errors import Invalid, RuleViolation
 from tix.core.orders.model import OrderStatus, Tender
@@ -33,6 +33,7 @@ def left(runtime, *ids):
 def test_a_basket_is_held_and_paid_as_one_order(runtime, family):
     owner, standing, seated, event_id = family
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
     hold = runtime.inventory.hold_basket(clerk, [(standing.id, 2), (seated.id, 1)])
     assert hold.quantities == {standing.id: 2, seated.id: 1} and hold.quantity == 3
     assert left(runtime, standing.id, seated.id) == [98, 19]
@@ -88,6 +89,7 @@ def test_a_basket_expired_released_or_cancelled_gives_every_line_back(runtime, f
     assert runtime.inventory.expire_holds() == 1
     assert left(runtime, standing.id, seated.id) == [100, 20]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy_basket(clerk, [(standing.id, 3), (seated.id, 4)],
                                       tender=Tender.CASH)
     assert left(runtime, standing.id, seated.id) == [97, 16]
@@ -104,6 +106,7 @@ def test_mixed_baskets_racing_never_oversell_a_type(runtime, make_runtime, datab
     lock = threading.Lock()
     sold: list[tuple[int, int]] = []
 
+    on_every_team(runtime, *clerks)
     def buy(n: int) -> str:
         basket = [(standing.id, 1), (seated.id, 1 + n % 2)]
         try:

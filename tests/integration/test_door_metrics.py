@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import logged_in
 from tix.adapters.db.metrics import collect, render
 from tix.core.orders.model import Tender
@@ -17,6 +17,7 @@ def test_the_door_counts_per_list_admitted_and_inside(runtime):
     standing, seated = details.ticket_types
     runtime.tickets.add_list(olga, "E1", 'VIP "lounge"', [seated.ref], reentry=True)
     tickets = []
+    on_every_team(runtime, clerk)
     for ticket_type, n in ((standing, 3), (seated, 1)):
         order = runtime.orders.buy(clerk, ticket_type.id, n, tender=Tender.CASH,
                                    tendered=50000)

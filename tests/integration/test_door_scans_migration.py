@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from tests.catalog_support import an_event
+from tests.catalog_support import an_event, on_every_team
 from tests.support import logged_in
 from tix.adapters.db.migrate import MIGRATIONS, head_revision, upgrade
 from tix.core.orders.model import Tender
@@ -17,6 +17,7 @@ from tix.core.tickets.door import ScanKind
 def test_tickets_admitted_before_0021_are_inside_on_main_with_their_admission(runtime):
     standing = runtime.catalog.show(an_event(runtime)).ticket_types[0].id
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy(clerk, standing, 3, tender=Tender.CASH, tendered=20_000)
     first, second, third = runtime.tickets.issue_now(clerk, order.number)
     for ticket in (first, second):
@@ -27,6 +28,7 @@ def test_tickets_admitted_before_0021_are_inside_on_main_with_their_admission(ru
         config.attributes["connection"] = conn
         command.downgrade(config, "0020")
     assert upgrade(runtime.engine) == head_revision()
+    on_every_team(runtime, clerk)  # the teams came with 0028, after the downgrade
 
     scans = runtime.tickets.scans_since(clerk, "E1").scans
     assert sorted((s.id, s.kind, s.list_name, s.by) for s in scans) == sorted(

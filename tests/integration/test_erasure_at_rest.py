@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import text
 
-from tests.catalog_support import an_event
+from tests.catalog_support import an_event, on_every_team
 from tests.cli.conftest import Tix
 from tests.support import PASSWORD, database_bytes, deliver
 from tix.adapters.crypto import key_ring
@@ -45,6 +45,7 @@ def a_life_then_erasure(runtime, mailer, clock) -> list[str]:
     assert tix.login(EMAIL, PASSWORD).exit_code == 0
     buyer = runtime.accounts.login(email=EMAIL, password=PASSWORD).principal
     standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
+    on_every_team(runtime, buyer)
     runtime.orders.buy(buyer, standing.id, 2, tender=Tender.CASH, tendered=9000,
                        holders=[NAME, FRIEND])
     mailer.failures.append(MailError(f"SMTP 452 <{EMAIL}>: mailbox full", temporary=True))

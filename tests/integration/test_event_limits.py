@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import logged_in
 from tix.core.errors import Invalid, RuleViolation
 from tix.core.orders.model import Tender
@@ -27,6 +27,7 @@ def test_an_order_holds_at_most_the_events_tickets_per_order(runtime):
         runtime.inventory.hold_basket(buyer, [(standing.id, 2), (seated.id, 2)])
     assert refused.value.code == "over_limit" and refused.value.detail["limit"] == 3
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
     with pytest.raises(RuleViolation, match="per order"):
         runtime.orders.buy_basket(clerk, [(standing.id, 1), (seated.id, 3)],
                                   tender=Tender.CASH)
@@ -42,6 +43,7 @@ def test_a_person_has_at_most_the_events_tickets_per_person_across_types(runtime
         runtime.inventory.hold_basket(buyer, [(seated.id, 2)])
     runtime.inventory.hold_basket(buyer, [(seated.id, 1)])
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
     for _ in range(2):  # the counter sells to a new person each time: per sale
         runtime.orders.buy_basket(clerk, [(standing.id, 2), (seated.id, 2)],
                                   tender=Tender.CASH)

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import deliver, logged_in
 from tix.adapters.db.rows.orders import OrderRow
 from tix.core.catalog.search import SearchQuery
@@ -72,6 +72,7 @@ def test_health_readiness_and_metrics(served):
     runtime, base = served
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
     standing = runtime.catalog.show(an_event(runtime, organizer(runtime))).ticket_types[0]
+    on_every_team(runtime, clerk)
     runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, tendered=9000)
     runtime.inventory.place_hold(clerk, standing.id, 1)
     hits, misses = runtime.cache.stats()  # whatever setting up looked up
@@ -128,6 +129,7 @@ def test_the_mobile_ticket_page(served):
     runtime, base = served
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
     standing = runtime.catalog.show(an_event(runtime, organizer(runtime))).ticket_types[0]
+    on_every_team(runtime, clerk)
     runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500,
                        holders=["Ann <b>Archer</b>"])
     deliver(runtime)

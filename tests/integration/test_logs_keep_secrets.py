@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.cli.conftest import Tix
 from tests.support import PASSWORD, logged_in
 from tix import credentials
@@ -63,6 +63,7 @@ def test_a_full_run_logs_nothing_secret(make_runtime, database, smtp_server, str
     annabel = runtime.accounts.login(email="annabel@example.com", password=NEW_PASSWORD)
     [ticket, _] = runtime.tickets.mine(annabel.principal)
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     runtime.tickets.check_in(clerk, ticket.qr_payload)
 
     answers.permanent = True

@@ -79,7 +79,7 @@ def test_ticket_numbers_go_on_from_the_tickets_issued_before_revision_0019(runti
     """0019 fills each event's counter from its tickets: the next sale continues the series."""
     from alembic import command
 
-    from tests.catalog_support import an_event
+    from tests.catalog_support import an_event, on_every_team
     from tests.support import logged_in
     from tix.adapters.db.migrate import upgrade
     from tix.core.orders.model import Tender
@@ -87,6 +87,7 @@ def test_ticket_numbers_go_on_from_the_tickets_issued_before_revision_0019(runti
 
     standing = runtime.catalog.show(an_event(runtime)).ticket_types[0].id
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     runtime.orders.buy(clerk, standing, 3, tender=Tender.CASH, tendered=20_000)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -94,6 +95,7 @@ def test_ticket_numbers_go_on_from_the_tickets_issued_before_revision_0019(runti
         config.attributes["connection"] = conn
         command.downgrade(config, "0018")
     assert upgrade(runtime.engine) == head_revision()
+    on_every_team(runtime, clerk)  # the teams came with 0028, after the downgrade
     later = runtime.orders.buy(clerk, standing, 2, tender=Tender.CASH, tendered=20_000)
     numbers = [t.number for t in runtime.tickets.of_orders([later.id])[later.id]]
     assert [n.rsplit("-", 1)[1] for n in numbers] == ["000004", "000005"]

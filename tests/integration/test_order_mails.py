@@ -2,7 +2,7 @@
 
 import mailbox
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import PASSWORD, deliver, logged_in
 from tix.core.orders.model import Tender
 from tix.core.principal import Role
@@ -13,6 +13,7 @@ def sell(runtime, days=30):
     event_id = an_event(runtime, owner, days=days, timezone="Europe/Berlin")
     standing = runtime.catalog.show(event_id).ticket_types[0]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH,
                                holders=["Ann A", "Bob B"], tendered=9000)
     return owner, event_id, clerk, order

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.catalog_support import an_event
+from tests.catalog_support import an_event, on_every_team
 from tests.support import PASSWORD, database_bytes, deliver, logged_in
 from tix.core.errors import NotAuthenticated
 from tix.core.orders.model import Tender
@@ -29,6 +29,7 @@ def exercise_every_path(runtime, mailer) -> None:
     # a sale: holder names on the order, the outbox message, the tickets and their mail
     clerk = logged_in(runtime, "clerk@example.com", role=Role.CLERK, name="Counter Clerk")
     ticket_type = runtime.catalog.show(an_event(runtime)).ticket_types[0].id
+    on_every_team(runtime, clerk)
     runtime.orders.buy(clerk, ticket_type, 1, tender=Tender.CASH, tendered=4500,
                        holders=[NAME])
     deliver(runtime)

@@ -6,6 +6,7 @@ import stat
 
 import pytest
 
+from tests.catalog_support import on_every_team
 from tests.cli.conftest import Tix
 from tests.support import PASSWORD, deliver, logged_in
 from tix.core.errors import NotAuthenticated, NotFound, RuleViolation
@@ -86,6 +87,7 @@ def test_erasure_keeps_orders_and_tickets_without_the_names(runtime):
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
     event_id = an_event(runtime)
     standing = runtime.catalog.show(event_id).ticket_types[0]
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH,
                                holders=["Clara Clerk", "Her Friend"], tendered=9000)
     deliver(runtime)
@@ -112,6 +114,7 @@ def test_erasure_voids_and_refunds_future_tickets_under_the_policy(runtime, cloc
     later_id = an_event(runtime, olga, days=30, name="Later", cancellation_policy=policy)
     later = runtime.catalog.show(later_id)
     past = runtime.catalog.show(an_event(runtime, olga, days=1, name="Tonight"))
+    on_every_team(runtime, clerk)
     orders = {name: runtime.orders.buy(clerk, event.ticket_types[0].id, 2, tender=Tender.CASH,
                                        tendered=9000)
               for name, event in (("soon", soon), ("later", later), ("past", past))}
@@ -142,8 +145,10 @@ def test_the_export_holds_the_users_orders_and_tickets(runtime):
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
     other = logged_in(runtime, "bob@example.com", role=Role.CLERK, name="Bob")
     standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
+    on_every_team(runtime, clerk)
     mine = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH,
                               holders=["Clara Clerk", "Her Friend"], tendered=9000)
+    on_every_team(runtime, other)
     runtime.orders.buy(other, standing.id, 1, tender=Tender.CASH, tendered=4500)
     deliver(runtime)
     data = json.loads(json.dumps(runtime.privacy.export(clerk.user_id), default=str))

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import logged_in
 from tix.core.catalog.search import SearchQuery
 from tix.core.errors import NotFound, RuleViolation
@@ -41,6 +41,7 @@ def test_an_event_with_a_capacity_and_a_quota_shows_the_fewest_left(runtime):
     event_id = an_event(runtime, owner, capacity=110, **THREE_SHARE_100)
     standing, drink, early = runtime.catalog.show(event_id).ticket_types
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
     runtime.orders.buy_basket(clerk, [(standing.id, 45), (early.id, 30)], tender=Tender.CASH)
     assert quota_left(runtime, event_id) == {None: 35, "Floor": 25}
     shown = runtime.catalog.show(event_id)
@@ -64,6 +65,7 @@ def test_two_hundred_mixed_baskets_race_for_a_quota_of_100_shared_by_three_types
     processes = [make_runtime(database) for _ in range(4)]
     buyers = [logged_in(runtime, f"b{n}@example.com",
                         role=Role.CLERK if n % 2 else Role.CUSTOMER) for n in range(200)]
+    on_every_team(runtime, *buyers[1::2])  # the clerks, who sell for cash
     lock = threading.Lock()
     orders: list[dict[str, int]] = []
     holds: list[tuple[str, dict[str, int]]] = []
@@ -133,6 +135,7 @@ def test_a_cancelled_order_gives_its_tickets_back_to_the_capacity(runtime):
     event_id = an_event(runtime, owner, capacity=50)
     standing, seated = runtime.catalog.show(event_id).ticket_types
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy_basket(clerk, [(standing.id, 3), (seated.id, 2)],
                                       tender=Tender.CASH)
     assert quota_left(runtime, event_id) == {None: 45}
@@ -161,6 +164,7 @@ def test_an_events_tickets_left_never_pass_its_capacity(runtime):
     assert runtime.catalog.show(event_id).summary.available == 50
     seated = runtime.catalog.show(event_id).ticket_types[1]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
     runtime.orders.buy(clerk, seated.id, 5, tender=Tender.CASH)
     shown = runtime.catalog.show(event_id)
     assert shown.summary.available == 45
@@ -179,6 +183,7 @@ def test_a_type_whose_quota_is_full_counts_as_sold_out_in_the_metrics(runtime):
     event_id = an_event(runtime, organizer(runtime), capacity=5)
     seated = runtime.catalog.show(event_id).ticket_types[1]
     assert sold_out() == 0
-    runtime.orders.buy(logged_in(runtime, "clara@example.com", role=Role.CLERK), seated.id, 5,
-                       tender=Tender.CASH)
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
+    runtime.orders.buy(clerk, seated.id, 5, tender=Tender.CASH)
     assert sold_out() == 2  # Seated has 15 of its own left, Standing 100: the event is full

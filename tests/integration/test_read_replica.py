@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.conftest import PG_SERVER
 from tests.support import logged_in
 from tix.core.catalog.search import SearchQuery
@@ -68,6 +68,7 @@ def test_search_reads_the_replica_while_writes_and_sales_go_to_the_primary(
     # writes go to the primary: the replica would refuse them
     fresh = runtime.catalog.create(owner, {**_spec_of(runtime, "Fresh festival")})
     standing = runtime.catalog.show(replicated).ticket_types[0]
+    on_every_team(setup, clerk)
     order = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, tendered=9000)
     assert runtime.orders.show(clerk, order.number).quantity == 2
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.cli.conftest import Tix
 from tests.integration.test_outbox_daemon import Pinged, Recorder, publish, with_recorder
 from tests.support import logged_in
@@ -41,6 +41,7 @@ def test_a_sale_goes_through_the_queues_to_its_tickets_and_mail(make_runtime, da
     runtime = make_runtime(database, queue_url=queue_url)
     standing = runtime.catalog.show(an_event(runtime, organizer(runtime))).ticket_types[0]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, tendered=9000)
     Daemon(runtime).run_once()
     assert len(runtime.tickets.mine(clerk)) == 2

@@ -1,7 +1,7 @@
 """Test mode on SQLite and PostgreSQL: the orders placed while an event is in it are
 marked test and left out of its sales report; once it is off, orders count again."""
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import logged_in
 from tix.core.orders.model import Tender
 from tix.core.principal import Role
@@ -12,6 +12,7 @@ def test_orders_placed_in_test_mode_are_marked_and_left_out_of_the_sales_report(
     event_id = an_event(runtime, owner, test_mode=True)
     standing, seated = runtime.catalog.show(event_id).ticket_types
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
     trial = runtime.orders.buy_basket(clerk, [(standing.id, 2), (seated.id, 1)],
                                       tender=Tender.CASH)
     assert trial.test and runtime.orders.show(clerk, trial.number).test

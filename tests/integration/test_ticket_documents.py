@@ -8,7 +8,7 @@ from icalendar import Calendar
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import deliver, logged_in
 from tix.core.errors import NotFound
 from tix.core.orders.model import Tender
@@ -22,6 +22,7 @@ def test_the_buyer_gets_each_ticket_as_pdf_and_ics_and_the_qr_scans(runtime, mai
     event_id = an_event(runtime, organizer(runtime), timezone="Europe/Berlin")
     standing = runtime.catalog.show(event_id).ticket_types[0]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH,
                        holders=["Ann A", "Bob B"], tendered=9000)
     deliver(runtime)
@@ -53,6 +54,7 @@ def test_tickets_saved_and_resent_from_the_command_line(runtime, mailer, tmp_pat
     event_id = an_event(runtime, organizer(runtime))
     standing = runtime.catalog.show(event_id).ticket_types[0]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
     deliver(runtime)
     tix = Tix(runtime)
@@ -74,6 +76,7 @@ def sell_one(runtime):
     event_id = an_event(runtime, organizer(runtime))
     standing = runtime.catalog.show(event_id).ticket_types[0]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
     deliver(runtime)
     return runtime.tickets.mine(clerk)[0]
@@ -117,6 +120,7 @@ def test_an_order_prints_as_one_pdf_a_page_per_valid_ticket(runtime, mailer, tmp
     event_id = an_event(runtime, organizer(runtime))
     standing = runtime.catalog.show(event_id).ticket_types[0]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy(clerk, standing.id, 3, tender=Tender.CASH, tendered=20000)
     deliver(runtime)
     tickets = sorted(runtime.tickets.mine(clerk), key=lambda t: t.seat)
@@ -136,6 +140,7 @@ def test_the_mail_attaches_the_tickets_still_valid_when_it_is_sent(runtime, mail
     event_id = an_event(runtime, organizer(runtime))
     standing = runtime.catalog.show(event_id).ticket_types[0]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, tendered=9000)
     daemon = Daemon(runtime)
     while daemon.deliver_batch():  # tickets made and their mail queued, not yet sent

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import PASSWORD, deliver, logged_in
 from tix.adapters.render.documents import VOID_NOTE, ticket_ics, ticket_pdf, tickets_pdf
 from tix.adapters.render.fonts import REPLACEMENT, fit, runs, text_width
@@ -116,6 +116,7 @@ def sold_to(runtime, holders, event_name):
     event_id = an_event(runtime, organizer(runtime), name=event_name)
     standing = runtime.catalog.show(event_id).ticket_types[0]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy(clerk, standing.id, len(holders), tender=Tender.CASH,
                                holders=holders, tendered=len(holders) * 4500)
     deliver(runtime)

@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import PASSWORD, deliver, logged_in
 from tix.core.errors import NotAllowed, NotFound, RuleViolation
 from tix.core.orders.model import Tender
@@ -17,6 +17,7 @@ def sold(runtime, quantity=2):
     event_id = an_event(runtime, owner)
     standing = runtime.catalog.show(event_id).ticket_types[0]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy(clerk, standing.id, quantity, tender=Tender.CASH,
                                holders=["Ann A", "Bob B"][:quantity], tendered=90_00)
     deliver(runtime)
@@ -88,6 +89,7 @@ def test_two_clerks_scanning_the_same_ticket_at_once_admit_it_once(runtime, make
     second = logged_in(runtime, "carl@example.com", role=Role.CLERK)
     doors = [make_runtime(database) for _ in range(2)]
 
+    on_every_team(runtime, second)
     def scan(n: int) -> str:
         try:
             doors[n % 2].tickets.check_in([clerk, second][n % 2], ticket.qr_payload)
@@ -133,6 +135,7 @@ def test_check_ins_are_limited_per_clerk_per_second_forgeries_included(runtime, 
     _, _, clerk, _ = sold(runtime, 2)
     first, second = runtime.tickets.mine(clerk)
     door = logged_in(runtime, "dora@example.com", role=Role.CLERK)
+    on_every_team(runtime, door)
     for _ in range(runtime.settings.checkins_per_second - 1):
         with pytest.raises(RuleViolation, match="forged"):
             runtime.tickets.check_in(door, "TIX1.guess.1.x")
@@ -141,6 +144,7 @@ def test_check_ins_are_limited_per_clerk_per_second_forgeries_included(runtime, 
         runtime.tickets.check_in(door, second.qr_payload)
     assert refused.value.code == "rate_limited"
     other = logged_in(runtime, "otto@example.com", role=Role.CLERK)
+    on_every_team(runtime, other)
     runtime.tickets.check_in(other, second.qr_payload)  # per clerk
     clock.advance(timedelta(seconds=1))
     with pytest.raises(RuleViolation, match="already checked in"):
@@ -154,6 +158,7 @@ def test_counter_sales_at_once_number_their_tickets_in_one_series(runtime):
     types = [t.id for t in runtime.catalog.show(event_id).ticket_types]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
 
+    on_every_team(runtime, clerk)
     def sell(n: int) -> str:
         order = runtime.orders.buy(clerk, types[n % 2], 2, tender=Tender.CASH,
                                    tendered=20_000)

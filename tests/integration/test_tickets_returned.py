@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import logged_in
 from tix.core.errors import RuleViolation
 from tix.core.orders.model import Tender
@@ -77,6 +77,7 @@ def test_a_refused_card_payment_announces_its_tickets_once(runtime, shop):
 def test_a_cancelled_order_announces_its_tickets(runtime, shop):
     owner, _, standing = shop
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy(clerk, standing.id, 3, tender=Tender.CASH, tendered=13500)
     runtime.orders.cancel(owner, order.number)
     assert returned(runtime) == [(standing.id, 3, "cancelled")]

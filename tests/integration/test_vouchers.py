@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import deliver, logged_in
 from tix.core.errors import RuleViolation
 from tix.core.orders.model import OrderStatus, Tender
@@ -36,6 +36,7 @@ def test_fifty_buyers_race_for_five_uses_and_exactly_five_redeem(runtime, make_r
     buyers = [logged_in(runtime, f"c{n}@example.com", role=Role.CLERK) for n in range(50)]
     start = threading.Barrier(8)
 
+    on_every_team(runtime, *buyers)
     def buy(n: int) -> str:
         with contextlib.suppress(threading.BrokenBarrierError):
             start.wait(timeout=5)
@@ -71,6 +72,7 @@ def test_released_and_expired_holds_and_a_cancelled_order_give_their_use_back(ru
     standing = runtime.catalog.show(event_id).ticket_types[0]
     runtime.vouchers.create(owner, event_id, "TWO", VoucherTerms(amount="5.00", max_uses=2))
     buyer = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, buyer)
     first = runtime.inventory.hold_basket(buyer, [(standing.id, 1)], voucher="two")
     runtime.inventory.hold_basket(buyer, [(standing.id, 1)], voucher="TWO")
     assert uses_left(runtime, event_id, "TWO") == 0
@@ -95,6 +97,7 @@ def test_the_receipt_and_the_sales_report_show_the_discount(runtime, mailer):
     standing = runtime.catalog.show(event_id).ticket_types[0]
     runtime.vouchers.create(owner, event_id, "EARLY", VoucherTerms(percent=20, max_uses=9))
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     order = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, voucher="early")
     assert order.amount == 7200
     deliver(runtime)
@@ -117,6 +120,7 @@ def test_the_sales_report_takes_a_fixed_amount_off_the_lines_it_applies_to(runti
     runtime.vouchers.create(owner, event_id, "SEATS", VoucherTerms(
         amount="100.00", max_uses=9, types=(seated.id,)))
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
     first = runtime.orders.buy_basket(clerk, [(standing.id, 1), (seated.id, 1)],
                                       tender=Tender.CASH, voucher="five")
     second = runtime.orders.buy_basket(clerk, [(standing.id, 1), (seated.id, 1)],

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+from tests.catalog_support import on_team
 from tests.support import PASSWORD, user
 from tix.core.principal import Role
 from tix.tui.app import TixApp
@@ -16,14 +17,24 @@ def run(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
 
 
 def signed_in_app(runtime, email: str = "clara@example.com", role: Role = Role.CLERK,
-                  name: str = "Clara Clerk") -> TixApp:
-    """The app with `email` signed in (registered first if need be), as after sign-in."""
+                  name: str = "Clara Clerk", *, teams: Sequence[str] | None = None
+                  ) -> TixApp:
+    """The app with `email` signed in (registered first if need be), as after sign-in.
+    A clerk is put on the team of the events `teams` names (by default every event there
+    is: the box office's clerk works them all)."""
+    from sqlalchemy import select
+
     from tix import credentials
+    from tix.adapters.db.rows.catalog import EventRow
 
     with runtime.uow(readonly=True) as uow:
         known = uow.users.by_email(email) is not None
+        every_event = list(uow.session.scalars(select(EventRow.id)))
     if not known:
         user(runtime, email, role=role, name=name)
+    if role is Role.CLERK:
+        for event in every_event if teams is None else teams:
+            on_team(runtime, event, email)
     login = runtime.accounts.login(email=email, password=PASSWORD)
     credentials.save(runtime.settings.credentials_path, credentials.StoredLogin(
         token=login.token, email=email, expires_at=login.expires_at.isoformat()))

@@ -3,7 +3,7 @@ undoing the last admission with a reason, and finding a ticket by its holder's n
 
 from __future__ import annotations
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.support import deliver, logged_in
 from tests.tui.pilot import run, signed_in_app, text_of, until
 from tix.core.orders.model import Tender
@@ -20,6 +20,7 @@ def test_a_vip_door_undo_with_a_reason_and_a_ticket_found_by_name(sqlite_runtime
     standing, seated = runtime.catalog.show(event_id).ticket_types
     runtime.tickets.add_list(olga, "E1", "VIP", [seated.ref])
     clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(runtime, event_id, "clara@example.com")
     runtime.orders.buy(clara, standing.id, 2, tender=Tender.CASH, tendered=9000,
                        holders=["Ann Müller", "Bob Stone"])
     runtime.orders.buy(clara, seated.id, 1, tender=Tender.CASH, tendered=9000,
@@ -83,6 +84,7 @@ def test_another_doors_scans_show_up_in_the_count(sqlite_runtime):
     event_id = an_event(runtime, organizer(runtime))
     standing = runtime.catalog.show(event_id).ticket_types[0]
     clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(runtime, event_id, "clara@example.com")
     runtime.orders.buy(clara, standing.id, 1, tender=Tender.CASH, tendered=9000,
                        holders=["Ann Müller"])
     deliver(runtime)

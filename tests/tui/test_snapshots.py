@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.support import deliver, logged_in
 from tests.tui.pilot import signed_in_app, until
 from tix.core.orders.model import Tender
@@ -51,6 +51,7 @@ def world(make_runtime, sqlite_template, tmp_path, monkeypatch):
     event_id = an_event(runtime, olga)
     an_event(runtime, olga, days=45, name="Jazz brunch", venue="Blue Note", category="music")
     clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(runtime, event_id, "clara@example.com")
     standing = runtime.catalog.show(event_id).ticket_types[0]
     order = runtime.orders.buy(clara, standing.id, 2, tender=Tender.CASH, tendered=10_000,
                                holders=["Ann Archer", "Bob Baker"])

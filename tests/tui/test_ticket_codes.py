@@ -3,7 +3,7 @@ as an image from the cells the app drew, and a QR reader (zbar) must read the pa
 
 from __future__ import annotations
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_team, organizer
 from tests.tui.pilot import run, signed_in_app, until
 from tests.tui.screen_image import decoded_qr_codes
 from tests.tui.test_box_office import a_ticket_sold
@@ -20,6 +20,7 @@ def two_tickets_sold(runtime):
 
     event_id = an_event(runtime, organizer(runtime))
     clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(runtime, event_id, "clara@example.com")
     standing = runtime.catalog.show(event_id).ticket_types[0]
     order = runtime.orders.buy(clara, standing.id, 2, tender=Tender.CASH, tendered=9000,
                                holders=["Ann Archer", "Bob Baker"])

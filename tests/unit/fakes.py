@@ -25,7 +25,15 @@ from typing import Any, Self, TypeVar
 
 from tix.core.accounts.model import User
 from tix.core.audit.model import AuditEntry
-from tix.core.catalog.model import Event, EventLabel, Question, TicketType, TicketTypeView
+from tix.core.catalog.model import (
+    Event,
+    EventLabel,
+    Question,
+    TeamMember,
+    TeamRole,
+    TicketType,
+    TicketTypeView,
+)
 from tix.core.errors import RuleViolation
 from tix.core.ids import looks_like_uuid
 from tix.core.intents import Intent, IntentRefused
@@ -288,6 +296,41 @@ class MemoryCatalog:
                 if event.number == event_number and ticket_type.number == number:
                     return _view(event, ticket_type)
         return None
+
+    def ticket_type_as(self, ticket_type_id: str, user_id: str
+                       ) -> tuple[TicketTypeView, TeamRole | None] | None:
+        view = self.ticket_type(ticket_type_id)
+        return None if view is None else (view, self.team_role(view.event_id, user_id))
+
+    def team(self, event_id: str) -> list[TeamMember]:
+        return sorted((m for m in self._uow.rows("event_team")
+                       if m is not None and m.event_id == event_id),
+                      key=lambda m: (m.added_at, m.user_id))
+
+    def team_role(self, event_id: str, user_id: str) -> TeamRole | None:
+        member: TeamMember | None = self._uow.read("event_team", f"{event_id}/{user_id}")
+        return member.role if member is not None else None
+
+    def organizer_and_role(self, event_id: str, user_id: str
+                           ) -> tuple[str, TeamRole | None] | None:
+        event = self.get(event_id)
+        return None if event is None else (event.organizer_id,
+                                            self.team_role(event_id, user_id))
+
+    def put_team_member(self, member: TeamMember) -> TeamRole | None:
+        key = f"{member.event_id}/{member.user_id}"
+        before: TeamMember | None = self._uow.read("event_team", key)
+        if before is not None:
+            member = TeamMember(member.event_id, member.user_id, member.role,
+                                before.added_at, before.added_by)
+        self._uow.write("event_team", key, member)
+        return before.role if before is not None else None
+
+    def remove_team_member(self, event_id: str, user_id: str) -> TeamRole | None:
+        before = self.team_role(event_id, user_id)
+        if before is not None:
+            self._uow.write("event_team", f"{event_id}/{user_id}", None)  # writes only
+        return before
 
     def labels(self, event_ids: list[str]) -> dict[str, EventLabel]:
         return {e.id: EventLabel(e.id, e.number, e.name) for e in self._uow.rows("events")

@@ -17,6 +17,7 @@ from tests.unit.fakes import (
 from tix.adapters.payments.offline import OfflineGateway
 from tix.core.accounts.model import User
 from tix.core.audit.service import AuditService
+from tix.core.catalog.model import TeamMember, TeamRole
 from tix.core.catalog.service import CatalogService
 from tix.core.ids import new_id
 from tix.core.inventory.ports import StockLevel
@@ -87,6 +88,29 @@ class MemoryCore:
         spec.update(overrides)
         return self.catalog.create(owner or self.person(Role.ORGANIZER, "Olga Organizer"),
                                    spec)
+
+    def on_team(self, event_id: str, person: Principal,
+                role: TeamRole = TeamRole.CLERK) -> Principal:
+        """Put `person` on the event's team (a clerk sells and scans only there)."""
+        with self.store() as uow:
+            uow.catalog.put_team_member(TeamMember(
+                event_id=event_id, user_id=person.user_id, role=role,
+                added_at=self.clock.now(), added_by=person.user_id))
+            uow.commit()
+        return person
+
+    def clerk(self, at: str, name: str = "Clara Clerk") -> Principal:
+        """A new clerk on the team of the event `at` names (it, or one of its ticket
+        types)."""
+        with self.store(readonly=True) as uow:
+            view = uow.catalog.ticket_type(at)
+        return self.on_team(view.event_id if view else at, self.person(Role.CLERK, name))
+
+    def ticket_type_event(self, ticket_type_id: str) -> str:
+        with self.store(readonly=True) as uow:
+            view = uow.catalog.ticket_type(ticket_type_id)
+        assert view is not None
+        return view.event_id
 
     def ticket_type(self, event_id: str, name: str) -> str:
         with self.store(readonly=True) as uow:

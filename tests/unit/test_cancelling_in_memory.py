@@ -11,7 +11,6 @@ from tix.core.errors import NotFound, RuleViolation
 from tix.core.inventory.events import TicketsReturned
 from tix.core.orders.events import OrderCancelled
 from tix.core.orders.model import OrderStatus, Tender
-from tix.core.principal import Role
 from tix.core.tickets.model import TicketStatus
 
 
@@ -81,7 +80,7 @@ def test_someone_else_may_not_cancel_a_buyers_order(core):
 
 def test_a_counter_sales_tickets_are_voided_by_its_cancellation(core):
     event_id = core.event(days=30)
-    clerk = core.person(Role.CLERK, "Clara Clerk")
+    clerk = core.clerk(event_id)
     order = core.orders.buy(clerk, core.ticket_type(event_id, "Seated"), 2, tender=Tender.CASH)
     core.clock.advance(timedelta(hours=1))
     core.orders.cancel(clerk, order.number)

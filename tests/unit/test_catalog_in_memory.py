@@ -45,7 +45,7 @@ def test_only_organizers_create_events(core):
 def test_more_tickets_go_on_sale_and_fewer_than_are_sold_is_refused(core, owner):
     event_id = core.event(owner)
     seated = core.ticket_type(event_id, "Seated")
-    core.orders.buy(core.person(Role.CLERK, "Clara Clerk"), seated, 15, tender=Tender.CASH)
+    core.orders.buy(core.clerk(seated), seated, 15, tender=Tender.CASH)
 
     core.catalog.update(owner, event_id, {"ticket_types": [{"name": "Seated",
                                                             "quantity": 25}]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.memory_core import MemoryCore
+from tix.core.catalog.model import TeamRole
 from tix.core.errors import EntryRefused, NotAllowed
 from tix.core.orders.model import Tender
 from tix.core.principal import Role
@@ -19,8 +20,9 @@ def core() -> MemoryCore:
 @pytest.fixture
 def sale(core):
     """Two tickets sold at the counter, and the clerk who sold them (who scans too)."""
-    clerk = core.person(Role.CLERK, "Clara Clerk")
-    order = core.orders.buy(clerk, core.ticket_type(core.event(), "Seated"), 2,
+    seated = core.ticket_type(core.event(), "Seated")
+    clerk = core.clerk(seated)
+    order = core.orders.buy(clerk, seated, 2,
                             tender=Tender.CASH, holders=["Ada Lovelace", "Alan Turing"])
     return clerk, order, core.tickets_of(order.id)
 
@@ -65,3 +67,24 @@ def test_a_customer_does_not_scan(core, sale):
     with pytest.raises(NotAllowed):
         core.tickets.check_in(core.person(), ticket.qr_payload)
     assert core.tickets_of(ticket.order_id)[0].status is TicketStatus.VALID
+
+
+def test_the_door_of_an_event_is_its_teams_whatever_their_global_role(core, sale):
+    """A customer on the event's door scans it; a clerk or door person of another event's
+    team does not, and shown at their own door the ticket is the wrong event's."""
+    _, _, (ticket, _) = sale
+    event_id = ticket.event_id
+    door = core.on_team(event_id, core.person(name="Dan Door"), TeamRole.DOOR)
+    elsewhere = core.event(name="Another night")
+    strangers = [core.clerk(elsewhere, "Carl Clerk"),
+                 core.on_team(elsewhere, core.person(name="Dina Door"), TeamRole.DOOR),
+                 core.person(Role.CLERK, "Nora Noteam")]
+    for stranger in strangers:
+        with pytest.raises(NotAllowed, match="the event's team"):
+            core.tickets.check_in(stranger, ticket.qr_payload)
+    with pytest.raises(EntryRefused, match="this ticket is for Nils Frahm live") as wrong:
+        core.tickets.check_in(strangers[1], ticket.qr_payload, elsewhere)
+    assert wrong.value.code == "wrong_event"
+    assert core.tickets_of(ticket.order_id)[0].status is TicketStatus.VALID
+    assert core.tickets.check_in(door, ticket.qr_payload).ticket.status is TicketStatus.USED
+    assert core.tickets.door(door, event_id).admitted == 1

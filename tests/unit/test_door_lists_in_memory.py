@@ -32,7 +32,7 @@ def a_night(core):
     Seated ticket."""
     olga = core.person(Role.ORGANIZER, "Olga Organizer")
     event_id = core.event(olga)
-    clerk = core.person(Role.CLERK, "Clara Clerk")
+    clerk = core.clerk(event_id)
     standing = core.orders.buy(clerk, core.ticket_type(event_id, "Standing"), 2,
                                tender=Tender.CASH, holders=["Ann Müller", "Bob Stone"])
     seated = core.orders.buy(clerk, core.ticket_type(event_id, "Seated"), 1,

@@ -11,7 +11,6 @@ from tix.core.errors import RuleViolation
 from tix.core.inventory.events import HoldExpired, TicketsReturned
 from tix.core.inventory.model import HoldStatus
 from tix.core.orders.model import Tender
-from tix.core.principal import Role
 
 
 @pytest.fixture
@@ -84,7 +83,7 @@ def test_the_per_person_limit_counts_active_holds_and_bought_tickets(core):
 
 def test_a_clerk_sells_to_a_new_person_each_time(core):
     standing = core.ticket_type(core.event(), "Standing")
-    clerk = core.person(Role.CLERK, "Clara Clerk")
+    clerk = core.clerk(standing)
     for _ in range(3):
         core.inventory.place_hold(clerk, standing, 4)
     with pytest.raises(RuleViolation, match="at most 4"):

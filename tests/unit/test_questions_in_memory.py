@@ -15,7 +15,6 @@ from tix.core.errors import Invalid
 from tix.core.orders.answers import Answer, erase_answers, export_section
 from tix.core.orders.events import PaymentCompleted
 from tix.core.orders.model import OrderStatus, Tender
-from tix.core.principal import Role
 
 NOW = datetime(2026, 11, 24, 12, tzinfo=UTC)
 
@@ -100,7 +99,7 @@ def answers_of(core: MemoryCore, order_id: str) -> list[Answer]:
 
 def test_answers_per_ticket_and_per_order_are_stored_with_the_order(core):
     standing, seated = asking(core)
-    clerk = core.person(Role.CLERK, "Clara Clerk")
+    clerk = core.clerk(standing)
     order = core.orders.buy_basket(
         clerk, [(standing, 1), (seated, 1)], tender=Tender.CASH,
         answers=[(None, "diet", "Vegan"), (2, "diet", "none"), (None, "company", "ACME"),
@@ -128,7 +127,7 @@ def test_answers_per_ticket_and_per_order_are_stored_with_the_order(core):
 def test_a_missing_or_bad_answer_refuses_the_sale_and_takes_nothing(core, given, code,
                                                                      words):
     standing, _ = asking(core)
-    clerk = core.person(Role.CLERK, "Clara Clerk")
+    clerk = core.clerk(standing)
     with pytest.raises(Invalid, match=words) as refused:
         core.orders.buy(clerk, standing, 2, tender=Tender.CASH, answers=given)
     assert (refused.value.code, refused.value.field) == (code, "answers")
@@ -155,7 +154,7 @@ def test_a_required_answer_is_asked_of_a_hold_paid_by_card_too(core):
 
 def test_an_event_without_questions_takes_no_answers(core):
     standing = core.ticket_type(core.event(), "Standing")
-    clerk = core.person(Role.CLERK, "Clara Clerk")
+    clerk = core.clerk(standing)
     order = core.orders.buy(clerk, standing, 1, tender=Tender.CASH)
     assert answers_of(core, order.id) == []
     with pytest.raises(Invalid, match="'diet' is not a question of this event"):

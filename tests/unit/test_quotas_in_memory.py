@@ -10,6 +10,7 @@ import pytest
 
 from tests.unit.memory_core import MemoryCore
 from tix.core.catalog.events import EventPublished
+from tix.core.catalog.model import TeamRole
 from tix.core.errors import Invalid, NotFound, RuleViolation
 from tix.core.inventory.events import TicketsReturned
 from tix.core.orders.model import Tender
@@ -40,7 +41,7 @@ def test_a_sale_takes_from_the_type_its_quota_and_the_capacity_and_shows_the_few
     event = core.event(**FESTIVAL)
     standing, drink, seated = (core.ticket_type(event, n)
                                for n in ("Standing", "Standing + drink", "Seated"))
-    clerk = core.person(Role.CLERK, "Carl Clerk")
+    clerk = core.clerk(event, "Carl Clerk")
     core.orders.buy_basket(clerk, [(standing, 15), (drink, 5)], tender=Tender.CASH)
     assert quotas(core, event) == {None: 10, "Standing": 5}
     assert core.stock(standing).available == 5  # its own 5, its quota's 5
@@ -83,7 +84,7 @@ def test_a_quota_is_resized_like_a_type_never_below_what_is_taken(core):
     owner = core.person(Role.ORGANIZER, "Olga Organizer")
     event = core.event(owner, **FESTIVAL)
     standing = core.ticket_type(event, "Standing")
-    core.orders.buy(core.person(Role.CLERK, "Carl Clerk"), standing, 10, tender=Tender.CASH)
+    core.orders.buy(core.clerk(standing, "Carl Clerk"), standing, 10, tender=Tender.CASH)
     with pytest.raises(RuleViolation, match="Standing: cannot lower the quantity to 9") \
             as refused:
         core.catalog.update(owner, event, {"quotas": [
@@ -126,7 +127,7 @@ def test_a_draft_is_sold_by_nobody_seen_by_its_organizer_and_announced_when_publ
         core.inventory.place_hold(core.person(), standing, 1)
     assert refused.value.code == "not_on_sale"
     with pytest.raises(RuleViolation, match="is not on sale yet"):
-        core.orders.buy(core.person(Role.CLERK, "Carl Clerk"), standing, 1,
+        core.orders.buy(core.clerk(standing, "Carl Clerk"), standing, 1,
                         tender=Tender.CASH)
     assert core.catalog._details(event).summary.status == "DRAFT"
     with pytest.raises(RuleViolation, match="already published"):
@@ -140,14 +141,17 @@ def test_a_draft_is_sold_by_nobody_seen_by_its_organizer_and_announced_when_publ
 
 
 def test_a_draft_page_is_its_organizers_and_admins_only():
-    from tix.core.catalog.service import _visible
-
     core = MemoryCore()
     owner = core.person(Role.ORGANIZER, "Olga Organizer")
-    details = core.catalog._details(core.event(owner, status="draft"))
+    event = core.event(owner, status="draft")
+    details = core.catalog._details(event)
+    _visible = core.catalog._visible
     assert _visible(details, owner, "E1") is details
     assert _visible(details, core.person(Role.ADMIN, "Ada Admin"), "E1") is details
-    for outsider in (None, core.person(), core.person(Role.ORGANIZER, "Otto Other")):
+    co_organizer = core.on_team(event, core.person(name="Cora Co"), TeamRole.CO_ORGANIZER)
+    assert _visible(details, co_organizer, "E1") is details
+    for outsider in (None, core.person(), core.person(Role.ORGANIZER, "Otto Other"),
+                     core.clerk(event)):
         with pytest.raises(NotFound):
             _visible(details, outsider, "E1")
 
@@ -158,5 +162,5 @@ def test_a_renamed_ticket_type_stays_in_its_quotas(core):
     standing = core.ticket_type(event, "Standing")
     core.catalog.update(owner, event, {"ticket_types": [
         {"id": standing, "name": "Standing (early)"}]})
-    core.orders.buy(core.person(Role.CLERK, "Carl Clerk"), standing, 4, tender=Tender.CASH)
+    core.orders.buy(core.clerk(standing, "Carl Clerk"), standing, 4, tender=Tender.CASH)
     assert quotas(core, event) == {None: 26, "Standing": 21}

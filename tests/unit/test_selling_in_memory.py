@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.memory_core import MemoryCore
+from tix.core.catalog.model import TeamRole
 from tix.core.errors import Invalid, NotAllowed, RuleViolation
 from tix.core.inventory.events import TicketsReturned
 from tix.core.inventory.model import HoldStatus
@@ -22,7 +23,7 @@ def core() -> MemoryCore:
 def test_a_counter_sale_is_paid_and_has_its_tickets_when_it_returns(core):
     event_id = core.event()
     standing = core.ticket_type(event_id, "Standing")
-    clerk = core.person(Role.CLERK, "Clara Clerk")
+    clerk = core.clerk(event_id)
     order = core.orders.buy(clerk, standing, 2, tender=Tender.CASH, tendered=10000,
                             holders=["Ada Lovelace"])
     assert order.status is OrderStatus.COMPLETED
@@ -42,7 +43,7 @@ def test_a_counter_sale_is_paid_and_has_its_tickets_when_it_returns(core):
 
 def test_cash_short_of_the_amount_is_refused_and_sells_nothing(core):
     standing = core.ticket_type(core.event(), "Standing")
-    clerk = core.person(Role.CLERK, "Clara Clerk")
+    clerk = core.clerk(standing)
     with pytest.raises(Invalid, match=r"cash: 90\.00 EUR due, 50\.00 EUR tendered"):
         core.orders.buy(clerk, standing, 2, tender=Tender.CASH, tendered=5000)
     assert core.stock(standing).available == 100
@@ -51,14 +52,32 @@ def test_cash_short_of_the_amount_is_refused_and_sells_nothing(core):
 
 def test_only_clerks_take_cash(core):
     standing = core.ticket_type(core.event(), "Standing")
-    with pytest.raises(NotAllowed, match="cash is taken by clerks"):
+    with pytest.raises(NotAllowed, match="taken at the box office by a clerk on the event"):
         core.orders.buy(core.person(), standing, 1, tender=Tender.CASH)
     assert core.stock(standing).available == 100
 
 
+def test_a_clerk_takes_cash_only_for_the_events_whose_team_has_them(core):
+    standing = core.ticket_type(core.event(), "Standing")
+    elsewhere = core.clerk(core.event(name="Another night"))
+    with pytest.raises(NotAllowed, match="clerk on the event's team"):
+        core.orders.buy(elsewhere, standing, 1, tender=Tender.CASH)
+    with pytest.raises(NotAllowed):
+        core.orders.buy(core.person(Role.CLERK, "Nora Noteam"), standing, 1,
+                        tender=Tender.CASH)
+    door = core.on_team(core.ticket_type_event(standing), core.person(name="Dan Door"),
+                        TeamRole.DOOR)
+    with pytest.raises(NotAllowed):
+        core.orders.buy(door, standing, 1, tender=Tender.CASH)
+    assert core.stock(standing).available == 100
+    customer_on_team = core.on_team(core.ticket_type_event(standing),
+                                    core.person(name="Cleo Counter"))
+    assert core.orders.buy(customer_on_team, standing, 1, tender=Tender.CASH).amount == 4500
+
+
 def test_a_counter_sale_of_more_than_is_left_says_how_many_are_left(core):
     seated = core.ticket_type(core.event(), "Seated")
-    clerk = core.person(Role.CLERK, "Clara Clerk")
+    clerk = core.clerk(seated)
     core.orders.buy(clerk, seated, 19, tender=Tender.CASH)
     with pytest.raises(RuleViolation, match="1 left, 2 asked"):
         core.orders.buy(clerk, seated, 2, tender=Tender.CASH)

@@ -137,7 +137,7 @@ def test_a_failed_payment_and_a_cancellation_give_the_use_back(shop):
 
 def test_a_counter_sale_redeems_in_its_one_transaction(shop):
     shop.code(max_uses=1)
-    clerk = shop.core.person(Role.CLERK, "Clara Clerk")
+    clerk = shop.core.clerk(shop.standing)
     order = shop.core.orders.buy(clerk, shop.standing, 1, tender=Tender.CASH,
                                  voucher="EARLY")
     assert order.amount == 3600 and order.tendered_amount == 3600

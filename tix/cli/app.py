@@ -22,6 +22,7 @@ from tix.cli import (
     event,
     event_exports,
     event_message,
+    event_team,
     notifications,
     order,
     purchase,
@@ -118,6 +119,7 @@ app.add_typer(account.app, name="account")
 app.add_typer(admin.app, name="admin")
 app.add_typer(db.app, name="db")
 app.add_typer(event.app, name="event")
+event.app.add_typer(event_team.app, name="team")
 app.add_typer(notifications.app, name="notifications")
 app.add_typer(order.app, name="order")
 app.add_typer(queue.app, name="queue")

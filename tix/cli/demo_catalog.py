@@ -30,8 +30,13 @@ VENUES = ["Funkhaus", "Porgy & Bess", "Old Town Hall", "Harbour Stage", "The Lof
           "Grand Arena", "Riverside Theatre", "Main Square"]
 
 
+DEMO_CLERK = "clerk@demo.tix"
+
+
 def seed_catalog(runtime: Runtime, organizer: Principal) -> int:
-    """Create the demo events unless they exist; returns how many were created."""
+    """Create the demo events unless they exist, the demo clerk on each one's team (a
+    clerk sells and scans only there); returns how many were created."""
+    from tix.core.catalog.model import TeamRole
     from tix.core.catalog.search import SearchQuery
 
     if runtime.catalog.search(SearchQuery(text="Frahm", include_past=True)).results:
@@ -42,7 +47,9 @@ def seed_catalog(runtime: Runtime, organizer: Principal) -> int:
     for category, names in SHOWS.items():
         for name in names:
             city, zone = rng.choice(CITIES)
-            runtime.catalog.create(organizer, _event(rng, name, category, city, zone, now))
+            event_id = runtime.catalog.create(organizer, _event(rng, name, category, city,
+                                                                zone, now))
+            runtime.teams.add(organizer, event_id, DEMO_CLERK, TeamRole.CLERK)
             created += 1
     return created
 

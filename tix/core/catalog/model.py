@@ -1,10 +1,13 @@
-"""Events and their ticket types."""
+"""Events, their ticket types and their teams."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from tix.core.errors import Invalid
+from tix.core.principal import Principal, Role
 
 
 class Category(StrEnum):
@@ -197,3 +200,55 @@ class EventLabel:
     id: str
     number: int
     name: str
+
+
+class TeamRole(StrEnum):
+    """What a person does for one event, on its team: the role counts for that event
+    alone, whatever the person's global role (a customer on the door scans that event)."""
+
+    CO_ORGANIZER = "co-organizer"
+    CLERK = "clerk"
+    DOOR = "door"
+
+    @classmethod
+    def parse(cls, value: str) -> TeamRole:
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            roles = ", ".join(r.value for r in cls)
+            raise Invalid(f"unknown team role {value!r}; choose one of {roles}",
+                          field="role", choices=roles) from None
+
+
+class Act(StrEnum):
+    """What one may be allowed to do on an event."""
+
+    MANAGE = "manage"  # the organizer's work: update, publish, codes, sales, door lists
+    SELL = "sell"  # take money at the counter (cash), the box office's sale, the till
+    SCAN = "scan"  # check tickets in, door packs, the door's counts and lookups
+
+
+# The event's organizer and admins may do all of these, and what no team role grants:
+# cancel the event and choose its co-organizers.
+GRANTS: dict[TeamRole, frozenset[Act]] = {
+    TeamRole.CO_ORGANIZER: frozenset({Act.MANAGE, Act.SELL, Act.SCAN}),
+    TeamRole.CLERK: frozenset({Act.SELL, Act.SCAN}),
+    TeamRole.DOOR: frozenset({Act.SCAN}),
+}
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    event_id: str
+    user_id: str
+    role: TeamRole
+    added_at: datetime
+    added_by: str  # a user id
+
+
+def allows(principal: Principal, organizer_id: str, role: TeamRole | None, act: Act) -> bool:
+    """Whether `principal` may `act` on an event organized by `organizer_id`, on whose
+    team they have `role` (None: not on it). Admins and the organizer may do anything."""
+    if principal.role is Role.ADMIN or principal.user_id == organizer_id:
+        return True
+    return role is not None and act in GRANTS[role]

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-from tix.core.catalog.model import Event, EventLabel, Question, TicketType, TicketTypeView
+from tix.core.catalog.model import (
+    Event,
+    EventLabel,
+    Question,
+    TeamMember,
+    TeamRole,
+    TicketType,
+    TicketTypeView,
+)
 
 
 class Catalog(Protocol):
@@ -36,6 +44,33 @@ class Catalog(Protocol):
     def ticket_type_by_number(self, event_number: int,
                               number: int) -> TicketTypeView | None:
         """The ticket type E<event_number>-T<number>."""
+        ...
+
+    def ticket_type_as(self, ticket_type_id: str, user_id: str
+                       ) -> tuple[TicketTypeView, TeamRole | None] | None:
+        """The ticket type's view and the user's role on its event's team, in one read
+        (a scan asks both)."""
+        ...
+
+    def team(self, event_id: str) -> list[TeamMember]:
+        """The event's team, in the order they were added."""
+        ...
+
+    def team_role(self, event_id: str, user_id: str) -> TeamRole | None: ...
+
+    def organizer_and_role(self, event_id: str, user_id: str
+                           ) -> tuple[str, TeamRole | None] | None:
+        """The event's organizer and the user's role on its team, in one read; None if
+        there is no such event."""
+        ...
+
+    def put_team_member(self, member: TeamMember) -> TeamRole | None:
+        """Add the person to the team, or give them this role if they are on it already;
+        the role they had before (None: new on the team)."""
+        ...
+
+    def remove_team_member(self, event_id: str, user_id: str) -> TeamRole | None:
+        """Take the person off the team; the role they had (None: they were not on it)."""
         ...
 
     def labels(self, event_ids: list[str]) -> dict[str, EventLabel]:

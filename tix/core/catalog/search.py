@@ -24,6 +24,11 @@ class SearchQuery:
     category: Category | None = None
     city: str | None = None
     organizer_id: str | None = None  # one organizer's events (their dashboard)
+    # only the events this user sells for: organizes, or is on the team of as a clerk or
+    # co-organizer (a clerk's box office)
+    seller_id: str | None = None
+    # only the events whose door this user works: organizes, or is on the team of
+    scanner_id: str | None = None
     starts_from: datetime | None = None
     starts_until: datetime | None = None
     currency: str | None = None  # only events priced in this ISO code

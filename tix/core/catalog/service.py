@@ -9,7 +9,16 @@ from typing import Any
 
 from tix.core.audit.service import AuditService
 from tix.core.catalog.events import EventCancelled, EventPublished, EventUpdated
-from tix.core.catalog.model import Event, EventLabel, EventStatus, Question, ticket_type_ref
+from tix.core.catalog.model import (
+    Act,
+    Event,
+    EventLabel,
+    EventStatus,
+    Question,
+    allows,
+    ticket_type_ref,
+)
+from tix.core.catalog.public import may
 from tix.core.catalog.questions import questions_as_spec
 from tix.core.catalog.quotas import CheckedQuota, quotas_as_spec
 from tix.core.catalog.search import (
@@ -148,7 +157,7 @@ class CatalogService:
 
     def cancel(self, principal: Principal, reference: str, reason: str = "") -> str:
         with self._uow() as uow:
-            event = self._own_event(uow, principal, reference, lock=True)
+            event = self._own_event(uow, principal, reference, lock=True, owner_only=True)
             if event.status is EventStatus.CANCELLED:
                 raise RuleViolation("the event is already cancelled", code="cancelled")
             event.status = EventStatus.CANCELLED
@@ -208,13 +217,13 @@ class CatalogService:
             version, details = _decode_details(cached)
             live = self._search.live_ticket_types(details.summary.id)
             if live.version == version:
-                return _visible(_with_tickets_left(details, live.available,
-                                                   live.capacity_left), viewer,
-                                reference)
+                return self._visible(_with_tickets_left(details, live.available,
+                                                        live.capacity_left), viewer,
+                                     reference)
         version = self._search.version()  # before reading: a change meanwhile moves it on
         details = self._details(reference)
         self._cache.set(key, _encode_details(version, details), EVENT_CACHE_TTL)
-        return _visible(details, viewer, reference)
+        return self._visible(details, viewer, reference)
 
     def quotas(self, reference: str, viewer: Principal | None = None) -> list[QuotaDetails]:
         """The event's capacity and quotas with their tickets left, read live (not on the
@@ -233,11 +242,11 @@ class CatalogService:
             return self._seen_event(uow, reference, viewer).questions
 
     def _seen_event(self, uow: UnitOfWork, reference: str, viewer: Principal | None) -> Event:
-        """The event, unless it is a draft and `viewer` is neither its organizer nor an
-        admin: to them it is not there."""
+        """The event, unless it is a draft and `viewer` may not manage it (its organizer,
+        co-organizers, admins): to anyone else it is not there."""
         event = self._event(uow, reference)
-        if event.status is EventStatus.DRAFT and (viewer is None or (
-                viewer.user_id != event.organizer_id and viewer.role is not Role.ADMIN)):
+        if event.status is EventStatus.DRAFT and not (viewer is not None and may(
+                uow, viewer, event.id, Act.MANAGE, organizer_id=event.organizer_id)):
             raise NotFound("event", reference)
         return event
 
@@ -301,11 +310,35 @@ class CatalogService:
         return event
 
     def _own_event(self, uow: UnitOfWork, principal: Principal, reference: str, *,
-                   lock: bool) -> Event:
+                   lock: bool, owner_only: bool = False) -> Event:
+        """The event, if the principal may change it: its organizer, an admin, and (unless
+        `owner_only`: cancelling it) its co-organizers."""
         event = self._event(uow, reference, lock=lock)
-        if event.organizer_id != principal.user_id and principal.role is not Role.ADMIN:
-            raise NotAllowed("only the event's organizer or an admin may change it")
+        if owner_only:
+            if not allows(principal, event.organizer_id, None, Act.MANAGE):
+                raise NotAllowed("only the event's organizer or an admin may cancel it")
+        elif not may(uow, principal, event.id, Act.MANAGE, organizer_id=event.organizer_id):
+            raise NotAllowed("only the event's organizer, its co-organizers or an admin may "
+                             "change it")
         return event
+
+    def _visible(self, details: EventDetails, viewer: Principal | None, reference: str
+                 ) -> EventDetails:
+        """The page, unless it is a draft the viewer may not see."""
+        if details.summary.status == EventStatus.DRAFT.value and not self._may_see_draft(
+                viewer, details.summary.id, details.organizer_id):
+            raise NotFound("event", reference)
+        return details
+
+    def _may_see_draft(self, viewer: Principal | None, event_id: str,
+                       organizer_id: str) -> bool:
+        """A draft is its organizer's, its co-organizers' and admins' to see."""
+        if viewer is None:
+            return False
+        if allows(viewer, organizer_id, None, Act.MANAGE):
+            return True
+        with self._uow(readonly=True) as uow:
+            return may(uow, viewer, event_id, Act.MANAGE, organizer_id=organizer_id)
 
     def _apply(self, uow: UnitOfWork, event: Event, checked: CheckedEvent) -> None:
         for name in ("name", "description", "category", "venue", "city", "address",
@@ -343,16 +376,6 @@ class CatalogService:
             raise Invalid("ticket_types: a ticket type cannot be removed (set its quantity "
                           "to what is sold, or cancel the event)", field="ticket_types")
         event.ticket_types = kept
-
-
-def _visible(details: EventDetails, viewer: Principal | None, reference: str
-             ) -> EventDetails:
-    """The page, unless it is a draft and the viewer neither its organizer nor an admin."""
-    if details.summary.status == EventStatus.DRAFT.value and (
-            viewer is None or (viewer.user_id != details.organizer_id
-                               and viewer.role is not Role.ADMIN)):
-        raise NotFound("event", reference)
-    return details
 
 
 def _quotas_spec(event: Event, quotas: list[QuotaLevel], types: Any) -> dict[str, Any]:

@@ -156,9 +156,10 @@ class Checkout:
             types, lines = resolve_basket(uow, command.items, what="an order")
             redeemed = redeem_voucher(uow, command.voucher,
                                       [(types[type_id], q) for type_id, q in lines], now)
+            # one event (resolve_basket): who may take this tender for it is asked once
+            allow_tender(uow, command.principal, command.tender, types[lines[0][0]])
             for type_id, quantity in lines:
                 check_on_sale(types[type_id], quantity, now)
-                allow_tender(command.principal, command.tender, types[type_id])
                 check_buyer_limit(uow, command.principal, types[type_id], quantity, now)
             check_event_limits(uow, command.principal, types, lines, now)
             order = self._new_order(command, types, lines, now, redeemed)
@@ -178,8 +179,8 @@ class Checkout:
         now = self._clock.now()
         with self._uow() as uow:
             hold, types = _usable_hold(uow, command.principal, hold_id, now)
-            for ticket_type in types.values():
-                allow_tender(command.principal, command.tender, ticket_type)
+            allow_tender(uow, command.principal, command.tender,  # a hold is of one event
+                         next(iter(types.values())))
             lines = [(line.ticket_type_id, line.quantity) for line in hold.lines]
             if hold.voucher_id is not None:  # the hold took its use: the order keeps it
                 redeemed = find_voucher(uow, hold.voucher_id)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tix.core.catalog.model import TicketTypeView
-from tix.core.catalog.public import event as find_event
+from tix.core.catalog import public as catalog
+from tix.core.catalog.model import Act, TicketTypeView
 from tix.core.catalog.public import format_money
 from tix.core.errors import NotAllowed, NotFound, RuleViolation, TixError, Unavailable
 from tix.core.orders.model import Order, Tender
@@ -23,13 +23,21 @@ def gateway_for(gateways: dict[Tender, PaymentGateway], tender: Tender) -> Payme
     return gateway
 
 
-def allow_tender(principal: Principal, tender: Tender, ticket_type: TicketTypeView) -> None:
-    """Cash is taken by clerks, complimentary tickets given by the event's organizer."""
-    if tender is Tender.CASH and not principal.has_role(Role.CLERK):
-        raise NotAllowed("cash is taken by clerks at the box office")
-    if tender is Tender.COMP and not (principal.role is Role.ADMIN or
-                                      principal.user_id == ticket_type.organizer_id):
-        raise NotAllowed("complimentary tickets are given by the event's organizer")
+def allow_tender(uow: UnitOfWork, principal: Principal, tender: Tender,
+                 ticket_type: TicketTypeView) -> None:
+    """Cash is taken at the counter by the event's clerks (its team's clerks and
+    co-organizers, its organizer), complimentary tickets given by its organizer and
+    co-organizers; admins may do both."""
+    if tender is Tender.CASH:
+        catalog.require(uow, principal, ticket_type.event_id, Act.SELL,
+                        organizer_id=ticket_type.organizer_id,
+                        refusal=f"cash for {ticket_type.event_name} is taken at the box "
+                                "office by a clerk on the event's team")
+    if tender is Tender.COMP:
+        catalog.require(uow, principal, ticket_type.event_id, Act.MANAGE,
+                        organizer_id=ticket_type.organizer_id,
+                        refusal="complimentary tickets are given by the event's organizer "
+                                "and co-organizers")
 
 
 def check_free(order: Order) -> None:
@@ -40,14 +48,14 @@ def check_free(order: Order) -> None:
                             code="not_free", amount=order.amount)
 
 
-def may_take(gateways: dict[Tender, PaymentGateway], principal: Principal, tender: Tender,
-             ticket_type: TicketTypeView) -> bool:
+def may_take(uow: UnitOfWork, gateways: dict[Tender, PaymentGateway], principal: Principal,
+             tender: Tender, ticket_type: TicketTypeView) -> bool:
     """Whether this person may take payment by `tender` for the type, here and now."""
     if tender is Tender.FREE and ticket_type.price:
         return False
     try:
         gateway_for(gateways, tender)
-        allow_tender(principal, tender, ticket_type)
+        allow_tender(uow, principal, tender, ticket_type)
     except TixError:
         return False
     return True
@@ -55,12 +63,9 @@ def may_take(gateways: dict[Tender, PaymentGateway], principal: Principal, tende
 
 def may_manage_orders(uow: UnitOfWork, principal: Principal, event_id: str) -> bool:
     """THE rule of who manages an event's orders and tickets (cancel and refund whatever
-    the policy, void, resend, rename, transfer): the event's organizer, or an admin. Teams
-    per event extend it here, and every such command follows."""
-    if principal.role is Role.ADMIN:
-        return True
-    event = find_event(uow, event_id)
-    return event is not None and event.organizer_id == principal.user_id
+    the policy, void, resend, rename, transfer): the event's organizer and co-organizers,
+    or an admin (catalog.public.may, Act.MANAGE)."""
+    return catalog.may(uow, principal, event_id, Act.MANAGE)
 
 
 def managed_order(uow: UnitOfWork, principal: Principal, reference: str, *,
@@ -69,19 +74,20 @@ def managed_order(uow: UnitOfWork, principal: Principal, reference: str, *,
     even see it, NotAllowed (naming what they tried: `doing`) if they may see it only."""
     order = visible_order(uow, principal, reference)
     if not may_manage_orders(uow, principal, order.event_id):
-        raise NotAllowed(f"only the event's organizer or an admin may {doing}")
+        raise NotAllowed(f"only the event's organizer, its co-organizers or an admin may "
+                         f"{doing}")
     return order
 
 
 def visible_order(uow: UnitOfWork, principal: Principal, reference: str) -> Order:
     """The order, if this person may see it: its buyer, the clerk who sold it, the event's
-    organizer, an admin. For anyone else it does not exist."""
+    organizer and co-organizers, an admin. For anyone else it does not exist."""
     order = uow.orders.get(reference.strip())
     if order is None:
         raise NotFound("order", reference)
     if principal.role is Role.ADMIN or order.user_id == principal.user_id \
             or order.taken_by == principal.user_id:
         return order
-    if may_manage_orders(uow, principal, order.event_id):
+    if may_manage_orders(uow, principal, order.event_id):  # organizer, co-organizers
         return order
     raise NotFound("order", reference)  # others' orders do not exist for you

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tix.core.catalog.public import find_event, manages_event
+from tix.core.catalog import public as catalog
+from tix.core.catalog.model import Act
+from tix.core.catalog.public import find_event
 from tix.core.clock import Clock
-from tix.core.errors import NotAllowed, NotFound
+from tix.core.errors import NotFound
 from tix.core.exports import BATCH
 from tix.core.inventory.public import held_per_type
 from tix.core.inventory.public import levels as stock_levels
@@ -88,8 +90,10 @@ class SalesReports:
             event = find_event(uow, reference)
             if event is None:
                 raise NotFound("event", reference)
-            if not manages_event(uow, principal, event):
-                raise NotAllowed("only the event's organizer (or an admin) sees its sales")
+            catalog.require(uow, principal, event.id, Act.MANAGE,
+                            organizer_id=event.organizer_id,
+                            refusal="only the event's organizer, its co-organizers (or an "
+                                    "admin) see its sales")
             ids = [t.id for t in event.ticket_types]
             levels = stock_levels(uow, ids)
             held = held_per_type(uow, ids, now)

@@ -197,6 +197,7 @@ class OrderService:
         """The ways this person may take payment for this ticket type, here and now."""
         with self._uow(readonly=True) as uow:
             ticket_type = find_ticket_type(uow, ticket_type_id)
-        if ticket_type is None:
-            raise NotFound("ticket type", ticket_type_id)
-        return tuple(t for t in Tender if may_take(self._gateways, principal, t, ticket_type))
+            if ticket_type is None:
+                raise NotFound("ticket type", ticket_type_id)
+            return tuple(t for t in Tender
+                         if may_take(uow, self._gateways, principal, t, ticket_type))

@@ -17,7 +17,7 @@ from tix.core.errors import NotAllowed, NotFound
 from tix.core.exports import BATCH, Export, ExportAudit, streamed
 from tix.core.orders import public as orders
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
-from tix.core.principal import Principal, Role
+from tix.core.principal import Principal
 from tix.core.tickets.model import TicketAtDoor
 
 
@@ -49,9 +49,10 @@ class AttendeeLists:
             if event is None:
                 raise NotFound("event", reference)
             personal = catalog.sees_personal_data(uow, principal, event)
-            if not personal and principal.role is not Role.CLERK:
+            if not personal and not catalog.may(uow, principal, event.id, catalog.Act.SCAN,
+                                                organizer_id=event.organizer_id):
                 raise NotAllowed("an event's attendee list is for its organizer (or an "
-                                 "admin) and the clerks at its door")
+                                 "admin) and its team at the door")
             total = uow.tickets.count_of_event(event.id)
             keys = tuple(q.key for q in catalog.questions(uow, event.id))
         types = {t.id: t.name for t in event.ticket_types}

@@ -12,14 +12,14 @@ from datetime import timedelta
 from tix.core.accounts import public as accounts
 from tix.core.audit.service import AuditService
 from tix.core.catalog import public as catalog
-from tix.core.catalog.model import EventStatus, TicketTypeView
+from tix.core.catalog.model import Act, Event, EventStatus, TicketTypeView
 from tix.core.clock import Clock
 from tix.core.errors import EntryRefused, Invalid, NotAllowed, NotFound, RuleViolation
 from tix.core.ids import looks_like_uuid, new_id
 from tix.core.orders import public as orders
 from tix.core.orders.model import OrderStanding, OrderStatus
 from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
-from tix.core.principal import Principal, Role
+from tix.core.principal import Principal
 from tix.core.ratelimit import Rate, enforce
 from tix.core.tickets.door import (
     MAIN_LIST,
@@ -49,6 +49,8 @@ SERVER = "server"  # the device of a scan at an online door, unless it names its
 MAX_NAME = 60  # a check-in list's or a device's name
 MAX_REASON = 500
 MAX_FOUND = 50
+SCAN_REFUSAL = ("checking tickets in is for the event's team (door, clerk, co-organizer) "
+                "and its organizer")
 
 
 @dataclass(frozen=True)
@@ -161,9 +163,13 @@ class CheckIn:
                     raise EntryRefused("unknown ticket", code="unknown_ticket")
                 raise NotFound("ticket", reference)
             # the ticket type's view carries what the door needs of the event: one read
-            ticket_type = catalog.ticket_type(uow, ticket.ticket_type_id)
-            assert ticket_type is not None
-            self._may_scan(principal, ticket_type.organizer_id)
+            # (and the scanner's role on its team, in the same read)
+            try:
+                ticket_type = catalog.ticket_type_for(uow, ticket.ticket_type_id, principal,
+                                                      Act.SCAN, refusal=SCAN_REFUSAL)
+            except NotAllowed:
+                _at_the_wrong_door(uow, principal, event_reference, ticket.event_id)
+                raise
             # Locked: a cancellation asked for at this moment waits for the scan to end (and
             # then sees the ticket used), or the scan waits for it and refuses; so does
             # another door's scan of the ticket, which then sees this one's.
@@ -236,7 +242,7 @@ class CheckIn:
             event = catalog.find_event(uow, event_reference)
             if event is None:
                 raise NotFound("event", event_reference)
-            self._may_scan(principal, event.organizer_id)
+            _may_scan(uow, principal, event)
             types = {t.id: t.name for t in event.ticket_types}
             found = []
             for ticket in uow.tickets.of_event(event.id):
@@ -256,7 +262,7 @@ class CheckIn:
             event = catalog.find_event(uow, event_reference)
             if event is None:
                 raise NotFound("event", event_reference)
-            self._may_scan(principal, event.organizer_id)
+            _may_scan(uow, principal, event)
             return [main_list(event.id), *uow.tickets.lists(event.id)]
 
     def ticket_type_refs(self, principal: Principal, event_reference: str) -> dict[str, str]:
@@ -265,7 +271,7 @@ class CheckIn:
             event = catalog.find_event(uow, event_reference)
             if event is None:
                 raise NotFound("event", event_reference)
-            self._may_scan(principal, event.organizer_id)
+            _may_scan(uow, principal, event)
             return {t.id: f"E{event.number}-T{t.number}" for t in event.ticket_types}
 
     def add_list(self, principal: Principal, event_reference: str, name: str,
@@ -277,7 +283,7 @@ class CheckIn:
             event = catalog.find_event(uow, event_reference)
             if event is None:
                 raise NotFound("event", event_reference)
-            self._may_arrange(principal, event.organizer_id)
+            _may_arrange(uow, principal, event)
             type_ids = set()
             for reference in ticket_types:
                 ticket_type = catalog.ticket_type(uow, reference.strip())
@@ -308,7 +314,7 @@ class CheckIn:
             event = catalog.find_event(uow, event_reference)
             if event is None:
                 raise NotFound("event", event_reference)
-            self._may_arrange(principal, event.organizer_id)
+            _may_arrange(uow, principal, event)
             if name.strip().casefold() == MAIN_LIST:
                 raise RuleViolation("every event keeps its main list", code="main_list")
             stored = next((x for x in uow.tickets.lists(event.id)
@@ -327,7 +333,7 @@ class CheckIn:
             event = catalog.find_event(uow, event_reference)
             if event is None:
                 raise NotFound("event", event_reference)
-            self._may_scan(principal, event.organizer_id)
+            _may_scan(uow, principal, event)
             counts = uow.tickets.door_counts(event.id)
             holding = uow.tickets.types_of_event(event.id)
             per_list = tuple(ListCount(
@@ -349,7 +355,7 @@ class CheckIn:
                 event = catalog.event(uow, event_id)
                 if event is None:
                     raise NotFound("event", event_id)
-                self._may_scan(principal, event.organizer_id)
+                _may_scan(uow, principal, event)
             recorded = record_scans(uow, scans, self._clock.now())
             if recorded.new:
                 self._audit.record(uow, "door.scans_uploaded", actor_id=principal.user_id,
@@ -371,21 +377,38 @@ class CheckIn:
             event = catalog.find_event(uow, event_reference)
             if event is None:
                 raise NotFound("event", event_reference)
-            self._may_scan(principal, event.organizer_id)
+            _may_scan(uow, principal, event)
             page = uow.tickets.scans_since(event.id, max(cursor, 0), max(1, min(limit, 50000)))
         return ScanPage(scans=[scan for _, scan in page],
                         cursor=page[-1][0] if page else max(cursor, 0))
 
-    def _may_scan(self, principal: Principal, organizer_id: str) -> None:
-        if principal.role in (Role.CLERK, Role.ADMIN) or principal.user_id == organizer_id:
-            return
-        raise NotAllowed("checking tickets in is for clerks and the event's organizer")
 
-    @staticmethod
-    def _may_arrange(principal: Principal, organizer_id: str) -> None:
-        if principal.role is Role.ADMIN or principal.user_id == organizer_id:
-            return
-        raise NotAllowed("an event's check-in lists are for its organizer")
+
+def _may_scan(uow: UnitOfWork, principal: Principal, event: Event) -> None:
+    catalog.require(uow, principal, event.id, Act.SCAN, organizer_id=event.organizer_id,
+                    refusal=SCAN_REFUSAL)
+
+
+def _may_arrange(uow: UnitOfWork, principal: Principal, event: Event) -> None:
+    catalog.require(uow, principal, event.id, Act.MANAGE, organizer_id=event.organizer_id,
+                    refusal="an event's check-in lists are for its organizer and "
+                            "co-organizers")
+
+
+def _at_the_wrong_door(uow: UnitOfWork, principal: Principal, event_reference: str | None,
+                       ticket_event_id: str) -> None:
+    """A ticket of an event the scanner is not on the team of, shown at the door of one
+    they work (`checkin --event`): a wrong-event verdict, as anyone's, not a refusal of
+    the scanner."""
+    if event_reference is None:
+        return
+    event_id = catalog.resolve_event(uow, event_reference)
+    if event_id is None or event_id == ticket_event_id or not catalog.may(
+            uow, principal, event_id, Act.SCAN):
+        return
+    label = catalog.event_labels(uow, [ticket_event_id]).get(ticket_event_id)
+    name = label.name if label else "another event"
+    raise EntryRefused(f"this ticket is for {name}", code="wrong_event", event=name)
 
 
 def _check_event(uow: UnitOfWork, reference: str, ticket_event_id: str,

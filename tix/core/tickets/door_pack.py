@@ -15,12 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from tix.core.catalog import public as catalog
-from tix.core.catalog.model import Event, EventStatus
-from tix.core.errors import Invalid, NotAllowed, NotFound
+from tix.core.catalog.model import Act, Event, EventStatus
+from tix.core.errors import Invalid, NotFound
 from tix.core.orders import public as orders
 from tix.core.orders.model import Order, OrderStatus
 from tix.core.ports import UnitOfWork
-from tix.core.principal import Principal, Role
+from tix.core.principal import Principal
 from tix.core.tickets.door import CheckinList, Scan, ScanKind, main_list
 from tix.core.tickets.model import Ticket, TicketStatus
 
@@ -218,14 +218,14 @@ def gather(uow: UnitOfWork, principal: Principal, event_reference: str, *, now: 
 
 
 def may_work_the_door(uow: UnitOfWork, principal: Principal, event_reference: str) -> Event:
-    """The event, if the principal may work its door (its organizer, a clerk, an admin):
+    """The event, if the principal may work its door (its organizer, its team, an admin):
     a pack holds every ticket of the event, a sync writes into its scan log."""
     event = catalog.find_event(uow, event_reference)
     if event is None:
         raise NotFound("event", event_reference)
-    if principal.role not in (Role.CLERK, Role.ADMIN) and principal.user_id != (
-            event.organizer_id):
-        raise NotAllowed("the door of an event is for clerks and its organizer")
+    catalog.require(uow, principal, event.id, Act.SCAN, organizer_id=event.organizer_id,
+                    refusal=f"the door of E{event.number} is for its team (door, clerk, "
+                            "co-organizer) and its organizer")
     return event
 
 

@@ -10,7 +10,7 @@ from tix.core.accounts import public as accounts
 from tix.core.accounts.events import AccountErased
 from tix.core.audit.service import AuditService
 from tix.core.catalog import public as catalog
-from tix.core.catalog.model import TicketTypeView
+from tix.core.catalog.model import Act, TicketTypeView
 from tix.core.clock import Clock
 from tix.core.errors import NotFound, RuleViolation
 from tix.core.ids import new_id
@@ -257,13 +257,11 @@ class TicketService(CheckIn, TicketChanges):
             ticket = uow.tickets.get(reference.strip())
             if ticket is None:
                 raise NotFound("ticket", reference)
-            event = catalog.event(uow, ticket.event_id)
-            order = orders.order(uow, ticket.order_id) if ticket.user_id != \
-                principal.user_id else None
-        sold_it = order is not None and order.taken_by == principal.user_id  # at the counter
-        if ticket.user_id != principal.user_id and principal.role is not Role.ADMIN and (
-                event is None or event.organizer_id != principal.user_id) and not sold_it:
-            raise NotFound("ticket", reference)  # others' tickets do not exist for you
+            if ticket.user_id != principal.user_id and not catalog.may(
+                    uow, principal, ticket.event_id, Act.MANAGE):  # organizer, co-organizer
+                order = orders.order(uow, ticket.order_id)
+                if order is None or order.taken_by != principal.user_id:  # sold at the counter
+                    raise NotFound("ticket", reference)  # others' tickets do not exist for you
         return ticket
 
     def of_orders(self, order_ids: list[str]) -> dict[str, list[Ticket]]:

@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from tix.core.audit.service import AuditService
-from tix.core.catalog.model import Event, ticket_type_ref
+from tix.core.catalog import public as catalog
+from tix.core.catalog.model import Act, Event, ticket_type_ref
 from tix.core.catalog.public import find_event, ticket_type, to_minor
 from tix.core.clock import Clock
-from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation
+from tix.core.errors import Invalid, NotFound, RuleViolation
 from tix.core.ids import new_id, readable_code
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
-from tix.core.principal import Principal, Role
+from tix.core.principal import Principal
 from tix.core.vouchers.model import (
     MAX_GENERATED,
     Voucher,
@@ -141,8 +142,9 @@ def _own_event(uow: UnitOfWork, principal: Principal, reference: str) -> Event:
     event = find_event(uow, reference)
     if event is None:
         raise NotFound("event", reference)
-    if event.organizer_id != principal.user_id and principal.role is not Role.ADMIN:
-        raise NotAllowed("only the event's organizer or an admin handles its codes")
+    catalog.require(uow, principal, event.id, Act.MANAGE, organizer_id=event.organizer_id,
+                    refusal="only the event's organizer, its co-organizers or an admin "
+                            "handle its codes")
     return event
 
 

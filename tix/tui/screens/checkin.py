@@ -24,6 +24,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from tix.core.catalog.search import SearchQuery
 from tix.core.errors import TixError
+from tix.core.principal import Role
 from tix.core.tickets.checkin import Admission, DoorCount, FoundTicket
 from tix.core.tickets.door import MAIN_LIST, ScanKind
 from tix.tui import preferences
@@ -83,7 +84,10 @@ class CheckInScreen(TixScreen):
         """Upcoming events, soonest first (today's door is usually the first), and the one
         this door had last time."""
         try:
-            page = self.runtime.catalog.search(SearchQuery(limit=50))
+            principal = self.tix.principal
+            # a clerk works the door of their teams' events only: those alone are listed
+            mine = principal.user_id if principal and principal.role is Role.CLERK else None
+            page = self.runtime.catalog.search(SearchQuery(limit=50, scanner_id=mine))
         except TixError as error:
             self.app.call_from_thread(self.verdict, escape(error.message), admitted=False)
             return

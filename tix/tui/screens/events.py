@@ -22,6 +22,7 @@ from tix.core.catalog.money import format_money
 from tix.core.catalog.search import EventSummary, SearchQuery, SortOrder
 from tix.core.catalog.service import CatalogService
 from tix.core.errors import TixError
+from tix.core.principal import Role
 from tix.tui.screens.base import TixScreen
 from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
@@ -134,10 +135,18 @@ class EventsScreen(TixScreen):
                 return f"from: {typed!r} is not a date (YYYY-MM-DD)"
         category = self.query_one("#category", Select).value
         return SearchQuery(
+            seller_id=self.selling_for(),
             text=self.query_one("#search", Input).value[:200],
             category=Category(category) if isinstance(category, str) else None,
             city=self.query_one("#city", Input).value.strip() or None,
             starts_from=starts_from, sort=self.sort, limit=50)
+
+    def selling_for(self) -> str | None:
+        """A clerk sells only for the events whose team has them: those alone are listed."""
+        principal = self.tix.principal
+        if principal is not None and principal.role is Role.CLERK:
+            return principal.user_id
+        return None
 
     @work(thread=True, exclusive=True, group="search")
     def search(self, changed_at: float) -> None:

@@ -7,7 +7,7 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from tix.adapters.db.rows.catalog import (
     CatalogVersionRow,
     EventRow,
     EventSalesDayRow,
+    EventTeamRow,
     TicketTypeRow,
 )
 from tix.core.catalog.model import (
@@ -26,6 +27,8 @@ from tix.core.catalog.model import (
     QuestionKind,
     QuestionScope,
     RefundRule,
+    TeamMember,
+    TeamRole,
     TicketType,
     TicketTypeView,
 )
@@ -168,6 +171,56 @@ class SqlCatalog:
         ).one_or_none()
         return _view(found)
 
+    def ticket_type_as(self, ticket_type_id: str, user_id: str
+                       ) -> tuple[TicketTypeView, TeamRole | None] | None:
+        found = self._session.connection().execute(
+            _TICKET_TYPE_VIEW_AS, {"id": ticket_type_id, "user": user_id}).one_or_none()
+        if found is None:
+            return None
+        values = found._asdict()
+        role = values.pop("team_role")
+        view = TicketTypeView(**{**values, "event_status": EventStatus(values["event_status"])})
+        return view, TeamRole(role) if role else None
+
+    def team(self, event_id: str) -> list[TeamMember]:
+        rows = self._session.execute(select(EventTeamRow).where(
+            EventTeamRow.event_id == event_id).order_by(EventTeamRow.added_at,
+                                                        EventTeamRow.user_id)).scalars()
+        return [TeamMember(event_id=r.event_id, user_id=r.user_id, role=TeamRole(r.role),
+                           added_at=r.added_at, added_by=r.added_by) for r in rows]
+
+    def team_role(self, event_id: str, user_id: str) -> TeamRole | None:
+        role = self._session.connection().execute(
+            _TEAM_ROLE, {"event": event_id, "user": user_id}).scalar()
+        return TeamRole(role) if role else None
+
+    def organizer_and_role(self, event_id: str, user_id: str
+                           ) -> tuple[str, TeamRole | None] | None:
+        found = self._session.connection().execute(
+            _ORGANIZER_AND_ROLE, {"event": event_id, "user": user_id}).one_or_none()
+        if found is None:
+            return None
+        return found.organizer_id, TeamRole(found.team_role) if found.team_role else None
+
+    def put_team_member(self, member: TeamMember) -> TeamRole | None:
+        before = self.team_role(member.event_id, member.user_id)
+        if before is None:
+            self._session.execute(insert(EventTeamRow).values(
+                event_id=member.event_id, user_id=member.user_id, role=member.role.value,
+                added_at=member.added_at, added_by=member.added_by))
+        elif before is not member.role:
+            self._session.execute(update(EventTeamRow).where(
+                EventTeamRow.event_id == member.event_id,
+                EventTeamRow.user_id == member.user_id).values(role=member.role.value))
+        return before
+
+    def remove_team_member(self, event_id: str, user_id: str) -> TeamRole | None:
+        before = self.team_role(event_id, user_id)
+        if before is not None:
+            self._session.execute(delete(EventTeamRow).where(
+                EventTeamRow.event_id == event_id, EventTeamRow.user_id == user_id))
+        return before
+
     def labels(self, event_ids: list[str]) -> dict[str, EventLabel]:
         if not event_ids:
             return {}
@@ -201,6 +254,16 @@ _TICKET_TYPES = (
 _TICKET_TYPE_VIEW = _TICKET_TYPES.where(TicketTypeRow.id == bindparam("id"))
 _TICKET_TYPE_VIEWS = _TICKET_TYPES.where(TicketTypeRow.id.in_(bindparam("ids",
                                                                          expanding=True)))
+# A scan's one read: the view and the scanner's role on the event's team.
+_TEAM_ROLE_OF_VIEWER = (select(EventTeamRow.role)
+                        .where(EventTeamRow.event_id == EventRow.id,
+                               EventTeamRow.user_id == bindparam("user"))
+                        .scalar_subquery().label("team_role"))
+_TICKET_TYPE_VIEW_AS = _TICKET_TYPE_VIEW.add_columns(_TEAM_ROLE_OF_VIEWER)
+_TEAM_ROLE = select(EventTeamRow.role).where(EventTeamRow.event_id == bindparam("event"),
+                                             EventTeamRow.user_id == bindparam("user"))
+_ORGANIZER_AND_ROLE = select(EventRow.organizer_id, _TEAM_ROLE_OF_VIEWER).where(
+    EventRow.id == bindparam("event"))
 _QUESTIONS = select(EventRow.questions).where(EventRow.id == bindparam("id"))
 # What people type, E12-T2: served by the unique indexes on the event's number and the pair.
 _TICKET_TYPE_BY_NUMBER = _TICKET_TYPES.where(

@@ -27,8 +27,14 @@ from sqlalchemy import (
 
 from tix.adapters.db.engine import translated_errors
 from tix.adapters.db.repositories.inventory import capacity_left, tickets_left
-from tix.adapters.db.rows.catalog import CatalogVersionRow, EventRow, TicketTypeRow
+from tix.adapters.db.rows.catalog import (
+    CatalogVersionRow,
+    EventRow,
+    EventTeamRow,
+    TicketTypeRow,
+)
 from tix.adapters.db.rows.inventory import StockRow
+from tix.core.catalog.model import GRANTS, Act
 from tix.core.catalog.money import CURRENCIES
 from tix.core.catalog.search import (
     COUNT_CAP,
@@ -50,6 +56,14 @@ PG_DOCUMENT = "events.search_document"
 # Currencies by the size of their minor unit: 30 (major) is 30 JPY, 3000 cents, 30000 fils.
 EXPONENTS = {exponent: sorted(c for c, e in CURRENCIES.items() if e == exponent)
              for exponent in set(CURRENCIES.values())}
+
+def _works_for(user_id: str, act: Act) -> ColumnElement[bool]:
+    """The event is the user's, or its team has them in a role that grants `act`."""
+    roles = sorted(role.value for role, acts in GRANTS.items() if act in acts)
+    return or_(EventRow.organizer_id == user_id, exists(
+        select(1).select_from(EventTeamRow).where(
+            EventTeamRow.event_id == EventRow.id, EventTeamRow.user_id == user_id,
+            EventTeamRow.role.in_(roles))))
 
 
 class SqlCatalogSearch:
@@ -167,6 +181,10 @@ class SqlCatalogSearch:
             conditions.append(e.city_key == folded(query.city))
         if query.organizer_id:
             conditions.append(e.organizer_id == query.organizer_id)
+        if query.seller_id:
+            conditions.append(_works_for(query.seller_id, Act.SELL))
+        if query.scanner_id:
+            conditions.append(_works_for(query.scanner_id, Act.SCAN))
         if query.starts_from is not None:
             conditions.append(e.starts_at >= query.starts_from)
         if query.starts_until is not None:

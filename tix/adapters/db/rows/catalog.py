@@ -110,3 +110,22 @@ class TicketTypeRow(Base):
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         UniqueConstraint("event_id", "number", name="uq_ticket_types_event_number"),
     )
+
+
+class EventTeamRow(Base):
+    """A person on an event's team, with the one role they have for it."""
+
+    __tablename__ = "event_team"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    added_by: Mapped[str] = mapped_column(Id)
+
+    __table_args__ = (
+        # the box office lists a clerk's events: by the user first
+        Index("ix_event_team_user_id", "user_id", "role"),
+        CheckConstraint("role IN ('co-organizer', 'clerk', 'door')", name="role_known"),
+    )
