@@ -5,7 +5,7 @@ event's organizer undoes a sale. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import PASSWORD, deliver, logged_in
 from tix.core.principal import Role
 
@@ -13,7 +13,8 @@ from tix.core.principal import Role
 def clerk_at(tix, **event: object) -> str:
     """Olga's event (45.00 EUR a standing ticket); Clara signed in at the counter."""
     event_id = an_event(tix.runtime, organizer(tix.runtime), **event)
-    logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    clerk = logged_in(tix.runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(tix.runtime, clerk)  # sells for the events there are
     assert tix.login("clara@example.com", PASSWORD).exit_code == 0
     return tix.runtime.catalog.show(event_id).ticket_types[0].id
 
@@ -140,7 +141,8 @@ def test_the_till_refuses_bad_input_and_others(tix):
     assert twice.exit_code == 5 and "close it first" in twice.stderr
     bad_count = tix("till", "close", "--counted", "12.345")
     assert bad_count.exit_code == 2 and "counted" in bad_count.stderr
-    logged_in(tix.runtime, "carl@example.com", role=Role.CLERK, name="Carl Clerk")
+    clerk = logged_in(tix.runtime, "carl@example.com", role=Role.CLERK, name="Carl Clerk")
+    on_every_team(tix.runtime, clerk)  # sells for the events there are
     assert tix.login("carl@example.com", PASSWORD).exit_code == 0
     theirs = tix("till", "close", "--till", mine, "--counted", "20.00")
     assert theirs.exit_code == 3 and "another clerk's till" in theirs.stderr

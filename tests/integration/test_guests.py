@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import PASSWORD, deliver, logged_in
 from tix.core.errors import NotAuthenticated, RuleViolation
 from tix.core.orders.checkout import PlaceOrder
@@ -60,6 +60,7 @@ def test_a_guest_account_has_no_password_until_its_owner_registers(runtime, free
 def test_a_walk_in_without_email_gets_no_mail_and_keeps_blank_holders(runtime, mailer,
                                                                       free_event):
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
     walk_in = runtime.accounts.guest_buyer(None, "")
     order = runtime.orders.place(PlaceOrder(principal=clerk, tender=Tender.CASH,
                                             items=[(free_event[1].id, 2)], buyer=walk_in))

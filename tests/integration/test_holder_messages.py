@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import logged_in
 from tix.core.orders.model import Tender
 from tix.core.principal import Role
@@ -21,6 +21,7 @@ def five_holders(runtime):
     standing = runtime.catalog.show(event_id).ticket_types[0].id
     for n in range(5):
         seller = logged_in(runtime, f"clerk{n}@example.com", role=Role.CLERK)
+        on_every_team(runtime, seller)  # sells for the events there are
         runtime.orders.buy(seller, standing, 1 + n % 2, tender=Tender.CASH)
     return owner
 

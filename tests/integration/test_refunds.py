@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.integration.test_stripe import (
     FaultyProxy,
     every,
@@ -27,6 +27,7 @@ def a_cash_order(runtime, quantity=2):
     owner = organizer(runtime)
     standing = runtime.catalog.show(an_event(runtime, owner)).ticket_types[0]
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)  # sells for the events there are
     order = runtime.orders.buy(clerk, standing.id, quantity, tender=Tender.CASH,
                                tendered=4500 * quantity)
     return owner, order

@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import logged_in
 from tix.core.errors import NotAllowed, RuleViolation
 from tix.core.orders.model import Tender
@@ -38,6 +38,7 @@ def test_a_cash_sale_goes_into_the_open_till_of_its_currency(runtime):
     euros = runtime.catalog.show(an_event(runtime, owner)).ticket_types[0].id
     pounds = runtime.catalog.show(an_event(runtime, owner, currency="GBP")).ticket_types[0].id
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)  # sells for the events there are
     walk_in = runtime.accounts.guest_buyer(None, "")
     before = runtime.orders.buy_basket(clerk, [(euros, 1)], tender=Tender.CASH,
                                        buyer=walk_in)
@@ -59,6 +60,7 @@ def test_a_close_waits_for_a_sale_under_way_and_counts_it(runtime):
     waits for its commit, and counts it."""
     standing = runtime.catalog.show(an_event(runtime)).ticket_types[0].id
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)  # sells for the events there are
     runtime.orders.tills.open(clerk)
     walk_in = runtime.accounts.guest_buyer(None, "")
     pool = ThreadPoolExecutor(1)

@@ -3,7 +3,7 @@ amount, then one ticket by its number; a refusal (more than is left) says what i
 
 from __future__ import annotations
 
-from tests.catalog_support import an_event, organizer
+from tests.catalog_support import an_event, on_every_team, organizer
 from tests.support import logged_in
 from tests.tui.pilot import run, signed_in_app, text_of, until
 from tix.core.orders.model import Tender
@@ -18,6 +18,7 @@ def test_the_organizer_refunds_an_amount_then_a_ticket(sqlite_runtime):
     olga = organizer(runtime)
     standing = runtime.catalog.show(an_event(runtime, olga)).ticket_types[0]
     clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clara)  # sells for the events there are
     order = runtime.orders.buy(clara, standing.id, 2, tender=Tender.CASH, tendered=9000)
     first = runtime.tickets.of_orders([order.id])[order.id][0]
     app = signed_in_app(runtime, "olga@example.com", Role.ORGANIZER, "Olga Organizer")

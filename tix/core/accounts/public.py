@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tix.core.accounts.model import Contact, User
 from tix.core.ports import UnitOfWork
-from tix.core.principal import Role
+from tix.core.principal import Role, is_undeliverable
 
 __all__ = ["admin_emails", "contacts", "user", "user_by_email"]
 
@@ -29,6 +29,9 @@ def admin_emails(uow: UnitOfWork) -> list[str]:
 
 
 def contacts(uow: UnitOfWork, user_ids: list[str]) -> dict[str, Contact]:
-    """Address and name of each of these users, by id (erased ones say so): an export's
-    or a mass mail's batch of buyers in one read."""
-    return uow.users.contacts(sorted(set(user_ids))) if user_ids else {}
+    """Address and name of each of these users, by id (erased ones say so; the address
+    is "" for those who gave none): an export's or a mass mail's batch of buyers in one
+    read."""
+    found = uow.users.contacts(sorted(set(user_ids))) if user_ids else {}
+    return {user_id: Contact(c.user_id, "", c.name, c.erased) if is_undeliverable(c.email)
+            else c for user_id, c in found.items()}  # a walk-in without email has none

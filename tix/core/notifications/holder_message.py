@@ -123,10 +123,11 @@ def _type_of(uow: UnitOfWork, event: Event, reference: str | None) -> str | None
 
 
 def _once_per_address(contacts: Iterable[Contact]) -> list[Contact]:
-    """One person per address (erased accounts have none), in a stable order."""
+    """One person per address (erased accounts and walk-ins who gave none have none), in
+    a stable order."""
     seen: dict[str, Contact] = {}
     for contact in sorted(contacts, key=lambda c: c.user_id):
-        if not contact.erased:
+        if not contact.erased and contact.email:
             seen.setdefault(contact.email.strip().lower(), contact)
     return list(seen.values())
 
