@@ -180,6 +180,11 @@ class Runtime:
             tokens=tokens, cache=self._session_cache, limiter=self.limiter,
             normalize_email=normalize_email, audit=self.audit)
 
+    def secret_key(self) -> str:
+        """TIX_SECRET_KEY, or the development key file: sessions' tokens and the web
+        face's CSRF tokens are signed with keys derived from it."""
+        return self._secret_key()
+
     def _secret_key(self) -> str:
         from tix.adapters.security import secret_key
 

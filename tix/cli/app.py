@@ -24,6 +24,7 @@ from tix.cli import (
     order,
     purchase,
     queue,
+    serve,
     ticket,
     voucher,
 )
@@ -126,6 +127,7 @@ boxoffice.register(app)
 door.register(app)
 door_lists.attach(door.app)  # tix door list …, tix door find
 purchase.register(app)
+serve.register(app)
 ticket.register(app)
 
 
