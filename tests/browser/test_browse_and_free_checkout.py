@@ -74,7 +74,7 @@ def test_a_guest_takes_two_free_types_in_one_basket_and_gets_decodable_tickets(
     ics = page.request.get(shop.url + first.get_by_role("link", name=re.compile(
         "calendar")).get_attribute("href"))
     assert b"BEGIN:VCALENDAR" in ics.body()
-    receipt = shop.mail_to("gina@example.com", "order")
+    receipt = shop.mail_to("gina@example.com", "Receipt")
     assert receipt["To"] == "gina@example.com"
 
 
