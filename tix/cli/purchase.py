@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -96,10 +97,9 @@ def buy(
     items = _items(ticket_type, quantity, item)
     tender, cash = _tender(cli, pay, tendered, items[0][0])
     answers = collect(cli, items, answer, answers_file, as_json=json_)
-    order = cli.runtime.orders.buy_basket(principal, items, tender=tender,
-                                          holders=holder or [], tendered=cash,
-                                          payment_method=payment_method, answers=answers,
-                                          voucher=voucher)
+    order = _with_pay_link(cli, lambda: cli.runtime.orders.buy_basket(
+        principal, items, tender=tender, holders=holder or [], tendered=cash,
+        payment_method=payment_method, answers=answers, voucher=voucher))
     _emit_sold(cli, order, json_)
 
 
@@ -123,11 +123,24 @@ def checkout(
     tender, cash = _tender(cli, pay, tendered, hold.lines[0].ticket_type_id)
     answers = collect(cli, [(line.ticket_type_id, line.quantity) for line in hold.lines],
                       answer, answers_file, as_json=json_)
-    order = cli.runtime.orders.checkout(principal, hold_id, tender=tender,
-                                        holders=holder or [], tendered=cash,
-                                        payment_method=payment_method, answers=answers,
-                                        voucher=voucher)
+    order = _with_pay_link(cli, lambda: cli.runtime.orders.checkout(
+        principal, hold_id, tender=tender, holders=holder or [], tendered=cash,
+        payment_method=payment_method, answers=answers, voucher=voucher))
     _emit_sold(cli, order, json_)
+
+
+def _with_pay_link(cli: Any, sell: Callable[[], Any]) -> Any:
+    """A card whose bank asks for 3-D Secure is finished in a browser: the refusal names
+    the shop's page that does it (tix serve's /pay/<order id>)."""
+    from tix.core.errors import RuleViolation
+
+    try:
+        return sell()
+    except RuleViolation as error:
+        if error.code != "requires_action":
+            raise
+        link = f"{cli.settings.public_url.rstrip('/')}/pay/{error.detail['order_id']}"
+        raise error.reworded(f"{error.message}: {link}") from None
 
 
 def _emit_sold(cli: Any, order: Any, as_json: bool) -> None:

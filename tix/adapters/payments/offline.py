@@ -6,7 +6,8 @@ from the order, and a repeated step finds the same one.
 
 from __future__ import annotations
 
-from tix.core.orders.model import Order
+from tix.core.errors import Invalid
+from tix.core.orders.model import Order, PaymentState
 
 
 class OfflineGateway:
@@ -21,3 +22,10 @@ class OfflineGateway:
 
     def refund(self, order: Order, amount: int, *, idempotency_key: str) -> str:
         return f"refund-{order.number}-{idempotency_key.rsplit(':', 1)[-1]}"
+
+    def open_in_browser(self, order: Order, *, idempotency_key: str) -> str:
+        raise Invalid(f"{order.tender.value} is not paid in a browser")
+
+    def browser_payment(self, order: Order, *, payment_method: str | None = None,
+                        idempotency_key: str) -> PaymentState:
+        raise Invalid(f"{order.tender.value} is not paid in a browser")
