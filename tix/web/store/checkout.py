@@ -51,10 +51,11 @@ async def place(request: Request, hold_id: str) -> Response:
             raise Invalid("Give your name.", field="name")
         buyer = None if member else runtime.accounts.guest_buyer(email, name)
         holders = [posted.get(f"holder-{n}", "") or name for n in range(1, held.quantity + 1)]
+        free = basket["total"] == 0
         order = runtime.orders.place(PlaceOrder(
-            principal=who, tender=Tender.FREE if basket["total"] == 0 else Tender.CARD,
-            hold_id=held.id, holders=holders, answers=_answers(basket["asked"], posted),
-            buyer=buyer))
+            principal=who, tender=Tender.FREE if free else Tender.CARD, hold_id=held.id,
+            holders=holders, answers=_answers(basket["asked"], posted), buyer=buyer,
+            in_browser=not free))  # the card is given on the pay page, to Stripe.js
     except TixError as error:
         return _page(request, held, posted, status=int(http_status(error)),
                      error=sentence(error), bad=str(error.detail.get("field", "")))

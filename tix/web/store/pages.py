@@ -34,7 +34,7 @@ def error_page(request: Request, error: TixError) -> Response:
 
 
 def _sentence(text: str) -> str:
-    text = text.strip()
+    text = text.strip().replace("..", ".")  # a quoted sentence inside another
     return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else text
 
 
