@@ -162,5 +162,8 @@ def catalog(shop: Shop) -> Catalog:
              for days, name, city, category in (
                  (5, "Frankfurt jazz night", "Frankfurt", "music"),
                  (40, "Hamlet", "Hamburg", "theatre"),
-                 (60, "Derby day", "Dortmund", "sports"))]
+                 (60, "Derby day", "Dortmund", "sports"),
+                 (70, "Late night comedy", "Cologne", "comedy"),
+                 (80, "PyCon DE", "Darmstadt", "conference"),
+                 (90, "Summer festival", "Leipzig", "festival"))]
     return Catalog(concert, open_day, other)

@@ -48,6 +48,7 @@ def test_a_buyer_registers_verifies_by_the_mail_and_logs_in_remembered(page, sho
     assert link.startswith(shop.url)  # the mail's link is the shop's own page
     page.goto(link)
     assert page.get_by_role("heading", name="Address confirmed").is_visible()
+    screenshot(page, "verified")
     assert page.goto(link).status == 410  # once only
     assert page.get_by_role("heading", name="Link already used").is_visible()
 
@@ -70,6 +71,7 @@ def test_three_wrong_passwords_lock_the_account_and_the_reset_link_unlocks_it(
     assert "Your account is locked" in page.get_by_role("alert").inner_text()
     screenshot(page, "login-locked")
     page.get_by_role("link", name="Forgot your password?").click()
+    screenshot(page, "forgot")
     page.get_by_label("Email").fill("lou@example.com")
     page.get_by_role("button", name="Mail me a link").click()
     assert page.get_by_role("heading", name="Check your mail").is_visible()

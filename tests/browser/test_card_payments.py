@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 
 from tests.browser.conftest import screenshot
+from tests.browser.test_accounts import log_in
 from tests.browser.test_browse_and_free_checkout import _decode
+from tests.support import PASSWORD, user
 
 
 def checkout_concert(page, catalog, email: str, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -85,3 +87,28 @@ def test_a_failed_3d_secure_check_is_said_and_leaves_the_order_payable(page, sho
     message.wait_for()
     assert "authentication" in message.inner_text().lower()
     assert "/pay/" in page.url
+
+
+def test_an_account_cancels_a_card_order_after_seeing_its_refund(page, shop, catalog):
+    user(shop.runtime, "ute@example.com", name="Ute Undo")
+    log_in(page, "ute@example.com")
+    page.wait_for_url("**/my/tickets")
+    page.goto(f"/events/{catalog.concert}")
+    page.get_by_label("Standing").select_option("1")
+    page.get_by_role("button", name="Hold these tickets").click()
+    page.get_by_role("button", name="Continue to payment · 45.00 EUR").click()
+    page.wait_for_url(re.compile(r"/pay/[0-9a-f-]+$"))  # an account's: no key in the link
+    type_card(page, "4242424242424242")
+    page.get_by_role("button", name="Pay 45.00 EUR").click()
+    page.wait_for_url("**/my/orders/**")
+    order_id = page.url.rsplit("/", 1)[1]
+    me = shop.runtime.accounts.login(email="ute@example.com", password=PASSWORD).principal
+    refund = shop.runtime.orders.cancellation_quote(me, order_id).refund
+    assert refund > 0
+    page.get_by_role("link", name="Cancel this order").click()
+    shown = f"{refund // 100}.{refund % 100:02d} EUR"
+    assert page.locator(".refund").inner_text() == f"You will get back {shown} of 45.00 EUR."
+    page.get_by_role("button", name=f"Cancel the order and refund {shown}").click()
+    assert page.get_by_role("heading", level=1).inner_text().endswith(": cancelled")
+    assert page.get_by_role("status").inner_text().startswith("Your order is cancelled")
+    assert shop.runtime.orders.show(me, order_id).refunded_amount == refund

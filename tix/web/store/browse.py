@@ -21,6 +21,7 @@ from tix.web.store.render import page
 
 router = APIRouter(route_class=PageRoute)
 PER_PAGE = 12
+FRONT = 6  # events in each list of the front page
 SORTS = [("date", "Date"), ("popularity", "Popularity"), ("price", "Price")]
 FILTERS = ("q", "category", "city", "from", "until", "max_price", "sort", "available")
 
@@ -28,9 +29,12 @@ FILTERS = ("q", "category", "city", "from", "until", "max_price", "sort", "avail
 @router.get("/", response_class=HTMLResponse)
 def front(request: Request) -> HTMLResponse:
     catalog = visitor.runtime(request).catalog
-    upcoming = catalog.search(SearchQuery(limit=PER_PAGE)).results
-    popular = catalog.search(SearchQuery(sort=SortOrder.POPULARITY, only_available=True,
-                                         limit=6)).results
+    upcoming = catalog.search(SearchQuery(limit=FRONT)).results
+    shown = {e.id for e in upcoming}  # popular ones not already on the page
+    popular = [e for e in catalog.search(SearchQuery(sort=SortOrder.POPULARITY,
+                                                     only_available=True,
+                                                     limit=FRONT * 2)).results
+               if e.id not in shown][:FRONT]
     return page(request, "home.html", upcoming=upcoming, popular=popular)
 
 
