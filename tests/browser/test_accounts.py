@@ -130,7 +130,7 @@ def test_the_export_downloads_my_data_and_deleting_ends_the_account(page, shop, 
     screenshot(page, "account")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my data").click()
-    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    data = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert data["profile"]["email"] == "dora@example.com"
     page.get_by_role("button", name="Delete my account").click()  # the box not ticked
     assert page.get_by_label("Yes, delete my account").evaluate("e => !e.validity.valid")

@@ -15,6 +15,7 @@ def test_suggestions_appear_as_a_buyer_types_and_lead_to_the_event(page, shop, c
     page.get_by_role("searchbox", name="Search events").press_sequentially("fra", delay=40)
     suggestion = page.locator("#suggestions").get_by_role("link", name=re.compile("Nils Frahm"))
     suggestion.wait_for()
+    screenshot(page, "suggestions")
     assert page.locator("#suggestions").get_by_role(
         "link", name=re.compile("Frankfurt jazz night")).is_visible()
     suggestion.click()

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from tix.core.catalog.model import Category
 from tix.core.catalog.search import SearchQuery, SortOrder
 from tix.core.errors import Invalid
+from tix.error_table import http_status
 from tix.web.store import visitor
 from tix.web.store.pages import PageRoute
 from tix.web.store.render import page
@@ -44,12 +45,13 @@ def search(request: Request) -> HTMLResponse:
     form = {name: params.get(name, "").strip()[:200] for name in FILTERS}
     form["sort"] = form["sort"] or "date"
     offset = _number(params.get("offset", "0"))
-    context: dict[str, Any] = {"form": form, "categories": [c.value for c in Category], "sorts": SORTS,
-               "query_text": form["q"], "results": None}
+    context: dict[str, Any] = {"form": form, "categories": [c.value for c in Category],
+                               "sorts": SORTS, "query_text": form["q"], "results": None}
     try:
         query = search_query(form, offset)
     except Invalid as error:
-        return page(request, "search.html", status=400, error=error.message, **context)
+        return page(request, "search.html", status=int(http_status(error)),
+                    error=error.message, **context)
     found = visitor.runtime(request).catalog.search(query)
     here = {k: v for k, v in form.items() if v}
     nav = {}
@@ -97,7 +99,8 @@ def _day(text: str, label: str, *, next_day: bool = False) -> datetime | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise Invalid(f"{label}: {text!r} is not a date (YYYY-MM-DD).") from None
+        raise Invalid(f"{label}: {text!r} is not a date (YYYY-MM-DD).",
+                      field=label.lower()) from None
     return datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), tzinfo=UTC)
 
 
@@ -107,9 +110,10 @@ def _price(text: str) -> Decimal | None:
     try:
         amount = Decimal(text.replace(",", "."))
     except InvalidOperation:
-        raise Invalid(f"Max price: {text!r} is not an amount, like 25 or 19.50.") from None
+        raise Invalid(f"Max price: {text!r} is not an amount, like 25 or 19.50.",
+                      field="max_price") from None
     if not amount.is_finite() or not 0 <= amount <= 10**9:
-        raise Invalid(f"Max price: {text!r} is not an amount from 0 up.")
+        raise Invalid(f"Max price: {text!r} is not an amount from 0 up.", field="max_price")
     return amount
 
 

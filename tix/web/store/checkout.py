@@ -5,7 +5,7 @@ A free order is confirmed at once; one that costs something goes on to the card 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -17,11 +17,14 @@ from tix.core.inventory.model import Hold
 from tix.core.orders.answers import Asked, GivenAnswer
 from tix.core.orders.checkout import PlaceOrder
 from tix.core.orders.model import Order, OrderLine, Tender, order_amount
-from tix.core.principal import Principal
+from tix.core.principal import Buyer, Principal
 from tix.error_table import http_status
 from tix.web.store import links, visitor
 from tix.web.store.pages import PageRoute, sentence
 from tix.web.store.render import page
+
+if TYPE_CHECKING:
+    from tix.bootstrap import Runtime
 
 router = APIRouter(route_class=PageRoute)
 
@@ -49,7 +52,7 @@ async def place(request: Request, hold_id: str) -> Response:
             raise Invalid("Give your email: your tickets go there.", field="email")
         if not name:
             raise Invalid("Give your name.", field="name")
-        buyer = None if member else runtime.accounts.guest_buyer(email, name)
+        buyer = None if member else _guest(runtime, email, name)
         holders = [posted.get(f"holder-{n}", "") or name for n in range(1, held.quantity + 1)]
         free = basket["total"] == 0
         order = runtime.orders.place(PlaceOrder(
@@ -80,6 +83,13 @@ def _next(request: Request, who: Principal, order: Order) -> str:
             links.order_path(runtime, order.id, order.user_id)
     key = "" if member else f"?key={links.order_key(runtime, order.id, order.user_id)}"
     return f"/pay/{order.id}{key}"
+
+
+def _guest(runtime: Runtime, email: str, name: str) -> Buyer:
+    try:
+        return runtime.accounts.guest_buyer(email, name)
+    except Invalid as error:  # the address: its field, for the form to mark
+        raise Invalid(error.message, field="email") from None
 
 
 def _held(request: Request, hold_id: str) -> tuple[Principal, Hold]:

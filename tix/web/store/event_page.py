@@ -33,15 +33,15 @@ async def hold(request: Request, reference: str) -> Response:
     runtime = visitor.runtime(request)
     details = runtime.catalog.show(reference, visitor.principal(request))
     chosen: dict[str, int] = {}
-    for ticket_type in details.ticket_types:
-        raw = str(form.get(f"qty-{ticket_type.id}", "0") or "0").strip()
-        if not raw.isdigit() or len(raw) > 4:
-            return _page(request, details, status=400, chosen=chosen,
-                         error=f"{ticket_type.name}: choose how many from the list.")
-        if int(raw):
-            chosen[ticket_type.id] = int(raw)
     code = str(form.get("voucher", "")).strip()[:100]
     try:
+        for ticket_type in details.ticket_types:
+            raw = str(form.get(f"qty-{ticket_type.id}", "0") or "0").strip()
+            if not raw.isdigit() or len(raw) > 4:
+                raise Invalid(f"{ticket_type.name}: choose how many from the list.",
+                              field="quantity")
+            if int(raw):
+                chosen[ticket_type.id] = int(raw)
         if not chosen:
             raise Invalid("Choose how many tickets you want of at least one type.",
                           field="quantity")

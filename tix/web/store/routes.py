@@ -23,7 +23,7 @@ def error_page(request: Request, status: int, problem: dict[str, Any]) -> Respon
     if problem.get("code") == "csrf_failed":
         detail = ("This form has expired or was sent from elsewhere. Go back, reload the "
                   "page and send it again.")
-    elif status == 404 and not detail:
+    elif status == 404 and detail.lower() in ("", "not found"):
         detail = "There is no page at this address."
     elif status >= 500:
         detail = "Something went wrong on our side; nothing was charged. Try again soon."
