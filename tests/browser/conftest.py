@@ -22,6 +22,7 @@ from tests.conftest import TEST_SECRET
 from tests.smtp_server import Answers, free_port
 from tix.bootstrap import Runtime, bootstrap
 from tix.config import Settings
+from tix.core.principal import Principal
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -143,6 +144,7 @@ class Catalog:
     concert: str  # two paid types: Standing 45.00, Seated 65.50
     open_day: str  # free: Open day (per ticket, a diet question), Tour
     other: list[str]
+    owner: Principal  # their organizer
 
 
 @pytest.fixture(scope="module")
@@ -166,4 +168,4 @@ def catalog(shop: Shop) -> Catalog:
                  (70, "Late night comedy", "Cologne", "comedy"),
                  (80, "PyCon DE", "Darmstadt", "conference"),
                  (90, "Summer festival", "Leipzig", "festival"))]
-    return Catalog(concert, open_day, other)
+    return Catalog(concert, open_day, other, owner)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import mail_text, screenshot
 from tests.support import PASSWORD, user
 
@@ -40,24 +42,24 @@ def test_a_buyer_registers_verifies_by_the_mail_and_logs_in_remembered(page, sho
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Register").click()
-    assert page.get_by_role("heading", name="Check your mail").is_visible()
+    expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
 
     log_in(page, "rita@example.com")  # not verified yet: said, and a new link mailed
     assert "not confirmed yet" in page.get_by_role("alert").inner_text()
     link = link_in(mail_text(shop.mail_to("rita@example.com", "Confirm")), "/verify")
     assert link.startswith(shop.url)  # the mail's link is the shop's own page
     page.goto(link)
-    assert page.get_by_role("heading", name="Address confirmed").is_visible()
+    expect(page.get_by_role("heading", name="Address confirmed")).to_be_visible()
     screenshot(page, "verified")
     assert page.goto(link).status == 410  # once only
-    assert page.get_by_role("heading", name="Link already used").is_visible()
+    expect(page.get_by_role("heading", name="Link already used")).to_be_visible()
 
     log_in(page, "rita@example.com", remember=True)
     page.wait_for_url("**/my/tickets")
     cookie = next(c for c in page.context.cookies() if c["name"] == "tix_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert cookie["expires"] - __import__("time").time() > 20 * 86400  # remembered
-    assert page.get_by_role("heading", name="My tickets").is_visible()
+    expect(page.get_by_role("heading", name="My tickets")).to_be_visible()
     screenshot(page, "login-done-my-tickets-empty")
 
 
@@ -74,7 +76,7 @@ def test_three_wrong_passwords_lock_the_account_and_the_reset_link_unlocks_it(
     screenshot(page, "forgot")
     page.get_by_label("Email").fill("lou@example.com")
     page.get_by_role("button", name="Mail me a link").click()
-    assert page.get_by_role("heading", name="Check your mail").is_visible()
+    expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
     page.goto(link_in(mail_text(shop.mail_to("lou@example.com", "Reset")), "/reset"))
     screenshot(page, "reset")
     page.get_by_label("New password", exact=True).fill("short")
@@ -84,7 +86,7 @@ def test_three_wrong_passwords_lock_the_account_and_the_reset_link_unlocks_it(
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("New password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set the password").click()
-    assert page.get_by_role("heading", name="Password changed").is_visible()
+    expect(page.get_by_role("heading", name="Password changed")).to_be_visible()
     log_in(page, "lou@example.com", NEW_PASSWORD)
     page.wait_for_url("**/my/tickets")
 
@@ -136,7 +138,7 @@ def test_the_export_downloads_my_data_and_deleting_ends_the_account(page, shop, 
     assert page.get_by_label("Yes, delete my account").evaluate("e => !e.validity.valid")
     page.get_by_label("Yes, delete my account").check()
     page.get_by_role("button", name="Delete my account").click()
-    assert page.get_by_role("heading", name="Account deleted").is_visible()
+    expect(page.get_by_role("heading", name="Account deleted")).to_be_visible()
     log_in(page, "dora@example.com")
     assert "wrong email or password" in page.get_by_role("alert").inner_text().lower()
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import screenshot
 
 
@@ -16,8 +18,8 @@ def test_suggestions_appear_as_a_buyer_types_and_lead_to_the_event(page, shop, c
     suggestion = page.locator("#suggestions").get_by_role("link", name=re.compile("Nils Frahm"))
     suggestion.wait_for()
     screenshot(page, "suggestions")
-    assert page.locator("#suggestions").get_by_role(
-        "link", name=re.compile("Frankfurt jazz night")).is_visible()
+    expect(page.locator("#suggestions").get_by_role(
+        "link", name=re.compile("Frankfurt jazz night"))).to_be_visible()
     suggestion.click()
     page.wait_for_url(f"**/events/{catalog.concert}")
     assert page.get_by_role("heading", level=1).inner_text() == "Nils Frahm live"
@@ -29,8 +31,9 @@ def test_search_filters_and_sorts(page, shop, catalog):
     page.goto("/search")
     page.get_by_label("Category").select_option("theatre")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("heading", name="1 event").is_visible()
-    assert page.get_by_role("link", name=re.compile("Hamlet")).is_visible()
+    page.wait_for_url("**category=theatre**")
+    expect(page.get_by_role("heading", name="1 event")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Hamlet"))).to_be_visible()
     page.goto("/search?from=not-a-date")
     assert "is not a date" in page.get_by_role("alert").inner_text()
     page.goto("/search?sort=date")
@@ -82,7 +85,7 @@ def test_a_guest_takes_two_free_types_in_one_basket_and_gets_decodable_tickets(
 def test_the_guest_link_is_refused_with_a_wrong_key(page, shop, catalog):
     answer = page.goto("/orders/00000000-0000-4000-8000-000000000000?key=x.y")
     assert answer.status == 404
-    assert page.get_by_role("heading", name="Not found").is_visible()
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
 
 
 def _decode(png: bytes) -> str:
@@ -92,3 +95,21 @@ def _decode(png: bytes) -> str:
     found = decode(Image.open(io.BytesIO(png)))
     assert len(found) == 1, found
     return found[0].data.decode()
+
+
+def test_the_event_page_follows_the_tickets_left_while_it_is_open(page, shop, catalog):
+    from tests.catalog_support import an_event
+
+    runtime = shop.runtime
+    event_id = an_event(runtime, catalog.owner, days=20, name="Tiny room", ticket_types=[
+        {"name": "Last seat", "price": "10.00", "quantity": 1},
+        {"name": "Standing", "price": "5.00", "quantity": 10}])
+    page.goto(f"/events/{event_id}")
+    last = page.get_by_role("row", name=re.compile("Last seat"))
+    assert last.locator("td.left").inner_text() == "1"
+    seat = runtime.catalog.show(event_id).ticket_types[0]
+    runtime.inventory.hold_basket(runtime.accounts.visit().principal, [(seat.id, 1)])
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    page.wait_for_function("document.querySelector('td.left').textContent === 'Sold out'")
+    assert page.get_by_label("Last seat").is_disabled()
+    assert page.get_by_label("Standing").is_enabled()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import screenshot
 from tests.browser.test_accounts import log_in
 from tests.browser.test_browse_and_free_checkout import _decode
@@ -33,7 +35,7 @@ def type_card(page, number: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_guest_pays_by_card_and_gets_tickets_whose_codes_decode(page, shop, catalog):
     checkout_concert(page, catalog, "carla@example.com", "Carla Card")
-    assert page.get_by_text("To pay: 110.50 EUR").is_visible()
+    expect(page.get_by_text("To pay: 110.50 EUR")).to_be_visible()
     screenshot(page, "pay")
     type_card(page, "4242424242424242")
     page.get_by_role("button", name="Pay 110.50 EUR").click()

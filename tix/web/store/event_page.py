@@ -8,7 +8,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from tix.core.catalog.search import EventDetails, TicketTypeDetails
 from tix.core.errors import Invalid, TixError
@@ -25,6 +25,17 @@ def event(request: Request, reference: str) -> HTMLResponse:
     runtime = visitor.runtime(request)
     details = runtime.catalog.show(reference, visitor.principal(request))
     return _page(request, details)
+
+
+@router.get("/events/{reference}/left")
+def tickets_left(request: Request, reference: str) -> JSONResponse:
+    """{ticket type id: tickets left} for the event page's script (static/js/live.js)."""
+    runtime = visitor.runtime(request)
+    details = runtime.catalog.show(reference, visitor.principal(request))
+    now = runtime.clock.now()
+    return JSONResponse({str(row["id"]): row["available"]
+                         for row in (_row(t, now) for t in details.ticket_types)},
+                        headers={"Cache-Control": "no-store"})
 
 
 @router.post("/events/{reference}/hold")
