@@ -163,3 +163,41 @@ def test_every_page_uses_no_inline_script_or_style(shop):
         html = browser.page(path)
         assert "<style" not in html and " style=" not in html, path
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path  # every script a file
+
+
+def test_a_code_is_checked_on_the_event_page_shown_off_at_checkout_and_taken_with_the_order(
+        shop):
+    from tix.core.vouchers.service import VoucherTerms
+
+    runtime, browser, event_id = shop
+    owner = runtime.accounts.login(email="olga@example.com", password=PASSWORD).principal
+    runtime.vouchers.create(owner, event_id, "HALF", VoucherTerms(percent=50))
+    runtime.vouchers.create(owner, event_id, "GIFT", VoucherTerms(percent=100))
+    standing = runtime.catalog.show(event_id).ticket_types[0]
+    page = f"/events/{event_id}"
+    html = browser.submit(page, f"{page}/hold", {f"qty-{standing.id}": "1", "voucher": "NOPE"},
+                          status=404)
+    assert "NOPE" in alert(html) and standing.available == 5  # nothing held
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.page(page)).group(1)
+    held = browser.post(f"{page}/hold", data={"csrf_token": token, "voucher": "half",
+                                               f"qty-{standing.id}": "2"},
+                        headers=HTML, follow_redirects=False)
+    assert held.status_code == 303, alert(held.text)
+    checkout = browser.page(held.headers["location"])
+    assert "Total (code half)" in checkout and "45.00 EUR" in checkout  # 90.00 halved
+    assert "Continue to payment · 45.00 EUR" in checkout
+
+    browser = Visitor(browser.app, base_url="http://shop.test")  # another buyer (limit 2)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.page(page)).group(1)
+    held = browser.post(f"{page}/hold", data={"csrf_token": token, "voucher": "GIFT",
+                                               f"qty-{standing.id}": "1"},
+                        headers=HTML, follow_redirects=False)
+    assert held.status_code == 303, alert(held.text)
+    hold_page = held.headers["location"]
+    assert "Get my tickets" in browser.page(hold_page)  # nothing to pay: no card
+    html = browser.submit(hold_page, hold_page.replace("?", "/checkout?", 1),
+                          {"email": "gift@example.com", "name": "Gil Gift"})
+    assert "Thank you! Order TIX-" in html and "45.00 EUR off with code GIFT" in html
+    again = browser.post(f"{page}/hold", data={"csrf_token": token, "voucher": "GIFT",
+                                                f"qty-{standing.id}": "1"}, headers=HTML)
+    assert again.status_code == 409 and "GIFT" in alert(again.text)  # its one use is taken

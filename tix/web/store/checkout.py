@@ -44,6 +44,8 @@ async def place(request: Request, hold_id: str) -> Response:
     who, held = _held(request, hold_id)
     runtime = visitor.runtime(request)
     basket = _basket(request, held)
+    if basket["code_error"]:
+        return _page(request, held, posted, status=409, error=basket["code_error"])
     try:
         member = visitor.is_member(who)
         email = who.email if member else posted.get("email", "")
@@ -58,6 +60,7 @@ async def place(request: Request, hold_id: str) -> Response:
         order = runtime.orders.place(PlaceOrder(
             principal=who, tender=Tender.FREE if free else Tender.CARD, hold_id=held.id,
             holders=holders, answers=_answers(basket["asked"], posted), buyer=buyer,
+            voucher=basket["voucher"] or None,
             in_browser=not free))  # the card is given on the pay page, to Stripe.js
     except TixError as error:
         return _page(request, held, posted, status=int(http_status(error)),
@@ -116,15 +119,16 @@ def _basket(request: Request, held: Hold) -> dict[str, Any]:
                        types[line.ticket_type_id].price if line.ticket_type_id in types else 0)
              for line in held.lines]
     discount = None
-    code = request.query_params.get("code", "")
-    if code and held.voucher_id:
+    code = request.query_params.get("code", "").strip()[:100]
+    code_error = None
+    if code:  # its use is taken with the order, which checks it again
         try:
             discount = runtime.vouchers.check(code, items).discount
-        except TixError:
-            discount = None  # its use is the hold's already; the order prices it again
+        except TixError as error:  # used up meanwhile, say: the full price, and why
+            code, code_error = "", sentence(error)
     seat_names = [types[line.ticket_type_id].name if line.ticket_type_id in types
                   else "ticket" for line in held.lines for _ in range(line.quantity)]
-    return {"details": details, "voucher": code if held.voucher_id else "",
+    return {"details": details, "voucher": code, "code_error": code_error,
             "asked": asked, "seats": seat_names,
             "lines": [{"name": types[line.ticket_type_id].name
                        if line.ticket_type_id in types else "Ticket",
@@ -159,7 +163,7 @@ def _page(request: Request, held: Hold, form: dict[str, str], *, status: int = 2
     return page(request, "hold.html", status=status, hold=held, s=details.summary,
                 lines=basket["lines"], total=basket["total"], voucher=basket["voucher"],
                 seats=basket["seats"], asked=basket["asked"], form=form, bad=bad,
-                remaining=remaining, error=error)
+                remaining=remaining, error=error or basket["code_error"])
 
 
 def _clock(left: timedelta) -> str:

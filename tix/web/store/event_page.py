@@ -56,8 +56,10 @@ async def hold(request: Request, reference: str) -> Response:
         if not chosen:
             raise Invalid("Choose how many tickets you want of at least one type.",
                           field="quantity")
-        held = runtime.inventory.hold_basket(visitor.shopper(request), list(chosen.items()),
-                                             voucher=code or None)
+        items = list(chosen.items())
+        if code:  # checked now, taken with the order: the checkout shows what it takes off
+            runtime.vouchers.check(code, items)
+        held = runtime.inventory.hold_basket(visitor.shopper(request), items)
     except TixError as error:
         from tix.error_table import http_status
 
