@@ -68,3 +68,11 @@ def test_the_openapi_document_and_a_docs_page_without_foreign_scripts(web_sqlite
     page = web_sqlite.get("/api/docs")
     assert page.status_code == 200 and "/api/openapi.json" in page.text
     assert "<script" not in page.text and "/api/payments/confirm" in page.text
+
+
+def test_a_body_too_large_is_refused_unread(web_sqlite):
+    web_sqlite.token()
+    answer = web_sqlite.post("/api/auth/login", content=b"x" * (2 << 20),
+                             headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413 and answer.json()["code"] == "too_large"
+    assert answer.headers["content-security-policy"]

@@ -24,6 +24,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 HSTS = "max-age=31536000; includeSubDomains"
+MAX_BODY = 1 << 20  # bytes: an event file, a basket, a form; refused unread beyond
 
 
 def origin(url: str) -> str:
@@ -110,6 +111,12 @@ class SecurityMiddleware:
                 message["headers"] = headers
             await send(message)
 
+        declared = _header(scope, b"content-length") or "0"
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            from tix.web.errors import too_large_response
+
+            await too_large_response(scope)(scope, receive, send_with_headers)
+            return
         try:
             await self.app(scope, receive, send_with_headers)
         except Exception:
