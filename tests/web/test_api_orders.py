@@ -209,3 +209,10 @@ def test_a_declined_card_is_409_and_the_order_stays_payable(card_shop):
         "order": order["id"], "payment_method": "pm_does_not_exist"})
     assert unknown_method.status_code == 422
     assert unknown_method.json()["field"] == "payment_method"
+
+
+def test_reading_without_a_session_begins_none(web_sqlite):
+    for path in ("/api/orders/TIX-AAAA-BB", "/api/tickets/00000000-0000-4000-8000-0000000000"
+                 "00/pdf"):
+        answer = web_sqlite.get(path)
+        assert answer.status_code == 401 and "set-cookie" not in answer.headers

@@ -106,7 +106,7 @@ def mine(request: Request, principal: Caller) -> JSONResponse:
 
 
 @router.get("/orders/{order}")
-def show(request: Request, order: str, principal: CallerOrVisitor) -> JSONResponse:
+def show(request: Request, order: str, principal: Caller) -> JSONResponse:
     """One order with its tickets (each one's page: /t/<ticket id>) and answers."""
     runtime = runtime_of(request)
     return ok(_shown(runtime, principal, runtime.orders.show(principal, order)))

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from tix.core.errors import NotFound
 from tix.json_shapes import ticket_json
-from tix.web.api.common import Caller, CallerOrVisitor, ok
+from tix.web.api.common import Caller, ok
 from tix.web.sessions import runtime_of
 
 if TYPE_CHECKING:
@@ -33,12 +33,12 @@ def mine(request: Request, principal: Caller) -> JSONResponse:
 
 
 @router.get("/tickets/{ticket_id}/pdf")
-def pdf(request: Request, ticket_id: str, principal: CallerOrVisitor) -> Response:
+def pdf(request: Request, ticket_id: str, principal: Caller) -> Response:
     return _file(runtime_of(request), principal, ticket_id, "pdf")
 
 
 @router.get("/tickets/{ticket_id}/ics")
-def ics(request: Request, ticket_id: str, principal: CallerOrVisitor) -> Response:
+def ics(request: Request, ticket_id: str, principal: Caller) -> Response:
     return _file(runtime_of(request), principal, ticket_id, "ics")
 
 
