@@ -54,3 +54,25 @@ def test_an_unexpected_error_is_500_without_a_trace(sqlite_runtime):
                              "status": 500, "detail": "internal error", "code": "internal"}
     assert "secret" not in answer.text
     assert answer.headers["content-security-policy"]  # headers on a failure too
+
+
+def test_the_openapi_document_and_a_docs_page_without_foreign_scripts(web_sqlite):
+    schema = web_sqlite.get("/api/openapi.json").json()
+    for path in ("/api/auth/login", "/api/events", "/api/events/suggestions",
+                 "/api/tickets/validate-availability", "/api/orders", "/api/orders/{order}",
+                 "/api/orders/{order}/cancel", "/api/payments/confirm",
+                 "/api/payments/webhook", "/api/tickets", "/api/tickets/{ticket_id}/pdf",
+                 "/api/notifications/resend", "/api/users/{user_id}/export",
+                 "/api/users/{user_id}"):
+        assert path in schema["paths"], path
+    page = web_sqlite.get("/api/docs")
+    assert page.status_code == 200 and "/api/openapi.json" in page.text
+    assert "<script" not in page.text and "/api/payments/confirm" in page.text
+
+
+def test_a_body_too_large_is_refused_unread(web_sqlite):
+    web_sqlite.token()
+    answer = web_sqlite.post("/api/auth/login", content=b"x" * (2 << 20),
+                             headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413 and answer.json()["code"] == "too_large"
+    assert answer.headers["content-security-policy"]

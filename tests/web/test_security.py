@@ -103,3 +103,18 @@ def test_a_script_with_a_bearer_token_needs_no_csrf_token(sqlite_runtime):
     assert client.get("/api/auth/me", headers=headers).json()["email"] == "ann@example.com"
     assert client.post("/api/auth/logout", headers=headers).status_code == 200
     assert client.get("/api/auth/me", headers=headers).status_code == 401
+
+
+def test_a_session_begun_by_a_script_tells_it_the_csrf_token(web_sqlite):
+    """A visitor's first hold (no page loaded): the answer carries the session's token."""
+    from tests.catalog_support import an_event
+
+    runtime = web_sqlite.app.state.runtime
+    standing = runtime.catalog.show(an_event(runtime)).ticket_types[0]
+    held = web_sqlite.post("/api/tickets/validate-availability",
+                           json={"items": [{"ticket_type": standing.id, "quantity": 1}]})
+    assert held.status_code == 201
+    token = held.headers["x-xsrf-token"]
+    assert web_sqlite.post("/api/auth/logout").status_code == 403  # the cookie needs it now
+    assert web_sqlite.post("/api/auth/logout",
+                           headers={"X-XSRF-TOKEN": token}).status_code == 200

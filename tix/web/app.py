@@ -38,6 +38,10 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # built before the first requests, not by several threads at once on their arrival
+        for service in ("engine", "accounts", "catalog", "inventory", "orders", "tickets",
+                        "privacy"):
+            getattr(runtime, service)
         yield
         if owns_runtime:
             runtime.close()

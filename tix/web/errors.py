@@ -131,3 +131,10 @@ def internal_error_response(scope: Scope) -> Response:
         return _answer(request, 500, dict(INTERNAL), {"Cache-Control": "no-store"})
     except Exception:  # the storefront's error page failed too: tix's own
         return plain_page(500, INTERNAL)
+
+
+def too_large_response(scope: Scope) -> Response:
+    """A body over the limit, refused before it is read."""
+    body = {"type": "urn:tix:error:too_large", "title": "Request too large", "status": 413,
+            "detail": "the request's body is too large", "code": "too_large"}
+    return _answer(Request(scope), 413, body, {"Cache-Control": "no-store"})

@@ -1,8 +1,8 @@
 """What every response of `tix serve` carries for the browser's safety, and what the
 request says of its transport: TLS, directly or through a proxy that tix trusts.
 
-A pure ASGI middleware (no body buffering): it adds the headers, sets the cookies a
-request asked for (tix.web.sessions, tix.web.csrf) and turns anything unexpected into a
+A pure ASGI middleware (no body buffering): it adds the headers, sets the cookies (and
+headers) a request asked for (tix.web.sessions, tix.web.csrf) and turns anything unexpected into a
 500 problem without a trace (tix.web.errors).
 """
 
@@ -24,6 +24,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 HSTS = "max-age=31536000; includeSubDomains"
+MAX_BODY = 1 << 20  # bytes: an event file, a basket, a form; refused unread beyond
 
 
 def origin(url: str) -> str:
@@ -105,9 +106,17 @@ class SecurityMiddleware:
                     headers.append((b"strict-transport-security", HSTS.encode()))
                 headers += [(b"set-cookie", c.encode("latin-1"))
                             for c in state.get("set_cookies", ())]
+                headers += [(k.encode("latin-1"), v.encode("latin-1"))
+                            for k, v in state.get("add_headers", {}).items()]
                 message["headers"] = headers
             await send(message)
 
+        declared = _header(scope, b"content-length") or "0"
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            from tix.web.errors import too_large_response
+
+            await too_large_response(scope)(scope, receive, send_with_headers)
+            return
         try:
             await self.app(scope, receive, send_with_headers)
         except Exception:

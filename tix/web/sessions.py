@@ -91,6 +91,13 @@ def start_session(request: Request, login: Login) -> None:
     queue_cookie(request, COOKIE, login.token, max_age=seconds)
     request.state.new_session = login.token
     request.state.principal = login.principal
+    from tix.web.csrf import session_csrf_token  # (csrf reads this module's cookie)
+
+    # a script that keeps cookies but never loaded a page learns the session's token here
+    headers = getattr(request.state, "add_headers", None)
+    if headers is None:
+        headers = request.state.add_headers = {}
+    headers["X-XSRF-TOKEN"] = session_csrf_token(request) or ""
 
 
 def end_session(request: Request) -> None:

@@ -105,13 +105,22 @@ class StripeGateway:
             secret = str(intent.client_secret or "")
             if payment_method and intent.status in ("requires_payment_method",
                                                     "requires_confirmation"):
-                intents.update(reference, params={"payment_method": payment_method})
+                try:
+                    intents.update(reference, params={"payment_method": payment_method})
+                except stripe.InvalidRequestError as error:  # an unknown method: no money
+                    raise Invalid(f"payment method {payment_method}: {_said(error)}",
+                                  field="payment_method") from None
                 try:
                     intent = intents.confirm(reference, options={
                         "idempotency_key": f"{idempotency_key}:{payment_method}"})
                 except stripe.CardError as error:
                     return PaymentState("requires_payment_method", secret,
                                         declined=error.user_message or str(error.code))
+                except stripe.InvalidRequestError as error:
+                    # turned down as asked (an unknown method): the order stays PENDING
+                    # and the next look at the intent sees whatever did happen
+                    raise Invalid(f"payment method {payment_method}: {_said(error)}",
+                                  field="payment_method") from None
         except stripe.InvalidRequestError as error:
             if error.param == "payment_method":
                 raise Invalid(f"payment method {payment_method}: {_said(error)}",

@@ -3,7 +3,8 @@
 
 from fastapi import APIRouter
 
-from tix.web.api import auth
+from tix.web.api import auth, docs, events, holds, orders, tickets, users
 
 router = APIRouter(prefix="/api")
-router.include_router(auth.router)
+for area in (auth, events, holds, orders, tickets, users, docs):
+    router.include_router(area.router)
