@@ -307,9 +307,17 @@ class Runtime:
         return NotificationService(
             uow=self.uow, clock=self.clock, mailer=self.mailer,
             public_url=self.settings.public_url,
-            renderer=JinjaMailRenderer(self.settings.template_dir),
+            renderer=JinjaMailRenderer(self.settings.template_dir,
+                                       order_page=self._order_page),
             retry_delays=tuple(timedelta(seconds=s) for s in self.settings.mail_retry_delays),
             ticket_documents=self.ticket_documents)
+
+    def _order_page(self, order_id: str, user_id: str) -> str:
+        """The receipt's link to the order's page on the web shop (tix/order_links.py)."""
+        from tix.order_links import order_path
+
+        return self.settings.public_url.rstrip("/") + order_path(self._secret_key(), order_id,
+                                                                 user_id)
 
     # -- what the daemon runs (tix.routing) ----------------------------------------------
 

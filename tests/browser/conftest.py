@@ -116,7 +116,7 @@ def browser() -> Iterator[object]:
 def page(browser, shop):  # type: ignore[no-untyped-def]
     """A new visitor (no cookies) on a phone-sized screen; console errors fail the test."""
     context = browser.new_context(viewport=PHONE, base_url=shop.url)
-    context.set_default_timeout(8000)
+    context.set_default_timeout(15000)  # a shared machine under load
     tab = context.new_page()
     problems: list[str] = []
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
