@@ -114,3 +114,30 @@ def test_an_account_cancels_a_card_order_after_seeing_its_refund(page, shop, cat
     assert page.get_by_role("heading", level=1).inner_text().endswith(": cancelled")
     assert page.get_by_role("status").inner_text().startswith("Your order is cancelled")
     assert shop.runtime.orders.show(me, order_id).refunded_amount == refund
+
+
+def test_a_card_the_cli_left_to_the_bank_is_confirmed_on_the_pay_page(page, shop, catalog,
+                                                                      stripe_base):
+    from tests.integration.test_browser_payments import THREE_D_SECURE, card
+    from tix.core.errors import RuleViolation
+    from tix.core.orders.model import Tender
+
+    user(shop.runtime, "cleo@example.com", name="Cleo Command")
+    me = shop.runtime.accounts.login(email="cleo@example.com", password=PASSWORD).principal
+    standing = shop.runtime.catalog.show(catalog.concert).ticket_types[0]
+    try:  # what `tix buy` does with a card whose bank asks for 3-D Secure
+        shop.runtime.orders.buy(me, standing.id, 1, tender=Tender.CARD,
+                                payment_method=card(stripe_base, THREE_D_SECURE))
+        raise AssertionError("the bank's check was not asked for")
+    except RuleViolation as refused:
+        assert refused.code == "requires_action"
+        order_id = str(refused.detail["order_id"])
+    log_in(page, "cleo@example.com")
+    page.wait_for_url("**/my/tickets")
+    page.goto(f"/pay/{order_id}")  # the link the CLI prints
+    expect(page.get_by_text("Your bank asks you to confirm")).to_be_visible()
+    assert page.locator("#card-element").count() == 0  # no card asked again
+    page.get_by_role("button", name="Confirm with your bank").click()
+    page.get_by_role("button", name="Complete authentication").click()
+    page.wait_for_url(f"**/my/orders/{order_id}")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Thank you! Order")

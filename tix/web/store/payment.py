@@ -31,9 +31,15 @@ def pay_page(request: Request, order_id: str) -> Response:
     done = _done_url(request, order_id, reader, access)
     if order.status is not OrderStatus.PENDING:
         return RedirectResponse(done, status_code=303)
+    # A card already given (the CLI's, say) that the bank wants confirmed: no new card,
+    # only the bank's dialog.
+    paying = runtime.orders.browser_payment(reader, order_id)
+    if paying.state is None:
+        return RedirectResponse(done, status_code=303)
     details = runtime.catalog.show(order.event_id)
     settings = runtime.settings
     return page(request, "pay.html", order=order, s=details.summary,
+                needs_action=paying.state.status == "requires_action",
                 expires_at=order.pay_until, publishable_key=settings.stripe_publishable_key
                 or "", stripe_js_url=settings.stripe_js_url, done_url=done,
                 start_url=f"/pay/{order_id}/card{access}",

@@ -7,8 +7,13 @@
   var form = document.getElementById("pay-form");
   if (!form || typeof Stripe === "undefined") { return; }
   var stripe = Stripe(form.dataset.publishableKey);
-  var card = stripe.elements().create("card");
-  card.mount("#card-element");
+  // A card given before (from the CLI) that the bank wants confirmed: only its dialog.
+  var confirmOnly = form.querySelector("[data-needs-action]") !== null;
+  var card = null;
+  if (!confirmOnly) {
+    card = stripe.elements().create("card");
+    card.mount("#card-element");
+  }
   var button = document.getElementById("pay-button");
   var message = document.getElementById("pay-message");
   button.disabled = false;
@@ -48,6 +53,12 @@
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     say(""); button.disabled = true;
+    if (confirmOnly) {
+      post(form.dataset.confirm, {}).then(outcome).catch(function (error) {
+        say(error.message); button.disabled = false;
+      });
+      return;
+    }
     stripe.createToken(card).then(function (result) {
       if (result.error) { throw new Error(result.error.message || "Check the card's details."); }
       return post(form.dataset.start, {token: result.token.id, card: result.token.card.id});
