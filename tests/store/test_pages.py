@@ -40,13 +40,13 @@ class Visitor(TestClient):
 
 
 @pytest.fixture
-def shop(sqlite_runtime: Runtime) -> tuple[Runtime, Visitor, str]:
-    owner = organizer(sqlite_runtime)
-    event_id = an_event(sqlite_runtime, owner, ticket_types=[
+def shop(runtime: Runtime) -> tuple[Runtime, Visitor, str]:
+    """The shop on SQLite and on PostgreSQL."""
+    owner = organizer(runtime)
+    event_id = an_event(runtime, owner, ticket_types=[
         {"name": "Standing", "price": "45.00", "quantity": 5, "limit": 2},
         {"name": "Free entry", "price": "0.00", "quantity": 3}])
-    return sqlite_runtime, Visitor(create_app(sqlite_runtime), base_url="http://shop.test"), \
-        event_id
+    return runtime, Visitor(create_app(runtime), base_url="http://shop.test"), event_id
 
 
 def alert(html: str) -> str:
