@@ -201,3 +201,18 @@ def test_a_code_is_checked_on_the_event_page_shown_off_at_checkout_and_taken_wit
     again = browser.post(f"{page}/hold", data={"csrf_token": token, "voucher": "GIFT",
                                                 f"qty-{standing.id}": "1"}, headers=HTML)
     assert again.status_code == 409 and "GIFT" in alert(again.text)  # its one use is taken
+
+
+def test_a_type_not_on_sale_yet_says_so_and_cannot_be_chosen(runtime):
+    from datetime import timedelta
+
+    from tests.catalog_support import local
+
+    later = local(runtime.clock.now() + timedelta(days=3))
+    event_id = an_event(runtime, ticket_types=[
+        {"name": "Presale", "price": "20.00", "quantity": 5, "sale_starts": later},
+        {"name": "Door", "price": "25.00", "quantity": 5}])
+    browser = Visitor(create_app(runtime), base_url="http://shop.test")
+    html = browser.page(f"/events/{event_id}")
+    presale = html[html.index("Presale"):html.index("Door")]
+    assert "Not on sale yet" in presale and "disabled" in presale

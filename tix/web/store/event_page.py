@@ -33,7 +33,7 @@ def tickets_left(request: Request, reference: str) -> JSONResponse:
     runtime = visitor.runtime(request)
     details = runtime.catalog.show(reference, visitor.principal(request))
     now = runtime.clock.now()
-    return JSONResponse({str(row["id"]): row["available"]
+    return JSONResponse({str(row["id"]): row["available"]  # 0: not to be chosen now
                          for row in (_row(t, now) for t in details.ticket_types)},
                         headers={"Cache-Control": "no-store"})
 
@@ -93,7 +93,12 @@ def _row(ticket_type: TicketTypeDetails, now: datetime) -> dict[str, object]:
     selling = ((ticket_type.sale_starts_at is None or ticket_type.sale_starts_at <= now)
                and (ticket_type.sale_ends_at is None or now < ticket_type.sale_ends_at))
     most = min(ticket_type.available, ticket_type.limit or MOST_IN_A_LIST, MOST_IN_A_LIST)
+    note = "Sold out"
+    if ticket_type.sale_starts_at is not None and now < ticket_type.sale_starts_at:
+        note = "Not on sale yet"
+    elif ticket_type.sale_ends_at is not None and ticket_type.sale_ends_at <= now:
+        note = "Sale ended"
     return {"id": ticket_type.id, "name": ticket_type.name, "price": ticket_type.price,
             "currency": ticket_type.currency,
             "available": ticket_type.available if selling else 0,
-            "most": most if selling else 0}
+            "most": most if selling else 0, "note": note}
