@@ -24,7 +24,7 @@ def error_page(request: Request, error: TixError) -> Response:
     from tix.web.store.render import page
 
     status = http_status(error)
-    response = page(request, "message.html", status=status,
+    response = page(request, "message.html", status=status, bare=True,  # no script
                     title=TITLES.get(int(status), "Something went wrong"),
                     text=_sentence(error.message), link="/", link_text="Back to the events")
     wait = retry_after(error)

@@ -28,6 +28,6 @@ def error_page(request: Request, status: int, problem: dict[str, Any]) -> Respon
     elif status >= 500:
         detail = "Something went wrong on our side; nothing was charged. Try again soon."
     detail = detail[:1].upper() + detail[1:]
-    return page(request, "message.html", status=status,
+    return page(request, "message.html", status=status, bare=True,  # an error page: no script
                 title=TITLES.get(status, "Something went wrong"), text=detail, link="/",
                 link_text="Back to the events")
