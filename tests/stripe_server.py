@@ -37,6 +37,17 @@ def create_as_stripe_does(cls, payment_method=None, **data):
                             {"code": "resource_missing", "param": "payment_method"}) from None
     return create_intent(cls, payment_method=payment_method, **data)
 PaymentIntent._api_create = classmethod(create_as_stripe_does)
+# After a declined charge Stripe takes another payment method on the intent and confirms
+# it again (requires_confirmation); localstripe keeps the failed charge as the intent's and
+# refuses that confirmation. A new method is a new attempt, as on Stripe.
+update_intent = PaymentIntent._api_update.__func__
+def update_as_stripe_does(cls, id, **data):
+    intent = update_intent(cls, id, **data)
+    failed = intent.latest_charge is not None and intent.latest_charge.status == "failed"
+    if data.get("payment_method") and failed:
+        intent.latest_charge = None
+    return intent
+PaymentIntent._api_update = classmethod(update_as_stripe_does)
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
 """
 

@@ -88,34 +88,43 @@ def _guarded(kind: str, answer: Callable[[], Page]) -> Page:
     """A refused token or a failure becomes a page that says why, with its status."""
     try:
         return answer()
-    except NotFound:
-        return _problem(HTTPStatus.NOT_FOUND, "Unknown link",
-                        f"This link is not known: it may be cut short or mistyped. "
-                        f"{_ASK_AGAIN[kind]}")
-    except RuleViolation as error:
+    except Exception as error:
+        status, title, explanation = refusal(kind, error)
+        return _problem(status, title, explanation)
+
+
+def refusal(kind: str, error: Exception, ask_again: str | None = None
+            ) -> tuple[HTTPStatus, str, str]:
+    """Why a verify or reset link did not work, as (status, title, explanation): for the
+    listener's pages and the web shop's alike. `ask_again` says how to get a new mail
+    (the listener names the command; the shop its own page)."""
+    again = ask_again or _ASK_AGAIN[kind]
+    if isinstance(error, NotFound):
+        return (HTTPStatus.NOT_FOUND, "Unknown link",
+                f"This link is not known: it may be cut short or mistyped. {again}")
+    if isinstance(error, RuleViolation):
         if error.code == "token_used":
             done = ("If it was you, the address is verified: log in with `tix login`."
+                    if kind == "verify" and ask_again is None else
+                    "If it was you, the address is verified: log in."
                     if kind == "verify" else
                     "If you set a password with it, log in with that one.")
-            return _problem(HTTPStatus.GONE, "Link already used",
-                            f"This link was already used, or a newer mail replaced it. "
-                            f"{done} {_ASK_AGAIN[kind]}")
+            return (HTTPStatus.GONE, "Link already used",
+                    f"This link was already used, or a newer mail replaced it. "
+                    f"{done} {again}")
         if error.code == "token_expired":
-            return _problem(HTTPStatus.GONE, "Link expired",
-                            f"This link has expired. {_ASK_AGAIN[kind]}")
-        return _problem(HTTPStatus.CONFLICT, "Refused", error.message)
-    except Invalid as error:
-        return _problem(HTTPStatus.BAD_REQUEST, "Bad link", error.message)
-    except TixError as error:  # busy or unavailable: nothing was changed, try again
+            return HTTPStatus.GONE, "Link expired", f"This link has expired. {again}"
+        return HTTPStatus.CONFLICT, "Refused", error.message
+    if isinstance(error, Invalid):
+        return HTTPStatus.BAD_REQUEST, "Bad link", error.message
+    if isinstance(error, TixError):  # busy or unavailable: nothing was changed, try again
         log.warning("%s link: %s", kind, error.message)
-        return _problem(HTTPStatus.SERVICE_UNAVAILABLE, "Try again in a moment",
-                        "tix cannot answer right now; nothing was changed. Reload the page "
-                        "in a moment.")
-    except Exception:
-        log.exception("%s link failed", kind)  # the trace goes to the log, not the page
-        return _problem(HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong",
-                        "tix could not finish this. Try again later, or use the command "
-                        "in the mail.")
+        return (HTTPStatus.SERVICE_UNAVAILABLE, "Try again in a moment",
+                "tix cannot answer right now; nothing was changed. Reload the page "
+                "in a moment.")
+    log.error("%s link failed", kind, exc_info=error)  # the trace goes to the log only
+    return (HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong",
+            "tix could not finish this. Try again later, or use the command in the mail.")
 
 
 def _problem(status: HTTPStatus, title: str, explanation: str) -> Page:

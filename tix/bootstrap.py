@@ -190,6 +190,11 @@ class Runtime:
             tokens=tokens, cache=self._session_cache, limiter=self.limiter,
             normalize_email=normalize_email, audit=self.audit)
 
+    def secret_key(self) -> str:
+        """TIX_SECRET_KEY, or the development key file: sessions' tokens and the web
+        face's CSRF tokens are signed with keys derived from it."""
+        return self._secret_key()
+
     def _secret_key(self) -> str:
         from tix.adapters.security import secret_key
 
@@ -318,7 +323,8 @@ class Runtime:
         return NotificationService(
             uow=self.uow, clock=self.clock, mailer=self.mailer,
             public_url=self.settings.public_url,
-            renderer=JinjaMailRenderer(self.settings.template_dir),
+            renderer=JinjaMailRenderer(self.settings.template_dir,
+                                       order_page=self._order_page),
             retry_delays=tuple(timedelta(seconds=s) for s in self.settings.mail_retry_delays),
             ticket_documents=self.ticket_documents)
 
@@ -329,6 +335,13 @@ class Runtime:
 
         return HolderMessages(uow=self.uow, notifications=self.notifications,
                               audit=self.audit)
+
+    def _order_page(self, order_id: str, user_id: str) -> str:
+        """The receipt's link to the order's page on the web shop (tix/order_links.py)."""
+        from tix.order_links import order_path
+
+        return self.settings.public_url.rstrip("/") + order_path(self._secret_key(), order_id,
+                                                                 user_id)
 
     # -- what the daemon runs (tix.routing) ----------------------------------------------
 

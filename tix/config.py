@@ -32,6 +32,9 @@ class Settings:
     stripe_api_key: str | None = None
     stripe_api_base: str | None = None
     stripe_webhook_secret: str | None = None  # verifies /webhooks/stripe (whsec_…)
+    stripe_publishable_key: str | None = None  # pk_…: the browser's Stripe.js (tix serve)
+    stripe_js_url: str = "https://js.stripe.com/v3/"  # the page loads it; the CSP allows it
+    trust_proxy: bool = False  # tix serve honours X-Forwarded-Proto/-For only when set
     log_format: str = "text"  # or "json": one JSON object per line
     queue_url: str | None = None
     secret_key: str | None = None
@@ -144,7 +147,7 @@ def _typed(values: Mapping[str, object], where: str = "") -> dict[str, object]:
             if name == "message_retention_days" and number < 1:  # records stop redeliveries
                 raise Invalid(f"{label} must be at least 1")
             typed[name] = number
-        elif name == "debug":
+        elif name in ("debug", "trust_proxy"):
             typed[name] = str(value).lower() in ("1", "true", "yes", "on")
         elif name in ("template_dir", "data_dir"):
             typed[name] = Path(str(value))

@@ -132,7 +132,8 @@ def test_refusals_say_why_with_their_exit_codes(tix):
     assert tix.login("clara@example.com", PASSWORD).exit_code == 0
     mine = tix("order", "refund", number, "--amount", "1")
     assert mine.exit_code == 3
-    assert "only the event's organizer, its co-organizers or an admin may refund an order" in mine.stderr
+    assert ("only the event's organizer, its co-organizers or an admin may refund an order"
+            in mine.stderr)
     logged_in(tix.runtime, "sam@example.com", name="Sam Stranger")
     assert tix.login("sam@example.com", PASSWORD).exit_code == 0
     assert tix("order", "refund", number, "--amount", "1").exit_code == 4

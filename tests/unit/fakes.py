@@ -48,7 +48,14 @@ from tix.core.inventory.model import Hold, HoldStatus, QuotaLevel
 from tix.core.inventory.ports import StockLevel
 from tix.core.messages import Message
 from tix.core.orders.answers import Answer
-from tix.core.orders.model import Order, OrderNumberTaken, OrderStanding, OrderStatus, Tender
+from tix.core.orders.model import (
+    Order,
+    OrderNumberTaken,
+    OrderStanding,
+    OrderStatus,
+    PaymentState,
+    Tender,
+)
 from tix.core.orders.till import Till
 from tix.core.ports import RateDecision
 from tix.core.tickets.door import CheckinList, Scan, TicketDoorState
@@ -800,6 +807,19 @@ class FakeCardGateway:
         self.parts.setdefault(order.id, {})[refund_id] = amount  # once per refund id
         self.refunded[order.id] = sum(self.parts[order.id].values())
         return f"re_{refund_id}"
+
+    def open_in_browser(self, order: Order, *, idempotency_key: str) -> str:
+        return f"pi_{order.id}"
+
+    def browser_payment(self, order: Order, *, payment_method: str | None = None,
+                        idempotency_key: str) -> PaymentState:
+        """What the browser's card did: paid, unless `decline` is set (then payable)."""
+        if payment_method and not self.decline:
+            self.charged[order.id] = order.amount
+        if order.id in self.charged:
+            return PaymentState("succeeded", f"pi_{order.id}_secret_x")
+        return PaymentState("requires_payment_method", f"pi_{order.id}_secret_x",
+                            declined=self.decline or "" if payment_method else "")
 
 
 class NoCache:

@@ -27,6 +27,7 @@ from tix.cli import (
     order,
     purchase,
     queue,
+    serve,
     ticket,
     till,
     voucher,
@@ -134,6 +135,7 @@ door_lists.attach(door.app)  # tix door list …, tix door find
 event_exports.attach(event.app)  # tix event attendees | orders | sales
 event_message.attach(event.app)  # tix event message
 purchase.register(app)
+serve.register(app)
 ticket.register(app)
 
 

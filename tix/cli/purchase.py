@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -113,10 +114,9 @@ def buy(
     tender, cash = _tender(cli, pay, tendered, items[0][0])
     buyer = _walk_in(cli, principal, tender, email, buyer_name)
     answers = collect(cli, items, answer, answers_file, as_json=json_)
-    order = cli.runtime.orders.buy_basket(principal, items, tender=tender,
-                                          holders=holder or [], tendered=cash,
-                                          payment_method=payment_method, answers=answers,
-                                          voucher=voucher, buyer=buyer)
+    order = _with_pay_link(cli, lambda: cli.runtime.orders.buy_basket(
+        principal, items, tender=tender, holders=holder or [], tendered=cash,
+        payment_method=payment_method, answers=answers, voucher=voucher, buyer=buyer))
     _emit_sold(cli, order, json_, buyer)
 
 
@@ -144,10 +144,9 @@ def checkout(
     buyer = _walk_in(cli, principal, tender, email, buyer_name)
     answers = collect(cli, [(line.ticket_type_id, line.quantity) for line in hold.lines],
                       answer, answers_file, as_json=json_)
-    order = cli.runtime.orders.checkout(principal, hold_id, tender=tender,
-                                        holders=holder or [], tendered=cash,
-                                        payment_method=payment_method, answers=answers,
-                                        voucher=voucher, buyer=buyer)
+    order = _with_pay_link(cli, lambda: cli.runtime.orders.checkout(
+        principal, hold_id, tender=tender, holders=holder or [], tendered=cash,
+        payment_method=payment_method, answers=answers, voucher=voucher, buyer=buyer))
     _emit_sold(cli, order, json_, buyer)
 
 
@@ -169,6 +168,20 @@ def _walk_in(cli: Any, principal: Any, tender: Any, email: str | None,
     if not named and tender is not Tender.CASH:
         return None  # staff buying for themselves
     return cli.runtime.accounts.guest_buyer(email, buyer_name or "")
+
+
+def _with_pay_link(cli: Any, sell: Callable[[], Any]) -> Any:
+    """A card whose bank asks for 3-D Secure is finished in a browser: the refusal names
+    the shop's page that does it (tix serve's /pay/<order id>)."""
+    from tix.core.errors import RuleViolation
+
+    try:
+        return sell()
+    except RuleViolation as error:
+        if error.code != "requires_action":
+            raise
+        link = f"{cli.settings.public_url.rstrip('/')}/pay/{error.detail['order_id']}"
+        raise error.reworded(f"{error.message}: {link}") from None
 
 
 def _emit_sold(cli: Any, order: Any, as_json: bool, buyer: Any = None) -> None:

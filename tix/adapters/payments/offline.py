@@ -6,7 +6,8 @@ from the order, and a repeated step finds the same one.
 
 from __future__ import annotations
 
-from tix.core.orders.model import Order
+from tix.core.errors import Invalid
+from tix.core.orders.model import Order, PaymentState
 
 
 class OfflineGateway:
@@ -25,3 +26,10 @@ class OfflineGateway:
     def refund_part(self, order: Order, amount: int, *, refund_id: str,
                     idempotency_key: str) -> str:
         return f"refund-{order.number}-{refund_id[:8]}"  # the cash goes back at the counter
+
+    def open_in_browser(self, order: Order, *, idempotency_key: str) -> str:
+        raise Invalid(f"{order.tender.value} is not paid in a browser")
+
+    def browser_payment(self, order: Order, *, payment_method: str | None = None,
+                        idempotency_key: str) -> PaymentState:
+        raise Invalid(f"{order.tender.value} is not paid in a browser")

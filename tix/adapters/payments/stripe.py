@@ -18,7 +18,7 @@ from typing import TypeVar
 import stripe
 
 from tix.core.errors import Invalid, RuleViolation, Unavailable
-from tix.core.orders.model import Order
+from tix.core.orders.model import Order, PaymentState
 
 # At DEBUG the SDK logs whole API responses, payment intents' client secrets included:
 # whatever the process's logging, it says no more than warnings.
@@ -73,10 +73,64 @@ class StripeGateway:
                     time.sleep(RETRY_PAUSE)
         except stripe.StripeError as error:
             raise _refused_or_unavailable(error, order) from None
+        if intent.status == "requires_action":  # 3-D Secure: only the buyer's browser can
+            raise RuleViolation("the bank asks to confirm this card payment (3-D Secure)",
+                                code="requires_action")
         if intent.status != "succeeded":  # confirmed before, and declined or pending
             raise RuleViolation(f"card payment not completed ({intent.status})",
                                 code="card_declined")
         return str(intent.id)
+
+    def open_in_browser(self, order: Order, *, idempotency_key: str) -> str:
+        """A PaymentIntent without a payment method: the browser's Stripe.js gives the
+        card (and passes 3-D Secure) straight to Stripe."""
+        try:
+            intent = _again_after_internal_error(lambda: self._client.v1.payment_intents.create(
+                params={"amount": order.amount, "currency": order.currency.lower(),
+                        "metadata": {"order_id": order.id, "order_number": order.number}},
+                options={"idempotency_key": idempotency_key}))
+        except stripe.StripeError as error:
+            raise _refused_or_unavailable(error, order, opening=True) from None
+        return str(intent.id)
+
+    def browser_payment(self, order: Order, *, payment_method: str | None = None,
+                        idempotency_key: str) -> PaymentState:
+        """The intent's status and client secret; with the browser's `payment_method`
+        (an id made by Stripe.js: the card never reaches tix), it is set on the intent and
+        confirmed first. A declined card leaves the intent payable with another."""
+        reference = order.payment_reference or ""
+        intents = self._client.v1.payment_intents
+        try:
+            intent = _again_after_internal_error(lambda: intents.retrieve(reference))
+            secret = str(intent.client_secret or "")
+            if payment_method and intent.status in ("requires_payment_method",
+                                                    "requires_confirmation"):
+                try:
+                    intents.update(reference, params={"payment_method": payment_method})
+                except stripe.InvalidRequestError as error:  # an unknown method: no money
+                    raise Invalid(f"payment method {payment_method}: {_said(error)}",
+                                  field="payment_method") from None
+                try:
+                    intent = intents.confirm(reference, options={
+                        "idempotency_key": f"{idempotency_key}:{payment_method}"})
+                except stripe.CardError as error:
+                    return PaymentState("requires_payment_method", secret,
+                                        declined=error.user_message or str(error.code))
+                except stripe.InvalidRequestError as error:
+                    # turned down as asked (an unknown method): the order stays PENDING
+                    # and the next look at the intent sees whatever did happen
+                    raise Invalid(f"payment method {payment_method}: {_said(error)}",
+                                  field="payment_method") from None
+        except stripe.InvalidRequestError as error:
+            if error.param == "payment_method":
+                raise Invalid(f"payment method {payment_method}: {_said(error)}",
+                              field="payment_method") from None
+            raise _unavailable(error) from None
+        except stripe.StripeError as error:
+            raise _unavailable(error) from None
+        refused = intent.to_dict().get("last_payment_error") or {}
+        declined = str(refused.get("message") or "") if isinstance(refused, dict) else ""
+        return PaymentState(str(intent.status), secret, declined=declined)
 
     def find_payment(self, order: Order) -> str | None:
         intents = self._client.v1.payment_intents

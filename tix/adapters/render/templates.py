@@ -6,6 +6,7 @@ of them file by file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
@@ -19,7 +20,10 @@ class TemplateNotFound(LookupError):
 
 
 class JinjaMailRenderer:
-    def __init__(self, override_dir: Path | None = None) -> None:
+    def __init__(self, override_dir: Path | None = None, *,
+                 order_page: Callable[[str, str], str] | None = None) -> None:
+        """`order_page(order id, buyer id)`: the address of the order's page, for the
+        receipt (the web shop's signed link), when there is one."""
         loaders: list[FileSystemLoader | PackageLoader] = []
         if override_dir is not None:
             loaders.append(FileSystemLoader(str(override_dir)))
@@ -32,6 +36,7 @@ class JinjaMailRenderer:
             environment.filters["money"] = _money
             environment.filters["local"] = _local
             environment.filters["until"] = _until
+            environment.globals["order_page"] = order_page
 
     def render(self, template: str, context: dict[str, object]) -> RenderedMail:
         try:

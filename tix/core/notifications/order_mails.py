@@ -31,6 +31,7 @@ class OrderMails:
         self._notifications.queue(uow, to=buyer.email, template="order_confirmation",
                                   user_id=buyer.id, context={
             "name": buyer.name, "order_number": msg.order_number,
+            "order_id": msg.order_id, "user_id": buyer.id,  # the order page's signed link
             "event_name": ticket_type.event_name,
             "starts_at": ticket_type.event_starts_at.isoformat(),
             "timezone": ticket_type.event_timezone, "venue": ticket_type.venue,

@@ -2,7 +2,10 @@
 
 The saga: validate and reserve (the hold becomes a sale) in one transaction, pay outside
 any transaction with an idempotency key, confirm in a second transaction that writes
-PaymentCompleted. A failure compensates in reverse: nothing to refund before a payment,
+PaymentCompleted. Paid in the buyer's browser (the web, or a card whose bank asks for
+3-D Secure), the payment is opened and the order left PENDING, payable until its hold's
+time is up (`pay_until`); the browser's report, the webhook or the daemon after that time
+settle it (`browser_payment`). A failure compensates in reverse: nothing to refund before a payment,
 then release the tickets and mark the order FAILED. The daemon finishes or compensates
 any order left PENDING by a crash (`resume_unfinished`), and the payment service's own
 reports feed the same steps (`payment_reported`).
@@ -39,6 +42,7 @@ from tix.core.orders.answers import GivenAnswer, record_answers
 from tix.core.orders.cancellation import Cancellations
 from tix.core.orders.events import OrderFailed, PaymentCompleted
 from tix.core.orders.model import (
+    BrowserPayment,
     Order,
     OrderLine,
     OrderNumberTaken,
@@ -47,7 +51,13 @@ from tix.core.orders.model import (
     new_order_number,
     price,
 )
-from tix.core.orders.policy import OFFLINE_TENDERS, allow_tender, check_free, gateway_for
+from tix.core.orders.policy import (
+    OFFLINE_TENDERS,
+    allow_tender,
+    check_free,
+    gateway_for,
+    payable_order,
+)
 from tix.core.orders.ports import HoldKeeper, PaymentGateway
 from tix.core.orders.till import till_for_cash_sale
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
@@ -77,6 +87,9 @@ class PlaceOrder:
     voucher: str | None = None  # a code the buyer gives (a hold keeps the one it took)
     answers: list[GivenAnswer] = field(default_factory=list)  # to the event's questions
     buyer: Buyer | None = None  # whom the order is for, when not the principal (a guest)
+    # Card: paid in the buyer's browser (Stripe.js, 3-D Secure there); the order returns
+    # PENDING with its payment opened, payable until its hold's time is up.
+    in_browser: bool = False
 
 
 class Checkout:
@@ -123,6 +136,8 @@ class Checkout:
             return sold
         order = _with_a_free_order_number(lambda: self._order_from_hold(
             command, hold_id, paid_at_the_counter=None))
+        if command.in_browser:
+            return self._open_in_browser(order, gateway)
         if command.payment_method:
             order.meta["payment_method"] = command.payment_method
         self.after_step("reserve", order)
@@ -140,12 +155,70 @@ class Checkout:
             raise Unavailable(f"{error.message}; order {order.number} is confirmed or "
                               "released within a minute (tix order show)") from None
         except TixError as error:
+            if error.code == "requires_action":  # the bank's check: in the buyer's browser
+                raise self._left_to_the_browser(order, error) from None
             self.compensate(order, f"payment refused: {error.message}")
             raise
         self.after_step("pay", order)
         confirmed = self._confirm(order, reference, paid_at)
         self.after_step("confirm", confirmed)
         return confirmed
+
+    def _open_in_browser(self, order: Order, gateway: PaymentGateway) -> Order:
+        """The payment opened for the browser to complete; the order PENDING."""
+        try:
+            reference = gateway.open_in_browser(order, idempotency_key=f"{order.id}:start")
+        except TixError as error:  # opened without a card, nothing can have been charged
+            self.compensate(order, f"payment could not be opened: {error.message}")
+            raise
+        self._record_payment(order, reference)
+        self.after_step("start", order)
+        return order
+
+    def _left_to_the_browser(self, order: Order, error: TixError) -> RuleViolation:
+        """A card whose bank asks the buyer to confirm (3-D Secure), which only a browser
+        can: the order stays PENDING, payable there until its hold's time is up."""
+        until = datetime.fromisoformat(order.meta["hold_expires_at"])
+        with self._uow() as uow:
+            current = uow.orders.get(order.id, lock=True)
+            if current is not None and current.status is OrderStatus.PENDING:
+                current.pay_until = until
+                uow.orders.save(current)
+                uow.commit()
+        return RuleViolation(f"{error.message}: finish paying order {order.number} in a "
+                             f"browser before {until:%H:%M} UTC", code="requires_action",
+                             order_id=order.id, order_number=order.number,
+                             pay_until=until.isoformat())
+
+    def browser_payment(self, principal: Principal | None, reference: str, *,
+                        payment_method: str | None = None,
+                        refuse_declined: bool = False) -> BrowserPayment:
+        """Where a browser payment stands, as the gateway says (with the browser's
+        `payment_method`: tried first), and the saga moved on by it: paid → confirmed
+        (tickets issued as for any sale); the time to pay up → released; a declined card
+        (`refuse_declined`: RuleViolation) leaves it payable with another until then."""
+        now = self._clock.now()
+        with self._uow(readonly=True) as uow:
+            order = payable_order(uow, principal, reference)
+        if order.status is not OrderStatus.PENDING:
+            return BrowserPayment(order, None)
+        if order.pay_until is None or order.tender is not Tender.CARD:
+            raise RuleViolation(f"order {order.number} is not paid in a browser",
+                                code="not_paid_in_browser")
+        state = gateway_for(self._gateways, order.tender).browser_payment(
+            order, payment_method=payment_method, idempotency_key=f"{order.id}:browser")
+        if state.status == "succeeded":
+            return BrowserPayment(self._confirm(order, order.payment_reference or "", now),
+                                  None)
+        if now >= order.pay_until or state.status == "canceled":
+            self.compensate(order, "payment not completed in time")
+            raise RuleViolation("the time to pay for this order is up and its tickets went "
+                                "back on sale: choose them again", code="hold_expired")
+        if refuse_declined and state.status == "requires_payment_method" and state.declined:
+            raise RuleViolation(f"card declined: {state.declined}. Try another card before "
+                                f"{order.pay_until:%H:%M} UTC", code="card_declined",
+                                pay_until=order.pay_until.isoformat())
+        return BrowserPayment(order, state)
 
     def _sell_at_the_counter(self, command: PlaceOrder, gateway: PaymentGateway) -> Order:
         """Cash or a complimentary ticket: the money (or none) is at the counter, so take
@@ -188,6 +261,9 @@ class Checkout:
                 redeemed = redeem_voucher(uow, command.voucher,
                                           [(types[type_id], q) for type_id, q in lines], now)
             order = self._new_order(command, types, lines, now, redeemed)
+            order.meta["hold_expires_at"] = hold.expires_at.isoformat()
+            if command.in_browser:
+                order.pay_until = hold.expires_at
             if paid_at_the_counter is not None:
                 self._paid_at_the_counter(uow, order, paid_at_the_counter, types, now)
             uow.orders.add(order)
@@ -222,7 +298,10 @@ class Checkout:
             lines=[OrderLine(type_id, q, types[type_id].price) for type_id, q in lines],
             currency=first.currency, tender=tender,
             holders=_holder_names(command.holders, quantity, buyer.name), created_at=now,
-            taken_by=principal.user_id if tender is not Tender.CARD else None,
+            # who took an offline tender, or placed a guest's order (a web visitor: the
+            # order is theirs to see and pay)
+            taken_by=principal.user_id if tender is not Tender.CARD
+            or buyer.user_id != principal.user_id else None,
             voucher_id=voucher.id if voucher else None,
             discount=voucher.discount if voucher else None, test=first.event_test_mode)
         if tender is Tender.CASH:
@@ -284,7 +363,7 @@ class Checkout:
         work done, so the daemon sleeps instead of asking again at once."""
         now = self._clock.now()
         with self._uow() as uow:
-            stale = uow.orders.stale_pending(now - SAGA_DEADLINE, 100)
+            stale = uow.orders.stale_pending(now - SAGA_DEADLINE, 100, now=now)
         settled = 0
         for order in stale:
             gateway = self._gateways.get(order.tender)
@@ -325,6 +404,8 @@ class Checkout:
             self._refund_late_payment(order, reference)
             return "refunded"
         if outcome == "failed" and order.status is OrderStatus.PENDING:
+            if order.pay_until is not None and told_at < order.pay_until:
+                return "payable"  # paid in the browser: another card may follow
             self.compensate(order, "the card payment failed")
             return "released"
         # refunds tix made itself (of a ticket, an amount) are counted on the order already

@@ -127,11 +127,14 @@ class Order:
     payment_reference: str | None = None
     failure_reason: str | None = None
     paid_at: datetime | None = None  # card orders: when the gateway's answer said paid
+    # A card order paid in the buyer's browser (3-D Secure there): payable until then,
+    # its hold's time; the daemon settles it only after.
+    pay_until: datetime | None = None
     completed_at: datetime | None = None
     cancelled_at: datetime | None = None
     refunded_amount: int = 0
     tendered_amount: int | None = None
-    taken_by: str | None = None  # the clerk or organizer who took an offline tender
+    taken_by: str | None = None  # who took an offline tender, or placed a guest's order
     # A cancellation requested with its refund already decided (a buyer's: the amount
     # they were shown), finished by the daemon if the refund's answer was lost.
     cancel_refund: int | None = None
@@ -221,6 +224,27 @@ class Refund:
     status: RefundStatus = RefundStatus.PENDING
     reference: str | None = None  # the payment service's, once done
     done_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PaymentState:
+    """Where a payment completed in the buyer's browser stands, as the gateway says:
+    `status` one of succeeded, processing, requires_action (the bank's check, in the
+    browser), requires_payment_method (none tried yet, or `declined`: why the last was
+    refused), canceled. `client_secret` is for the browser's Stripe.js only: never stored,
+    never logged."""
+
+    status: str
+    client_secret: str = field(repr=False)
+    declined: str = ""
+
+
+@dataclass(frozen=True)
+class BrowserPayment:
+    """An order being paid in the browser, and where its payment stands."""
+
+    order: Order
+    state: PaymentState | None  # None once the order is settled (paid, failed)
 
 
 @dataclass(frozen=True)

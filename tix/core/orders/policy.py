@@ -6,6 +6,7 @@ from tix.core.catalog import public as catalog
 from tix.core.catalog.model import Act, TicketTypeView
 from tix.core.catalog.public import format_money
 from tix.core.errors import NotAllowed, NotFound, RuleViolation, TixError, Unavailable
+from tix.core.ids import looks_like_uuid
 from tix.core.orders.model import Order, Tender
 from tix.core.orders.ports import PaymentGateway
 from tix.core.ports import UnitOfWork
@@ -91,3 +92,18 @@ def visible_order(uow: UnitOfWork, principal: Principal, reference: str) -> Orde
     if may_manage_orders(uow, principal, order.event_id):  # organizer, co-organizers
         return order
     raise NotFound("order", reference)  # others' orders do not exist for you
+
+
+def payable_order(uow: UnitOfWork, principal: Principal | None, reference: str) -> Order:
+    """The order a browser pays: by its id, which the buyer's pay link carries (as
+    unguessable as a ticket's link, and paying is all it allows), or by its number for
+    whoever may see it."""
+    reference = reference.strip()
+    if looks_like_uuid(reference):
+        order = uow.orders.get(reference)
+        if order is None:
+            raise NotFound("order", reference)
+        return order
+    if principal is None:
+        raise NotFound("order", reference)
+    return visible_order(uow, principal, reference)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from tix.core.inventory.model import Hold
-from tix.core.orders.model import Order, OrderStanding, Refund
+from tix.core.orders.model import Order, OrderStanding, PaymentState, Refund
 from tix.core.principal import Principal
 
 if TYPE_CHECKING:
@@ -53,8 +53,9 @@ class Orders(Protocol):
     def visible_to(self, user_id: str, *, organizer: bool, clerk: bool, admin: bool,
                    limit: int) -> list[Order]: ...
 
-    def stale_pending(self, before: datetime, limit: int) -> list[Order]:
-        """PENDING orders started before `before`, locked for one resumer."""
+    def stale_pending(self, before: datetime, limit: int, *, now: datetime) -> list[Order]:
+        """PENDING orders started before `before`, locked for one resumer; an order paid in
+        the buyer's browser only once its time to pay (`pay_until`) is up at `now`."""
         ...
 
     def request_cancellation(self, event_id: str, now: datetime) -> int:
@@ -168,6 +169,18 @@ class PaymentGateway(Protocol):
         """Give `amount` back as the refund `refund_id`, once: asked again (its reply was
         lost), the refund already made under that id is found, not made again. Returns
         its reference. Raises Unavailable when the service cannot be reached."""
+        ...
+
+    def open_in_browser(self, order: Order, *, idempotency_key: str) -> str:
+        """Open the order's payment for the buyer's browser to complete (Stripe.js: the
+        card, and 3-D Secure, never pass through tix); nothing is charged here. Returns its
+        reference. Refused (Invalid) by a gateway that takes no money online."""
+        ...
+
+    def browser_payment(self, order: Order, *, payment_method: str | None = None,
+                        idempotency_key: str) -> PaymentState:
+        """Where the order's payment stands (its reference recorded); given the browser's
+        `payment_method` (an id: pm_…, card_…), that method is tried first."""
         ...
 
 

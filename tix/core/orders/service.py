@@ -21,7 +21,7 @@ from tix.core.orders.answers import Answer, Asked, GivenAnswer, answers_of, ques
 from tix.core.orders.cancellation import CancellationQuote, Cancellations
 from tix.core.orders.checkout import Checkout, PlaceOrder
 from tix.core.orders.events import PaymentCompleted
-from tix.core.orders.model import Order, Refund, Tender
+from tix.core.orders.model import BrowserPayment, Order, Refund, Tender
 from tix.core.orders.order_export import OrderExports
 from tix.core.orders.policy import may_take, visible_order
 from tix.core.orders.ports import HoldKeeper, PaymentGateway
@@ -108,6 +108,19 @@ class OrderService:
 
     def resume_unfinished(self) -> int:
         return self.checkouts.resume_unfinished()
+
+    def browser_payment(self, principal: Principal | None, reference: str) -> BrowserPayment:
+        """Where the browser payment of an order stands (by its id, or its number for
+        whoever may see it); a paid one is confirmed by asking."""
+        return self.checkouts.browser_payment(principal, reference)
+
+    def pay_in_browser(self, principal: Principal | None, reference: str, *,
+                       payment_method: str | None = None) -> BrowserPayment:
+        """The browser's word that it paid (or its card to try: `payment_method`), checked
+        with the gateway; a declined card is refused and the order stays payable."""
+        return self.checkouts.browser_payment(principal, reference,
+                                              payment_method=payment_method,
+                                              refuse_declined=True)
 
     def payment_reported(self, order_id: str, outcome: str, reference: str,
                          refunded: int = 0) -> str:

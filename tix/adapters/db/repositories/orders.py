@@ -126,10 +126,12 @@ class SqlOrders:
             query = query.where(or_(*mine))
         return self._orders(list(self._session.scalars(query)))
 
-    def stale_pending(self, before: datetime, limit: int) -> list[Order]:
+    def stale_pending(self, before: datetime, limit: int, *, now: datetime) -> list[Order]:
         rows = self._session.scalars(
             select(OrderRow).where(OrderRow.status == OrderStatus.PENDING.value,
-                                   OrderRow.created_at < before)
+                                   OrderRow.created_at < before,
+                                   or_(OrderRow.pay_until.is_(None),
+                                       OrderRow.pay_until <= now))
             .order_by(OrderRow.created_at).limit(limit).with_for_update(skip_locked=True))
         return self._orders(list(rows))
 
@@ -340,7 +342,7 @@ class SqlOrders:
             "status": order.status.value,
             "payment_reference": order.payment_reference,
             "failure_reason": order.failure_reason, "paid_at": order.paid_at,
-            "completed_at": order.completed_at,
+            "pay_until": order.pay_until, "completed_at": order.completed_at,
             "cancelled_at": order.cancelled_at, "refunded_amount": order.refunded_amount,
             "tendered_amount": order.tendered_amount, "taken_by": order.taken_by,
             "voucher_id": order.voucher_id, "discount": _discount_json(order.discount),
@@ -368,7 +370,7 @@ class SqlOrders:
             created_at=row.created_at, status=OrderStatus(row.status),
             payment_reference=row.payment_reference,
             failure_reason=row.failure_reason, paid_at=row.paid_at,
-            completed_at=row.completed_at,
+            pay_until=row.pay_until, completed_at=row.completed_at,
             cancelled_at=row.cancelled_at, refunded_amount=row.refunded_amount,
             tendered_amount=row.tendered_amount, taken_by=row.taken_by,
             cancel_refund=row.cancel_refund, cancel_reason=row.cancel_reason,

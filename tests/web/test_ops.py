@@ -1,0 +1,27 @@
+"""What `tix serve` answers for operators and the world, as the daemon's listener does."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_health_readiness_and_metrics(web):
+    assert web.get("/healthz").text == "ok\n"
+    ready = web.get("/readyz")
+    assert ready.status_code == 200 and ready.text == "ready\n"
+    metrics = web.get("/metrics")
+    assert metrics.headers["content-type"].startswith("text/plain; version=0.0.4")
+    assert "# TYPE tix_" in metrics.text
+
+
+def test_an_unknown_ticket_page_says_nothing(web_sqlite):
+    for ticket in ("nope", "00000000-0000-4000-8000-000000000000"):
+        page = web_sqlite.get(f"/t/{ticket}", headers={"Accept": "text/html"})
+        assert page.status_code == 404 and "<script" not in page.text
+
+
+def test_the_mail_links_fall_back_to_the_account_pages(web_sqlite):
+    page = web_sqlite.get("/verify?token=nonsense")
+    assert page.status_code == 404 and "Unknown link" in page.text
+    csp = page.headers["content-security-policy"]
+    assert re.search(r"style-src 'sha256-[^']+'", csp) and "default-src 'none'" in csp

@@ -1,0 +1,87 @@
+"""The ASGI application of `tix serve`: create_app(runtime) for tests and one process,
+`from_environment` for uvicorn's workers (each bootstraps its own Runtime from Settings).
+
+Mounted: the REST API (/api/..., tix.web.api), the storefront's pages when they exist
+(tix.web.store.routes:router), /healthz, /readyz, /metrics, /t/<ticket id> and the
+account links (tix.web.ops), static files at /static. Every route runs the CSRF check
+(tix.web.csrf); every response gets the security headers (tix.web.security).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from tix.web import api, ops
+from tix.web.csrf import check_csrf, csrf_key
+from tix.web.errors import install_error_handlers
+from tix.web.security import SecurityMiddleware
+
+if TYPE_CHECKING:
+    from tix.bootstrap import Runtime
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+TEMPLATES = HERE / "templates"
+STOREFRONT = "tix.web.store.routes"
+
+
+def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
+    """The application on `runtime`; `owns_runtime`: close it when the server stops."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # built before the first requests, not by several threads at once on their arrival
+        for service in ("engine", "accounts", "catalog", "inventory", "orders", "tickets",
+                        "privacy"):
+            getattr(runtime, service)
+        yield
+        if owns_runtime:
+            runtime.close()
+
+    app = FastAPI(title="tix", version=_version(), lifespan=lifespan,
+                  openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
+                  dependencies=[Depends(check_csrf)])
+    app.state.runtime = runtime
+    app.state.csrf_key = csrf_key(runtime.secret_key())
+    app.state.error_page = None
+    install_error_handlers(app)
+    app.include_router(api.router)
+    store = storefront()
+    if store is not None:
+        app.include_router(store.router)
+        app.state.error_page = getattr(store, "error_page", None)
+    app.include_router(ops.router)  # after the storefront: its /verify and /reset win
+    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    app.add_middleware(SecurityMiddleware, settings=runtime.settings)
+    return app
+
+
+def storefront() -> ModuleType | None:
+    """The storefront's routes, or None while the package has none."""
+    try:
+        return importlib.import_module(STOREFRONT)
+    except ModuleNotFoundError as error:
+        if error.name in ("tix.web.store", STOREFRONT):
+            return None
+        raise
+
+
+def from_environment() -> FastAPI:
+    """uvicorn's factory (`tix serve --workers N`): a Runtime from TIX_* and config.toml."""
+    from tix.bootstrap import bootstrap
+
+    return create_app(bootstrap(), owns_runtime=True)
+
+
+def _version() -> str:
+    from tix import __version__
+
+    return __version__

@@ -1,0 +1,104 @@
+"""The event page: what, when, where, each ticket type with its tickets left (read live),
+a basket across the types with a quantity each, a code field, the questions checkout will
+ask; posting it places one hold for the whole basket and opens checkout."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from tix.core.catalog.search import EventDetails, TicketTypeDetails
+from tix.core.errors import Invalid, TixError
+from tix.web.store import visitor
+from tix.web.store.pages import PageRoute, sentence
+from tix.web.store.render import page
+
+router = APIRouter(route_class=PageRoute)
+MOST_IN_A_LIST = 10  # the quantity list's longest; the core enforces the real limits
+
+
+@router.get("/events/{reference}", response_class=HTMLResponse)
+def event(request: Request, reference: str) -> HTMLResponse:
+    runtime = visitor.runtime(request)
+    details = runtime.catalog.show(reference, visitor.principal(request))
+    return _page(request, details)
+
+
+@router.get("/events/{reference}/left")
+def tickets_left(request: Request, reference: str) -> JSONResponse:
+    """{ticket type id: tickets left} for the event page's script (static/js/live.js)."""
+    runtime = visitor.runtime(request)
+    details = runtime.catalog.show(reference, visitor.principal(request))
+    now = runtime.clock.now()
+    return JSONResponse({str(row["id"]): row["available"]  # 0: not to be chosen now
+                         for row in (_row(t, now) for t in details.ticket_types)},
+                        headers={"Cache-Control": "no-store"})
+
+
+@router.post("/events/{reference}/hold")
+async def hold(request: Request, reference: str) -> Response:
+    form = await request.form()
+    runtime = visitor.runtime(request)
+    details = runtime.catalog.show(reference, visitor.principal(request))
+    chosen: dict[str, int] = {}
+    code = str(form.get("voucher", "")).strip()[:100]
+    try:
+        for ticket_type in details.ticket_types:
+            raw = str(form.get(f"qty-{ticket_type.id}", "0") or "0").strip()
+            if not raw.isdigit() or len(raw) > 4:
+                raise Invalid(f"{ticket_type.name}: choose how many from the list.",
+                              field="quantity")
+            if int(raw):
+                chosen[ticket_type.id] = int(raw)
+        if not chosen:
+            raise Invalid("Choose how many tickets you want of at least one type.",
+                          field="quantity")
+        items = list(chosen.items())
+        if code:  # checked now, taken with the order: the checkout shows what it takes off
+            runtime.vouchers.check(code, items)
+        held = runtime.inventory.hold_basket(visitor.shopper(request), items)
+    except TixError as error:
+        from tix.error_table import http_status
+
+        fresh = runtime.catalog.show(reference, visitor.principal(request))  # tickets left now
+        return _page(request, fresh, status=int(http_status(error)), chosen=chosen,
+                     voucher=code, error=sentence(error))
+    target = f"/holds/{held.id}?" + urlencode({"event": details.summary.id, "code": code})
+    return RedirectResponse(target, status_code=303)
+
+
+def _page(request: Request, details: EventDetails, *, status: int = 200,
+          chosen: dict[str, int] | None = None, voucher: str = "",
+          error: str | None = None) -> HTMLResponse:
+    runtime = visitor.runtime(request)
+    now = runtime.clock.now()
+    types = [_row(t, now) for t in details.ticket_types]
+    questions = []
+    if types:  # what checkout will ask, once (a question per ticket is asked of each)
+        seen: set[str] = set()
+        for asked in runtime.orders.questions([(t.id, 1) for t in details.ticket_types]):
+            if asked.question.key not in seen:
+                seen.add(asked.question.key)
+                questions.append(asked.question)
+    on_sale = details.summary.status == "SCHEDULED" and details.summary.starts_at > now
+    return page(request, "event.html", status=status, event=details, s=details.summary,
+                types=types, chosen=chosen or {}, voucher=voucher, questions=questions,
+                on_sale=on_sale, error=error)
+
+
+def _row(ticket_type: TicketTypeDetails, now: datetime) -> dict[str, object]:
+    selling = ((ticket_type.sale_starts_at is None or ticket_type.sale_starts_at <= now)
+               and (ticket_type.sale_ends_at is None or now < ticket_type.sale_ends_at))
+    most = min(ticket_type.available, ticket_type.limit or MOST_IN_A_LIST, MOST_IN_A_LIST)
+    note = "Sold out"
+    if ticket_type.sale_starts_at is not None and now < ticket_type.sale_starts_at:
+        note = "Not on sale yet"
+    elif ticket_type.sale_ends_at is not None and ticket_type.sale_ends_at <= now:
+        note = "Sale ended"
+    return {"id": ticket_type.id, "name": ticket_type.name, "price": ticket_type.price,
+            "currency": ticket_type.currency,
+            "available": ticket_type.available if selling else 0,
+            "most": most if selling else 0, "note": note}
