@@ -26,8 +26,7 @@ PRE_SESSION_COOKIE = "tix_csrf"
 FIELD = "csrf_token"
 HEADER = "x-xsrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-EXEMPT_PATHS = frozenset({"/api/payments/webhook", "/webhooks/stripe",
-                          "/reset"})  # the reset form's body carries its secret token
+EXEMPT_PATHS = frozenset({"/api/payments/webhook", "/webhooks/stripe"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 

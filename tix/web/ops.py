@@ -5,8 +5,6 @@ does (tix/listener.py), from the same functions:
   GET  /readyz           the database (and the queue) answer; 503 and why, if not
   GET  /metrics          Prometheus text (tix.operations.metrics)
   GET  /t/<ticket id>    the mobile ticket page (tix.documents.ticket_page)
-  GET  /verify, /reset   the account mails' links, unless the storefront serves its own
-  POST /reset            (tix.account_links; its body carries the reset token)
   POST /webhooks/stripe  Stripe's events, as on the daemon (also /api/payments/webhook)
 """
 
@@ -19,7 +17,6 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from tix import account_links
 from tix.documents import ticket_page
 from tix.operations import metrics, readiness
 from tix.web.sessions import runtime_of
@@ -63,27 +60,6 @@ def mobile_ticket(request: Request, ticket_id: str) -> HTMLResponse:
                                    "form-action 'none'"})
 
 
-@router.get("/verify")
-def verify_link(request: Request) -> HTMLResponse:
-    return _page(account_links.verify(runtime_of(request).accounts, request.url.query))
-
-
-@router.get("/reset")
-def reset_link(request: Request) -> HTMLResponse:
-    return _page(account_links.reset_form(runtime_of(request).accounts, request.url.query))
-
-
-@router.post("/reset")
-async def reset_password(request: Request) -> Response:
-    body = await _body(request, account_links.MAX_FORM)
-    if isinstance(body, Response):
-        return body
-    from starlette.concurrency import run_in_threadpool
-
-    page = await run_in_threadpool(account_links.reset, runtime_of(request).accounts, body)
-    return _page(page)
-
-
 @router.post("/webhooks/stripe")
 async def stripe_webhook(request: Request) -> Response:
     return await receive_webhook(request)
@@ -115,6 +91,3 @@ async def _body(request: Request, limit: int) -> bytes | Response:
     return data
 
 
-def _page(page: account_links.Page) -> HTMLResponse:
-    return HTMLResponse(page.html, status_code=page.status,
-                        headers=account_links.SECURITY_HEADERS)
