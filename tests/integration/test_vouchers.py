@@ -143,6 +143,7 @@ def test_a_code_voided_in_another_process_sells_nothing_though_its_terms_were_ke
     standing = runtime.catalog.show(event_id).ticket_types[0]
     runtime.vouchers.create(owner, event_id, "KEPT", VoucherTerms(percent=10, max_uses=9))
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK)
+    on_every_team(runtime, clerk)
     runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, voucher="kept")  # kept now
     make_runtime(database).vouchers.void(owner, event_id, "KEPT")
     try:

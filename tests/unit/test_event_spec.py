@@ -36,6 +36,7 @@ def test_money_is_exact_minor_units_per_currency():
     ({"starts": "2026-01-01T20:00", "ends": "2026-01-01T22:00"}, "starts"),
     ({"ends": "2027-01-10T19:00"}, "ends"),
     ({"timezone": "Mars/Olympus"}, "timezone"),
+    ({"timezone": "a" * 300}, "timezone"),  # longer than a file name may be
     ({"currency": "XXX"}, "currency"),
     ({"category": "opera-ish"}, "category"),
     ({"name": "x" * 201}, "name"),

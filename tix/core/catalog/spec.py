@@ -81,8 +81,9 @@ def check_event(spec: Mapping[str, Any], *, now: datetime,
     zone_name = _text(spec, "timezone", required=True)
     try:
         zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f"timezone: unknown time zone {zone_name!r} (IANA, e.g. "
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+        shown = zone_name if len(zone_name) <= 60 else zone_name[:57] + "..."
+        raise Invalid(f"timezone: unknown time zone {shown!r} (IANA, e.g. "
                       "Europe/Berlin)") from None
     currency = check_currency(_text(spec, "currency", required=True))
     starts = _moment(spec.get("starts"), zone, "starts", required=True)
