@@ -153,26 +153,17 @@ class StripeGateway:
         """Refunds of the order's payment come to `amount` in all: a refund whose reply was
         lost is found and not made again (even where idempotency keys are ignored)."""
         reference = order.payment_reference or ""
-        try:
-            for attempt in range(ATTEMPTS):
-                earlier = [r for r in self._client.v1.refunds.list(
-                    params={"payment_intent": reference, "limit": 100}).auto_paging_iter()
-                    if r.status in ("succeeded", "pending")]
-                missing = amount - sum(r.amount for r in earlier)
-                if missing <= 0 and earlier:
-                    return str(earlier[0].id)
-                try:
-                    refund = self._client.v1.refunds.create(
-                        params={"payment_intent": reference, "amount": missing},
-                        options={"idempotency_key": idempotency_key})
-                    return str(refund.id)
-                except stripe.APIError:
-                    if attempt == ATTEMPTS - 1:
-                        raise
-                    time.sleep(RETRY_PAUSE)
-        except stripe.StripeError as error:
-            raise _unavailable(error) from None
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        missing = amount
+
+        def made() -> str | None:
+            nonlocal missing
+            earlier = self._refunds_of(reference)
+            missing = amount - sum(r.amount for r in earlier)
+            return str(earlier[0].id) if missing <= 0 and earlier else None
+
+        return self._refunded_once(made, lambda: self._client.v1.refunds.create(
+            params={"payment_intent": reference, "amount": missing},
+            options={"idempotency_key": idempotency_key}))
 
     def refund_part(self, order: Order, amount: int, *, refund_id: str,
                     idempotency_key: str) -> str:
@@ -182,21 +173,36 @@ class StripeGateway:
         tries of one refund at once are kept apart by its claim (tix.core.orders.refunds).
         """
         reference = order.payment_reference or ""
+
+        def made() -> str | None:
+            found = [r for r in self._refunds_of(reference)
+                     if (r.to_dict().get("metadata") or {}).get("tix_refund") == refund_id]
+            return str(found[0].id) if found else None
+
+        return self._refunded_once(made, lambda: self._client.v1.refunds.create(
+            params={"payment_intent": reference, "amount": amount,
+                    "metadata": {"tix_refund": refund_id, "order_id": order.id}},
+            options={"idempotency_key": idempotency_key}))
+
+    def _refunds_of(self, reference: str) -> list[stripe.Refund]:
+        """The payment's refunds made or under way."""
+        return [r for r in self._client.v1.refunds.list(
+            params={"payment_intent": reference, "limit": 100}).auto_paging_iter()
+            if r.status in ("succeeded", "pending")]
+
+    @staticmethod
+    def _refunded_once(made: Callable[[], str | None],
+                       make: Callable[[], stripe.Refund]) -> str:
+        """The refund an earlier try made (its reply lost), found by `made`, else made now;
+        made again only after the service answered an internal error, and looked for
+        first then too."""
         try:
             for attempt in range(ATTEMPTS):
-                made = [r for r in self._client.v1.refunds.list(
-                    params={"payment_intent": reference, "limit": 100}).auto_paging_iter()
-                    if (r.to_dict().get("metadata") or {}).get("tix_refund") == refund_id
-                    and r.status in ("succeeded", "pending")]
-                if made:
-                    return str(made[0].id)
+                found = made()
+                if found is not None:
+                    return found
                 try:
-                    refund = self._client.v1.refunds.create(
-                        params={"payment_intent": reference, "amount": amount,
-                                "metadata": {"tix_refund": refund_id,
-                                             "order_id": order.id}},
-                        options={"idempotency_key": idempotency_key})
-                    return str(refund.id)
+                    return str(make().id)
                 except stripe.APIError:
                     if attempt == ATTEMPTS - 1:
                         raise

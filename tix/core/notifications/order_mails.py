@@ -47,29 +47,28 @@ class OrderMails:
             "voucher": msg.voucher, "discount": msg.discount})
 
     def mail_cancellation(self, msg: OrderCancelled, uow: UnitOfWork) -> None:
-        buyer = accounts.user(uow, msg.user_id)
-        event = catalog.event(uow, msg.event_id)
-        if buyer is None or event is None or buyer.is_erased:
-            return
-        self._notifications.queue(uow, to=buyer.email, template="order_cancelled",
-                                  user_id=buyer.id, context={
-            "name": buyer.name, "order_number": msg.order_number, "event_name": event.name,
-            "refund_amount": msg.refund_amount, "currency": msg.currency,
-            "reason": msg.reason})
+        self._mail_buyer(uow, msg.user_id, msg.event_id, "order_cancelled", {
+            "order_number": msg.order_number, "refund_amount": msg.refund_amount,
+            "currency": msg.currency, "reason": msg.reason})
 
     def mail_refund(self, msg: OrderRefunded, uow: UnitOfWork) -> None:
         """The buyer hears of a refund short of a cancellation: how much, of which ticket
         (voided), and why."""
-        buyer = accounts.user(uow, msg.user_id)
-        event = catalog.event(uow, msg.event_id)
+        self._mail_buyer(uow, msg.user_id, msg.event_id, "order_refunded", {
+            "order_number": msg.order_number, "amount": msg.amount,
+            "refunded_total": msg.refunded_total, "currency": msg.currency,
+            "ticket_number": msg.ticket_number, "reason": msg.reason})
+
+    def _mail_buyer(self, uow: UnitOfWork, user_id: str, event_id: str, template: str,
+                    context: dict[str, object]) -> None:
+        """A mail about one order to its buyer (none to an erased one), naming the event."""
+        buyer = accounts.user(uow, user_id)
+        event = catalog.event(uow, event_id)
         if buyer is None or event is None or buyer.is_erased:
             return
-        self._notifications.queue(uow, to=buyer.email, template="order_refunded",
-                                  user_id=buyer.id, context={
-            "name": buyer.name, "order_number": msg.order_number, "event_name": event.name,
-            "amount": msg.amount, "refunded_total": msg.refunded_total,
-            "currency": msg.currency, "ticket_number": msg.ticket_number,
-            "reason": msg.reason})
+        self._notifications.queue(uow, to=buyer.email, template=template, user_id=buyer.id,
+                                  context={"name": buyer.name, "event_name": event.name,
+                                           **context})
 
     def mail_event_updated(self, msg: EventUpdated, uow: UnitOfWork) -> None:
         event = catalog.event(uow, msg.event_id)
