@@ -57,11 +57,8 @@ async def register(request: Request) -> HTMLResponse:
 
 @router.get("/verify", response_class=HTMLResponse)
 def verify(request: Request) -> HTMLResponse:
-    token = request.query_params.get("token", "").strip()
     try:
-        if not token:
-            raise Invalid("This link carries no token: copy the whole link from the mail.")
-        email = visitor.runtime(request).accounts.verify_email(token)
+        email = visitor.runtime(request).accounts.verify_email(_link_token(request))
     except Exception as error:
         status, title, text = account_links.refusal("verify", error, ASK_AGAIN["verify"])
         return page(request, "message.html", status=status, title=title, text=text,
@@ -134,10 +131,8 @@ async def forgot(request: Request) -> HTMLResponse:
 
 @router.get("/reset", response_class=HTMLResponse)
 def reset_form(request: Request) -> HTMLResponse:
-    token = request.query_params.get("token", "").strip()
     try:
-        if not token:
-            raise Invalid("This link carries no token: copy the whole link from the mail.")
+        token = _link_token(request)
         visitor.runtime(request).accounts.check_reset_token(token)
     except Exception as error:
         status, title, text = account_links.refusal("reset", error, ASK_AGAIN["reset"])
@@ -207,3 +202,9 @@ def _safe_next(target: str) -> str:
     return target
 
 
+def _link_token(request: Request) -> str:
+    """The token of a mail's link (verify, reset), or the refusal of a link cut short."""
+    token = request.query_params.get("token", "").strip()
+    if not token:
+        raise Invalid("This link carries no token: copy the whole link from the mail.")
+    return token
