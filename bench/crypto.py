@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.startup import with_pg_database  # noqa: E402
+from bench.startup import sell_for, with_pg_database  # noqa: E402
 
 PASSWORD = "Bench-pass-2026!"
 
@@ -114,6 +114,7 @@ def _counter(runtime, run: str, tickets: int):  # type: ignore[no-untyped-def]
          "ends": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
          "ticket_types": [{"name": "GA", "price": "10", "quantity": tickets}]})
     clerk = Principal(ids[Role.CLERK], "c@bench", "Clerk", Role.CLERK, "bench")
+    sell_for(runtime, event_id, [clerk.user_id])
     return clerk, runtime.catalog.show(event_id).ticket_types[0].id
 
 

@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.payment_faults import API_KEY, PaymentService  # noqa: E402
 from bench.purchase import stock_ledger  # noqa: E402
-from bench.startup import with_pg_database  # noqa: E402
+from bench.startup import sell_for, with_pg_database  # noqa: E402
 
 REDIS = "redis://127.0.0.1:6379/14"
 OPERATIONS = [("search", 35), ("view", 25), ("hold+pay", 25), ("buy", 5), ("card", 5),
@@ -110,6 +110,7 @@ def prepare(settings: Any, users: int) -> tuple[list[str], str, list[str]]:
         "ticket_types": [{"name": "Standing", "price": "40", "quantity": 4000, "limit": 4},
                          {"name": "Seated", "price": "80", "quantity": 1000, "limit": 4}]})
     types = [t.id for t in runtime.catalog.show(event_id).ticket_types]
+    sell_for(runtime, event_id, clerks)
     runtime.close()
     return clerks, event_id, types
 

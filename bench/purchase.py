@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.startup import with_pg_database  # noqa: E402
+from bench.startup import sell_for, with_pg_database  # noqa: E402
 
 QUANTITY = 20_000
 VOUCHER = "BENCH10"
@@ -66,7 +66,8 @@ def prepare(url: str, buyers: int) -> tuple[list[str], str]:
     return clerks, organizer
 
 
-def new_ticket_types(url: str, organizer_id: str, count: int) -> list[str]:
+def new_ticket_types(url: str, organizer_id: str, count: int,
+                     clerk_ids: list[str]) -> list[str]:
     from datetime import timedelta
 
     from tix.bootstrap import bootstrap
@@ -84,6 +85,7 @@ def new_ticket_types(url: str, organizer_id: str, count: int) -> list[str]:
          "ticket_types": [{"name": f"GA {n + 1}", "price": "10", "quantity": QUANTITY}
                           for n in range(count)]})
     ticket_type_ids = [t.id for t in runtime.catalog.show(event_id).ticket_types]
+    sell_for(runtime, event_id, clerk_ids)
     if count > 1:  # a basket's order redeems a code too: one more row every buyer wants
         from tix.core.vouchers.service import VoucherTerms
 
@@ -239,7 +241,7 @@ def main() -> None:
             print(f"{title:>6} {'orders/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
                   f"{'oversold':>8} {'raw tx/s':>9} {'ratio':>6}")
             for buyers in levels:
-                ticket_type_ids = new_ticket_types(url, organizer, lines)
+                ticket_type_ids = new_ticket_types(url, organizer, lines, clerks)
                 latencies, elapsed = run_level(url, ticket_type_ids, clerks, buyers, seconds,
                                                options.processes)
                 ordered = sorted(latencies)

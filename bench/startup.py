@@ -85,6 +85,22 @@ def daemon_figure(label: str, database_url: str, home: Path, messages: int) -> N
           f"{'ok' if elapsed < 5 and delivered == messages else 'MISSED'}")
 
 
+def sell_for(runtime, event_id: str, user_ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Put the clerks a bench sells with on the event's team: since teams per event, a
+    clerk sells only for their teams' events (a tree from before teams has none)."""
+    try:
+        from tix.core.catalog.model import TeamMember, TeamRole
+    except ImportError:
+        return
+    with runtime.uow() as uow:
+        for user_id in user_ids:
+            uow.catalog.put_team_member(TeamMember(
+                event_id=event_id, user_id=user_id, role=TeamRole.CLERK,
+                added_at=runtime.clock.now(), added_by=user_id))
+        uow.catalog.bump_version()
+        uow.commit()
+
+
 def with_pg_database(run) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import create_engine, text
 

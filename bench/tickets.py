@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.startup import with_pg_database  # noqa: E402
+from bench.startup import sell_for, with_pg_database  # noqa: E402
 
 
 def runtime_for(url: str) -> Any:
@@ -57,6 +57,7 @@ def setup(runtime: Any, quantity: int) -> tuple[Any, str]:
         "currency": "EUR", "starts": start.strftime("%Y-%m-%dT%H:%M"),
         "ends": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
         "ticket_types": [{"name": "GA", "price": "10", "quantity": quantity}]})
+    sell_for(runtime, event_id, [clerk.user_id])
     return clerk, runtime.catalog.show(event_id).ticket_types[0].id
 
 

@@ -286,14 +286,16 @@ class MemoryCatalog:
         return next((e.id for e in self._uow.rows("events") if e.number == int(digits)),
                     None)
 
-    def ticket_type(self, ticket_type_id: str) -> TicketTypeView | None:
+    def ticket_type(self, ticket_type_id: str, *, viewer: str | None = None
+                    ) -> TicketTypeView | None:
         for event in self._uow.rows("events"):
             for ticket_type in event.ticket_types:
                 if ticket_type.id == ticket_type_id:
                     return _view(event, ticket_type)
         return None
 
-    def ticket_types(self, ticket_type_ids: list[str]) -> dict[str, TicketTypeView]:
+    def ticket_types(self, ticket_type_ids: list[str], *, viewer: str | None = None
+                     ) -> dict[str, TicketTypeView]:
         found = {type_id: self.ticket_type(type_id) for type_id in ticket_type_ids}
         return {type_id: view for type_id, view in found.items() if view is not None}
 

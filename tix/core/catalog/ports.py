@@ -35,10 +35,16 @@ class Catalog(Protocol):
         """An event id from its id or readable number ("E12", "12")."""
         ...
 
-    def ticket_type(self, ticket_type_id: str) -> TicketTypeView | None: ...
+    def ticket_type(self, ticket_type_id: str, *, viewer: str | None = None
+                    ) -> TicketTypeView | None:
+        """`viewer` (a user id): their role on the event's team is read with it, and
+        `team_role` answers from it in this unit of work (a sale's one read)."""
+        ...
 
-    def ticket_types(self, ticket_type_ids: list[str]) -> dict[str, TicketTypeView]:
-        """Several ticket types by id, in one read (those that exist)."""
+    def ticket_types(self, ticket_type_ids: list[str], *, viewer: str | None = None
+                     ) -> dict[str, TicketTypeView]:
+        """Several ticket types by id, in one read (those that exist); `viewer` as for
+        `ticket_type`."""
         ...
 
     def ticket_type_by_number(self, event_number: int,

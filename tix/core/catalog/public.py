@@ -39,10 +39,12 @@ def ticket_type(uow: UnitOfWork, reference: str) -> TicketTypeView | None:
     return find_ticket_type(uow.catalog, reference)
 
 
-def ticket_types(uow: UnitOfWork, references: list[str]) -> dict[str, TicketTypeView | None]:
+def ticket_types(uow: UnitOfWork, references: list[str], *, viewer: str | None = None
+                 ) -> dict[str, TicketTypeView | None]:
     """Several ticket types by id or reference (`E12-T2`), keyed by what was given (None
-    where there is none): ids in one read."""
-    return find_ticket_types(uow.catalog, references)
+    where there is none): ids in one read — with `viewer`'s role on the event's team, so
+    that `may` costs no read of its own for them in this unit of work."""
+    return find_ticket_types(uow.catalog, references, viewer=viewer)
 
 
 def event(uow: UnitOfWork, event_id: str, *, lock: bool = False) -> Event | None:

@@ -31,15 +31,15 @@ def find_ticket_type(catalog: Catalog, reference: str) -> TicketTypeView | None:
     return catalog.ticket_type_by_number(*numbers) if numbers else None
 
 
-def find_ticket_types(catalog: Catalog, references: list[str]
+def find_ticket_types(catalog: Catalog, references: list[str], *, viewer: str | None = None
                       ) -> dict[str, TicketTypeView | None]:
     """Several ticket types by id or reference, keyed by what was given: the ids in one
     read (a basket's end, the tickets of an order of several lines)."""
     ids = sorted({r.strip() for r in references if looks_like_uuid(r.strip())})
     if len(ids) == 1:  # most sales: the constant statement of one type
-        one = catalog.ticket_type(ids[0])
+        one = catalog.ticket_type(ids[0], viewer=viewer)
         by_id = {ids[0]: one} if one is not None else {}
     else:
-        by_id = catalog.ticket_types(ids) if ids else {}
+        by_id = catalog.ticket_types(ids, viewer=viewer) if ids else {}
     return {r: by_id.get(r.strip()) if looks_like_uuid(r.strip())
             else find_ticket_type(catalog, r) for r in references}

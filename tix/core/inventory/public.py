@@ -121,12 +121,13 @@ def check_buyer_limit(uow: UnitOfWork, principal: Principal, ticket_type: Ticket
     check_limit(ticket_type, already, quantity)
 
 
-def resolve_basket(uow: UnitOfWork, items: list[tuple[str, int]], *, what: str
+def resolve_basket(uow: UnitOfWork, items: list[tuple[str, int]], *, what: str,
+                   viewer: str | None = None
                    ) -> tuple[dict[str, TicketTypeView], list[tuple[str, int]]]:
     """The ticket types asked for (by id or reference, E12-T2, read at once) and the
     basket's lines, a type named twice counted once, all of one event; `what` is said in
     the refusal of several events ("a hold", "an order")."""
-    found = find_ticket_types(uow, [reference for reference, _ in items])
+    found = find_ticket_types(uow, [reference for reference, _ in items], viewer=viewer)
     types: dict[str, TicketTypeView] = {}
     resolved = []
     for reference, quantity in items:

@@ -226,7 +226,8 @@ class Checkout:
         step can be left half done, and the hot stock row is touched once."""
         now = self._clock.now()
         with self._uow() as uow:
-            types, lines = resolve_basket(uow, command.items, what="an order")
+            types, lines = resolve_basket(uow, command.items, what="an order",
+                                          viewer=command.principal.user_id)
             redeemed = redeem_voucher(uow, command.voucher,
                                       [(types[type_id], q) for type_id, q in lines], now)
             # one event (resolve_basket): who may take this tender for it is asked once

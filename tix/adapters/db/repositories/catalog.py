@@ -40,6 +40,8 @@ from tix.core.ids import looks_like_uuid
 class SqlCatalog:
     def __init__(self, session: Session) -> None:
         self._session = session
+        # roles on events' teams read with ticket types for a viewer, in this unit of work
+        self._roles: dict[tuple[str, str], TeamRole | None] = {}
 
     def add(self, event: Event) -> None:
         self._session.add(EventRow(
@@ -152,17 +154,34 @@ class SqlCatalog:
         found = self._session.connection().execute(_QUESTIONS, {"id": event_id}).scalar()
         return questions_from_json(found)
 
-    def ticket_type(self, ticket_type_id: str) -> TicketTypeView | None:
+    def ticket_type(self, ticket_type_id: str, *, viewer: str | None = None
+                    ) -> TicketTypeView | None:
         # On the connection, not the session: no ORM entities, so no ORM machinery to run.
+        if viewer is not None:
+            row = self._session.connection().execute(
+                _TICKET_TYPE_VIEW_AS, {"id": ticket_type_id, "user": viewer}).one_or_none()
+            return None if row is None else self._kept_role(row, viewer)
         found = self._session.connection().execute(_TICKET_TYPE_VIEW,
                                                    {"id": ticket_type_id}).one_or_none()
         return _view(found)
 
-    def ticket_types(self, ticket_type_ids: list[str]) -> dict[str, TicketTypeView]:
+    def ticket_types(self, ticket_type_ids: list[str], *, viewer: str | None = None
+                     ) -> dict[str, TicketTypeView]:
         """A basket's ticket types in one round trip."""
+        if viewer is not None:
+            rows = self._session.connection().execute(
+                _TICKET_TYPE_VIEWS_AS, {"ids": ticket_type_ids, "user": viewer})
+            views = [self._kept_role(row, viewer) for row in rows]
+            return {view.id: view for view in views}
         found = self._session.connection().execute(_TICKET_TYPE_VIEWS,
                                                    {"ids": ticket_type_ids})
         return {view.id: view for view in map(_view, found) if view is not None}
+
+    def _kept_role(self, row: Any, viewer: str) -> TicketTypeView:
+        values = row._asdict()
+        role = values.pop("team_role")
+        self._roles[(values["event_id"], viewer)] = TeamRole(role) if role else None
+        return TicketTypeView(**{**values, "event_status": EventStatus(values["event_status"])})
 
     def ticket_type_by_number(self, event_number: int,
                               number: int) -> TicketTypeView | None:
@@ -177,10 +196,8 @@ class SqlCatalog:
             _TICKET_TYPE_VIEW_AS, {"id": ticket_type_id, "user": user_id}).one_or_none()
         if found is None:
             return None
-        values = found._asdict()
-        role = values.pop("team_role")
-        view = TicketTypeView(**{**values, "event_status": EventStatus(values["event_status"])})
-        return view, TeamRole(role) if role else None
+        view = self._kept_role(found, user_id)
+        return view, self._roles[(view.event_id, user_id)]
 
     def team(self, event_id: str) -> list[TeamMember]:
         rows = self._session.execute(select(EventTeamRow).where(
@@ -190,6 +207,8 @@ class SqlCatalog:
                            added_at=r.added_at, added_by=r.added_by) for r in rows]
 
     def team_role(self, event_id: str, user_id: str) -> TeamRole | None:
+        if (event_id, user_id) in self._roles:  # read with the ticket types just now
+            return self._roles[(event_id, user_id)]
         role = self._session.connection().execute(
             _TEAM_ROLE, {"event": event_id, "user": user_id}).scalar()
         return TeamRole(role) if role else None
@@ -260,6 +279,7 @@ _TEAM_ROLE_OF_VIEWER = (select(EventTeamRow.role)
                                EventTeamRow.user_id == bindparam("user"))
                         .scalar_subquery().label("team_role"))
 _TICKET_TYPE_VIEW_AS = _TICKET_TYPE_VIEW.add_columns(_TEAM_ROLE_OF_VIEWER)
+_TICKET_TYPE_VIEWS_AS = _TICKET_TYPE_VIEWS.add_columns(_TEAM_ROLE_OF_VIEWER)
 _TEAM_ROLE = select(EventTeamRow.role).where(EventTeamRow.event_id == bindparam("event"),
                                              EventTeamRow.user_id == bindparam("user"))
 _ORGANIZER_AND_ROLE = select(EventRow.organizer_id, _TEAM_ROLE_OF_VIEWER).where(
