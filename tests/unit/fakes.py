@@ -48,6 +48,7 @@ from tix.core.inventory.model import Hold, HoldStatus, QuotaLevel
 from tix.core.inventory.ports import StockLevel
 from tix.core.messages import Message
 from tix.core.orders.answers import Answer
+from tix.core.orders.intents import StampTill
 from tix.core.orders.model import (
     Order,
     OrderNumberTaken,
@@ -157,7 +158,8 @@ class MemoryUnitOfWork:
             self.tickets.add_numbered(tickets, event_number)
         committed = self._store.tables
         staged = {name: dict(committed[name])
-                  for name in {*self._working, "stock", "quotas", "holds", "vouchers"}}
+                  for name in {*self._working, "stock", "quotas", "holds", "vouchers",
+                               "tills", "orders"}}
         for name, key in self._changed:
             staged[name][key] = copy.deepcopy(self._working[name][key])
         if self._new_orders:
@@ -229,6 +231,15 @@ def _apply(intent: Intent, tables: dict[str, dict[str, Any]]) -> None:
             raise IntentRefused(intent)
         voucher.uses_left -= 1
         tables["vouchers"][intent.voucher_id] = voucher
+    elif isinstance(intent, StampTill):
+        mine = [t for t in tables["tills"].values() if t.clerk_id == intent.clerk_id]
+        open_till = next((t for t in mine if t.is_open and t.currency == intent.currency),
+                         None)
+        if open_till is None and mine:
+            raise IntentRefused(intent)
+        order = copy.copy(tables["orders"][intent.order_id])
+        order.till_id = open_till.id if open_till else None
+        tables["orders"][intent.order_id] = order
     elif isinstance(intent, GiveBackVoucher):
         voucher = copy.copy(tables["vouchers"][intent.voucher_id])
         voucher.uses_left = min(voucher.uses_left + 1, voucher.max_uses)

@@ -21,6 +21,7 @@ from tix.adapters.db.repositories.inventory import (
     TAKE_STOCK,
     USE_HOLD,
 )
+from tix.adapters.db.repositories.tills import STAMP_TILL
 from tix.adapters.db.repositories.vouchers import GIVE_BACK_VOUCHER, REDEEM_VOUCHER
 from tix.core.intents import Intent, IntentRefused
 from tix.core.inventory.intents import (
@@ -30,6 +31,7 @@ from tix.core.inventory.intents import (
     TakeStock,
     UseHold,
 )
+from tix.core.orders.intents import StampTill
 from tix.core.vouchers.intents import GiveBackVoucher, RedeemVoucher
 
 
@@ -44,12 +46,14 @@ class IntentStatement:
 def statements(intents: Iterable[Intent]) -> list[IntentStatement]:
     """The statements of `intents`, in the order they are applied.
 
-    Holds first (one buyer's row), then the contended rows in one fixed order: stock by
+    A clerk's till first, then holds (rows of one clerk, one buyer), then the contended
+    rows in one fixed order: stock by
     ticket type, then quotas by id (a sale takes a type's stock before the quotas it
     draws on), so that two commits never wait on each other crosswise. Several takes
     from one quota (a basket of two types sharing it) are one decrement, several
     give-backs of one row one increment.
     """
+    tills: list[IntentStatement] = []
     holds: list[IntentStatement] = []
     vouchers: list[IntentStatement] = []  # a popular code's row: after holds, by id
     vouchers_given: dict[str, int] = {}
@@ -58,7 +62,11 @@ def statements(intents: Iterable[Intent]) -> list[IntentStatement]:
     quota_takes: dict[str, TakeQuota] = {}
     quota_given: dict[str, int] = {}
     for intent in intents:
-        if isinstance(intent, UseHold):
+        if isinstance(intent, StampTill):
+            tills.append(IntentStatement(intent, STAMP_TILL, {
+                "order": intent.order_id, "clerk": intent.clerk_id,
+                "till_currency": intent.currency}, True))
+        elif isinstance(intent, UseHold):
             holds.append(IntentStatement(intent, USE_HOLD, {"hold_id": intent.hold_id}, True))
         elif isinstance(intent, RedeemVoucher):
             vouchers.append(IntentStatement(intent, REDEEM_VOUCHER,
@@ -95,7 +103,7 @@ def statements(intents: Iterable[Intent]) -> list[IntentStatement]:
                                  {"voucher": voucher_id, "given": uses}, False)
                  for voucher_id, uses in vouchers_given.items()]
     vouchers.sort(key=lambda s: str(s.params["voucher"]))
-    return holds + vouchers + stock + quotas
+    return tills + holds + vouchers + stock + quotas
 
 
 def apply(session: Session, intents: list[IntentStatement]) -> None:

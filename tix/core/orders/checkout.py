@@ -27,6 +27,7 @@ from tix.core.catalog.public import ticket_types as find_ticket_types
 from tix.core.clock import Clock
 from tix.core.errors import Busy, Invalid, NotFound, RuleViolation, TixError, Unavailable
 from tix.core.ids import new_id
+from tix.core.intents import IntentRefused
 from tix.core.inventory.model import Hold, HoldStatus, check_on_sale
 from tix.core.inventory.public import (
     check_buyer_limit,
@@ -59,7 +60,7 @@ from tix.core.orders.policy import (
     payable_order,
 )
 from tix.core.orders.ports import HoldKeeper, PaymentGateway
-from tix.core.orders.till import till_for_cash_sale
+from tix.core.orders.till import stamp_till, till_refusal
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Buyer, Principal
 from tix.core.vouchers.model import Voucher
@@ -116,8 +117,8 @@ class Checkout:
         if command.hold_id is not None:
             return self._check_out(command, command.hold_id, gateway)
         if command.tender in OFFLINE_TENDERS:
-            return _with_a_free_order_number(lambda: self._sell_at_the_counter(command,
-                                                                               gateway))
+            return _with_a_free_order_number(lambda: self._in_the_till(
+                lambda: self._sell_at_the_counter(command, gateway)))
         hold = self._inventory.hold_basket(command.principal, command.items,
                                            voucher=command.voucher)
         try:
@@ -130,8 +131,8 @@ class Checkout:
         if command.tender in OFFLINE_TENDERS:
             # nothing is waited for outside tix: the hold becomes a completed, announced
             # order in one transaction — no PENDING order for the daemon to settle
-            sold = _with_a_free_order_number(lambda: self._order_from_hold(
-                command, hold_id, paid_at_the_counter=gateway))
+            sold = _with_a_free_order_number(lambda: self._in_the_till(
+                lambda: self._order_from_hold(command, hold_id, paid_at_the_counter=gateway)))
             self.after_step("confirm", sold)
             return sold
         order = _with_a_free_order_number(lambda: self._order_from_hold(
@@ -273,12 +274,24 @@ class Checkout:
             commit_sale(uow, types)
         return order
 
+    def _in_the_till(self, sell: Callable[[], Order]) -> Order:
+        """A sale its clerk's till refused at commit, refused in the clerk's words (read
+        afresh, the sale's work rolled back)."""
+        try:
+            return sell()
+        except IntentRefused as refused:
+            with self._uow(readonly=True) as uow:
+                refusal = till_refusal(uow, refused)
+            if refusal is None:
+                raise
+            raise refusal from None
+
     def _paid_at_the_counter(self, uow: UnitOfWork, order: Order, gateway: PaymentGateway,
                              ticket_types: Mapping[str, TicketTypeView],
                              now: datetime) -> None:
         """The order paid at the counter (cash into the clerk's till), announced, and its
         tickets issued with it."""
-        order.till_id = till_for_cash_sale(uow, order)
+        stamp_till(uow, order)
         order.payment_reference = gateway.charge(order, idempotency_key=f"{order.id}:pay")
         order.status, order.completed_at = OrderStatus.COMPLETED, now
         paid = payment_completed(order)

@@ -22,6 +22,8 @@ from tix.core.catalog.public import format_money, to_minor
 from tix.core.clock import Clock
 from tix.core.errors import Invalid, NotAllowed, NotFound, RuleViolation
 from tix.core.ids import new_id
+from tix.core.intents import IntentRefused
+from tix.core.orders.intents import StampTill
 from tix.core.orders.model import Order, Tender
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal, Role
@@ -142,24 +144,25 @@ class Tills:
         return report
 
 
-def till_for_cash_sale(uow: UnitOfWork, order: Order) -> str | None:
-    """The till a clerk's cash sale goes into: their open one. Refused when the clerk's
-    last till is closed (the shift ended: open the next first) or counts another currency;
-    None for a clerk who never opened a till."""
-    if order.tender is not Tender.CASH or order.taken_by is None:
+def stamp_till(uow: UnitOfWork, order: Order) -> None:
+    """A clerk's cash sale goes into their open till, with the sale's commit (StampTill)."""
+    if order.tender is Tender.CASH and order.taken_by is not None:
+        uow.intend(StampTill(order.id, order.taken_by, order.currency))
+
+
+def till_refusal(uow: UnitOfWork, refused: IntentRefused) -> RuleViolation | None:
+    """The clerk's words for a sale their till refused (read after it: the clerk's last
+    till is closed, or counts another currency); None for another module's intent."""
+    intent = refused.intent
+    if not isinstance(intent, StampTill):
         return None
-    # locked: a close waits for this sale, so its count has it
-    till = uow.tills.latest_of(order.taken_by, lock=True)
-    if till is None:
-        return None
-    if not till.is_open:
-        raise RuleViolation("your till is closed: open the till first: tix till open",
-                            code="till_closed")
-    if till.currency != order.currency:
-        raise RuleViolation(f"your till counts {till.currency}, this sale is in "
-                            f"{order.currency}: close it and open one in {order.currency}",
-                            code="till_currency")
-    return till.id
+    till = uow.tills.latest_of(intent.clerk_id)
+    if till is not None and till.is_open and till.currency != intent.currency:
+        return RuleViolation(f"your till counts {till.currency}, this sale is in "
+                             f"{intent.currency}: close it and open one in {intent.currency}",
+                             code="till_currency")
+    return RuleViolation("your till is closed: open the till first: tix till open",
+                         code="till_closed")
 
 
 def may_undo_at_the_counter(uow: UnitOfWork, principal: Principal, order: Order) -> bool:

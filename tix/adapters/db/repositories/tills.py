@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exc, insert, select, update
+from sqlalchemy import bindparam, exc, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from tix.adapters.db.rows.orders import TillRow
+from tix.adapters.db.rows.orders import OrderRow, TillRow
 from tix.core.errors import RuleViolation
 from tix.core.orders.till import Till
 
@@ -54,3 +54,19 @@ def _till(row: TillRow) -> Till:
                 currency=row.currency, opened_at=row.opened_at, float_amount=row.float_amount,
                 closed_at=row.closed_at, counted=row.counted, expected=row.expected,
                 difference=row.difference)
+
+
+# The statement of the StampTill intent (applied by the unit of work's commit, see
+# tix.adapters.db.intents): the order into the clerk's open till of its currency, that
+# till locked to the commit; no row changed (refused) when the clerk has tills but none
+# open in that currency; NULL, and the order in no till, when they never had one.
+_OPEN_TILL = (select(TillRow.id)
+              .where(TillRow.clerk_id == bindparam("clerk"), TillRow.closed_at.is_(None),
+                     TillRow.currency == bindparam("till_currency"))
+              .with_for_update().scalar_subquery())
+STAMP_TILL = (update(OrderRow)
+              .where(OrderRow.id == bindparam("order"),
+                     or_(_OPEN_TILL.is_not(None),
+                         ~exists().where(TillRow.clerk_id == bindparam("clerk"))))
+              .values(till_id=_OPEN_TILL)
+              .execution_options(synchronize_session=False))
