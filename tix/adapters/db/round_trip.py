@@ -36,19 +36,37 @@ from tix.core.orders.model import OrderNumberTaken
 Rows = list[tuple[Table, dict[str, Any]]]  # (table, the new row's values), inserted in order
 
 
-def _insert(cursor: psycopg.ClientCursor[Any], dialect: Dialect, table: Table,
-            row: dict[str, Any]) -> str:
-    """INSERT of one new row, compiled from the table's definition for the columns given
-    (once per table and set of columns: a sale's rows have the same ones every time)."""
-    key = (table.name, tuple(row))
-    sql = _compiled.get(key)
-    if sql is None:
-        sql = _compiled[key] = str(insert(table).compile(dialect=dialect,
-                                                          column_keys=list(row)))
-    return cursor.mogrify(sql, row)
+def _inserts(cursor: psycopg.ClientCursor[Any], dialect: Dialect, rows: Rows) -> list[str]:
+    """The INSERTs of the new rows, in order; rows next to each other of one table and
+    the same columns (a basket's order lines) are one multi-row INSERT: a statement for
+    the server to parse and run instead of one a line."""
+    statements: list[str] = []
+    last: tuple[str, tuple[str, ...]] | None = None
+    for table, row in rows:
+        key = (table.name, tuple(row))
+        head, values = _compiled_insert(dialect, table, key)
+        if key == last:
+            statements[-1] += ", " + cursor.mogrify(values, row)
+        else:
+            statements.append(head + cursor.mogrify(values, row))
+        last = None if " RETURNING " in values else key  # only plain VALUES lists join
+    return statements
 
 
-_compiled: dict[tuple[str, tuple[str, ...]], str] = {}
+def _compiled_insert(dialect: Dialect, table: Table,
+                     key: tuple[str, tuple[str, ...]]) -> tuple[str, str]:
+    """An INSERT's head ("INSERT INTO t (a, b) VALUES ") and its row's placeholders,
+    compiled from the table's definition for the columns given (once per table and set
+    of columns: a sale's rows have the same ones every time)."""
+    known = _compiled.get(key)
+    if known is None:
+        sql = str(insert(table).compile(dialect=dialect, column_keys=list(key[1])))
+        head, values = sql.split(" VALUES ", 1)
+        known = _compiled[key] = (f"{head} VALUES ", values)
+    return known
+
+
+_compiled: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
 
 
 # The event's counter gives the numbers (its row locked to the COMMIT, as the stock row
@@ -123,7 +141,7 @@ def commit_in_one_round_trip(session: Session, *, rows: Rows, tickets: list[Numb
     try:
         with psycopg.ClientCursor(driver) as cursor:
             query = ";\n".join([
-                *(_insert(cursor, dialect, table, row) for table, row in rows),
+                *_inserts(cursor, dialect, rows),
                 *(_issue(cursor, batch) for batch in tickets),
                 *(_intent(cursor, dialect, place, step) for place, step in enumerate(intents)),
                 "COMMIT"])
