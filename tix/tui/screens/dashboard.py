@@ -40,9 +40,9 @@ class DashboardScreen(TixScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "refresh_sales", "Refresh now"),
-        Binding("a", "export('attendees')", "Export attendees"),
-        Binding("o", "export('orders')", "Export orders"),
-        Binding("m", "message", "Message holders"),
+        Binding("a", "export('attendees')", "Attendees CSV"),
+        Binding("o", "export('orders')", "Orders CSV"),
+        Binding("m", "message", "Message"),
     ]
 
     def __init__(self, event_id: str | None = None) -> None:
