@@ -140,3 +140,26 @@ def test_a_message_counts_its_people_then_sends_one_mail_each(sqlite_runtime, ma
                     "Queued 2 mail(s) to 2 holder(s): the daemon sends them. Escape closes."]
     assert sorted(m.to for m in mailer.sent if m.subject == "Doors at 19:00") == [
         "ann@example.com", "bob@example.com"]
+
+
+def test_an_export_not_allowed_says_so_and_writes_nothing(sqlite_runtime, tmp_path):
+    runtime = sqlite_runtime
+    event = sold(runtime)
+    app = signed_in_app(runtime)  # Clara, the event's clerk: its orders are not hers
+    target = tmp_path / "orders.csv"
+    said: list[str] = []
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.principal is not None, "signed in")
+            modal = ExportFile(event, 1, "orders")
+            app.push_screen(modal)
+            await until(pilot, lambda: app.screen is modal, "the export asked")
+            modal.query_one("#export-path", Input).value = str(target)
+            await pilot.press("enter")
+            await until(pilot, lambda: not modal.writing, "the export ended")
+            said.append(text_of(app, "#export-status"))
+
+    run(scenario)
+    assert said == ["an event's orders are for its organizer (or an admin)"]
+    assert not target.exists()
