@@ -97,8 +97,8 @@ def seed(runtime: Any, owner: Any, attendees: int) -> str:
 
 def export(runtime: Any, owner: Any, event: str, fmt: str, target: Path) -> tuple[int, float]:
     """The command's work: the streamed rows written to a file; (rows, seconds)."""
-    from tix.cli import event_exports
-    from tix.cli.export_output import write_rows
+    from tix.export_files import write_rows
+    from tix.export_tables import ATTENDEE_COLUMNS
     from tix.json_shapes import attendee_json
 
     started = time.perf_counter()
@@ -106,7 +106,7 @@ def export(runtime: Any, owner: Any, event: str, fmt: str, target: Path) -> tupl
     keys = list(listing.columns)
     count = write_rows(
         listing.rows, fmt=fmt, output=target, total=listing.total,
-        header=event_exports.ATTENDEE_COLUMNS + keys,
+        header=ATTENDEE_COLUMNS + keys,
         csv_row=lambda a: [a.ticket, a.ticket_type, a.status, a.holder, a.buyer_email,
                            a.order, a.checked_in_at, a.first_scan_at,
                            *(a.answers.get(k, "") for k in keys)],

@@ -218,7 +218,7 @@ def test_a_progress_bar_is_drawn_on_a_terminal_when_the_rows_go_elsewhere(monkey
                                                                          tmp_path):
     import sys
 
-    from tix.cli.export_output import _progress
+    from tix.export_files import _progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

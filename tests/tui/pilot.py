@@ -67,3 +67,14 @@ async def open_first_event(pilot, app: TixApp) -> None:
     await pilot.press("ctrl+t", "enter")  # to the results, open the first
     await until(pilot, lambda: isinstance(app.screen, EventScreen)
                 and app.screen.details is not None, "the event")
+
+
+async def open_dashboard(pilot, app: TixApp) -> None:
+    """From the home screen to the live sales of the first event listed there, shown."""
+    from tix.tui.screens.dashboard import DashboardScreen
+    from tix.tui.screens.home import HomeScreen
+
+    await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+    await pilot.press("d")
+    await until(pilot, lambda: isinstance(app.screen, DashboardScreen)
+                and app.screen.refreshes, "the sales")

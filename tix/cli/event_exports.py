@@ -16,22 +16,13 @@ from tix.core.errors import Invalid
 
 if TYPE_CHECKING:
     from tix.core.exports import Export
-    from tix.core.orders.order_export import ExportedOrder
     from tix.core.orders.sales_report import SalesReport
-    from tix.core.tickets.attendees import Attendee
 
 FormatOption = Annotated[str, typer.Option(
     "--format", metavar="csv|json", help="CSV (a header row, then a row each) or one JSON "
                                          "array.")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write to FILE (created whole, mode 0600) instead of stdout.")]
-
-ATTENDEE_COLUMNS = ["ticket", "ticket_type", "status", "holder", "buyer_email", "order",
-                    "checked_in_at", "first_scan_at"]
-ORDER_COLUMNS = ["number", "status", "buyer_email", "lines", "quantity", "total",
-                 "discount", "voucher", "refunded", "tender", "currency", "test",
-                 "created_at", "completed_at"]
-
 
 def attach(event_app: typer.Typer) -> None:
     """Add the commands to `tix event`."""
@@ -47,22 +38,15 @@ def attendees(ctx: typer.Context, event: EventId, format_: FormatOption = "csv",
     standing now, and the first scan). Read in batches and written row by row, whatever
     the size. The event's organizer and admins get everything; a clerk gets the list
     without names, addresses and answers. Every export is audited."""
-    from tix.cli.export_output import export_format, write_rows
+    from tix.export_files import export_format, write_rows
+    from tix.export_tables import attendee_table
     from tix.json_shapes import attendee_json
 
     fmt = export_format(format_)
     cli = state(ctx)
     export = cli.runtime.tickets.attendee_lists.attendees(cli.principal(), event,
                                                           purpose=fmt)
-    keys = list(export.columns)
-    header = ATTENDEE_COLUMNS + [k if k not in ATTENDEE_COLUMNS else f"answer:{k}"
-                                 for k in keys]
-
-    def csv_row(a: Attendee) -> list[Any]:
-        return [a.ticket, a.ticket_type, a.status, a.holder, a.buyer_email, a.order,
-                _time(a.checked_in_at), _time(a.first_scan_at),
-                *(a.answers.get(k, "") for k in keys)]
-
+    header, csv_row = attendee_table(export)
     count = write_rows(export.rows, fmt=fmt, output=output, total=export.total,
                        header=header, csv_row=csv_row, json_row=attendee_json,
                        label=f"E{export.event_number} attendees")
@@ -75,23 +59,15 @@ def orders(ctx: typer.Context, event: EventId, format_: FormatOption = "csv",
     discount, refunded, tender and times (the event's organizer and admins). CSV amounts
     are decimals of the currency column; JSON's are minor units, as everywhere in tix.
     Streamed and audited like the attendee list."""
-    from tix.cli.export_output import export_format, write_rows
+    from tix.export_files import export_format, write_rows
+    from tix.export_tables import ORDER_COLUMNS, order_row
     from tix.json_shapes import exported_order_json
 
     fmt = export_format(format_)
     cli = state(ctx)
     export = cli.runtime.orders.exports.of_event(cli.principal(), event, purpose=fmt)
-
-    def csv_row(o: ExportedOrder) -> list[Any]:
-        money = _decimal(o.currency)
-        lines = "; ".join(f"{line.quantity} x {line.ticket_type} at "
-                          f"{money(line.unit_price)}" for line in o.lines)
-        return [o.number, o.status, o.buyer_email, lines, o.quantity, money(o.total),
-                money(o.discount), o.voucher, money(o.refunded), o.tender, o.currency,
-                "yes" if o.test else "no", _time(o.created_at), _time(o.completed_at)]
-
     count = write_rows(export.rows, fmt=fmt, output=output, total=export.total,
-                       header=ORDER_COLUMNS, csv_row=csv_row, json_row=exported_order_json,
+                       header=ORDER_COLUMNS, csv_row=order_row, json_row=exported_order_json,
                        label=f"E{export.event_number} orders")
     _done(export, count, output, "order(s)")
 
@@ -116,8 +92,9 @@ def sales(ctx: typer.Context, event: EventId,
 
 def _print_types(report: SalesReport) -> None:
     from tix.cli.layout import Column, clipped, fitted_table, width
+    from tix.export_tables import decimal_of
 
-    money = _decimal(report.currency)
+    money = decimal_of(report.currency)
     typer.echo(clipped(f"{report.name} ({report.currency})", width()))
     fitted_table([Column("ticket type", flexible=True),
                   *(Column(name, justify="right") for name in (
@@ -130,8 +107,9 @@ def _print_types(report: SalesReport) -> None:
 
 def _print_days(report: SalesReport) -> None:
     from tix.cli.layout import Column, clipped, fitted_table, width
+    from tix.export_tables import decimal_of
 
-    money = _decimal(report.currency)
+    money = decimal_of(report.currency)
     typer.echo(clipped(f"{report.name} ({report.currency})", width()))
     fitted_table([Column("day"), *(Column(name, justify="right") for name in (
                      "orders", "tickets", "paid", "refunded", "fees", "net"))],
@@ -158,14 +136,3 @@ def _done(export: Export[Any], count: int, output: Path | None, what: str) -> No
     if not export.personal_data:
         say("Names, addresses and answers are left out: only the event's organizer and "
             "admins see them.")
-
-
-def _time(moment: Any) -> str:
-    return moment.isoformat() if moment is not None else ""
-
-
-def _decimal(currency: str) -> Any:
-    """Minor units as a plain decimal of the currency (2550 -> "25.50"), for CSV."""
-    from tix.core.catalog.money import format_money
-
-    return lambda minor: format_money(minor, currency).rsplit(" ", 1)[0].replace(",", "")

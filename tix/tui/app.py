@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 
 from tix import credentials
 from tix.core.errors import TixError
-from tix.tui.screens.home import HomeScreen
+from tix.tui.screens.home import HomeScreen, team_acts
 from tix.tui.screens.sign_in import SignInScreen
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from tix.bootstrap import Runtime
+    from tix.core.catalog.model import Act
     from tix.core.inventory.model import Hold
     from tix.core.principal import Principal
 
@@ -44,6 +45,7 @@ class TixApp(App[None]):
         super().__init__()
         self.runtime = runtime
         self.principal: Principal | None = None
+        self.team_acts: frozenset[Act] = frozenset()  # what the teams they are on grant
         self.hold: Hold | None = None
         self.hold_label = ""  # what is held, e.g. "2 x Standing + 1 x Seated"
         self.sales = 0  # sales made in this run: a screen can tell one happened meanwhile
@@ -62,13 +64,15 @@ class TixApp(App[None]):
         try:
             stored = credentials.load(self.runtime.settings.credentials_path)
             principal = self.runtime.accounts.authenticate(stored.token)
+            acts = team_acts(self.runtime, principal)
         except TixError:  # no stored login, or it ended
             self.call_from_thread(self.push_screen, SignInScreen())
             return
-        self.call_from_thread(self.signed_in, principal)
+        self.call_from_thread(self.signed_in, principal, acts)
 
-    def signed_in(self, principal: Principal) -> None:
-        self.principal = principal
+    def signed_in(self, principal: Principal, acts: frozenset[Act] = frozenset()) -> None:
+        """`acts`: what their teams grant them (home.team_acts, read in the worker)."""
+        self.principal, self.team_acts = principal, acts
         if self.screen_stack and isinstance(self.screen, SignInScreen):
             self.switch_screen(HomeScreen())
         else:
@@ -77,14 +81,12 @@ class TixApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p) offers the screens the role opens, and sign out."""
-        from tix.tui.screens.home import MENU
+        from tix.tui.screens.home import offered
 
         if self.principal is not None:
-            role = self.principal.role
-            for key, name, label, roles in MENU:
-                if role in roles:
-                    yield SystemCommand(label, f"Open it (key {key} on the home screen)",
-                                        partial(self.open_screen, name))
+            for key, name, label in offered(self.principal, self.team_acts):
+                yield SystemCommand(label, f"Open it (key {key} on the home screen)",
+                                    partial(self.open_screen, name))
             yield SystemCommand("Sign out", "Sign out of the box office (drops any hold)",
                                 self.sign_out)
         yield from super().get_system_commands(screen)
@@ -97,7 +99,7 @@ class TixApp(App[None]):
 
     def sign_out(self) -> None:
         self.drop_hold()
-        self.principal = None
+        self.principal, self.team_acts = None, frozenset()
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(SignInScreen())

@@ -29,6 +29,8 @@ class SearchQuery:
     seller_id: str | None = None
     # only the events whose door this user works: organizes, or is on the team of
     scanner_id: str | None = None
+    # only the events this user runs: organizes, or co-organizes (their sales dashboard)
+    manager_id: str | None = None
     starts_from: datetime | None = None
     starts_until: datetime | None = None
     currency: str | None = None  # only events priced in this ISO code

@@ -51,7 +51,11 @@ class Orders(Protocol):
         ...
 
     def visible_to(self, user_id: str, *, organizer: bool, clerk: bool, admin: bool,
-                   limit: int) -> list[Order]: ...
+                   limit: int, co_organized: bool = False) -> list[Order]:
+        """Newest first: the user's own orders, and (as asked) those they took at the
+        counter, of the events they organize, of those whose team has them as a
+        co-organizer; every order for an admin."""
+        ...
 
     def stale_pending(self, before: datetime, limit: int, *, now: datetime) -> list[Order]:
         """PENDING orders started before `before`, locked for one resumer; an order paid in

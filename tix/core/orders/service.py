@@ -204,7 +204,7 @@ class OrderService:
             return uow.orders.visible_to(
                 principal.user_id, organizer=principal.role is Role.ORGANIZER,
                 clerk=principal.role is Role.CLERK, admin=principal.role is Role.ADMIN,
-                limit=limit)
+                limit=limit, co_organized=True)
 
     def tenders(self, principal: Principal, ticket_type_id: str) -> tuple[Tender, ...]:
         """The ways this person may take payment for this ticket type, here and now."""

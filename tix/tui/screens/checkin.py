@@ -85,8 +85,10 @@ class CheckInScreen(TixScreen):
         this door had last time."""
         try:
             principal = self.tix.principal
-            # a clerk works the door of their teams' events only: those alone are listed
-            mine = principal.user_id if principal and principal.role is Role.CLERK else None
+            # a clerk, or anyone on a door team, works the door of their teams' events
+            # only: those alone are listed
+            mine = (principal.user_id if principal and principal.role
+                    not in (Role.ORGANIZER, Role.ADMIN) else None)
             page = self.runtime.catalog.search(SearchQuery(limit=50, scanner_id=mine))
         except TixError as error:
             self.app.call_from_thread(self.verdict, escape(error.message), admitted=False)

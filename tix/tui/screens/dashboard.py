@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Select, Sparkline, Static
 
 from tix.core.catalog.money import format_money
-from tix.core.catalog.search import SearchQuery
+from tix.core.catalog.search import EventSummary, SearchQuery
 from tix.core.errors import TixError
 from tix.core.orders.sales_report import SalesLine, SalesReport
 from tix.core.principal import Role
@@ -40,12 +40,16 @@ class DashboardScreen(TixScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "refresh_sales", "Refresh now"),
+        Binding("a", "export('attendees')", "Attendees CSV"),
+        Binding("o", "export('orders')", "Orders CSV"),
+        Binding("m", "message", "Message"),
     ]
 
     def __init__(self, event_id: str | None = None) -> None:
         super().__init__()
         self.event_id = event_id
         self.refreshes = 0  # reports shown (tests wait on it)
+        self.events: dict[str, EventSummary] = {}  # those in the chooser, by id
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,16 +66,20 @@ class DashboardScreen(TixScreen):
 
     @work(thread=True, group="events")
     def load_events(self) -> None:
+        # theirs and those they co-organize (an admin: every event)
         mine = None if self.principal.role is Role.ADMIN else self.principal.user_id
         try:
-            page = self.runtime.catalog.search(SearchQuery(organizer_id=mine, limit=50))
+            page = self.runtime.catalog.search(SearchQuery(manager_id=mine, limit=50))
         except TixError as error:
             self.app.call_from_thread(self.say, escape(error.message))
             return
         options = [event_choice(e) for e in page.results]
-        self.app.call_from_thread(self.show_events, options)
+        self.app.call_from_thread(self.show_events, options,
+                                  {e.id: e for e in page.results})
 
-    def show_events(self, options: list[tuple[Text, str]]) -> None:
+    def show_events(self, options: list[tuple[Text, str]],
+                    events: dict[str, EventSummary]) -> None:
+        self.events = events
         chooser = self.query_one("#dashboard-event", Select)
         chooser.set_options(options)
         if not options:
@@ -83,7 +91,27 @@ class DashboardScreen(TixScreen):
     @on(Select.Changed, "#dashboard-event")
     def chosen(self, changed: Select.Changed) -> None:
         self.event_id = changed.value if isinstance(changed.value, str) else None
+        self.refresh_bindings()  # the export and message keys follow the choice
         self.refresh_sales()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("export", "message"):  # about the event chosen: none yet, none
+            return self.event_id in self.events
+        return True
+
+    def action_export(self, what: str) -> None:
+        from tix.tui.screens.export_file import ExportFile
+
+        if self.event_id in self.events:
+            self.app.push_screen(ExportFile(self.event_id, self.events[self.event_id].number,
+                                            what))
+
+    def action_message(self) -> None:
+        from tix.tui.screens.holder_message import HolderMessageForm
+
+        if self.event_id in self.events:
+            self.app.push_screen(HolderMessageForm(self.event_id,
+                                                   self.events[self.event_id].name))
 
     def action_refresh_sales(self) -> None:
         self.refresh_sales()

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from tix.core.errors import TixError
+from tix.tui.screens.home import team_acts
 from tix.tui.text import escape
 
 if TYPE_CHECKING:
@@ -49,10 +50,11 @@ class SignInScreen(Screen[None]):
         try:
             login = app.runtime.accounts.login(email=email, password=password,
                                                host="box-office")
+            acts = team_acts(app.runtime, login.principal)
         except TixError as error:
             app.call_from_thread(self.show_error, error.message)
             return
-        app.call_from_thread(app.signed_in, login.principal)
+        app.call_from_thread(app.signed_in, login.principal, acts)
 
     def show_error(self, message: str) -> None:
         self.query_one("#sign-in-error", Static).update(f"[b red]{escape(message)}[/]")

@@ -185,6 +185,8 @@ class SqlCatalogSearch:
             conditions.append(_works_for(query.seller_id, Act.SELL))
         if query.scanner_id:
             conditions.append(_works_for(query.scanner_id, Act.SCAN))
+        if query.manager_id:
+            conditions.append(_works_for(query.manager_id, Act.MANAGE))
         if query.starts_from is not None:
             conditions.append(e.starts_at >= query.starts_from)
         if query.starts_until is not None:

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.base import table_of
-from tix.adapters.db.rows.catalog import EventRow
+from tix.adapters.db.rows.catalog import EventRow, EventTeamRow
 from tix.adapters.db.rows.orders import OrderLineRow, OrderRefundRow, OrderRow
 from tix.adapters.db.sql import in_batches, one_of
+from tix.core.catalog.model import GRANTS, Act
 from tix.core.ids import looks_like_uuid
 from tix.core.orders.model import (
     Discount,
@@ -114,7 +115,7 @@ class SqlOrders:
             .distinct().order_by(OrderRow.user_id)))
 
     def visible_to(self, user_id: str, *, organizer: bool, clerk: bool, admin: bool,
-                   limit: int) -> list[Order]:
+                   limit: int, co_organized: bool = False) -> list[Order]:
         query = select(OrderRow).order_by(OrderRow.created_at.desc()).limit(limit)
         if not admin:
             mine: list[Any] = [OrderRow.user_id == user_id]
@@ -123,6 +124,12 @@ class SqlOrders:
             if organizer:
                 mine.append(OrderRow.event_id.in_(
                     select(EventRow.id).where(EventRow.organizer_id == user_id)))
+            if co_organized:  # whatever their role: the events they run with the organizer
+                mine.append(OrderRow.event_id.in_(
+                    select(EventTeamRow.event_id).where(
+                        EventTeamRow.user_id == user_id,
+                        EventTeamRow.role.in_(sorted(r.value for r, acts in GRANTS.items()
+                                                     if Act.MANAGE in acts)))))
             query = query.where(or_(*mine))
         return self._orders(list(self._session.scalars(query)))
 

@@ -1,6 +1,7 @@
 """Writing an export's rows as they stream in, as CSV or as one JSON array: to stdout, or
 to a file that appears whole or not at all (written beside it, renamed at the end); a
-progress bar on stderr when a person watches a terminal and the data goes elsewhere."""
+progress bar on stderr when a person watches a terminal and the data goes elsewhere (or
+the caller's own progress: the box office's modal). Every face's exports write here."""
 
 from __future__ import annotations
 
@@ -36,11 +37,15 @@ def export_format(value: str) -> str:
 
 def write_rows(rows: Iterator[T], *, fmt: str, output: Path | None, total: int,
                header: list[str], csv_row: Callable[[T], list[Any]],
-               json_row: Callable[[T], dict[str, Any]], label: str) -> int:
+               json_row: Callable[[T], dict[str, Any]], label: str,
+               progress: Callable[[int], None] | None = None) -> int:
     """Write every row; returns how many. A failure leaves no file behind and stops the
-    reading (the export's audit entry then says how far it got)."""
+    reading (the export's audit entry then says how far it got). `progress` is told the
+    rows written so far, instead of the terminal's bar."""
     try:
-        with _destination(output) as stream, _progress(label, total, output) as advance:
+        shown = (_progress(label, total, output) if progress is None
+                 else contextlib.nullcontext(progress))
+        with _destination(output) as stream, shown as advance:
             count = 0
             if fmt == "csv":
                 writer = csv.writer(stream)
