@@ -159,6 +159,23 @@ def wrk_closed(base: str, paths: list[str], clients: int, seconds: float
     return rate, p50 / 1e6, p95 / 1e6, int(errors), cpu / seconds  # wrk: microseconds
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by `tix serve` (its supervisor and workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        pids += [int(c) for c in children]
+    return total
+
+
 def load() -> str:
     one, five, _ = os.getloadavg()
     return f"load {one:.1f}/{five:.1f}"
@@ -189,8 +206,9 @@ def run(url: str, options: argparse.Namespace) -> None:
               f"Redis, loaders on the same machine; {load()} at start")
         print(f"\n(1) saturation: {READERS} closed-loop clients, no think time "
               f"({options.seconds:.0f} s each; loader: {closed_loader})")
-        for name, paths in targets:
+        for name, paths in targets if options.only != "orders" else ():
             http_load.run(http_load.closed(host, port, paths, READERS, 1))  # warm
+            cpu = server_cpu(process.pid)
             if use_wrk:
                 rate, p50, p95, errors, share = wrk_closed(base, paths, READERS,
                                                            options.seconds)
@@ -200,11 +218,13 @@ def run(url: str, options: argparse.Namespace) -> None:
                 rate, errors, share = tally.rate, tally.errors(), tally.cpu_share
                 p50, p95 = http_load.ms(tally.latencies, .5) / 1000, http_load.ms(
                     tally.latencies, .95) / 1000
+            served = (server_cpu(process.pid) - cpu) / (rate * options.seconds)
             print(f"  {name:<22} {rate:7.0f} req/s  p50 {1000 * p50:7.1f} ms  p95 "
-                  f"{1000 * p95:7.1f} ms  errors {errors}  loader CPU {share:4.0%}  {load()}")
+                  f"{1000 * p95:7.1f} ms  errors {errors}  server CPU {1000 * served:4.1f} "
+                  f"ms/req  loader CPU {share:4.0%}  {load()}")
         print(f"\n(2) readers: {READERS} clients each asking once a second (open arrivals, "
               f"{READERS}/s spread evenly; loader: python {http_load.loop_name()} raw HTTP)")
-        for name, paths in targets:
+        for name, paths in targets if options.only != "orders" else ():
             tally = http_load.run(http_load.open_arrivals(host, port, paths, READERS,
                                                           READERS, options.seconds))
             print(f"  {name:<22} {tally.rate:7.0f} req/s  p50 "
@@ -218,7 +238,11 @@ def run(url: str, options: argparse.Namespace) -> None:
                                                                        "not_enough")
 
         body = {"items": [{"ticket_type": free_type, "quantity": 1}], "tender": "free"}
+        if options.only == "pages":
+            return
+        cpu = server_cpu(process.pid)
         tally = http_load.run(http_load.buyers(host, port, tokens, body, sold_out))
+        served = (server_cpu(process.pid) - cpu) / max(1, len(tally.latencies))
         left, stored = counted(url, free_type)
         oversold = max(0, stored - options.quantity)
         sold = len(tally.latencies)
@@ -229,7 +253,9 @@ def run(url: str, options: argparse.Namespace) -> None:
               f"  p95 {http_load.ms(tally.latencies, .95):6.1f} ms  p99 "
               f"{http_load.ms(tally.latencies, .99):6.1f} ms  sold {sold} (stored {stored}) "
               f"of {options.quantity}, left {left}, oversold {oversold}, other answers "
-              f"{tally.errors(201)}  loader CPU {tally.cpu_share:4.0%}  {load()}")
+              f"{tally.errors(201)}")
+        print(f"  server CPU {1000 * served:4.1f} ms/order  loader CPU "
+              f"{tally.cpu_share:4.0%}  {load()}")
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -241,6 +267,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--quantity", type=int, default=4000)
+    parser.add_argument("--only", choices=("pages", "orders"), help="one part only")
     parser.add_argument("--no-wrk", action="store_true",
                         help="closed loops on the Python loader even when wrk is installed")
     options = parser.parse_args()

@@ -50,15 +50,15 @@ def test_errors_are_not_kept_and_zero_seconds_turns_it_off(runtime):
     kept = TestClient(create_app(runtime), base_url="http://shop.test")
     assert kept.get("/api/events/E999").status_code == 404
     assert kept.get("/api/events", params={"limit": "0"}).status_code == 422
-    assert _cache_of(kept).kept == {}
+    assert _cache_of(kept).kept.entries == {}
     assert kept.get(f"/api/events/{event_id}").status_code == 200
-    assert len(_cache_of(kept).kept) == 1
+    assert len(_cache_of(kept).kept.entries) == 1
     runtime.settings = dataclasses.replace(runtime.settings, web_cache_seconds=0)
     off = TestClient(create_app(runtime), base_url="http://shop.test")
     assert off.get(f"/api/events/{event_id}").json()["name"] == "Nils Frahm live"
     runtime.catalog.update(owner, event_id, {"name": "Nils Frahm, late show"})
     assert off.get(f"/api/events/{event_id}").json()["name"] == "Nils Frahm, late show"
-    assert _cache_of(off).kept == {}
+    assert _cache_of(off).kept.entries == {}
 
 
 def _cache_of(client: TestClient) -> microcache.MicroCache:

@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from tix.web import api, ops
 from tix.web.csrf import check_csrf, csrf_key
 from tix.web.errors import install_error_handlers
-from tix.web.microcache import MicroCache
+from tix.web.microcache import Kept, MicroCache
 from tix.web.security import SecurityMiddleware
 
 if TYPE_CHECKING:
@@ -62,7 +62,8 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
         app.state.error_page = getattr(store, "error_page", None)
     app.include_router(ops.router)  # after the storefront: its /verify and /reset win
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
-    app.add_middleware(MicroCache, seconds=runtime.settings.web_cache_seconds)
+    app.state.kept = Kept(runtime.settings.web_cache_seconds)
+    app.add_middleware(MicroCache, kept=app.state.kept)
     app.add_middleware(SecurityMiddleware, settings=runtime.settings)  # the outermost
     return app
 

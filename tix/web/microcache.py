@@ -11,30 +11,70 @@ the cache when it is done, so a client sees its own purchase or change at once; 
 process's shows within the second.
 
 A pure ASGI middleware, inside tix.web.security's (which adds the headers to every answer).
+The storefront's pages, whose HTML carries each browser's CSRF token, keep what they read
+instead (`kept`: the same second, emptied by the same changes).
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tix.web.sessions import COOKIE
 
 if TYPE_CHECKING:
+    from fastapi import Request
+
     from tix.web.security import ASGIApp, Message, Receive, Scope, Send
+
+T = TypeVar("T")
 
 CACHED_PREFIX = "/api/events"
 MOST_KEPT = 2048  # answers; a flood of distinct searches cannot grow it without bound
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
-Answer = tuple[float, list["Message"]]  # (kept until, the messages sent)
+
+
+class Kept:
+    """Values kept `seconds` in this process (threads share it: each step is atomic)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.entries: dict[object, tuple[float, Any]] = {}
+
+    def get(self, key: object, now: float) -> Any:
+        found = self.entries.get(key)
+        return found[1] if found is not None and found[0] > now else None
+
+    def put(self, key: object, value: Any, now: float) -> None:
+        if len(self.entries) >= MOST_KEPT:
+            self.entries.clear()
+        self.entries[key] = (now + self.seconds, value)
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+def kept(request: Request, key: object, read: Callable[[], T]) -> T:
+    """What `read()` returns, kept a second: only for what is the same for every caller
+    who has no session (the caller checks that)."""
+    store: Kept | None = getattr(request.app.state, "kept", None)
+    if store is None or store.seconds <= 0:
+        return read()
+    now = time.monotonic()
+    found = store.get(key, now)
+    if found is None:
+        found = read()
+        store.put(key, found, now)
+    return found  # type: ignore[no-any-return]
 
 
 class MicroCache:
-    def __init__(self, app: ASGIApp, seconds: float) -> None:
+    def __init__(self, app: ASGIApp, kept: Kept) -> None:
         self.app = app
-        self.seconds = seconds
-        self.kept: dict[bytes, Answer] = {}
+        self.kept = kept
+        self.seconds = kept.seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.seconds <= 0:
@@ -51,9 +91,9 @@ class MicroCache:
             await self.app(scope, receive, send)
             return
         now = time.monotonic()
-        found = self.kept.get(key)
-        if found is not None and found[0] > now:
-            for message in found[1]:
+        found: list[Message] | None = self.kept.get(key, now)
+        if found is not None:
+            for message in found:
                 await send(dict(message))  # the outer middleware adds to its own copy
             return
         sent: list[Message] = []
@@ -64,12 +104,10 @@ class MicroCache:
 
         await self.app(scope, receive, keeping)
         if _complete_ok(sent):
-            if len(self.kept) >= MOST_KEPT:
-                self.kept.clear()
-            self.kept[key] = (now + self.seconds, sent)
+            self.kept.put(key, sent, now)
 
 
-def _key(scope: Scope) -> bytes | None:
+def _key(scope: Scope) -> tuple[str, bytes] | None:
     """What the answer depends on, or None when it may be the caller's own."""
     path: str = scope["path"]
     if scope["method"] != "GET" or not path.startswith(CACHED_PREFIX):
@@ -78,7 +116,7 @@ def _key(scope: Scope) -> bytes | None:
         if name == b"authorization" or (name == b"cookie" and
                                         COOKIE.encode() + b"=" in value):
             return None
-    return path.encode() + b"?" + bytes(scope.get("query_string", b""))
+    return path, bytes(scope.get("query_string", b""))
 
 
 def _complete_ok(sent: list[Message]) -> bool:
