@@ -1,15 +1,25 @@
-"""`tix serve` under load on PostgreSQL with Redis, over real sockets.
+"""`tix serve` under load on PostgreSQL with Redis, over real sockets, loaders on the same
+machine (say so when quoting: on 2 cores they share the CPU with the server and PostgreSQL).
 
-- the event (GET /api/events/{id}) and search (GET /api/events?q=…) at 200 concurrent
-  clients: requests/s, p50/p95 (cached as search is);
-- free-ticket orders through POST /api/orders at 32 concurrent buyers (Bearer sessions,
-  as scripts and apps call the API) until a ticket type of QUANTITY is sold out:
-  orders/s, p50/p95, and oversold (must be 0: sold = QUANTITY, stock 0).
+(1) saturation: the shop's event page (GET /events/<id>, HTML), the API's event
+    (GET /api/events/{id}), the API's search (GET /api/events?q=…) and the shop's
+    (GET /search?q=…), each by 200 closed-loop clients without think time: requests/s,
+    p50/p95. This measures throughput, not latency (Little's law: p95 under 30 ms at 200
+    clients would need ~7,000 req/s). Loader: wrk when installed (apt-get install wrk),
+    else tix's own raw asyncio HTTP/1.1 client (bench/http_load.py).
+(2) readers: the same pages by 200 clients each asking once a second (open arrivals at
+    200/s spread evenly, like people reading pages): p50/p95/p99 — the latency figure.
+(3) orders: free tickets through POST /api/orders by 32 closed-loop buyers (Bearer
+    sessions, as scripts and apps call the API) until a type of QUANTITY is sold out:
+    orders/s, p50/p95/p99, oversold from the database (must be 0: sold = QUANTITY, stock 0).
+Each line also gives the server's CPU per request (its processes, from /proc), the
+loader's CPU share of one core and the load average.
 
 Targets (issue 19): at least 300 orders/s with p95 under 100 ms; page p95 under 30 ms
 cached. The yardstick: pretix's REST API placed 19.9 orders/s at 32 clients.
 
 Run: .venv/bin/python bench/web.py [--workers 2] [--seconds 10] [--quantity 4000]
+                                   [--only pages|orders] [--no-wrk]
 """
 
 from __future__ import annotations
