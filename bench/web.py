@@ -151,8 +151,9 @@ end
 
 
 def wrk_closed(base: str, paths: list[str], clients: int, seconds: float
-               ) -> tuple[float, float, float, int, float]:
-    """wrk's closed loops: (req/s, p50 ms, p95 ms, errors, wrk's CPU share of one core)."""
+               ) -> tuple[float, float, float, str, float]:
+    """wrk's closed loops: (req/s, p50 s, p95 s, errors as wrk tells them, wrk's CPU share
+    of one core). Its timeout is 2 s: an answer later than that counts as an error."""
     import resource
 
     script = Path(tempfile.mkdtemp()) / "paths.lua"
@@ -163,10 +164,13 @@ def wrk_closed(base: str, paths: list[str], clients: int, seconds: float
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     line = next(x for x in out.stdout.splitlines() if x.startswith("TIX "))
     _, errors, p50, p95, _ = (float(v) for v in line.split()[1:])
+    said = [x.strip() for x in out.stdout.splitlines()
+            if x.strip().startswith(("Socket errors", "Non-2xx"))]
     rate = float(next(x for x in out.stdout.splitlines()
                       if x.startswith("Requests/sec")).split()[1])
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return rate, p50 / 1e6, p95 / 1e6, int(errors), cpu / seconds  # wrk: microseconds
+    shown = f"{errors:.0f}" + (f" ({'; '.join(said)})" if said else "")
+    return rate, p50 / 1e6, p95 / 1e6, shown, cpu / seconds  # wrk: microseconds
 
 
 def server_cpu(pid: int) -> float:
@@ -225,7 +229,7 @@ def run(url: str, options: argparse.Namespace) -> None:
             else:
                 tally = http_load.run(http_load.closed(host, port, paths, READERS,
                                                        options.seconds))
-                rate, errors, share = tally.rate, tally.errors(), tally.cpu_share
+                rate, errors, share = tally.rate, str(tally.errors()), tally.cpu_share
                 p50, p95 = http_load.ms(tally.latencies, .5) / 1000, http_load.ms(
                     tally.latencies, .95) / 1000
             served = (server_cpu(process.pid) - cpu) / (rate * options.seconds)
