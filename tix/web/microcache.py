@@ -70,6 +70,22 @@ def kept(request: Request, key: object, read: Callable[[], T]) -> T:
     return found  # type: ignore[no-any-return]
 
 
+async def kept_async(request: Request, key: object, read: Callable[[], T]) -> T:
+    """`kept` for an async route: what is kept is answered on the event loop, without a
+    thread (under load a thread's turn is most of the wait); `read()` runs in one."""
+    from starlette.concurrency import run_in_threadpool
+
+    store: Kept | None = getattr(request.app.state, "kept", None)
+    if store is None or store.seconds <= 0:
+        return await run_in_threadpool(read)
+    now = time.monotonic()
+    found = store.get(key, now)
+    if found is None:
+        found = await run_in_threadpool(read)
+        store.put(key, found, now)
+    return found  # type: ignore[no-any-return]
+
+
 class MicroCache:
     def __init__(self, app: ASGIApp, kept: Kept) -> None:
         self.app = app
