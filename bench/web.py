@@ -1,22 +1,33 @@
-"""`tix serve` under load on PostgreSQL with Redis, over real sockets.
+"""`tix serve` under load on PostgreSQL with Redis, over real sockets, loaders on the same
+machine (say so when quoting: on 2 cores they share the CPU with the server and PostgreSQL).
 
-- the event (GET /api/events/{id}) and search (GET /api/events?q=…) at 200 concurrent
-  clients: requests/s, p50/p95 (cached as search is);
-- free-ticket orders through POST /api/orders at 32 concurrent buyers (Bearer sessions,
-  as scripts and apps call the API) until a ticket type of QUANTITY is sold out:
-  orders/s, p50/p95, and oversold (must be 0: sold = QUANTITY, stock 0).
+(1) saturation: the shop's event page (GET /events/<id>, HTML), the API's event
+    (GET /api/events/{id}), the API's search (GET /api/events?q=…) and the shop's
+    (GET /search?q=…), each by 200 closed-loop clients without think time: requests/s,
+    p50/p95. This measures throughput, not latency (Little's law: p95 under 30 ms at 200
+    clients would need ~7,000 req/s). Loader: wrk when installed (apt-get install wrk),
+    else tix's own raw asyncio HTTP/1.1 client (bench/http_load.py).
+(2) readers: the same pages by 200 clients each asking once a second (open arrivals at
+    200/s spread evenly, like people reading pages): p50/p95/p99 — the latency figure.
+(3) orders: free tickets through POST /api/orders by 32 closed-loop buyers (Bearer
+    sessions, as scripts and apps call the API) until a type of QUANTITY is sold out:
+    orders/s, p50/p95/p99, oversold from the database (must be 0: sold = QUANTITY, stock 0).
+Each line also gives the server's CPU per request (its processes, from /proc), the
+loader's CPU share of one core and the load average.
 
 Targets (issue 19): at least 300 orders/s with p95 under 100 ms; page p95 under 30 ms
 cached. The yardstick: pretix's REST API placed 19.9 orders/s at 32 clients.
 
 Run: .venv/bin/python bench/web.py [--workers 2] [--seconds 10] [--quantity 4000]
+                                   [--only pages|orders] [--no-wrk]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -88,7 +99,8 @@ def prepare(url: str, home: Path, quantity: int) -> tuple[str, str, list[str]]:
 def serve(url: str, home: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TIX_DATA_DIR": str(home), "TIX_CONFIG_DIR": str(home),
            "TIX_DATABASE_URL": url, "TIX_SECRET_KEY": SECRET, "TIX_REDIS_URL": REDIS_URL,
-           "PYTHONPATH": str(ROOT)}
+           # after this tree: what the caller adds (e.g. uvloop, httptools, orjson)
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     process = subprocess.Popen([sys.executable, "-m", "tix", "serve", "--port", str(port),
                                 "--workers", str(workers)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -104,66 +116,6 @@ def serve(url: str, home: Path, port: int, workers: int) -> subprocess.Popen[byt
             time.sleep(0.2)
     process.kill()
     raise SystemExit(f"tix serve did not start: {process.stderr.read().decode()[-2000:]}")
-
-
-async def reads(base: str, paths: list[str], clients: int, seconds: float
-                ) -> tuple[float, list[float], int]:
-    """`clients` loops reading `paths` in turn for `seconds`: (requests/s, latencies, errors)."""
-    import httpx
-
-    latencies: list[float] = []
-    errors = 0
-    stop = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        async def loop(n: int) -> None:
-            nonlocal errors
-            i = n
-            while time.monotonic() < stop:
-                began = time.perf_counter()
-                answer = await client.get(paths[i % len(paths)])
-                latencies.append(time.perf_counter() - began)
-                errors += answer.status_code != 200
-                i += 1
-
-        began = time.monotonic()
-        await asyncio.gather(*(loop(n) for n in range(clients)))
-        elapsed = time.monotonic() - began
-    return len(latencies) / elapsed, latencies, errors
-
-
-async def orders(base: str, tokens: list[str], ticket_type: str
-                 ) -> tuple[float, list[float], int, int]:
-    """Each buyer orders one free ticket after another until it is sold out:
-    (orders/s, latencies of the orders placed, sold, other answers)."""
-    import httpx
-
-    latencies: list[float] = []
-    sold = others = 0
-    body = {"items": [{"ticket_type": ticket_type, "quantity": 1}], "tender": "free"}
-    limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        async def buyer(token: str) -> None:
-            nonlocal sold, others
-            headers = {"Authorization": f"Bearer {token}"}
-            while True:
-                began = time.perf_counter()
-                answer = await client.post("/api/orders", json=body, headers=headers)
-                if answer.status_code == 201:
-                    latencies.append(time.perf_counter() - began)
-                    sold += 1
-                elif answer.status_code == 409 and answer.json()["code"] in (
-                        "sold_out", "not_enough"):
-                    return
-                else:
-                    others += 1
-                    if others > 1000:
-                        raise SystemExit(f"orders refused: {answer.status_code} {answer.text}")
-
-        began = time.monotonic()
-        await asyncio.gather(*(buyer(t) for t in tokens))
-        elapsed = time.monotonic() - began
-    return sold / elapsed, latencies, sold, others
 
 
 def counted(url: str, ticket_type: str) -> tuple[int, int]:
@@ -182,12 +134,69 @@ def counted(url: str, ticket_type: str) -> tuple[int, int]:
     return int(left), int(stored)
 
 
-def ms(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+WRK_SCRIPT = """
+paths = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("TIX %%d %%d %%f %%f %%f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout, latency:percentile(50),
+    latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def wrk_closed(base: str, paths: list[str], clients: int, seconds: float
+               ) -> tuple[float, float, float, str, float]:
+    """wrk's closed loops: (req/s, p50 s, p95 s, errors as wrk tells them, wrk's CPU share
+    of one core). Its timeout is 2 s: an answer later than that counts as an error."""
+    import resource
+
+    script = Path(tempfile.mkdtemp()) / "paths.lua"
+    script.write_text(WRK_SCRIPT % ", ".join(f'"{p}"' for p in paths))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds:.0f}s", "-s",
+                          str(script), base], capture_output=True, text=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    line = next(x for x in out.stdout.splitlines() if x.startswith("TIX "))
+    _, errors, p50, p95, _ = (float(v) for v in line.split()[1:])
+    said = [x.strip() for x in out.stdout.splitlines()
+            if x.strip().startswith(("Socket errors", "Non-2xx"))]
+    rate = float(next(x for x in out.stdout.splitlines()
+                      if x.startswith("Requests/sec")).split()[1])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    shown = f"{errors:.0f}" + (f" ({'; '.join(said)})" if said else "")
+    return rate, p50 / 1e6, p95 / 1e6, shown, cpu / seconds  # wrk: microseconds
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by `tix serve` (its supervisor and workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        pids += [int(c) for c in children]
+    return total
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f}"
 
 
 def run(url: str, options: argparse.Namespace) -> None:
+    from bench import http_load
     from tests.smtp_server import free_port
 
     home = Path(tempfile.mkdtemp())
@@ -195,26 +204,72 @@ def run(url: str, options: argparse.Namespace) -> None:
     port = free_port()
     process = serve(url, home, port, options.workers)
     base = f"http://127.0.0.1:{port}"
+    host = "127.0.0.1"
+    use_wrk = shutil.which("wrk") is not None and not options.no_wrk
     try:
-        searches = [f"/api/events?q={w}" for w in ("jazz", "piano", "rock night", "opera")] + [
+        api_searches = [f"/api/events?q={w}" for w in ("jazz", "piano", "rock+night",
+                                                          "opera")] + [
             f"/api/events?city={c}&sort=date" for c in ("Berlin", "Zurich", "Vienna")]
+        shop_searches = [f"/search?q={w}" for w in ("jazz", "piano", "rock+night", "opera")]
+        targets = (("event page (shop HTML)", [f"/events/{event_id}"]),
+                   ("event (API JSON)", [f"/api/events/{event_id}"]),
+                   ("search (API JSON)", api_searches),
+                   ("search (shop HTML)", shop_searches))
+        closed_loader = "wrk -t2" if use_wrk else f"python {http_load.loop_name()} raw HTTP"
         print(f"tix serve --workers {options.workers}, {os.cpu_count()} cores, PostgreSQL + "
-              f"Redis; clients in one asyncio process on the same machine")
-        for name, paths in (("event page", [f"/api/events/{event_id}"]),
-                            ("search", searches)):
-            asyncio.run(reads(base, paths, READERS, 2))  # warm: caches, connections
-            rate, latencies, errors = asyncio.run(reads(base, paths, READERS,
-                                                        options.seconds))
-            print(f"{name:<11} {READERS} clients: {rate:7.0f} req/s  p50 "
-                  f"{ms(latencies, .5):6.1f} ms  p95 {ms(latencies, .95):6.1f} ms  "
-                  f"errors {errors}")
-        rate, latencies, sold, others = asyncio.run(orders(base, tokens, free_type))
+              f"Redis, loaders on the same machine; {load()} at start")
+        print(f"\n(1) saturation: {READERS} closed-loop clients, no think time "
+              f"({options.seconds:.0f} s each; loader: {closed_loader})")
+        for name, paths in targets if options.only != "orders" else ():
+            http_load.run(http_load.closed(host, port, paths, READERS, 1))  # warm
+            cpu = server_cpu(process.pid)
+            if use_wrk:
+                rate, p50, p95, errors, share = wrk_closed(base, paths, READERS,
+                                                           options.seconds)
+            else:
+                tally = http_load.run(http_load.closed(host, port, paths, READERS,
+                                                       options.seconds))
+                rate, errors, share = tally.rate, str(tally.errors()), tally.cpu_share
+                p50, p95 = http_load.ms(tally.latencies, .5) / 1000, http_load.ms(
+                    tally.latencies, .95) / 1000
+            served = (server_cpu(process.pid) - cpu) / (rate * options.seconds)
+            print(f"  {name:<22} {rate:7.0f} req/s  p50 {1000 * p50:7.1f} ms  p95 "
+                  f"{1000 * p95:7.1f} ms  errors {errors}  server CPU {1000 * served:4.1f} "
+                  f"ms/req  loader CPU {share:4.0%}  {load()}")
+        print(f"\n(2) readers: {READERS} clients each asking once a second (open arrivals, "
+              f"{READERS}/s spread evenly; loader: python {http_load.loop_name()} raw HTTP)")
+        for name, paths in targets if options.only != "orders" else ():
+            tally = http_load.run(http_load.open_arrivals(host, port, paths, READERS,
+                                                          READERS, options.seconds))
+            print(f"  {name:<22} {tally.rate:7.0f} req/s  p50 "
+                  f"{http_load.ms(tally.latencies, .5):7.1f} ms  p95 "
+                  f"{http_load.ms(tally.latencies, .95):7.1f} ms  p99 "
+                  f"{http_load.ms(tally.latencies, .99):7.1f} ms  errors {tally.errors()}  "
+                  f"loader CPU {tally.cpu_share:4.0%}  {load()}")
+
+        def sold_out(status: int, answer: bytes) -> bool:
+            return status == 409 and json.loads(answer).get("code") in ("sold_out",
+                                                                       "not_enough")
+
+        body = {"items": [{"ticket_type": free_type, "quantity": 1}], "tender": "free"}
+        if options.only == "pages":
+            return
+        cpu = server_cpu(process.pid)
+        tally = http_load.run(http_load.buyers(host, port, tokens, body, sold_out))
+        served = (server_cpu(process.pid) - cpu) / max(1, len(tally.latencies))
         left, stored = counted(url, free_type)
         oversold = max(0, stored - options.quantity)
-        print(f"orders      {BUYERS} buyers:  {rate:7.0f} orders/s  p50 "
-              f"{ms(latencies, .5):6.1f} ms  p95 {ms(latencies, .95):6.1f} ms  "
-              f"sold {sold} (stored {stored}) of {options.quantity}, left {left}, "
-              f"oversold {oversold}, other answers {others}")
+        sold = len(tally.latencies)
+        print(f"\n(3) orders: {BUYERS} closed-loop buyers (Bearer), free tickets until "
+              f"the type of {options.quantity} is sold out (loader: python "
+              f"{http_load.loop_name()} raw HTTP)")
+        print(f"  {tally.rate:7.0f} orders/s  p50 {http_load.ms(tally.latencies, .5):6.1f} ms"
+              f"  p95 {http_load.ms(tally.latencies, .95):6.1f} ms  p99 "
+              f"{http_load.ms(tally.latencies, .99):6.1f} ms  sold {sold} (stored {stored}) "
+              f"of {options.quantity}, left {left}, oversold {oversold}, other answers "
+              f"{tally.errors(201)}")
+        print(f"  server CPU {1000 * served:4.1f} ms/order  loader CPU "
+              f"{tally.cpu_share:4.0%}  {load()}")
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -226,6 +281,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--quantity", type=int, default=4000)
+    parser.add_argument("--only", choices=("pages", "orders"), help="one part only")
+    parser.add_argument("--no-wrk", action="store_true",
+                        help="closed loops on the Python loader even when wrk is installed")
     options = parser.parse_args()
     with_pg_database(lambda url: run(url, options))
 

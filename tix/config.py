@@ -35,6 +35,7 @@ class Settings:
     stripe_publishable_key: str | None = None  # pk_…: the browser's Stripe.js (tix serve)
     stripe_js_url: str = "https://js.stripe.com/v3/"  # the page loads it; the CSP allows it
     trust_proxy: bool = False  # tix serve honours X-Forwarded-Proto/-For only when set
+    web_cache_seconds: int = 1  # tix serve keeps public catalog answers this long (0: off)
     log_format: str = "text"  # or "json": one JSON object per line
     queue_url: str | None = None
     secret_key: str | None = None
@@ -137,13 +138,16 @@ def _typed(values: Mapping[str, object], where: str = "") -> dict[str, object]:
         if value == "":
             continue  # an empty variable means "not set"
         if name in ("bcrypt_rounds", "hold_minutes", "holds_per_minute",
-                    "checkins_per_second", "database_pool_size", "message_retention_days"):
+                    "checkins_per_second", "database_pool_size", "message_retention_days",
+                    "web_cache_seconds"):
             try:
                 number = int(str(value))
             except ValueError:
                 raise Invalid(f"{label} must be a whole number") from None
             if name == "database_pool_size" and not 1 <= number <= 1000:
                 raise Invalid(f"{label} must be between 1 and 1000")
+            if name == "web_cache_seconds" and not 0 <= number <= 60:
+                raise Invalid(f"{label} must be between 0 and 60")
             if name == "message_retention_days" and number < 1:  # records stop redeliveries
                 raise Invalid(f"{label} must be at least 1")
             typed[name] = number

@@ -4,7 +4,8 @@
 Mounted: the REST API (/api/..., tix.web.api), the storefront's pages when they exist
 (tix.web.store.routes:router), /healthz, /readyz, /metrics, /t/<ticket id> and the
 account links (tix.web.ops), static files at /static. Every route runs the CSRF check
-(tix.web.csrf); every response gets the security headers (tix.web.security).
+(tix.web.csrf); every response gets the security headers (tix.web.security); public
+catalog reads are kept for a second (tix.web.microcache).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from tix.web import api, ops
 from tix.web.csrf import check_csrf, csrf_key
 from tix.web.errors import install_error_handlers
+from tix.web.microcache import Kept, MicroCache
 from tix.web.security import SecurityMiddleware
 
 if TYPE_CHECKING:
@@ -60,7 +62,9 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
         app.state.error_page = getattr(store, "error_page", None)
     app.include_router(ops.router)  # after the storefront: its /verify and /reset win
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
-    app.add_middleware(SecurityMiddleware, settings=runtime.settings)
+    app.state.kept = Kept(runtime.settings.web_cache_seconds)
+    app.add_middleware(MicroCache, kept=app.state.kept)
+    app.add_middleware(SecurityMiddleware, settings=runtime.settings)  # the outermost
     return app
 
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from tix.core.catalog.model import Category
-from tix.core.catalog.search import SearchQuery, SortOrder
+from tix.core.catalog.search import EventSummary, SearchQuery, SortOrder
 from tix.core.errors import Invalid
 from tix.error_table import http_status
 from tix.web.store import visitor
@@ -30,12 +30,18 @@ FILTERS = ("q", "category", "city", "from", "until", "max_price", "sort", "avail
 @router.get("/", response_class=HTMLResponse)
 def front(request: Request) -> HTMLResponse:
     catalog = visitor.runtime(request).catalog
-    upcoming = catalog.search(SearchQuery(limit=FRONT)).results
-    shown = {e.id for e in upcoming}  # popular ones not already on the page
-    popular = [e for e in catalog.search(SearchQuery(sort=SortOrder.POPULARITY,
-                                                     only_available=True,
-                                                     limit=FRONT * 2)).results
-               if e.id not in shown][:FRONT]
+
+    def read() -> tuple[list[EventSummary], list[EventSummary]]:
+        upcoming = catalog.search(SearchQuery(limit=FRONT)).results
+        shown = {e.id for e in upcoming}  # popular ones not already on the page
+        popular = [e for e in catalog.search(SearchQuery(sort=SortOrder.POPULARITY,
+                                                         only_available=True,
+                                                         limit=FRONT * 2)).results
+                   if e.id not in shown][:FRONT]
+        return upcoming, popular
+
+    # the same for every caller: kept a second (tix.web.microcache)
+    upcoming, popular = visitor.kept(request, ("front page",), read)
     return page(request, "home.html", upcoming=upcoming, popular=popular)
 
 
@@ -52,7 +58,10 @@ def search(request: Request) -> HTMLResponse:
     except Invalid as error:
         return page(request, "search.html", status=int(http_status(error)),
                     error=error.message, **context)
-    found = visitor.runtime(request).catalog.search(query)
+    catalog = visitor.runtime(request).catalog
+    # the same for every caller (search has no viewer): kept a second (tix.web.microcache)
+    found = visitor.kept(request, ("search page", query.cache_key()),
+                         lambda: catalog.search(query))
     here = {k: v for k, v in form.items() if v}
     nav = {}
     if offset > 0:

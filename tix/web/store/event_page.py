@@ -5,26 +5,51 @@ ask; posting it places one hold for the whole basket and opens checkout."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from tix.core.catalog.model import Question
 from tix.core.catalog.search import EventDetails, TicketTypeDetails
 from tix.core.errors import Invalid, TixError
 from tix.web.store import visitor
 from tix.web.store.pages import PageRoute, sentence
 from tix.web.store.render import page
 
+if TYPE_CHECKING:
+    from tix.bootstrap import Runtime
+    from tix.core.principal import Principal
+
 router = APIRouter(route_class=PageRoute)
 MOST_IN_A_LIST = 10  # the quantity list's longest; the core enforces the real limits
 
 
 @router.get("/events/{reference}", response_class=HTMLResponse)
-def event(request: Request, reference: str) -> HTMLResponse:
+async def event(request: Request, reference: str) -> HTMLResponse:
+    if visitor.has_session(request):  # read live for them, in a thread (as a sync route)
+        return await run_in_threadpool(_live_event, request, reference)
+    # the same for everyone without a session (a draft is its organizer's): kept a second
+    # (tix.web.microcache), the tickets left then at most that old; the page itself, with
+    # this browser's form token, is made here on the event loop (no I/O: no session)
     runtime = visitor.runtime(request)
-    details = runtime.catalog.show(reference, visitor.principal(request))
-    return _page(request, details)
+    key = ("event page", reference.strip())
+    details, questions = await visitor.kept_async(request, key,
+                                                  lambda: _read(runtime, reference, None))
+    return _page(request, details, questions=questions)
+
+
+def _live_event(request: Request, reference: str) -> HTMLResponse:
+    details, questions = _read(visitor.runtime(request), reference, visitor.principal(request))
+    return _page(request, details, questions=questions)
+
+
+def _read(runtime: Runtime, reference: str, viewer: Principal | None
+          ) -> tuple[EventDetails, list[Question]]:
+    details = runtime.catalog.show(reference, viewer)
+    return details, _questions(runtime, details)
 
 
 @router.get("/events/{reference}/left")
@@ -72,21 +97,28 @@ async def hold(request: Request, reference: str) -> Response:
 
 def _page(request: Request, details: EventDetails, *, status: int = 200,
           chosen: dict[str, int] | None = None, voucher: str = "",
-          error: str | None = None) -> HTMLResponse:
+          error: str | None = None, questions: list[Question] | None = None) -> HTMLResponse:
     runtime = visitor.runtime(request)
     now = runtime.clock.now()
     types = [_row(t, now) for t in details.ticket_types]
-    questions = []
-    if types:  # what checkout will ask, once (a question per ticket is asked of each)
-        seen: set[str] = set()
-        for asked in runtime.orders.questions([(t.id, 1) for t in details.ticket_types]):
-            if asked.question.key not in seen:
-                seen.add(asked.question.key)
-                questions.append(asked.question)
+    if questions is None:
+        questions = _questions(runtime, details)
     on_sale = details.summary.status == "SCHEDULED" and details.summary.starts_at > now
     return page(request, "event.html", status=status, event=details, s=details.summary,
                 types=types, chosen=chosen or {}, voucher=voucher, questions=questions,
                 on_sale=on_sale, error=error)
+
+
+def _questions(runtime: Runtime, details: EventDetails) -> list[Question]:
+    """What checkout will ask, once (a question per ticket is asked of each)."""
+    questions: list[Question] = []
+    seen: set[str] = set()
+    if details.ticket_types:
+        for asked in runtime.orders.questions([(t.id, 1) for t in details.ticket_types]):
+            if asked.question.key not in seen:
+                seen.add(asked.question.key)
+                questions.append(asked.question)
+    return questions
 
 
 def _row(ticket_type: TicketTypeDetails, now: datetime) -> dict[str, object]:

@@ -10,7 +10,7 @@ from fastapi import Request
 
 from tix.core.errors import NotAuthenticated
 from tix.core.principal import Principal, is_undeliverable
-from tix.web import csrf, sessions
+from tix.web import csrf, microcache, sessions
 
 if TYPE_CHECKING:
     from tix.bootstrap import Runtime
@@ -26,6 +26,16 @@ def runtime(request: Request) -> Runtime:
 def principal(request: Request) -> Principal | None:
     """The caller (an account, or a visitor's session), or None."""
     return sessions.optional_principal(request)
+
+
+def has_session(request: Request) -> bool:
+    """A Bearer token or a session cookie came (finding who it is may read the database)."""
+    return (sessions.bearer_token(request) is not None
+            or sessions.cookie_token(request) is not None)
+
+
+kept = microcache.kept  # what every visitor without a session sees, kept a second
+kept_async = microcache.kept_async
 
 
 def is_member(who: Principal) -> bool:
