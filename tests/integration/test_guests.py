@@ -77,3 +77,16 @@ def test_an_order_that_costs_something_is_not_free(runtime, free_event):
                                         items=[(free_event[1].id, 2)]))
     assert Tender.FREE in runtime.orders.tenders(ann, free_event[0].id)
     assert Tender.FREE not in runtime.orders.tenders(ann, free_event[1].id)
+
+
+def test_one_address_begins_only_so_many_visitors(runtime):
+    """A browser keeps its visitor's cookie; a script making visitors without end from one
+    address is told to wait (429 on the web), and another address is not."""
+    from tix.core.accounts.service import VISITS_PER_HOST
+
+    for _ in range(VISITS_PER_HOST.limit):
+        runtime.accounts.visit(host="198.51.100.7")
+    with pytest.raises(RuleViolation, match="too many new visitors") as refused:
+        runtime.accounts.visit(host="198.51.100.7")
+    assert refused.value.code == "rate_limited" and refused.value.detail["retry_after"] > 0
+    assert runtime.accounts.visit(host="198.51.100.8").principal.role is Role.CUSTOMER

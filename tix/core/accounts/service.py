@@ -39,7 +39,7 @@ from tix.core.ports import (
     UnitOfWorkFactory,
 )
 from tix.core.principal import UNDELIVERABLE, Buyer, Principal, Role
-from tix.core.ratelimit import retry_seconds
+from tix.core.ratelimit import Rate, enforce, retry_seconds
 
 VERIFICATION_TTL = timedelta(hours=24)
 RESET_TTL = timedelta(minutes=15)
@@ -49,6 +49,9 @@ PRINCIPAL_CACHE_TTL = timedelta(minutes=5)
 # (3 in a row), these stop guessing across many accounts from one host, or slow guessing.
 FAILED_LOGINS_PER_HOST = (20, timedelta(minutes=15))
 FAILED_LOGINS_PER_EMAIL = (10, timedelta(hours=1))
+# Visitors' sessions (accounts without email) one address may begin: a shop behind a
+# proxy must say so (TIX_TRUST_PROXY), or every buyer shares the proxy's address.
+VISITS_PER_HOST = Rate(120, timedelta(minutes=10))
 WRONG_CREDENTIALS = "wrong email or password"
 
 
@@ -168,6 +171,9 @@ class AccountService:
         password, so the visitor can hold seats (holds belong to an account) before giving
         an email at checkout."""
         now = self._clock.now()
+        # a browser keeps its visitor's cookie: many from one address are a script's
+        enforce(self._limiter, f"visit-host:{host}", VISITS_PER_HOST, now,
+                "new visitors from your address")
         user_id = new_id()
         user = User(id=user_id, email=f"visitor-{user_id}@guest{UNDELIVERABLE}", name="",
                     date_of_birth=None, password_hash=NO_PASSWORD, role=Role.CUSTOMER,
