@@ -132,7 +132,7 @@ _REFUSED_AT = re.compile(re.escape(_REFUSED) + r"(\d+):")
 
 def commit_in_one_round_trip(session: Session, *, rows: Rows, tickets: list[NumberedTickets],
                              intents: list[IntentStatement]) -> None:
-    """The new rows, the tickets (which refer to the new order among them), the intents,
+    """The new rows, the intents, the tickets (which refer to the new order among them),
     then COMMIT, sent as one query. Raises IntentRefused or OrderNumberTaken when nothing
     was committed (the transaction is then aborted and must be rolled back)."""
     dialect = session.get_bind().dialect
@@ -142,8 +142,11 @@ def commit_in_one_round_trip(session: Session, *, rows: Rows, tickets: list[Numb
         with psycopg.ClientCursor(driver) as cursor:
             query = ";\n".join([
                 *_inserts(cursor, dialect, rows),
-                *(_issue(cursor, batch) for batch in tickets),
+                # the intents (a till, a hold, then the contended rows), then the tickets:
+                # their numbers come from the event's counter row, as contended as the
+                # stock, so it is locked last, with nothing of one buyer's after it
                 *(_intent(cursor, dialect, place, step) for place, step in enumerate(intents)),
+                *(_issue(cursor, batch) for batch in tickets),
                 "COMMIT"])
             cursor.execute(query.encode(), prepare=False)
     except psycopg.Error as error:
