@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from tix.adapters.secret_files import created_once
 from tix.core.errors import Invalid
 
 PREFIX = "v1"
@@ -108,15 +109,8 @@ def key_ring(configured: str | None, data_dir: Path, *, production: bool) -> Key
         return KeyRing.parse(path.read_text())
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = "k1:" + base64.b64encode(secrets.token_bytes(32)).decode()
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
-        return KeyRing.parse(path.read_text())
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    return KeyRing.parse(text)
+    return KeyRing.parse(created_once(path, text))  # another process's, if it was first
 
 
 def add_key_to_file(data_dir: Path) -> str:

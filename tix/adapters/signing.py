@@ -5,7 +5,6 @@ key file made in the data dir on first use (mode 0600)."""
 from __future__ import annotations
 
 import base64
-import os
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -15,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from tix.adapters.secret_files import created_once
 from tix.core.errors import Invalid
 
 KEY_FILE = "ticket-signing.key"
@@ -50,16 +50,12 @@ def load_signer(configured: str | None, data_dir: Path) -> Ed25519Signer:
             raise Invalid("TIX_TICKET_SIGNING_KEY must be base64 of a 32-byte Ed25519 "
                           "private key") from None
     path = data_dir / KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        text = path.read_text()
+    else:
         raw = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
             serialization.NoEncryption())
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(base64.b64encode(raw).decode())
-        except FileExistsError:
-            pass  # another process made it first
+        text = created_once(path, base64.b64encode(raw).decode())
     return Ed25519Signer(Ed25519PrivateKey.from_private_bytes(
-        base64.b64decode(path.read_text().strip())))
+        base64.b64decode(text.strip())))
