@@ -10,7 +10,8 @@ machine (say so when quoting: on 2 cores they share the CPU with the server and 
 (2) readers: the same pages by 200 clients each asking once a second (open arrivals at
     200/s spread evenly, like people reading pages): p50/p95/p99 — the latency figure.
 (3) orders: free tickets through POST /api/orders by 32 closed-loop buyers (Bearer
-    sessions, as scripts and apps call the API) until a type of QUANTITY is sold out:
+    sessions, as scripts and apps call the API; --buyers 1-4 shows what one order costs
+    apart from queueing) until a type of QUANTITY is sold out:
     orders/s, p50/p95/p99, oversold from the database (must be 0: sold = QUANTITY, stock 0).
 Each line also gives the server's CPU per request (its processes, from /proc), the
 loader's CPU share of one core and the load average.
@@ -19,7 +20,7 @@ Targets (issue 19): at least 300 orders/s with p95 under 100 ms; page p95 under 
 cached. The yardstick: pretix's REST API placed 19.9 orders/s at 32 clients.
 
 Run: .venv/bin/python bench/web.py [--workers 2] [--seconds 10] [--quantity 4000]
-                                   [--only pages|orders] [--no-wrk]
+                                   [--buyers 32] [--only pages|orders] [--no-wrk]
 """
 
 from __future__ import annotations
