@@ -88,6 +88,9 @@ def test_a_customer_on_a_door_team_gets_the_door_of_those_events_alone(sqlite_ru
         async with plain.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: isinstance(plain.screen, HomeScreen), "home")
             seen["customer"] = menu_of(plain)
+            # let the header's title land before the app closes: left pending, Textual's
+            # callback finds the header half torn down (NoMatches: HeaderTitle)
+            await pilot.pause()
         app = signed_in_app(runtime, "dora@example.com", Role.CUSTOMER, "Dora Door")
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
