@@ -44,6 +44,7 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
         for service in ("engine", "accounts", "catalog", "inventory", "orders", "tickets",
                         "privacy"):
             getattr(runtime, service)
+        _one_thread_per_connection(runtime)
         yield
         if owns_runtime:
             runtime.close()
@@ -76,6 +77,18 @@ def storefront() -> ModuleType | None:
         if error.name in ("tix.web.store", STOREFRONT):
             return None
         raise
+
+
+def _one_thread_per_connection(runtime: Runtime) -> None:
+    """As many request threads as the pool keeps connections. With more (anyio's 40), a
+    thread beyond the pool opens an overflow connection for its request and closes it
+    after: a new PostgreSQL backend per request, PostgreSQL's CPU spent starting them."""
+    from anyio.to_thread import current_default_thread_limiter
+    from sqlalchemy.pool import QueuePool
+
+    pool = runtime.engine.pool
+    if isinstance(pool, QueuePool):
+        current_default_thread_limiter().total_tokens = pool.size()
 
 
 def from_environment() -> FastAPI:
