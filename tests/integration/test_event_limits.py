@@ -1,5 +1,9 @@
 """An event's own limits over all its ticket types: tickets per order and per person."""
 
+import contextlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from tests.catalog_support import an_event, on_every_team, organizer
@@ -57,3 +61,36 @@ def test_the_limits_are_whole_numbers_of_at_least_one(runtime):
         an_event(runtime, owner, max_per_order=0)
     with pytest.raises(Invalid, match="max_per_person"):
         an_event(runtime, owner, max_per_person="many")
+
+
+def test_one_buyers_sales_at_once_in_four_processes_pass_the_limits_exactly(
+        runtime, make_runtime, database):
+    """Twenty-four holds and comps of one buyer at once, in four processes: the type's
+    limit (Standing, 4) and the event's (6 over both types) are counted at commit, one
+    sale of the buyer after the other, so exactly six pass and the rest take nothing."""
+    owner = organizer(runtime)  # giving themself comps: the limits count their tickets
+    event_id = an_event(runtime, owner, max_per_person=6)
+    standing, seated = runtime.catalog.show(event_id).ticket_types[:2]
+    processes = [make_runtime(database) for _ in range(4)]
+    start = threading.Barrier(8)
+
+    def sell(n: int) -> tuple[str, str]:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            start.wait(timeout=5)
+        process, type_id = processes[n % 4], (standing.id, seated.id)[n % 3 == 0]
+        try:
+            if n % 2:
+                process.inventory.place_hold(owner, type_id, 1)
+            else:
+                process.orders.buy(owner, type_id, 1, tender=Tender.COMP)
+        except RuleViolation as refused:
+            return type_id, refused.code
+        return type_id, "sold"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(sell, range(24)))
+    assert {outcome for _, outcome in outcomes} == {"sold", "over_limit"}
+    sold = [type_id for type_id, outcome in outcomes if outcome == "sold"]
+    assert len(sold) == 6 and sold.count(standing.id) <= 4
+    assert left(runtime, standing.id, seated.id) == [100 - sold.count(standing.id),
+                                                     20 - sold.count(seated.id)]

@@ -40,6 +40,7 @@ from tix.core.intents import Intent, IntentRefused
 from tix.core.inventory.intents import (
     GiveBackQuota,
     GiveBackStock,
+    StayWithinLimit,
     TakeQuota,
     TakeStock,
     UseHold,
@@ -159,7 +160,7 @@ class MemoryUnitOfWork:
         committed = self._store.tables
         staged = {name: dict(committed[name])
                   for name in {*self._working, "stock", "quotas", "holds", "vouchers",
-                               "tills", "orders"}}
+                               "tills", "orders", "events"}}
         for name, key in self._changed:
             staged[name][key] = copy.deepcopy(self._working[name][key])
         if self._new_orders:
@@ -209,6 +210,25 @@ def _count(intent: Intent, table: dict[str, Any], key: str, change: int) -> None
     table[key] = row
 
 
+def _counted_for_limit(limit: StayWithinLimit, tables: dict[str, dict[str, Any]]) -> int:
+    """The buyer's tickets in active holds and orders of the limit's type or event, as
+    committed with this work's own."""
+    if limit.ticket_type_id is not None:
+        types = {limit.ticket_type_id}
+    else:
+        types = {t.id for e in tables["events"].values() if e.id == limit.event_id
+                 for t in e.ticket_types}
+    held = sum(q for h in tables["holds"].values()
+               if h.user_id == limit.user_id and h.status is HoldStatus.ACTIVE
+               and h.expires_at > limit.now
+               for type_id, q in h.quantities.items() if type_id in types)
+    bought = sum(q for o in tables["orders"].values()
+                 if o.user_id == limit.user_id
+                 and o.status in (OrderStatus.PENDING, OrderStatus.COMPLETED)
+                 for type_id, q in o.quantities.items() if type_id in types)
+    return int(held + bought)
+
+
 def _apply(intent: Intent, tables: dict[str, dict[str, Any]]) -> None:
     """One intent on the staged tables; IntentRefused when a conditional one fails."""
     if isinstance(intent, TakeStock):
@@ -240,6 +260,9 @@ def _apply(intent: Intent, tables: dict[str, dict[str, Any]]) -> None:
         order = copy.copy(tables["orders"][intent.order_id])
         order.till_id = open_till.id if open_till else None
         tables["orders"][intent.order_id] = order
+    elif isinstance(intent, StayWithinLimit):
+        if _counted_for_limit(intent, tables) > intent.limit:
+            raise IntentRefused(intent)
     elif isinstance(intent, GiveBackVoucher):
         voucher = copy.copy(tables["vouchers"][intent.voucher_id])
         voucher.uses_left = min(voucher.uses_left + 1, voucher.max_uses)
@@ -447,9 +470,6 @@ class MemoryHolds:
     def get(self, hold_id: str, *, lock: bool = False) -> Hold | None:
         found: Hold | None = self._uow.read("holds", hold_id)
         return found
-
-    def lock_buyer(self, user_id: str, ticket_type_id: str) -> None:
-        """Nothing to wait for: the unit tests run one unit of work at a time."""
 
     def held_by(self, user_id: str, ticket_type_id: str, now: datetime) -> int:
         return sum(h.quantities.get(ticket_type_id, 0) for h in self._uow.rows("holds")

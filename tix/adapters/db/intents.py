@@ -11,22 +11,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Update
+from sqlalchemy import Select, String, Update, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from tix.adapters.db.repositories.inventory import (
     GIVE_BACK_QUOTA,
     GIVE_BACK_STOCK,
+    HELD_IN_EVENT,
+    HELD_OF_TYPE,
     TAKE_QUOTA,
     TAKE_STOCK,
     USE_HOLD,
 )
+from tix.adapters.db.repositories.orders import BOUGHT_IN_EVENT, BOUGHT_OF_TYPE
 from tix.adapters.db.repositories.tills import STAMP_TILL
 from tix.adapters.db.repositories.vouchers import GIVE_BACK_VOUCHER, REDEEM_VOUCHER
 from tix.core.intents import Intent, IntentRefused
 from tix.core.inventory.intents import (
     GiveBackQuota,
     GiveBackStock,
+    StayWithinLimit,
     TakeQuota,
     TakeStock,
     UseHold,
@@ -38,22 +42,34 @@ from tix.core.vouchers.intents import GiveBackVoucher, RedeemVoucher
 @dataclass(frozen=True)
 class IntentStatement:
     intent: Intent
-    statement: Update
+    statement: Update | Select[Any]
     params: dict[str, Any]
-    conditional: bool  # refused when it changes no row
+    conditional: bool  # refused when it changes (an Update) or finds (a Select) no row
 
 
-def statements(intents: Iterable[Intent]) -> list[IntentStatement]:
+# The per-person limit: one buyer's sales of one type (or event) wait for each other here
+# (PostgreSQL; SQLite's writers are one at a time already), then the count — a statement
+# of its own, so that it sees what the sale it waited for committed.
+LOCK_BUYER = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("key", type_=String))))
+WITHIN_TYPE_LIMIT = select(literal(1)).where(
+    HELD_OF_TYPE.scalar_subquery() + BOUGHT_OF_TYPE.scalar_subquery() <= bindparam("limit"))
+WITHIN_EVENT_LIMIT = select(literal(1)).where(
+    HELD_IN_EVENT.scalar_subquery() + BOUGHT_IN_EVENT.scalar_subquery()
+    <= bindparam("limit"))
+
+
+def statements(intents: Iterable[Intent], *, postgres: bool) -> list[IntentStatement]:
     """The statements of `intents`, in the order they are applied.
 
-    A clerk's till first, then holds (rows of one clerk, one buyer), then the contended
-    rows in one fixed order: stock by
+    A clerk's till first, then the buyer's limits (each buyer's own lock, by key) and
+    holds, then the contended rows in one fixed order: stock by
     ticket type, then quotas by id (a sale takes a type's stock before the quotas it
     draws on), so that two commits never wait on each other crosswise. Several takes
     from one quota (a basket of two types sharing it) are one decrement, several
     give-backs of one row one increment.
     """
     tills: list[IntentStatement] = []
+    limits: list[StayWithinLimit] = []
     holds: list[IntentStatement] = []
     vouchers: list[IntentStatement] = []  # a popular code's row: after holds, by id
     vouchers_given: dict[str, int] = {}
@@ -66,6 +82,8 @@ def statements(intents: Iterable[Intent]) -> list[IntentStatement]:
             tills.append(IntentStatement(intent, STAMP_TILL, {
                 "order": intent.order_id, "clerk": intent.clerk_id,
                 "till_currency": intent.currency}, True))
+        elif isinstance(intent, StayWithinLimit):
+            limits.append(intent)
         elif isinstance(intent, UseHold):
             holds.append(IntentStatement(intent, USE_HOLD, {"hold_id": intent.hold_id}, True))
         elif isinstance(intent, RedeemVoucher):
@@ -103,7 +121,25 @@ def statements(intents: Iterable[Intent]) -> list[IntentStatement]:
                                  {"voucher": voucher_id, "given": uses}, False)
                  for voucher_id, uses in vouchers_given.items()]
     vouchers.sort(key=lambda s: str(s.params["voucher"]))
-    return tills + holds + vouchers + stock + quotas
+    return tills + _counted(limits, postgres=postgres) + holds + vouchers + stock + quotas
+
+
+def _counted(limits: list[StayWithinLimit], *, postgres: bool) -> list[IntentStatement]:
+    """Each limit's lock (on PostgreSQL), then its count, by key: a buyer's two baskets
+    take their locks in one order and never wait on each other crosswise."""
+    steps = []
+    for limit in sorted(limits, key=lambda limit: limit.key):
+        if postgres:
+            steps.append(IntentStatement(limit, LOCK_BUYER, {"key": limit.key}, False))
+        if limit.event_id is None:
+            steps.append(IntentStatement(limit, WITHIN_TYPE_LIMIT, {
+                "user": limit.user_id, "type": limit.ticket_type_id, "now": limit.now,
+                "limit": limit.limit}, True))
+        else:
+            steps.append(IntentStatement(limit, WITHIN_EVENT_LIMIT, {
+                "user": limit.user_id, "event": limit.event_id, "now": limit.now,
+                "limit": limit.limit}, True))
+    return steps
 
 
 def apply(session: Session, intents: list[IntentStatement]) -> None:
@@ -111,5 +147,11 @@ def apply(session: Session, intents: list[IntentStatement]) -> None:
     that changed nothing (the caller rolls back)."""
     for step in intents:
         result = session.execute(step.statement, step.params)
-        if step.conditional and not result.rowcount:  # type: ignore[attr-defined]
+        if not step.conditional:
+            continue
+        if isinstance(step.statement, Select):
+            refused = result.first() is None
+        else:
+            refused = not result.rowcount  # type: ignore[attr-defined]
+        if refused:
             raise IntentRefused(step.intent)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from sqlalchemy import Table, exc, insert
+from sqlalchemy import Select, Table, exc, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -119,7 +119,8 @@ def _intent(cursor: psycopg.ClientCursor[Any], dialect: Dialect, place: int,
             name: value for name, value in compiled.params.items() if value is not None})
     sql, literals = known
     if step.conditional:
-        sql = (f"WITH changed AS ({sql} RETURNING 1) SELECT CASE WHEN count(*) = 0 THEN "
+        found = sql if isinstance(step.statement, Select) else f"{sql} RETURNING 1"
+        sql = (f"WITH changed AS ({found}) SELECT CASE WHEN count(*) = 0 THEN "
                f"('{_REFUSED}' || {place} || ':' || count(*))::int END FROM changed")
     return cursor.mogrify(sql, {**literals, **step.params})
 

@@ -193,10 +193,11 @@ class SqlUnitOfWork:
         """The work, then its intents, then COMMIT: the contended rows the intents change
         stay locked for no more than their statements and the commit. On PostgreSQL a
         work with intents (the end of a sale) is sent as one query."""
-        intents = statements(self._intents)
+        postgres = is_postgres(self.session)
+        intents = statements(self._intents, postgres=postgres)
         self._intents.clear()
         try:
-            if intents and is_postgres(self.session):
+            if intents and postgres:
                 commit_in_one_round_trip(self.session, rows=self._rows_to_send(),
                                          tickets=self._tickets_as_rows(), intents=intents)
             else:

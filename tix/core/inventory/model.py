@@ -109,7 +109,11 @@ def check_limit(ticket_type: TicketTypeView, already: int, quantity: int) -> Non
     """The per-person limit counts what the buyer holds and has bought of this type."""
     limit = ticket_type.per_person_limit
     if limit is not None and already + quantity > limit:
-        left = max(0, limit - already)
-        raise RuleViolation(
-            f"at most {limit} {ticket_type.name} ticket(s) per person; you have {already}, "
-            f"so {left} more at most", code="over_limit")
+        raise limit_refusal(ticket_type, already, quantity)
+
+
+def limit_refusal(ticket_type: TicketTypeView, already: int, quantity: int) -> RuleViolation:
+    limit = ticket_type.per_person_limit or 0
+    return RuleViolation(
+        f"at most {limit} {ticket_type.name} ticket(s) per person; you have {already}, "
+        f"so {max(0, limit - already)} more at most", code="over_limit")

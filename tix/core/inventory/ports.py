@@ -53,10 +53,6 @@ class Holds(Protocol):
 
     def get(self, hold_id: str, *, lock: bool = False) -> Hold | None: ...
 
-    def lock_buyer(self, user_id: str, ticket_type_id: str) -> None:
-        """Serialise one buyer's holds of one type, so the per-person limit holds."""
-        ...
-
     def held_in_event(self, user_id: str, event_id: str, now: datetime) -> int:
         """Tickets of every type of the event in the buyer's active holds."""
         ...

@@ -21,11 +21,12 @@ from tix.core.inventory.events import TicketsReturned
 from tix.core.inventory.intents import (
     GiveBackQuota,
     GiveBackStock,
+    StayWithinLimit,
     TakeQuota,
     TakeStock,
     UseHold,
 )
-from tix.core.inventory.model import Hold, QuotaLevel, basket, check_limit
+from tix.core.inventory.model import Hold, QuotaLevel, basket, check_limit, limit_refusal
 from tix.core.inventory.ports import StockLevel
 from tix.core.orders.public import tickets_bought, tickets_bought_in_event
 from tix.core.ports import UnitOfWork
@@ -68,6 +69,8 @@ def commit_sale(uow: UnitOfWork, ticket_types: Mapping[str, TicketTypeView]) -> 
         if isinstance(refused.intent, TakeQuota):
             raise quota_full(uow, ticket_types[refused.intent.ticket_type_id],
                              refused.intent) from None
+        if isinstance(refused.intent, StayWithinLimit):
+            raise over_limit(uow, ticket_types, refused.intent) from None
         if isinstance(refused.intent, UseHold):
             raise RuleViolation("this hold was used meanwhile", code="hold_expired") from None
         voucher_used_up = voucher_refusal(refused)
@@ -105,20 +108,34 @@ def quota_full(uow: UnitOfWork, ticket_type: TicketTypeView,
 
 def check_buyer_limit(uow: UnitOfWork, principal: Principal, ticket_type: TicketTypeView,
                       quantity: int, now: datetime) -> None:
-    """The per-person limit, counting the buyer's active holds and bought tickets.
+    """The per-person limit, counting the buyer's active holds and bought tickets: more
+    than the limit in one sale is refused now, the count is the commit's (StayWithinLimit:
+    in the one query that ends a sale, no round trips of its own).
 
     Counter staff sell to a new person with every sale: for them the limit is per sale
     (counting their own sales would stop a box office after four tickets)."""
     if ticket_type.per_person_limit is None:
         return
-    if principal.has_role(Role.CLERK):
-        check_limit(ticket_type, 0, quantity)
-        return
-    user_id = principal.user_id
-    uow.holds.lock_buyer(user_id, ticket_type.id)
-    already = (uow.holds.held_by(user_id, ticket_type.id, now)
-               + tickets_bought(uow, user_id, ticket_type.id))
-    check_limit(ticket_type, already, quantity)
+    check_limit(ticket_type, 0, quantity)
+    if not principal.has_role(Role.CLERK):
+        uow.intend(StayWithinLimit(principal.user_id, ticket_type.per_person_limit, quantity,
+                                   now, ticket_type_id=ticket_type.id))
+
+
+def over_limit(uow: UnitOfWork, ticket_types: Mapping[str, TicketTypeView],
+               refused: StayWithinLimit) -> RuleViolation:
+    """The refusal of a sale the per-person count refused at commit, saying how many the
+    buyer has (counted afresh: the sale's own work was rolled back)."""
+    user, now = refused.user_id, refused.now
+    if refused.ticket_type_id is not None:
+        ticket_type = ticket_types[refused.ticket_type_id]
+        already = (uow.holds.held_by(user, ticket_type.id, now)
+                   + tickets_bought(uow, user, ticket_type.id))
+        return limit_refusal(ticket_type, already, refused.asked)
+    event = next(iter(ticket_types.values()))
+    already = (uow.holds.held_in_event(user, event.event_id, now)
+               + tickets_bought_in_event(uow, user, event.event_id))
+    return _event_limit_refusal(event, refused.limit, already, refused.asked)
 
 
 def resolve_basket(uow: UnitOfWork, items: list[tuple[str, int]], *, what: str,
@@ -157,16 +174,19 @@ def check_event_limits(uow: UnitOfWork, principal: Principal,
                             code="over_limit", limit=per_order, asked=asked)
     if per_person is None:
         return
-    already = 0
+    if asked > per_person:
+        raise _event_limit_refusal(event, per_person, 0, asked)
     if not principal.has_role(Role.CLERK):
-        uow.holds.lock_buyer(principal.user_id, f"event:{event.event_id}")
-        already = (uow.holds.held_in_event(principal.user_id, event.event_id, now)
-                   + tickets_bought_in_event(uow, principal.user_id, event.event_id))
-    if already + asked > per_person:
-        raise RuleViolation(
-            f"at most {per_person} ticket(s) per person for {event.event_name}; you have "
-            f"{already}, so {max(0, per_person - already)} more at most", code="over_limit",
-            limit=per_person, already=already, asked=asked)
+        uow.intend(StayWithinLimit(principal.user_id, per_person, asked, now,
+                                   event_id=event.event_id))
+
+
+def _event_limit_refusal(event: TicketTypeView, per_person: int, already: int,
+                         asked: int) -> RuleViolation:
+    return RuleViolation(
+        f"at most {per_person} ticket(s) per person for {event.event_name}; you have "
+        f"{already}, so {max(0, per_person - already)} more at most", code="over_limit",
+        limit=per_person, already=already, asked=asked)
 
 
 def hold(uow: UnitOfWork, hold_id: str) -> Hold | None:

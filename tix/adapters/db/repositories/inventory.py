@@ -15,7 +15,6 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -159,6 +158,21 @@ GIVE_BACK_STOCK = _giving_back(StockRow, StockRow.ticket_type_id, "type_id")
 TAKE_QUOTA = _taking(QuotaRow, QuotaRow.id, "quota_id")
 GIVE_BACK_QUOTA = _giving_back(QuotaRow, QuotaRow.id, "quota_id")
 
+# What one buyer (:user) holds of a ticket type (:type) or of an event's types (:event),
+# in holds active at :now: read by the repository, and counted again by the per-person
+# limit's check at commit (tix.adapters.db.intents).
+_ACTIVE_HOLD_OF_USER = (HoldRow.user_id == bindparam("user"),
+                        HoldRow.status == HoldStatus.ACTIVE.value,
+                        HoldRow.expires_at > bindparam("now"))
+HELD_OF_TYPE = (select(func.coalesce(func.sum(HoldLineRow.quantity), 0))
+                .join(HoldRow, HoldRow.id == HoldLineRow.hold_id)
+                .where(HoldLineRow.ticket_type_id == bindparam("type"),
+                       *_ACTIVE_HOLD_OF_USER))
+HELD_IN_EVENT = (select(func.coalesce(func.sum(HoldLineRow.quantity), 0))
+                 .join(HoldRow, HoldRow.id == HoldLineRow.hold_id)
+                 .join(TicketTypeRow, TicketTypeRow.id == HoldLineRow.ticket_type_id)
+                 .where(TicketTypeRow.event_id == bindparam("event"), *_ACTIVE_HOLD_OF_USER))
+
 # A hold is used up by one sale only: the first to change it from ACTIVE.
 USE_HOLD = (update(HoldRow)
             .where(HoldRow.id == bindparam("hold_id"),
@@ -192,26 +206,13 @@ class SqlHolds:
         row = self._session.scalars(query).one_or_none()
         return None if row is None else self._holds([row])[0]
 
-    def lock_buyer(self, user_id: str, ticket_type_id: str) -> None:
-        if self._session.get_bind().dialect.name == "postgresql":
-            self._session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                                  {"key": f"hold:{user_id}:{ticket_type_id}"})
-        # SQLite: the transaction began IMMEDIATE, which already serialises writers.
-
     def held_by(self, user_id: str, ticket_type_id: str, now: datetime) -> int:
-        return int(self._session.scalar(
-            select(func.coalesce(func.sum(HoldLineRow.quantity), 0))
-            .join(HoldRow, HoldRow.id == HoldLineRow.hold_id)
-            .where(HoldRow.user_id == user_id, HoldLineRow.ticket_type_id == ticket_type_id,
-                   HoldRow.status == HoldStatus.ACTIVE.value, HoldRow.expires_at > now)) or 0)
+        return int(self._session.scalar(HELD_OF_TYPE, {
+            "user": user_id, "type": ticket_type_id, "now": now}) or 0)
 
     def held_in_event(self, user_id: str, event_id: str, now: datetime) -> int:
-        return int(self._session.scalar(
-            select(func.coalesce(func.sum(HoldLineRow.quantity), 0))
-            .join(HoldRow, HoldRow.id == HoldLineRow.hold_id)
-            .join(TicketTypeRow, TicketTypeRow.id == HoldLineRow.ticket_type_id)
-            .where(HoldRow.user_id == user_id, TicketTypeRow.event_id == event_id,
-                   HoldRow.status == HoldStatus.ACTIVE.value, HoldRow.expires_at > now)) or 0)
+        return int(self._session.scalar(HELD_IN_EVENT, {
+            "user": user_id, "event": event_id, "now": now}) or 0)
 
     def take_expired(self, now: datetime, limit: int) -> list[Hold]:
         rows = list(self._session.scalars(

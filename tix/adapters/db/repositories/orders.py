@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
@@ -28,6 +28,20 @@ from tix.core.orders.model import (
     Tender,
     price,
 )
+
+# What one buyer (:user) has bought of a ticket type (:type) or of an event (:event), in
+# orders paid or being paid: read by the repository, and counted again by the
+# per-person limit's check at commit (tix.adapters.db.intents). The statuses are
+# literals (no IN list: the check is compiled once into the commit's query).
+_ACTIVE_ORDER_OF_USER = (OrderRow.user_id == bindparam("user"),
+                         or_(OrderRow.status == OrderStatus.PENDING.value,
+                             OrderRow.status == OrderStatus.COMPLETED.value))
+BOUGHT_OF_TYPE = (select(func.coalesce(func.sum(OrderLineRow.quantity), 0))
+                  .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
+                  .where(OrderLineRow.ticket_type_id == bindparam("type"),
+                         *_ACTIVE_ORDER_OF_USER))
+BOUGHT_IN_EVENT = (select(func.coalesce(func.sum(OrderRow.quantity), 0))
+                   .where(OrderRow.event_id == bindparam("event"), *_ACTIVE_ORDER_OF_USER))
 
 
 class SqlOrders:
@@ -86,19 +100,12 @@ class SqlOrders:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def tickets_bought(self, user_id: str, ticket_type_id: str) -> int:
-        return int(self._session.scalar(
-            select(func.coalesce(func.sum(OrderLineRow.quantity), 0))
-            .join(OrderRow, OrderRow.id == OrderLineRow.order_id).where(
-                OrderRow.user_id == user_id, OrderLineRow.ticket_type_id == ticket_type_id,
-                OrderRow.status.in_([OrderStatus.PENDING.value,
-                                     OrderStatus.COMPLETED.value]))) or 0)
+        return int(self._session.scalar(BOUGHT_OF_TYPE, {
+            "user": user_id, "type": ticket_type_id}) or 0)
 
     def tickets_bought_in_event(self, user_id: str, event_id: str) -> int:
-        return int(self._session.scalar(
-            select(func.coalesce(func.sum(OrderRow.quantity), 0)).where(
-                OrderRow.user_id == user_id, OrderRow.event_id == event_id,
-                OrderRow.status.in_([OrderStatus.PENDING.value,
-                                     OrderStatus.COMPLETED.value]))) or 0)
+        return int(self._session.scalar(BOUGHT_IN_EVENT, {
+            "user": user_id, "event": event_id}) or 0)
 
     def erase_holders(self, user_id: str) -> int:
         rows = self._session.execute(select(OrderRow.id, OrderRow.quantity)
