@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import exc, insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -143,8 +143,13 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self.session = self._sessions()
         if self._readonly:
+            # PostgreSQL: every statement on its own, no BEGIN and ROLLBACK round trips —
+            # under READ COMMITTED each statement read its own snapshot already
+            options: dict[str, Any] = {"tix_readonly": True}
+            if is_postgres(self.session):
+                options["isolation_level"] = "AUTOCOMMIT"
             with translated_errors():
-                self.session.connection(execution_options={"tix_readonly": True})
+                self.session.connection(execution_options=options)
         self._messages = []
         self._new_rows: Rows = []  # recorded by repositories, inserted when work is flushed
         self._tickets_to_issue: list[tuple[list[Ticket], int]] = []
