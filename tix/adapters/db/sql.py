@@ -45,7 +45,16 @@ def in_batches(session: Session, statement: Select[Any], batch: int
     server-side cursor (the session may run other queries between batches), on SQLite
     the cursor steps through the file. For exports of any size in constant memory."""
     # on the session's connection, not through the ORM: plain rows, a third cheaper each
-    result = session.connection().execute(
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    if is_postgres(session) and getattr(driver, "autocommit", False):
+        # a read-only work runs without a transaction, and a server-side cursor lives in
+        # one: a transaction of its own for the cursor's life
+        with driver.transaction():  # type: ignore[union-attr]
+            yield from connection.execute(statement.execution_options(
+                stream_results=True, max_row_buffer=batch)).partitions(batch)
+        return
+    result = connection.execute(
         statement.execution_options(stream_results=True, max_row_buffer=batch))
     yield from result.partitions(batch)
 
