@@ -87,6 +87,21 @@ def test_the_per_person_limit_counts_tickets_already_bought(runtime):
         runtime.inventory.place_hold(owner, standing.id, 2)
 
 
+def test_a_sale_at_the_counter_hands_over_its_tickets_numbered_as_stored(runtime):
+    """The order a counter sale returns carries the tickets its commit issued, with the
+    numbers the event's counter gave them: the caller shows them without reading back."""
+    _, _, standing, clerk = setup(runtime)
+    first = runtime.orders.buy(clerk, standing.id, 2, tender=Tender.CASH, tendered=9000,
+                               holders=["Ann Archer", "Ben Bow"])
+    second = runtime.orders.buy(clerk, standing.id, 1, tender=Tender.CASH, tendered=4500)
+    stored = runtime.tickets.of_orders([first.id, second.id])
+    for order in (first, second):
+        assert [(t.id, t.number, t.seat, t.holder) for t in order.issued] == [
+            (t.id, t.number, t.seat, t.holder) for t in stored[order.id]]
+    assert len({t.number for t in first.issued + second.issued}) == 3
+    assert runtime.orders.show(clerk, first.id).issued == []  # read back: not stored with it
+
+
 def test_at_the_counter_the_limit_is_per_sale(runtime):
     """A clerk sells to a new person each time: their own sales do not add up."""
     _, _, standing, clerk = setup(runtime)  # Standing: at most 4 per person

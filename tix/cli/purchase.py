@@ -188,7 +188,7 @@ def _emit_sold(cli: Any, order: Any, as_json: bool, buyer: Any = None) -> None:
     """The order with its tickets: a sale at the counter has them already."""
     from tix.core.principal import is_undeliverable
 
-    tickets = cli.runtime.tickets.of_orders([order.id]).get(order.id)
+    tickets = order.issued or cli.runtime.tickets.of_orders([order.id]).get(order.id)
     answers = cli.runtime.orders.answers(cli.principal(), order.id)
     emit(order_json(order, tickets, answers), as_json=as_json, human=_print_order)
     if buyer is not None and not is_undeliverable(buyer.email):

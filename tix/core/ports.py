@@ -91,8 +91,8 @@ class UnitOfWork(Protocol):
     def publish(self, *messages: Message) -> None: ...
 
     def issue_tickets(self, tickets: list[Ticket], event_number: int) -> None:
-        """New tickets of one event, numbered and stored by this unit of work's commit
-        (in the one round trip that ends a sale on PostgreSQL)."""
+        """New tickets of one event, numbered (each given its number) and stored by this
+        unit of work's commit (in the one round trip that ends a sale on PostgreSQL)."""
         ...
 
 

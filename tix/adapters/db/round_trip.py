@@ -87,7 +87,9 @@ SELECT t.id, %(prefix)s || lpad((numbers.before + t.place)::text,
 FROM numbers, jsonb_to_recordset(%(rows)s::jsonb) AS t(
     place int, id text, event_id text, order_id text, seat int, user_id text,
     ticket_type_id text, holder text, qr_payload text, status text, created_at timestamptz)
+RETURNING tickets.id AS issued_ticket, tickets.number AS issued_number
 """
+_ISSUED = ["issued_ticket", "issued_number"]  # the columns of what _ISSUE_TICKETS returns
 
 
 @dataclass(frozen=True)
@@ -132,10 +134,11 @@ _REFUSED_AT = re.compile(re.escape(_REFUSED) + r"(\d+):")
 
 
 def commit_in_one_round_trip(session: Session, *, rows: Rows, tickets: list[NumberedTickets],
-                             intents: list[IntentStatement]) -> None:
+                             intents: list[IntentStatement]) -> dict[str, str]:
     """The new rows, the intents, the tickets (which refer to the new order among them),
-    then COMMIT, sent as one query. Raises IntentRefused or OrderNumberTaken when nothing
-    was committed (the transaction is then aborted and must be rolled back)."""
+    then COMMIT, sent as one query; returns the tickets' numbers by id. Raises
+    IntentRefused or OrderNumberTaken when nothing was committed (the transaction is then
+    aborted and must be rolled back)."""
     dialect = session.get_bind().dialect
     driver: psycopg.Connection[Any] = session.connection().connection.driver_connection  # type: ignore[assignment]
     failure: psycopg.Error | None = None
@@ -150,10 +153,16 @@ def commit_in_one_round_trip(session: Session, *, rows: Rows, tickets: list[Numb
                 *(_issue(cursor, batch) for batch in tickets),
                 "COMMIT"])
             cursor.execute(query.encode(), prepare=False)
+            numbers: dict[str, str] = {}
+            while True:  # a result per statement: the tickets' are the numbers
+                if cursor.description and [c.name for c in cursor.description] == _ISSUED:
+                    numbers.update(cursor.fetchall())
+                if not cursor.nextset():
+                    break
     except psycopg.Error as error:
         failure = error
     if failure is None:
-        return
+        return numbers
     refused = _REFUSED_AT.search(str(failure)) \
         if isinstance(failure, psycopg.errors.InvalidTextRepresentation) else None
     if refused is not None:

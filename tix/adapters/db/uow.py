@@ -203,8 +203,12 @@ class SqlUnitOfWork:
         self._intents.clear()
         try:
             if intents and postgres:
-                commit_in_one_round_trip(self.session, rows=self._rows_to_send(),
-                                         tickets=self._tickets_as_rows(), intents=intents)
+                issued = [t for tickets, _ in self._tickets_to_issue for t in tickets]
+                numbers = commit_in_one_round_trip(
+                    self.session, rows=self._rows_to_send(), tickets=self._tickets_as_rows(),
+                    intents=intents)
+                for ticket in issued:  # as SqlTickets.add_numbered numbers them on SQLite
+                    ticket.number = numbers[ticket.id]
             else:
                 self.flush()
                 apply(self.session, intents)

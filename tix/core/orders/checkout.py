@@ -63,6 +63,7 @@ from tix.core.orders.ports import HoldKeeper, PaymentGateway
 from tix.core.orders.till import stamp_till, till_refusal
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Buyer, Principal
+from tix.core.tickets.model import Ticket
 from tix.core.vouchers.model import Voucher
 from tix.core.vouchers.public import give_back as give_back_voucher
 from tix.core.vouchers.public import redeem as redeem_voucher
@@ -109,7 +110,7 @@ class Checkout:
         # bootstrap); the daemon's delivery of its PaymentCompleted then finds them made.
         self.issue_tickets: Callable[[UnitOfWork, PaymentCompleted,
                                       Mapping[str, TicketTypeView]],
-                                     None] = lambda uow, message, ticket_types: None
+                                     list[Ticket]] = lambda uow, message, ticket_types: []
 
     def place(self, command: PlaceOrder) -> Order:
         """The order asked for, paid; or a refusal with its tickets back on sale."""
@@ -296,7 +297,7 @@ class Checkout:
         order.status, order.completed_at = OrderStatus.COMPLETED, now
         paid = payment_completed(order)
         uow.publish(paid)
-        self.issue_tickets(uow, paid, ticket_types)  # the tickets go with the sale
+        order.issued = self.issue_tickets(uow, paid, ticket_types)  # they go with the sale
 
     @staticmethod
     def _new_order(command: PlaceOrder, types: Mapping[str, TicketTypeView],

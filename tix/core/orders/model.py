@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from tix.core.ids import readable_code
+from tix.core.tickets.model import Ticket
 
 
 class OrderStatus(StrEnum):
@@ -148,6 +149,10 @@ class Order:
     discount: Discount | None = None
     test: bool = False  # placed while its event was in test mode: in no sales report
     till_id: str | None = None  # a cash sale: the till (the clerk's shift) it was taken in
+    # The tickets the sale that made it issued with it (at the counter, free), numbered
+    # by its commit: the caller shows them without reading them back. Not stored with
+    # the order: read from anywhere else, it has none here (ask for its tickets).
+    issued: list[Ticket] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def admits(self) -> bool:

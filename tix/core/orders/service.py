@@ -30,6 +30,7 @@ from tix.core.orders.sales_report import SalesReport, SalesReports
 from tix.core.orders.till import Tills
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Buyer, Principal, Role
+from tix.core.tickets.model import Ticket
 
 
 class OrderService:
@@ -97,13 +98,14 @@ class OrderService:
 
     @property
     def issue_tickets(self) -> Callable[[UnitOfWork, PaymentCompleted,
-                                         Mapping[str, TicketTypeView]], None]:
+                                         Mapping[str, TicketTypeView]], list[Ticket]]:
         """Issues a counter sale's tickets with its commit (wired by bootstrap)."""
         return self.checkouts.issue_tickets
 
     @issue_tickets.setter
     def issue_tickets(self, issue: Callable[[UnitOfWork, PaymentCompleted,
-                                             Mapping[str, TicketTypeView]], None]) -> None:
+                                             Mapping[str, TicketTypeView]], list[Ticket]]
+                      ) -> None:
         self.checkouts.issue_tickets = issue
 
     def resume_unfinished(self) -> int:

@@ -82,16 +82,16 @@ class TicketService(CheckIn, TicketChanges):
                        + [t.id for t in tickets if t.id in stored])
 
     def issue_with_sale(self, uow: UnitOfWork, msg: PaymentCompleted,
-                        ticket_types: Mapping[str, TicketTypeView]) -> None:
+                        ticket_types: Mapping[str, TicketTypeView]) -> list[Ticket]:
         """A sale at the counter hands its tickets over as it ends: they are stored, with
-        their numbers, by the sale's own commit (`uow.issue_tickets`). The daemon's
-        delivery of the sale's PaymentCompleted announces them (`generate`): the sale
-        writes no more rows than it must."""
+        their numbers, by the sale's own commit (`uow.issue_tickets`), and returned (numbered
+        once it is committed). The daemon's delivery of the sale's PaymentCompleted
+        announces them (`generate`): the sale writes no more rows than it must."""
         seat_types = msg.seat_types()
-        uow.issue_tickets(self._new_tickets(ticket_types, seat_types,
-                                            list(range(len(seat_types))), msg.order_id,
-                                            msg.user_id, msg.holders),
-                          _event_number(ticket_types))
+        tickets = self._new_tickets(ticket_types, seat_types, list(range(len(seat_types))),
+                                    msg.order_id, msg.user_id, msg.holders)
+        uow.issue_tickets(tickets, _event_number(ticket_types))
+        return tickets
 
     def issue_now(self, principal: Principal, order_reference: str) -> list[Ticket]:
         """The tickets of the principal's order, in seat order; if it is paid, those the

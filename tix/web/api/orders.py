@@ -84,8 +84,9 @@ def place(request: Request, principal: CallerOrVisitor, body: NewOrder) -> JSONR
         items=[(i.ticket_type, i.quantity) for i in body.items], holders=body.holders,
         voucher=body.voucher, buyer=buyer, in_browser=tender is Tender.CARD,
         answers=[(a.ticket, a.question, a.value) for a in body.answers]))
-    # as `tix buy --json` prints it; answers are read back only when some were given
-    tickets = runtime.tickets.of_orders([order.id]).get(order.id)
+    # as `tix buy --json` prints it; a free order's tickets came with it, answers are
+    # read back only when some were given
+    tickets = order.issued or runtime.tickets.of_orders([order.id]).get(order.id)
     answers = runtime.orders.answers(principal, order.id) if body.answers else []
     shown = {**order_json(order, tickets, answers), "pay_until": order.pay_until}
     if tender is Tender.CARD:
