@@ -61,7 +61,9 @@ class OrderRow(Base):
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         Index("ix_orders_status_created_at", "status", "created_at"),
         Index("ix_orders_event_status", "event_id", "status"),
-        Index("ix_orders_buyer_status", "user_id", "status"),
+        # the per-person limits' count at commit: with ix_order_lines_order_type, indexes
+        # only, however many orders the buyer placed before (migration 0032)
+        Index("ix_orders_buyer_status_id", "user_id", "status", "id"),
     )
 
 
@@ -80,6 +82,7 @@ class OrderLineRow(Base):
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         Index("ix_order_lines_type", "ticket_type_id"),
+        Index("ix_order_lines_order_type", "order_id", "ticket_type_id", "quantity"),
     )
 
 
