@@ -19,17 +19,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def serving(home: Path, database_url: str, *, count: int = 1,
+def serving(home: Path, database_url: str, *, count: int = 1, workers: int = 1,
             **settings: str) -> Iterator[list[str]]:
-    """`count` processes of `tix serve` on one database; yields their base addresses."""
+    """`count` servers (`tix serve --workers N`) on one database; yields their base
+    addresses."""
     env = {**os.environ, "TIX_DATA_DIR": str(home / "data"),
            "TIX_CONFIG_DIR": str(home / "config"), "TIX_DATABASE_URL": database_url,
            "TIX_SECRET_KEY": TEST_SECRET, "TIX_BCRYPT_ROUNDS": "4",
            "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
            **{f"TIX_{k.upper()}": v for k, v in settings.items()}}
     ports = [free_port() for _ in range(count)]
-    processes = [subprocess.Popen([sys.executable, "-m", "tix", "serve", "--port", str(p)],
-                                  env=env, stdout=subprocess.DEVNULL,
+    processes = [subprocess.Popen([sys.executable, "-m", "tix", "serve", "--port", str(p),
+                                   "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True) for p in ports]
     bases = [f"http://127.0.0.1:{p}" for p in ports]
     try:
