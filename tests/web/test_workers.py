@@ -15,13 +15,9 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.conftest import TEST_SECRET
 from tests.web.served import ROOT, serving
-
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT spreading "
-                                "is Linux's; elsewhere the workers share one socket")
 
 
 def children(pid: int) -> set[int]:
