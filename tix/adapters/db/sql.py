@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, String, Table, any_, bindparam
@@ -47,16 +48,12 @@ def in_batches(session: Session, statement: Select[Any], batch: int
     # on the session's connection, not through the ORM: plain rows, a third cheaper each
     connection = session.connection()
     driver = connection.connection.driver_connection
-    if is_postgres(session) and getattr(driver, "autocommit", False):
-        # a read-only work runs without a transaction, and a server-side cursor lives in
-        # one: a transaction of its own for the cursor's life
-        with driver.transaction():  # type: ignore[union-attr]
-            yield from connection.execute(statement.execution_options(
-                stream_results=True, max_row_buffer=batch)).partitions(batch)
-        return
-    result = connection.execute(
-        statement.execution_options(stream_results=True, max_row_buffer=batch))
-    yield from result.partitions(batch)
+    # a read-only work runs without a transaction on PostgreSQL, and a server-side cursor
+    # lives in one: a transaction of its own for the cursor's life
+    autocommit = is_postgres(session) and getattr(driver, "autocommit", False)
+    with driver.transaction() if autocommit else nullcontext():  # type: ignore[union-attr]
+        yield from connection.execute(statement.execution_options(
+            stream_results=True, max_row_buffer=batch)).partitions(batch)
 
 
 def one_of(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:

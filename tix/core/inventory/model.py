@@ -117,3 +117,11 @@ def limit_refusal(ticket_type: TicketTypeView, already: int, quantity: int) -> R
     return RuleViolation(
         f"at most {limit} {ticket_type.name} ticket(s) per person; you have {already}, "
         f"so {max(0, limit - already)} more at most", code="over_limit")
+
+
+def event_limit_refusal(event: TicketTypeView, per_person: int, already: int,
+                        asked: int) -> RuleViolation:
+    return RuleViolation(
+        f"at most {per_person} ticket(s) per person for {event.event_name}; you have "
+        f"{already}, so {max(0, per_person - already)} more at most", code="over_limit",
+        limit=per_person, already=already, asked=asked)

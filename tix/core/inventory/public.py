@@ -26,7 +26,14 @@ from tix.core.inventory.intents import (
     TakeStock,
     UseHold,
 )
-from tix.core.inventory.model import Hold, QuotaLevel, basket, check_limit, limit_refusal
+from tix.core.inventory.model import (
+    Hold,
+    QuotaLevel,
+    basket,
+    check_limit,
+    event_limit_refusal,
+    limit_refusal,
+)
 from tix.core.inventory.ports import StockLevel
 from tix.core.orders.public import tickets_bought, tickets_bought_in_event
 from tix.core.ports import UnitOfWork
@@ -135,7 +142,7 @@ def over_limit(uow: UnitOfWork, ticket_types: Mapping[str, TicketTypeView],
     event = next(iter(ticket_types.values()))
     already = (uow.holds.held_in_event(user, event.event_id, now)
                + tickets_bought_in_event(uow, user, event.event_id))
-    return _event_limit_refusal(event, refused.limit, already, refused.asked)
+    return event_limit_refusal(event, refused.limit, already, refused.asked)
 
 
 def resolve_basket(uow: UnitOfWork, items: list[tuple[str, int]], *, what: str,
@@ -175,18 +182,10 @@ def check_event_limits(uow: UnitOfWork, principal: Principal,
     if per_person is None:
         return
     if asked > per_person:
-        raise _event_limit_refusal(event, per_person, 0, asked)
+        raise event_limit_refusal(event, per_person, 0, asked)
     if not principal.has_role(Role.CLERK):
         uow.intend(StayWithinLimit(principal.user_id, per_person, asked, now,
                                    event_id=event.event_id))
-
-
-def _event_limit_refusal(event: TicketTypeView, per_person: int, already: int,
-                         asked: int) -> RuleViolation:
-    return RuleViolation(
-        f"at most {per_person} ticket(s) per person for {event.event_name}; you have "
-        f"{already}, so {max(0, per_person - already)} more at most", code="over_limit",
-        limit=per_person, already=already, asked=asked)
 
 
 def hold(uow: UnitOfWork, hold_id: str) -> Hold | None:
