@@ -117,3 +117,32 @@ def test_the_event_page_follows_the_tickets_left_while_it_is_open(page, shop, ca
     expect(last.locator("td.left")).to_have_text("Sold out")  # no eval: the CSP forbids it
     assert page.get_by_label("Last seat").is_disabled()
     assert page.get_by_label("Standing").is_enabled()
+
+
+def test_a_code_opens_a_hidden_type_which_the_buyer_then_takes(page, shop, catalog):
+    from tests.catalog_support import an_event
+    from tix.core.vouchers.service import VoucherTerms
+
+    runtime = shop.runtime
+    event_id = an_event(runtime, catalog.owner, days=25, name="Preview evening",
+                        ticket_types=[{"name": "Standing", "price": "20.00", "quantity": 10},
+                                      {"name": "Crew", "price": "0.00", "quantity": 3,
+                                       "hidden": True}])
+    runtime.vouchers.create(catalog.owner, event_id, "CREW-ONLY",
+                            VoucherTerms(unlock_only=True, max_uses=3))
+    page.goto(f"/events/{event_id}")
+    expect(page.get_by_role("row", name=re.compile("Crew"))).to_have_count(0)
+    page.get_by_label("Code").fill("crew-only")
+    page.get_by_label("Code").press("Enter")  # the field's own button: Apply
+    expect(page.get_by_role("status")).to_have_text("Code CREW-ONLY opens Crew.")
+    screenshot(page, "event-code")
+    page.get_by_label("Crew").select_option("2")
+    page.get_by_role("button", name="Hold these tickets").click()
+    page.wait_for_url("**/holds/**")
+    assert "Total (code CREW-ONLY)" in page.locator("table").inner_text()
+    page.get_by_label("Email").fill("cris@example.com")
+    page.get_by_label("Your name").fill("Cris Crew")
+    page.get_by_role("button", name="Get my tickets").click()  # free: no card page
+    page.wait_for_url(re.compile(r"/orders/[0-9a-f-]+\?key="))
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Thank you! Order TIX-")
+    expect(page.locator("img.qr")).to_have_count(2)

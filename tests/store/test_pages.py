@@ -165,8 +165,7 @@ def test_every_page_uses_no_inline_script_or_style(shop):
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path  # every script a file
 
 
-def test_a_code_is_checked_on_the_event_page_shown_off_at_checkout_and_taken_with_the_order(
-        shop):
+def test_a_code_is_checked_on_the_event_page_taken_by_the_hold_and_kept_by_the_order(shop):
     from tix.core.vouchers.service import VoucherTerms
 
     runtime, browser, event_id = shop
@@ -184,7 +183,7 @@ def test_a_code_is_checked_on_the_event_page_shown_off_at_checkout_and_taken_wit
                         headers=HTML, follow_redirects=False)
     assert held.status_code == 303, alert(held.text)
     checkout = browser.page(held.headers["location"])
-    assert "Total (code half)" in checkout and "45.00 EUR" in checkout  # 90.00 halved
+    assert "Total (code HALF)" in checkout and "45.00 EUR" in checkout  # 90.00 halved
     assert "Continue to payment · 45.00 EUR" in checkout
 
     browser = Visitor(browser.app, base_url="http://shop.test")  # another buyer (limit 2)
@@ -201,6 +200,52 @@ def test_a_code_is_checked_on_the_event_page_shown_off_at_checkout_and_taken_wit
     again = browser.post(f"{page}/hold", data={"csrf_token": token, "voucher": "GIFT",
                                                 f"qty-{standing.id}": "1"}, headers=HTML)
     assert again.status_code == 409 and "GIFT" in alert(again.text)  # its one use is taken
+
+
+def test_a_code_opens_hidden_types_on_the_event_page_and_they_are_held_and_sold_with_it(
+        runtime):
+    from tix.core.vouchers.service import VoucherTerms
+
+    owner = organizer(runtime)
+    event_id = an_event(runtime, owner, ticket_types=[
+        {"name": "Standing", "price": "45.00", "quantity": 5},
+        {"name": "Press", "price": "0.00", "quantity": 2, "hidden": True}])
+    runtime.vouchers.create(owner, event_id, "PRESS", VoucherTerms(unlock_only=True,
+                                                                   max_uses=1))
+    browser = Visitor(create_app(runtime), base_url="http://shop.test")
+    page = f"/events/{event_id}"
+    assert "Press" not in browser.page(page)  # nobody's to see without the code
+    html = browser.submit(page, f"{page}/hold", {"voucher": "nope", "apply": "1"},
+                          status=404)
+    assert "NOPE" in alert(html) and "Press" not in html
+    html = browser.submit(page, f"{page}/hold", {"voucher": "press", "apply": "1"})
+    assert "Code PRESS opens Press." in html and "(with your code)" in html
+    press = re.search(r'<label for="qty-([^"]+)">Press</label> <small>\(with your code\)',
+                      html)
+    assert press, html
+    press_id = press.group(1)
+    # without the code its quantity is not read: nothing chosen
+    html = browser.submit(page, f"{page}/hold", {f"qty-{press_id}": "1"}, status=422)
+    assert alert(html) == "Choose how many tickets you want of at least one type."
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.page(page)).group(1)
+    held = browser.post(f"{page}/hold", data={"csrf_token": token, "voucher": "press",
+                                               f"qty-{press_id}": "1"},
+                        headers=HTML, follow_redirects=False)
+    assert held.status_code == 303, alert(held.text)
+    hold_page = held.headers["location"]
+    checkout = browser.page(hold_page)
+    assert "Press" in checkout and "Total (code PRESS)" in checkout
+    assert "Get my tickets" in checkout  # priced from the opened type: free, no card
+    # the hold took the code's one use: another visitor is told it is used up
+    other = Visitor(browser.app, base_url="http://shop.test")
+    html = other.submit(page, f"{page}/hold", {"voucher": "PRESS", "apply": "1"},
+                        status=409)
+    assert "PRESS" in alert(html) and "used up" in alert(html)
+    html = browser.submit(hold_page, hold_page.replace("?", "/checkout?", 1),
+                          {"email": "pia@example.com", "name": "Pia Press"})
+    assert "Thank you! Order TIX-" in html and "Press" in html
+    sold = {t.name: t.available for t in runtime.catalog.show(event_id).ticket_types}
+    assert sold == {"Standing": 5}  # the hidden type stays unlisted after the sale
 
 
 def test_a_type_not_on_sale_yet_says_so_and_cannot_be_chosen(runtime):

@@ -15,13 +15,15 @@ from tix.core.catalog.model import (
 )
 from tix.core.catalog.money import format_money, to_minor
 from tix.core.catalog.references import find_ticket_type, find_ticket_types
+from tix.core.catalog.search import TicketTypeDetails
 from tix.core.errors import NotAllowed, NotFound
 from tix.core.ports import UnitOfWork
 from tix.core.principal import Principal
 
-__all__ = ["Act", "TeamRole", "event", "event_labels", "event_role", "find_event",
-           "format_money", "manages_event", "may", "questions", "require", "resolve_event",
-           "sees_personal_data", "ticket_type", "ticket_type_for", "ticket_types", "to_minor"]
+__all__ = ["Act", "TeamRole", "TicketTypeDetails", "event", "event_labels", "event_role",
+           "find_event", "format_money", "manages_event", "may", "questions", "require",
+           "resolve_event", "sees_personal_data", "ticket_type", "ticket_type_for",
+           "ticket_types", "to_minor"]
 
 # What a refusal says, per act (a caller may say it in its own words).
 REFUSALS = {

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from tix.core.catalog.model import Category
+from tix.core.catalog.model import Category, Event, TicketType, ticket_type_ref
 
 
 class SortOrder(StrEnum):
@@ -127,6 +127,16 @@ class TicketTypeDetails:
     sale_starts_at: datetime | None
     sale_ends_at: datetime | None
     ref: str = ""  # what people type: E12-T2
+
+    @classmethod
+    def of(cls, event: Event, ticket_type: TicketType, available: int) -> TicketTypeDetails:
+        """A type as an event page lists it, with `available` tickets left."""
+        return cls(id=ticket_type.id, name=ticket_type.name, price=ticket_type.price,
+                   currency=event.currency, quantity=ticket_type.quantity,
+                   available=available, limit=ticket_type.per_person_limit,
+                   sale_starts_at=ticket_type.sale_starts_at,
+                   sale_ends_at=ticket_type.sale_ends_at,
+                   ref=ticket_type_ref(event.number, ticket_type.number))
 
 
 @dataclass(frozen=True)

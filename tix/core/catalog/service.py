@@ -16,7 +16,6 @@ from tix.core.catalog.model import (
     EventStatus,
     Question,
     allows,
-    ticket_type_ref,
 )
 from tix.core.catalog.public import may
 from tix.core.catalog.questions import questions_as_spec
@@ -256,12 +255,9 @@ class CatalogService:
             levels = inventory.levels(uow, [t.id for t in event.ticket_types])
             capacity = next((q.available for q in inventory.quotas(uow, event.id)
                              if q.name is None), None)
-        types = [TicketTypeDetails(
-            id=t.id, name=t.name, price=t.price, currency=event.currency, quantity=t.quantity,
-            available=levels[t.id].available if t.id in levels else 0,
-            limit=t.per_person_limit, sale_starts_at=t.sale_starts_at,
-            sale_ends_at=t.sale_ends_at, ref=ticket_type_ref(event.number, t.number))
-            for t in event.ticket_types if not t.hidden]  # a hidden type is nobody's to see
+        types = [TicketTypeDetails.of(event, t, levels[t.id].available if t.id in levels
+                                      else 0)
+                 for t in event.ticket_types if not t.hidden]  # a hidden type is nobody's to see
         prices = [t.price for t in event.ticket_types if not t.hidden] or [0]
         summary = EventSummary(
             id=event.id, number=event.number, name=event.name, category=event.category.value,

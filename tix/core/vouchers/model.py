@@ -57,10 +57,10 @@ class Voucher:
     def applies_to(self, ticket_type_id: str) -> bool:
         return not self.ticket_type_ids or ticket_type_id in self.ticket_type_ids
 
-    def unlocks(self, ticket_type: TicketTypeView) -> bool:
+    def unlocks(self, ticket_type_id: str) -> bool:
         """A hidden type opens to a code that names it, or to an unlock-only code of its
         event that names no types (it opens them all)."""
-        if ticket_type.id in self.ticket_type_ids:
+        if ticket_type_id in self.ticket_type_ids:
             return True
         return self.unlock_only and not self.ticket_type_ids
 
@@ -108,17 +108,7 @@ def check_usable(voucher: Voucher | None, code: str, event_number: int,
 
     Uses left are checked here for a clear word, and again by the commit (the intent),
     which alone settles a race for the last use."""
-    if voucher is None:
-        raise NotFound("code", f"{normal_code(code)} for E{event_number}")
-    if voucher.voided_at is not None:
-        raise RuleViolation(f"code {voucher.code} was voided", code="voucher_voided",
-                            voucher=voucher.code)
-    if voucher.valid_until is not None and now >= voucher.valid_until:
-        raise RuleViolation(f"code {voucher.code} expired on "
-                            f"{voucher.valid_until:%Y-%m-%d %H:%M} UTC",
-                            code="voucher_expired", voucher=voucher.code)
-    if voucher.uses_left < 1:
-        raise used_up(voucher.code)
+    voucher = check_open(voucher, code, event_number, now)
     basket = list(lines)
     covered = sum(quantity for ticket_type, quantity in basket
                   if voucher.applies_to(ticket_type.id))
@@ -133,6 +123,24 @@ def check_usable(voucher: Voucher | None, code: str, event_number: int,
     return voucher
 
 
+def check_open(voucher: Voucher | None, code: str, event_number: int,
+               now: datetime) -> Voucher:
+    """The voucher of a buyer's code if it can be used now, whatever the basket: known,
+    not voided, not expired, a use left."""
+    if voucher is None:
+        raise NotFound("code", f"{normal_code(code)} for E{event_number}")
+    if voucher.voided_at is not None:
+        raise RuleViolation(f"code {voucher.code} was voided", code="voucher_voided",
+                            voucher=voucher.code)
+    if voucher.valid_until is not None and now >= voucher.valid_until:
+        raise RuleViolation(f"code {voucher.code} expired on "
+                            f"{voucher.valid_until:%Y-%m-%d %H:%M} UTC",
+                            code="voucher_expired", voucher=voucher.code)
+    if voucher.uses_left < 1:
+        raise used_up(voucher.code)
+    return voucher
+
+
 def used_up(code: str) -> RuleViolation:
     return RuleViolation(f"code {code} has been used up", code="voucher_used_up",
                          voucher=code)
@@ -142,5 +150,5 @@ def check_unlocked(lines: Iterable[TicketTypeView], voucher: Voucher | None) -> 
     """A hidden ticket type is sold only with a code that unlocks it; to anyone else it
     does not exist (the refusal is the one for a type that is not there)."""
     for ticket_type in lines:
-        if ticket_type.hidden and (voucher is None or not voucher.unlocks(ticket_type)):
+        if ticket_type.hidden and (voucher is None or not voucher.unlocks(ticket_type.id)):
             raise NotFound("ticket type", ticket_type.ref)

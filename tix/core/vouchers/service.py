@@ -9,17 +9,19 @@ from zoneinfo import ZoneInfo
 
 from tix.core.audit.service import AuditService
 from tix.core.catalog import public as catalog
-from tix.core.catalog.model import Act, Event, ticket_type_ref
-from tix.core.catalog.public import find_event, ticket_type, to_minor
+from tix.core.catalog.model import Act, Event, EventStatus, ticket_type_ref
+from tix.core.catalog.public import TicketTypeDetails, find_event, ticket_type, to_minor
 from tix.core.clock import Clock
 from tix.core.errors import Invalid, NotFound, RuleViolation
 from tix.core.ids import new_id, readable_code
+from tix.core.inventory import public as inventory
 from tix.core.ports import UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal
 from tix.core.vouchers.model import (
     MAX_GENERATED,
     Voucher,
     check_code,
+    check_open,
     check_terms,
     check_usable,
     normal_code,
@@ -41,6 +43,15 @@ class VoucherTerms:
     types: tuple[str, ...] = ()  # ticket types by reference (E12-T2) or id
     per_order: int | None = None
     unlock_only: bool = False
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    """A code a buyer gave for an event: its voucher, and the hidden ticket types it opens
+    (press, crew, presale) as the event page lists types, with their tickets left now."""
+
+    voucher: Voucher
+    ticket_types: list[TicketTypeDetails]
 
 
 class VoucherService:
@@ -107,6 +118,30 @@ class VoucherService:
             voucher = uow.vouchers.by_code(first.event_id, normal_code(code))
             return check_usable(voucher, code, first.event_number, lines, now)
 
+    def unlocked(self, event_reference: str, code: str) -> Unlocked:
+        """What `code` gives on the event's page: refused as a sale would refuse a code
+        that is unknown, voided, expired or used up (the basket is checked at the hold)."""
+        now = self._clock.now()
+        with self._uow(readonly=True) as uow:
+            event = find_event(uow, event_reference)
+            if event is None or event.status is EventStatus.DRAFT:  # sellable by nobody
+                raise NotFound("event", event_reference)
+            voucher = uow.vouchers.by_code(event.id, normal_code(code))
+            voucher = check_open(voucher, code, event.number, now)
+            return Unlocked(voucher, _opened(uow, event, voucher))
+
+    def held(self, voucher_id: str | None) -> Unlocked | None:
+        """The code a hold took its use of (None: it took none), and the hidden types it
+        opens: for the hold's page to name and price them."""
+        if voucher_id is None:
+            return None
+        with self._uow(readonly=True) as uow:
+            voucher = uow.vouchers.get(voucher_id)
+            event = None if voucher is None else catalog.event(uow, voucher.event_id)
+            if voucher is None or event is None:
+                return None
+            return Unlocked(voucher, _opened(uow, event, voucher))
+
     def list(self, principal: Principal, event_reference: str) -> list[Voucher]:
         with self._uow(readonly=True) as uow:
             event = _own_event(uow, principal, event_reference)
@@ -136,6 +171,13 @@ class VoucherService:
                                details={"event": event.id, "code": voucher.code})
             uow.commit()
         return voucher
+
+
+def _opened(uow: UnitOfWork, event: Event, voucher: Voucher) -> list[TicketTypeDetails]:
+    hidden = [t for t in event.ticket_types if t.hidden and voucher.unlocks(t.id)]
+    left = inventory.levels(uow, [t.id for t in hidden])
+    return [TicketTypeDetails.of(event, t, left[t.id].available if t.id in left else 0)
+            for t in hidden]
 
 
 def _own_event(uow: UnitOfWork, principal: Principal, reference: str) -> Event:

@@ -44,8 +44,6 @@ async def place(request: Request, hold_id: str) -> Response:
     who, held = _held(request, hold_id)
     runtime = visitor.runtime(request)
     basket = _basket(request, held)
-    if basket["code_error"]:
-        return _page(request, held, posted, status=409, error=basket["code_error"])
     try:
         member = visitor.is_member(who)
         email = who.email if member else posted.get("email", "")
@@ -60,8 +58,8 @@ async def place(request: Request, hold_id: str) -> Response:
         order = runtime.orders.place(PlaceOrder(
             principal=who, tender=Tender.FREE if free else Tender.CARD, hold_id=held.id,
             holders=holders, answers=_answers(basket["asked"], posted), buyer=buyer,
-            voucher=basket["voucher"] or None,
-            in_browser=not free))  # the card is given on the pay page, to Stripe.js
+            # the hold's code (if any) goes with it; the card is given on the pay page
+            in_browser=not free))
     except TixError as error:
         return _page(request, held, posted, status=int(http_status(error)),
                      error=sentence(error), bad=str(error.detail.get("field", "")))
@@ -103,8 +101,8 @@ def _held(request: Request, hold_id: str) -> tuple[Principal, Hold]:
 
 
 def _basket(request: Request, held: Hold) -> dict[str, Any]:
-    """The held lines with their names and prices (the code's discount taken off), and the
-    questions checkout asks of them."""
+    """The held lines with their names and prices (the code's discount taken off: the
+    hold took its use, the order keeps it), and the questions checkout asks of them."""
     runtime = visitor.runtime(request)
     event_ref = request.query_params.get("event", "")
     details: EventDetails | None = None
@@ -114,28 +112,21 @@ def _basket(request: Request, held: Hold) -> dict[str, Any]:
         details = runtime.catalog.show(event_ref) if event_ref else None
     except TixError:
         details = None
-    types = {t.id: t for t in details.ticket_types} if details else {}
+    code = runtime.vouchers.held(held.voucher_id)
+    types = {t.id: t for t in [*(details.ticket_types if details else []),
+                               *(code.ticket_types if code else [])]}  # hidden, opened by it
     lines = [OrderLine(line.ticket_type_id, line.quantity,
                        types[line.ticket_type_id].price if line.ticket_type_id in types else 0)
              for line in held.lines]
-    discount = None
-    code = request.query_params.get("code", "").strip()[:100]
-    code_error = None
-    if code:  # its use is taken with the order, which checks it again
-        try:
-            discount = runtime.vouchers.check(code, items).discount
-        except TixError as error:  # used up meanwhile, say: the full price, and why
-            code, code_error = "", sentence(error)
     seat_names = [types[line.ticket_type_id].name if line.ticket_type_id in types
                   else "ticket" for line in held.lines for _ in range(line.quantity)]
-    return {"details": details, "voucher": code, "code_error": code_error,
+    return {"details": details, "voucher": code.voucher.code if code else "",
             "asked": asked, "seats": seat_names,
             "lines": [{"name": types[line.ticket_type_id].name
                        if line.ticket_type_id in types else "Ticket",
                        "quantity": line.quantity,
                        "total": line.unit_price * line.quantity} for line in lines],
-            # a type the page does not list (hidden, unlocked by the code): priced at payment
-            "total": order_amount(lines, None, discount)
+            "total": order_amount(lines, None, code.voucher.discount if code else None)
             if all(line.ticket_type_id in types for line in held.lines) else None}
 
 
@@ -163,7 +154,7 @@ def _page(request: Request, held: Hold, form: dict[str, str], *, status: int = 2
     return page(request, "hold.html", status=status, hold=held, s=details.summary,
                 lines=basket["lines"], total=basket["total"], voucher=basket["voucher"],
                 seats=basket["seats"], asked=basket["asked"], form=form, bad=bad,
-                remaining=remaining, error=error or basket["code_error"])
+                remaining=remaining, error=error)
 
 
 def _clock(left: timedelta) -> str:
