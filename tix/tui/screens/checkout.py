@@ -35,6 +35,7 @@ from tix.core.orders.answers import GivenAnswer
 from tix.core.orders.model import Discount, Order, OrderLine, Tender, order_amount
 from tix.core.orders.till import TillReport
 from tix.core.principal import Role
+from tix.core.vouchers.model import Voucher
 from tix.tui.screens.base import TixScreen
 from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
@@ -112,6 +113,9 @@ class CheckoutScreen(TixScreen):
     def on_mount(self) -> None:
         self.query_one("#paying").display = False
         self.query_one("#voucher-note").display = False  # until a code is typed
+        if self.hold.voucher_id is not None:  # given on the event screen: the hold has it
+            self.query_one("#voucher", Input).disabled = True
+            self.load_held_code()
         self.query(".holder").first(Input).focus()
         self.load_tenders()
         if self.at_the_counter:
@@ -175,7 +179,19 @@ class CheckoutScreen(TixScreen):
 
     @on(Input.Changed, "#voucher")
     def voucher_typed(self, changed: Input.Changed) -> None:
-        self.check_code(changed.value.strip())
+        if self.hold.voucher_id is None:  # else the hold's own code stands
+            self.check_code(changed.value.strip())
+
+    @work(thread=True, group="voucher")
+    def load_held_code(self) -> None:
+        held = self.runtime.vouchers.held(self.hold.voucher_id)
+        if held is not None:
+            self.app.call_from_thread(self.show_held_code, held.voucher)
+
+    def show_held_code(self, voucher: Voucher) -> None:
+        self.query_one("#voucher", Input).value = voucher.code
+        self.show_discount(voucher.discount, f"code {escape(voucher.code)}, held with the "
+                                             "tickets")
 
     @work(thread=True, exclusive=True, group="voucher")
     def check_code(self, code: str) -> None:

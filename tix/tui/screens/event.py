@@ -1,15 +1,18 @@
-"""One event: its ticket types with live availability, a quantity, the total, and Hold."""
+"""One event: its ticket types with live availability, a quantity, the total, and Hold;
+a code ("c") opens the hidden types it unlocks (press, crew, presale) for this sale."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from contextlib import suppress
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tix.core.catalog.money import format_money
 from tix.core.catalog.search import EventDetails, TicketTypeDetails
@@ -18,6 +21,9 @@ from tix.core.orders.model import price
 from tix.tui.screens.base import TixScreen
 from tix.tui.text import escape
 from tix.tui.widgets import HoldCountdown
+
+if TYPE_CHECKING:
+    from tix.core.vouchers.service import Unlocked
 
 LIVE_EVERY = 2.0  # seconds between availability refreshes
 
@@ -29,6 +35,7 @@ class EventScreen(TixScreen):
         Binding("minus,left", "fewer", "-1"),
         Binding("a", "basket", "Basket"),
         Binding("h", "hold", "Hold"),
+        Binding("c", "code", "Code"),
     ]
 
     def __init__(self, event_id: str) -> None:
@@ -39,6 +46,9 @@ class EventScreen(TixScreen):
         # Types put in the basket ("a"): held together with the highlighted one, each at
         # its quantity, as one hold and one order.
         self.basket: list[str] = []
+        # A code given for this sale ("c"): the hidden types it opens are listed after
+        # the others, and a hold with any of them takes the code's use.
+        self.code: Unlocked | None = None
         self.sales_seen = self.tix.sales
 
     def compose(self) -> ComposeResult:
@@ -46,6 +56,8 @@ class EventScreen(TixScreen):
         yield HoldCountdown(id="hold")
         yield Static("Loading…", id="event-title")
         yield DataTable(id="types", cursor_type="row")
+        yield Input(placeholder="code, then Enter (empty: close)", id="event-code",
+                    max_length=40)
         yield Static("", id="total")
         yield Static("", id="event-message")
         yield Footer()
@@ -58,6 +70,7 @@ class EventScreen(TixScreen):
         table.add_column("Limit", key="limit")
         table.add_column("Qty", key="qty")
         table.add_column("Basket", key="basket", width=6)
+        self.query_one("#event-code").display = False  # until "c"
         table.focus()
         self.load()
         self.set_interval(LIVE_EVERY, self.load)
@@ -69,27 +82,39 @@ class EventScreen(TixScreen):
         except TixError as error:
             self.app.call_from_thread(self.say, escape(error.message))
             return
-        self.app.call_from_thread(self.show, details)
+        code = self.code
+        if code is not None:  # the opened types' tickets left, read as live as the rest
+            with suppress(TixError):  # used up meanwhile: the hold will say so
+                code = self.runtime.vouchers.unlocked(self.event_id, code.voucher.code)
+        self.app.call_from_thread(self.show, details, code)
 
-    def show(self, details: EventDetails) -> None:
+    def show(self, details: EventDetails, code: Unlocked | None = None) -> None:
         first = self.details is None
+        if code is not None and self.code is not None \
+                and code.voucher.id == self.code.voucher.id:
+            self.code = code
+        opened = self.code.ticket_types if self.code else []
+        ids = {t.id for t in opened}
+        details = replace(details, ticket_types=[  # the code's types after the rest
+            *(t for t in details.ticket_types if t.id not in ids), *opened])
         self.details = details
+        table = self.query_one("#types", DataTable)
         event = details.summary
         local = event.starts_at.astimezone(ZoneInfo(event.timezone))
         self.query_one("#event-title", Static).update(
             f"[b]{escape(event.name)}[/b]\n{local:%A %d %B %Y, %H:%M} ({event.timezone}) · "
             f"{escape(event.venue)}, {escape(event.city)}"
             + ("  [b red]CANCELLED[/]" if event.status == "CANCELLED" else ""))
-        table = self.query_one("#types", DataTable)
         for ticket_type in details.ticket_types:
             wanted = min(self.quantities.get(ticket_type.id, 1), self._most(ticket_type))
             self.quantities[ticket_type.id] = wanted
-            cells: dict[str, str | Text] = {"name": Text(ticket_type.name),
+            name = ticket_type.name + (" (code)" if ticket_type.id in ids else "")
+            cells: dict[str, str | Text] = {"name": Text(name),
                      "price": format_money(ticket_type.price, ticket_type.currency),
                      "left": str(ticket_type.available),
                      "limit": str(ticket_type.limit or "-"), "qty": str(wanted),
                      "basket": "yes" if ticket_type.id in self.basket else ""}
-            if first:
+            if first or ticket_type.id not in table.rows:
                 table.add_row(*cells.values(), key=ticket_type.id)
             else:
                 for column, value in cells.items():
@@ -103,6 +128,7 @@ class EventScreen(TixScreen):
         self.sales_seen = self.tix.sales
         self.quantities.clear()
         self.basket.clear()
+        self.close_code()
         if self.details is not None:
             self.show(self.details)
 
@@ -187,12 +213,73 @@ class EventScreen(TixScreen):
     def place_hold(self, lines: list[tuple[TicketTypeDetails, int]]) -> None:
         try:
             hold = self.runtime.inventory.hold_basket(
-                self.principal, [(ticket_type.id, quantity) for ticket_type, quantity in lines])
+                self.principal, [(ticket_type.id, quantity) for ticket_type, quantity in lines],
+                voucher=self.code_for(lines))
         except TixError as error:
             self.app.call_from_thread(self.say, escape(error.message))
             self.load()
             return
         self.app.call_from_thread(self.held, hold, lines)
+
+    def code_for(self, lines: list[tuple[TicketTypeDetails, int]]) -> str | None:
+        """The code a hold takes, when it holds a type only the code opens (a discount
+        code alone is given at checkout, as before)."""
+        if self.code is None:
+            return None
+        opened = {t.id for t in self.code.ticket_types}
+        return self.code.voucher.code if any(t.id in opened for t, _ in lines) else None
+
+    # -- the code ------------------------------------------------------------------------
+
+    def action_code(self) -> None:
+        field = self.query_one("#event-code", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Submitted, "#event-code")
+    def code_given(self, submitted: Input.Submitted) -> None:
+        code = submitted.value.strip()
+        if not code:
+            self.close_code()
+            return
+        self.say("Checking the code…")
+        self.apply_code(code)
+
+    @work(thread=True, exclusive=True, group="code")
+    def apply_code(self, code: str) -> None:
+        try:
+            unlocked = self.runtime.vouchers.unlocked(self.event_id, code)
+        except TixError as error:
+            self.app.call_from_thread(self.say, escape(error.message))
+            return
+        self.app.call_from_thread(self.code_applied, unlocked)
+
+    def code_applied(self, unlocked: Unlocked) -> None:
+        self.close_code()
+        self.code = unlocked
+        names = ", ".join(escape(t.name) for t in unlocked.ticket_types)
+        self.say(f"code {escape(unlocked.voucher.code)} opens {names}" if names else
+                 f"code {escape(unlocked.voucher.code)} opens no hidden tickets: give it "
+                 "at checkout for its discount")
+        if self.details is not None:
+            self.show(self.details)
+
+    def close_code(self) -> None:
+        """Hide the code field; the types a code opened leave the list with it."""
+        field = self.query_one("#event-code", Input)
+        field.value = ""
+        field.display = False
+        if self.code is not None and self.code.ticket_types:
+            table = self.query_one("#types", DataTable)
+            opened = {t.id for t in self.code.ticket_types}
+            for type_id in opened & {str(key.value) for key in table.rows}:
+                table.remove_row(type_id)
+            self.basket = [t for t in self.basket if t not in opened]
+            if self.details is not None:
+                self.details = replace(self.details, ticket_types=[
+                    t for t in self.details.ticket_types if t.id not in opened])
+        self.code = None
+        self.query_one("#types", DataTable).focus()
 
     def held(self, hold: object, lines: list[tuple[TicketTypeDetails, int]]) -> None:
         from tix.core.inventory.model import Hold
