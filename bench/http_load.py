@@ -7,6 +7,7 @@ time: saturation) and open arrivals (a fixed rate spread evenly: latency as read
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import time
@@ -148,19 +149,22 @@ async def open_arrivals(host: str, port: int, paths: list[str], clients: int,
     return tally
 
 
-async def buyers(host: str, port: int, tokens: list[str], body: dict[str, Any],
+async def buyers(host: str, port: int, people: list[list[str]], body: dict[str, Any],
                  done: Callable[[int, bytes], bool]) -> Tally:
-    """One closed loop per token POSTing `body` to /api/orders until `done(status, body)`
-    says the sale is over; the tally holds every answer that placed an order (201)."""
+    """One closed loop per list of session tokens, POSTing `body` to /api/orders for each
+    of its people in turn until `done(status, body)` says the sale is over; the tally
+    holds every answer that placed an order (201)."""
     tally = Tally()
     payload = json.dumps(body).encode()
     others: list[tuple[int, bytes]] = []
 
-    async def buyer(token: str) -> None:
+    async def buyer(tokens: list[str]) -> None:
         connection = Connection(host, port)
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        turns = [{"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+                 for token in tokens]
         try:
-            while True:
+            for turn in itertools.count():
+                headers = turns[turn % len(turns)]
                 began = time.perf_counter()
                 status, answer = await connection.request("POST", "/api/orders", payload,
                                                           headers)
@@ -177,7 +181,7 @@ async def buyers(host: str, port: int, tokens: list[str], body: dict[str, Any],
             connection.close()
 
     cpu, began = _cpu(), time.perf_counter()
-    await asyncio.gather(*(buyer(t) for t in tokens))
+    await asyncio.gather(*(buyer(tokens) for tokens in people))
     tally.elapsed, tally.cpu = time.perf_counter() - began, _cpu() - cpu
     return tally
 

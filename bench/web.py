@@ -9,9 +9,13 @@ machine (say so when quoting: on 2 cores they share the CPU with the server and 
     else tix's own raw asyncio HTTP/1.1 client (bench/http_load.py).
 (2) readers: the same pages by 200 clients each asking once a second (open arrivals at
     200/s spread evenly, like people reading pages): p50/p95/p99 — the latency figure.
-(3) orders: free tickets through POST /api/orders by 32 closed-loop buyers (Bearer
+(3) orders: free tickets through POST /api/orders by 32 closed-loop clients (Bearer
     sessions, as scripts and apps call the API; --buyers 1-4 shows what one order costs
-    apart from queueing) until a type of QUANTITY is sold out:
+    apart from queueing), each order for the next of ACCOUNTS people (1,000: each buys
+    about four, as at a real on-sale; every order checks the type's per-person limit
+    against what that person holds and bought; --accounts 32 makes each client one person
+    who buys over a hundred times, the per-person count then growing with every order)
+    until a type of QUANTITY is sold out:
     orders/s, p50/p95/p99, oversold from the database (must be 0: sold = QUANTITY, stock 0).
 Each line also gives the server's CPU per request (its processes, from /proc), the
 loader's CPU share of one core and the load average.
@@ -20,7 +24,8 @@ Targets (issue 19): at least 300 orders/s with p95 under 100 ms; page p95 under 
 cached. The yardstick: pretix's REST API placed 19.9 orders/s at 32 clients.
 
 Run: .venv/bin/python bench/web.py [--workers 2] [--seconds 10] [--quantity 4000]
-                                   [--buyers 32] [--only pages|orders] [--no-wrk]
+                                   [--buyers 32] [--accounts 1000]
+                                   [--only pages|orders] [--no-wrk]
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ REDIS_URL = os.environ.get("TIX_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SECRET = "bench-secret-key-that-is-long-enough-for-hs256!"
 PASSWORD = "Bench-pass-1!"
 BUYERS = 32
+ACCOUNTS = 1000
 READERS = 200
 
 
@@ -56,9 +62,10 @@ def settings_for(url: str, home: Path) -> Any:
                     bcrypt_rounds=4, redis_url=REDIS_URL)
 
 
-def prepare(url: str, home: Path, quantity: int, buyers: int
+def prepare(url: str, home: Path, quantity: int, accounts: int
             ) -> tuple[str, str, list[str]]:
-    """Events to search, one on sale; returns (its id, the free type's id, buyer tokens)."""
+    """Events to search, one on sale; returns (its id, the free type's id, a session token
+    of each of `accounts` buyers)."""
     import redis
 
     from tix.bootstrap import bootstrap
@@ -89,7 +96,7 @@ def prepare(url: str, home: Path, quantity: int, buyers: int
                              {"name": "Seated", "price": "30.00", "quantity": 100}]})
     free_type = runtime.catalog.show(event_id).ticket_types[0].id
     tokens = []
-    for n in range(buyers):
+    for n in range(accounts):
         email = f"buyer{n}@bench.tix"
         runtime.accounts.register(email=email, password=PASSWORD, name=f"Buyer {n}",
                                   date_of_birth=date(1990, 1, 1), verified=True)
@@ -203,7 +210,8 @@ def run(url: str, options: argparse.Namespace) -> None:
     from tests.smtp_server import free_port
 
     home = Path(tempfile.mkdtemp())
-    event_id, free_type, tokens = prepare(url, home, options.quantity, options.buyers)
+    event_id, free_type, tokens = prepare(url, home, options.quantity,
+                                          max(options.accounts, options.buyers))
     port = free_port()
     process = serve(url, home, port, options.workers)
     base = f"http://127.0.0.1:{port}"
@@ -258,14 +266,16 @@ def run(url: str, options: argparse.Namespace) -> None:
         if options.only == "pages":
             return
         cpu = server_cpu(process.pid)
-        tally = http_load.run(http_load.buyers(host, port, tokens, body, sold_out))
+        people = [tokens[n::options.buyers] for n in range(options.buyers)]  # per client
+        tally = http_load.run(http_load.buyers(host, port, people, body, sold_out))
         served = (server_cpu(process.pid) - cpu) / max(1, len(tally.latencies))
         left, stored = counted(url, free_type)
         oversold = max(0, stored - options.quantity)
         sold = len(tally.latencies)
-        print(f"\n(3) orders: {options.buyers} closed-loop buyers (Bearer), free tickets until "
-              f"the type of {options.quantity} is sold out (loader: python "
-              f"{http_load.loop_name()} raw HTTP)")
+        print(f"\n(3) orders: {options.buyers} closed-loop clients (Bearer) ordering for "
+              f"{len(tokens)} people in turn, free tickets until the type of "
+              f"{options.quantity} is sold out (loader: python {http_load.loop_name()} "
+              "raw HTTP)")
         print(f"  {tally.rate:7.0f} orders/s  p50 {http_load.ms(tally.latencies, .5):6.1f} ms"
               f"  p95 {http_load.ms(tally.latencies, .95):6.1f} ms  p99 "
               f"{http_load.ms(tally.latencies, .99):6.1f} ms  sold {sold} (stored {stored}) "
@@ -285,7 +295,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--quantity", type=int, default=4000)
     parser.add_argument("--buyers", type=int, default=BUYERS,
-                        help="closed-loop buyers in (3); 1 shows an order's own cost")
+                        help="closed-loop clients in (3); 1 shows an order's own cost")
+    parser.add_argument("--accounts", type=int, default=ACCOUNTS,
+                        help="people the clients order for in turn in (3) (at least one "
+                             "a client)")
     parser.add_argument("--only", choices=("pages", "orders"), help="one part only")
     parser.add_argument("--no-wrk", action="store_true",
                         help="closed loops on the Python loader even when wrk is installed")
