@@ -109,6 +109,22 @@ def test_a_refunded_ticket_is_refused_at_the_door_and_its_seat_sells_again(runti
         assert uow.stock.levels([standing])[standing].available == before + 2
 
 
+def test_the_buyers_export_lists_the_refunds_of_their_orders(runtime):
+    import json
+
+    owner, order = a_cash_order(runtime, 2)
+    first = runtime.tickets.of_orders([order.id])[order.id][0]
+    runtime.orders.refund(owner, order.number, ticket=first.number, reason="could not come")
+    runtime.orders.refund(owner, order.number, amount=500, reason="late start")
+    data = json.loads(json.dumps(runtime.privacy.export(order.user_id), default=str))
+    exported = next(o for o in data["orders"] if o["number"] == order.number)
+    assert exported["refunded_amount"] == 5000
+    assert [(r["amount"], r["reason"], r["status"], r["ticket_number"])
+            for r in sorted(exported["refunds"], key=lambda r: r["amount"])] == [
+        (500, "late start", "DONE", None), (4500, "could not come", "DONE", first.number)]
+    assert "olga" not in json.dumps(exported["refunds"]).lower()  # the organizer is not theirs
+
+
 # -- through a Stripe-compatible server, with its answers lost ---------------------------
 
 @pytest.fixture

@@ -178,7 +178,12 @@ class OrderService:
                  "currency": o.currency, "tender": o.tender.value, "holders": o.holders,
                  "payment_reference": o.payment_reference, "created_at": o.created_at,
                  "completed_at": o.completed_at, "cancelled_at": o.cancelled_at,
-                 "refunded_amount": o.refunded_amount} for o in uow.orders.of_user(user_id)]
+                 "refunded_amount": o.refunded_amount,
+                 # money given back short of cancelling (who gave it is not theirs to see)
+                 "refunds": [{"amount": r.amount, "reason": r.reason, "status": r.status.value,
+                              "ticket_number": r.ticket_number, "created_at": r.created_at}
+                             for r in uow.orders.refunds_of(o.id)]}
+                for o in uow.orders.of_user(user_id)]
 
     # -- reading -------------------------------------------------------------------------
 
