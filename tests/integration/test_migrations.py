@@ -99,3 +99,39 @@ def test_ticket_numbers_go_on_from_the_tickets_issued_before_revision_0019(runti
     later = runtime.orders.buy(clerk, standing, 2, tender=Tender.CASH, tendered=20_000)
     numbers = [t.number for t in runtime.tickets.of_orders([later.id])[later.id]]
     assert [n.rsplit("-", 1)[1] for n in numbers] == ["000004", "000005"]
+
+
+def test_tickets_given_back_before_revision_0033_are_counted_returned(runtime):
+    """0033 counts each completed order's refunded or voided tickets as returned — not
+    the ones a transfer replaced — so the sales report's sold stays within the stock."""
+    from alembic import command
+
+    from tests.catalog_support import an_event, on_every_team, organizer
+    from tests.support import logged_in
+    from tix.adapters.db.migrate import upgrade
+    from tix.core.orders.model import Tender
+    from tix.core.principal import Role
+
+    owner = organizer(runtime)
+    standing = runtime.catalog.show(an_event(runtime, owner)).ticket_types[0].id
+    clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_every_team(runtime, clerk)
+    order = runtime.orders.buy(clerk, standing, 4, tender=Tender.CASH, tendered=20_000)
+    first, second, third, _ = runtime.tickets.of_orders([order.id])[order.id]
+    _, new = runtime.tickets.transfer_ticket(owner, first.number, to="tom@example.com")
+    runtime.orders.refund(owner, order.number, ticket=new.number)  # transferred, refunded
+    runtime.tickets.void_ticket(owner, second.number)
+    runtime.tickets.transfer_ticket(owner, third.number, to="tina@example.com")
+
+    def sold() -> int:
+        return next(line.sold for line in runtime.orders.sales(owner, order.event_id).lines
+                    if line.ticket_type_id == standing)
+
+    assert sold() == 2
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with runtime.engine.begin() as conn:  # back to before lines counted returned tickets
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0032")
+    assert upgrade(runtime.engine) == head_revision()
+    assert sold() == 2  # 4 sold, 2 given back; the transfers gave nothing back

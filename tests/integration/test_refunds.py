@@ -109,6 +109,29 @@ def test_a_refunded_ticket_is_refused_at_the_door_and_its_seat_sells_again(runti
         assert uow.stock.levels([standing])[standing].available == before + 2
 
 
+def test_tickets_given_back_are_not_counted_sold_when_their_seats_sell_again(runtime):
+    owner, order = a_cash_order(runtime, 3)
+    first, second, _ = runtime.tickets.of_orders([order.id])[order.id]
+    standing = order.lines[0].ticket_type_id
+
+    def sold() -> tuple[int, int, int]:
+        line = next(x for x in runtime.orders.sales(owner, order.event_id).lines
+                    if x.ticket_type_id == standing)
+        return line.sold, line.available, line.quantity
+
+    before = sold()
+    runtime.orders.refund(owner, order.number, ticket=first.number)
+    runtime.tickets.void_ticket(owner, second.number, reason="double booked")
+    assert sold() == (before[0] - 2, before[1] + 2, before[2])
+    clerk = logged_in(runtime, "cody@example.com", role=Role.CLERK, name="Cody Clerk")
+    on_every_team(runtime, clerk)
+    runtime.orders.buy(clerk, standing, 2, tender=Tender.CASH, tendered=9000)  # sold again
+    assert sold() == before  # sold + available stays within the quantity
+    report = runtime.orders.sales(owner, order.event_id)
+    assert report.revenue == 5 * 4500  # what was paid; the breakdown nets the refund
+    assert runtime.orders.sales(owner, order.event_id, breakdown=True).refunded == 4500
+
+
 def test_the_buyers_export_lists_the_refunds_of_their_orders(runtime):
     import json
 

@@ -94,7 +94,13 @@ class Orders(Protocol):
         ...
 
     def sold_per_type(self, ticket_type_ids: list[str]) -> dict[str, tuple[int, int]]:
-        """(tickets, revenue) of completed orders, per ticket type."""
+        """(tickets, revenue) of completed orders, per ticket type: the tickets less the
+        ones given back (their seats sold again count once), the revenue as paid."""
+        ...
+
+    def seat_given_back(self, order_id: str, ticket_type_id: str) -> None:
+        """One ticket of the order's line of that type was given back (refunded or
+        voided), its seat on sale again: the line counts it returned."""
         ...
 
     def reserve_refund(self, refund: Refund, paid: int, claimed_until: datetime) -> bool:

@@ -10,7 +10,7 @@ from tix.core.ports import UnitOfWork
 from tix.core.principal import Principal
 
 __all__ = ["Answer", "answers_of_orders", "buyers_of_event", "may_manage", "numbers", "order",
-           "sold_by", "standing", "tickets_bought"]
+           "seat_given_back", "sold_by", "standing", "tickets_bought"]
 
 
 def may_manage(uow: UnitOfWork, principal: Principal, event_id: str) -> bool:
@@ -56,6 +56,12 @@ def answers_of_orders(uow: UnitOfWork, order_ids: list[str]) -> dict[str, list[A
     """The answers given with each of these orders (personal data: decrypted), by id, the
     order's first, then by ticket; in one read."""
     return uow.answers.of_orders(order_ids) if order_ids else {}
+
+
+def seat_given_back(uow: UnitOfWork, order_id: str, ticket_type_id: str) -> None:
+    """A ticket of the order given back (refunded or voided), its seat on sale again (the
+    caller gives the stock back): the order's line no longer counts it sold."""
+    uow.orders.seat_given_back(order_id, ticket_type_id)
 
 
 def sold_by(uow: UnitOfWork, clerk_id: str, limit: int) -> list[str]:

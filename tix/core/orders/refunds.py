@@ -112,6 +112,7 @@ class Refunds:
         if given is not None:  # it stops admitting, and its seat is on sale again, with
             void_ticket(uow, given.id)  # this commit
             give_back(uow, {given.ticket_type_id: 1}, "refunded")
+            uow.orders.seat_given_back(order.id, given.ticket_type_id)
         uow.commit()
         return refund
 

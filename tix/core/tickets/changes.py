@@ -53,6 +53,7 @@ class TicketChanges:
                                     code="ticket_not_valid")
             uow.publish(TicketsVoided(order_id=ticket.order_id, ticket_ids=[ticket.id]))
             give_back(uow, {ticket.ticket_type_id: 1}, "voided")
+            orders.seat_given_back(uow, ticket.order_id, ticket.ticket_type_id)
             self._audit.record(uow, "ticket.voided", subject=f"ticket:{ticket.id}",
                                actor_id=principal.user_id, actor=principal.email,
                                details={"number": ticket.number, "reason": why})

@@ -212,7 +212,8 @@ class SqlOrders:
         each price and tender, the one price function (tix.core.orders.model) the money."""
         rows = self._session.execute(
             select(OrderLineRow.ticket_type_id, OrderLineRow.unit_price, OrderRow.tender,
-                   OrderRow.discount, func.sum(OrderLineRow.quantity))
+                   OrderRow.discount, func.sum(OrderLineRow.quantity),
+                   func.sum(OrderLineRow.returned))
             .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
             .where(OrderLineRow.ticket_type_id.in_(ticket_type_ids),
                    OrderRow.status == OrderStatus.COMPLETED.value,
@@ -221,11 +222,12 @@ class SqlOrders:
                       OrderRow.discount))
         sold: dict[str, tuple[int, int]] = {}
         fixed = False
-        for ticket_type_id, unit_price, tender, discount, quantity in rows:
+        for ticket_type_id, unit_price, tender, discount, quantity, returned in rows:
             tickets, revenue = sold.get(ticket_type_id, (0, 0))
             terms = _discount(discount)  # a percent is per line: priced here
             fixed = fixed or bool(terms and terms.amount)
-            sold[ticket_type_id] = (tickets + int(quantity or 0), revenue + price(
+            kept = int(quantity or 0) - int(returned or 0)
+            sold[ticket_type_id] = (tickets + kept, revenue + price(
                 unit_price, int(quantity or 0), Tender(tender), terms, ticket_type_id))
         if fixed:
             self._take_off_fixed_amounts(ticket_type_ids, sold)
@@ -277,6 +279,13 @@ class SqlOrders:
                 left -= taken
 
     # -- refunds short of a cancellation -------------------------------------------------
+
+    def seat_given_back(self, order_id: str, ticket_type_id: str) -> None:
+        self._session.execute(
+            update(OrderLineRow).where(OrderLineRow.order_id == order_id,
+                                       OrderLineRow.ticket_type_id == ticket_type_id,
+                                       OrderLineRow.returned < OrderLineRow.quantity)
+            .values(returned=OrderLineRow.returned + 1))
 
     def reserve_refund(self, refund: Refund, paid: int, claimed_until: datetime) -> bool:
         """Count the refund in the order's refunded amount, if that stays within `paid`

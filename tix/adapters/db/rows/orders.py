@@ -78,6 +78,9 @@ class OrderLineRow(Base):
     ticket_type_id: Mapped[str] = mapped_column(ForeignKey("ticket_types.id"))
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[int] = mapped_column(Integer)  # the price paid, kept as it was
+    # tickets of the line given back one by one (refunded or voided by the organizer),
+    # their seats on sale again: no longer sold, though paid for (the refund says so)
+    returned: Mapped[int] = mapped_column(Integer, server_default="0")
 
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="quantity_positive"),
