@@ -97,6 +97,26 @@ def test_a_transfer_refuses_a_bad_address_and_changes_nothing(tix):
     assert [t["status"] for t in shown["tickets"]] == ["VALID", "VALID"]
 
 
+def test_order_transfer_renames_without_an_address_and_transfers_with_one(tix, mailer):
+    order = sold(tix)
+    first, second = order["tickets"]
+    renamed = tix("order", "transfer", first["number"], "--holder", "Ann Other", "--json")
+    assert renamed.exit_code == 0, renamed.stderr
+    assert (renamed.json()["holder"], renamed.json()["qr_payload"]) == (
+        "Ann Other", first["qr_payload"])  # the code stays
+    moved = tix("order", "transfer", second["number"], "--holder", "Dora D",
+                "--email", "dora@example.com", "--json")
+    assert moved.exit_code == 0, moved.stderr
+    assert moved.json()["replaces"] == second["number"] and moved.json()["holder"] == "Dora D"
+    deliver(tix.runtime)
+    assert [m.to for m in mailer.sent if moved.json()["number"] in m.subject] == [
+        "dora@example.com"]
+    assert tix("order", "transfer", first["number"]).exit_code == 2  # --holder is needed
+    bad = tix("order", "transfer", first["number"], "--holder", "X", "--email", "nope")
+    assert bad.exit_code == 2 and "is not an email address" in bad.stderr
+    assert tix("order", "transfer", "E999-000001", "--holder", "X").exit_code == 4
+
+
 def test_the_organizer_resends_an_orders_tickets_to_its_buyer(tix, mailer):
     order = sold(tix)
     mailer.sent.clear()

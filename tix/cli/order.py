@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tix.cli.ids import OrderId
+from tix.cli.ids import OrderId, TicketId
 from tix.cli.output import JsonFlag, confirm, emit, save_file, say
 from tix.cli.state import state
 from tix.json_shapes import event_label_json, order_json, refund_json
@@ -126,6 +126,26 @@ def refund(ctx: typer.Context, order: OrderId,
         f"Refunded {format_money(d['amount'], d['currency'])} of {d['order']}"
         + (f" (ticket {d['ticket']}, voided)" if d["ticket"] else "")
         + f"; {format_money(d['left'], d['currency'])} left to refund."))
+
+
+@app.command()
+def transfer(ctx: typer.Context, ticket: TicketId,
+             holder: Annotated[str, typer.Option(help="The new holder's name.",
+                                                 show_default=False)],
+             email: Annotated[str | None, typer.Option(
+                 "--email", metavar="EMAIL",
+                 help="Give the ticket to this address: a new ticket (new number and "
+                      "code) is mailed there and the old one voided.")] = None,
+             json_: JsonFlag = False) -> None:
+    """A ticket of an order to another holder (its buyer, the event's organizer or an
+    admin): without --email only the name changes (its code stays, as `tix ticket
+    rename`); with --email as `tix ticket transfer --to`."""
+    from tix.cli.ticket import renamed, transferred
+
+    if email is None:
+        renamed(ctx, ticket, holder, as_json=json_)
+    else:
+        transferred(ctx, ticket, email, holder, as_json=json_)
 
 
 @app.command()

@@ -89,10 +89,7 @@ def rename(ctx: typer.Context, ticket: TicketId,
            json_: JsonFlag = False) -> None:
     """Put another holder's name on a ticket (its buyer, the event's organizer or an
     admin); its code stays the same."""
-    cli = state(ctx)
-    renamed = cli.runtime.tickets.rename_ticket(cli.principal(), ticket, holder)
-    emit(ticket_json(renamed), as_json=json_, human=lambda d: say(
-        f"{d['number']} is {d['holder']}'s now."))
+    renamed(ctx, ticket, holder, as_json=json_)
 
 
 @app.command()
@@ -106,10 +103,24 @@ def transfer(ctx: typer.Context, ticket: TicketId,
     """Give a ticket to another person (its buyer, the event's organizer or an admin):
     the old one is voided — its code stops admitting — and a new one, with a new number
     and code, is mailed to --to."""
+    transferred(ctx, ticket, to, holder, as_json=json_)
+
+
+def renamed(ctx: typer.Context, ticket: str, holder: str, *, as_json: bool) -> None:
+    """Rename the ticket and say so (`tix ticket rename`, `tix order transfer`)."""
+    cli = state(ctx)
+    done = cli.runtime.tickets.rename_ticket(cli.principal(), ticket, holder)
+    emit(ticket_json(done), as_json=as_json, human=lambda d: say(
+        f"{d['number']} is {d['holder']}'s now."))
+
+
+def transferred(ctx: typer.Context, ticket: str, to: str, holder: str | None, *,
+                as_json: bool) -> None:
+    """Transfer the ticket and say so (`tix ticket transfer`, `tix order transfer`)."""
     cli = state(ctx)
     old, new = cli.runtime.tickets.transfer_ticket(cli.principal(), ticket, to=to,
                                                    holder=holder)
-    emit({**ticket_json(new), "replaces": old.number}, as_json=json_, human=lambda d: say(
+    emit({**ticket_json(new), "replaces": old.number}, as_json=as_json, human=lambda d: say(
         f"{d['replaces']} is voided; {d['number']} for {d['holder']} is mailed to "
         f"{' '.join(to.split()).lower()} at the daemon's next pass."))
 
