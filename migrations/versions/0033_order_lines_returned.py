@@ -1,4 +1,5 @@
-"""order_lines: returned, the line's tickets given back one by one (refunded or voided)
+"""order_lines: returned, the line's tickets given back one by one (refunded or voided);
+the per-person limits' index carries it (what a buyer kept is read from indexes only)
 
 Revision ID: 0033
 Revises: 0032
@@ -37,8 +38,14 @@ def upgrade() -> None:
                         AND tickets.ticket_type_id = order_lines.ticket_type_id
                         AND tickets.status = 'VOIDED')
     """)
+    op.drop_index("ix_order_lines_order_type", table_name="order_lines")
+    op.create_index("ix_order_lines_order_type", "order_lines",
+                    ["order_id", "ticket_type_id", "quantity", "returned"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_order_lines_order_type", table_name="order_lines")
+    op.create_index("ix_order_lines_order_type", "order_lines",
+                    ["order_id", "ticket_type_id", "quantity"])
     # ALTER TABLE ... DROP COLUMN on both databases (SQLite 3.35+), as 0026 does.
     op.execute("ALTER TABLE order_lines DROP COLUMN returned")

@@ -94,3 +94,23 @@ def test_one_buyers_sales_at_once_in_four_processes_pass_the_limits_exactly(
     assert len(sold) == 6 and sold.count(standing.id) <= 4
     assert left(runtime, standing.id, seated.id) == [100 - sold.count(standing.id),
                                                      20 - sold.count(seated.id)]
+
+
+def test_tickets_given_back_no_longer_count_against_the_per_person_limits(runtime):
+    owner = organizer(runtime)
+    event_id = an_event(runtime, owner, max_per_person=3, ticket_types=[
+        {"name": "Open day", "price": "0.00", "quantity": 10, "limit": 2},
+        {"name": "Tour", "price": "0.00", "quantity": 10}])
+    day, tour = runtime.catalog.show(event_id).ticket_types[:2]
+    buyer = logged_in(runtime)
+    order = runtime.orders.buy(buyer, day.id, 2, tender=Tender.FREE)
+    runtime.orders.buy(buyer, tour.id, 1, tender=Tender.FREE)
+    with pytest.raises(RuleViolation) as refused:  # the type's limit
+        runtime.orders.buy(buyer, day.id, 1, tender=Tender.FREE)
+    assert refused.value.code == "over_limit"
+    given_back = runtime.tickets.of_orders([order.id])[order.id][0]
+    runtime.tickets.void_ticket(owner, given_back.number, reason="cannot come")
+    runtime.orders.buy(buyer, day.id, 1, tender=Tender.FREE)  # theirs again to buy
+    with pytest.raises(RuleViolation) as refused:  # 2 kept of the type, 3 of the event
+        runtime.orders.buy(buyer, tour.id, 1, tender=Tender.FREE)
+    assert refused.value.code == "over_limit" and refused.value.detail["limit"] == 3

@@ -29,18 +29,19 @@ from tix.core.orders.model import (
     price,
 )
 
-# What one buyer (:user) has bought of a ticket type (:type) or of an event (:event), in
-# orders paid or being paid: read by the repository, and counted again by the
+# What one buyer (:user) has bought and kept of a ticket type (:type) or of an event
+# (:event), in orders paid or being paid: read by the repository, and counted again by the
 # per-person limit's check at commit (tix.adapters.db.intents). The statuses are
 # literals (no IN list: the check is compiled once into the commit's query).
 _ACTIVE_ORDER_OF_USER = (OrderRow.user_id == bindparam("user"),
                          or_(OrderRow.status == OrderStatus.PENDING.value,
                              OrderRow.status == OrderStatus.COMPLETED.value))
-BOUGHT_OF_TYPE = (select(func.coalesce(func.sum(OrderLineRow.quantity), 0))
-                  .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
+# Tickets given back (refunded, voided) are not theirs any more: they may buy again.
+_KEPT = func.coalesce(func.sum(OrderLineRow.quantity - OrderLineRow.returned), 0)
+BOUGHT_OF_TYPE = (select(_KEPT).join(OrderRow, OrderRow.id == OrderLineRow.order_id)
                   .where(OrderLineRow.ticket_type_id == bindparam("type"),
                          *_ACTIVE_ORDER_OF_USER))
-BOUGHT_IN_EVENT = (select(func.coalesce(func.sum(OrderRow.quantity), 0))
+BOUGHT_IN_EVENT = (select(_KEPT).join(OrderRow, OrderRow.id == OrderLineRow.order_id)
                    .where(OrderRow.event_id == bindparam("event"), *_ACTIVE_ORDER_OF_USER))
 
 

@@ -85,7 +85,9 @@ class OrderLineRow(Base):
     __table_args__ = (
         CheckConstraint("quantity >= 1", name="quantity_positive"),
         Index("ix_order_lines_type", "ticket_type_id"),
-        Index("ix_order_lines_order_type", "order_id", "ticket_type_id", "quantity"),
+        # the per-person limits' count (migrations 0032, 0033): indexes only
+        Index("ix_order_lines_order_type", "order_id", "ticket_type_id", "quantity",
+              "returned"),
     )
 
 
