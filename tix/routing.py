@@ -33,6 +33,7 @@ from tix.core.tickets.events import TicketsGenerated
 
 if TYPE_CHECKING:
     from tix.adapters.db.housekeeping import DatabaseHousekeeping
+    from tix.core.accounts.service import AccountService
     from tix.config import Settings
     from tix.core.audit.service import AuditService
     from tix.core.catalog.service import CatalogService
@@ -50,6 +51,8 @@ class Services(Protocol):
 
     @property
     def settings(self) -> Settings: ...
+    @property
+    def accounts(self) -> AccountService: ...
     @property
     def notifications(self) -> NotificationService: ...
     @property
@@ -138,6 +141,8 @@ def jobs(services: Services) -> list[Job]:
              Job("refund orders of cancelled events", services.orders.refund_cancelled_events,
                  every=5),
              Job("forget old rate-limit hits", housekeeping.forget_old_hits, every=60),
+             Job("forget idle visitors' accounts", services.accounts.forget_idle_visits,
+                 every=3600),
              Job("forget old messages", housekeeping.forget_old_messages, every=3600)]
     if services.settings.is_embedded_database:
         found.append(Job("empty the WAL after erasures", housekeeping.empty_wal_after_erasures,

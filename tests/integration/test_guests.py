@@ -90,3 +90,43 @@ def test_one_address_begins_only_so_many_visitors(runtime):
         runtime.accounts.visit(host="198.51.100.7")
     assert refused.value.code == "rate_limited" and refused.value.detail["retry_after"] > 0
     assert runtime.accounts.visit(host="198.51.100.8").principal.role is Role.CUSTOMER
+
+
+def test_visitors_accounts_that_came_to_nothing_are_forgotten_a_day_after(
+        runtime, clock, free_event):
+    from datetime import timedelta
+
+    open_day = free_event[0]
+    let_go = runtime.accounts.visit()  # held, let the hold run out
+    runtime.inventory.hold_basket(let_go.principal, [(open_day.id, 1)])
+    bought = runtime.accounts.visit()  # held and checked out as a guest
+    hold = runtime.inventory.hold_basket(bought.principal, [(open_day.id, 2)])
+    guest = runtime.accounts.guest_buyer("gina@example.com", "Gina Guest")
+    order = runtime.orders.place(PlaceOrder(principal=bought.principal, tender=Tender.FREE,
+                                            hold_id=hold.id, buyer=guest))
+    member = logged_in(runtime, "mia@example.com")  # registered, never bought
+    clock.advance(timedelta(minutes=20))
+    assert runtime.inventory.expire_holds() == 1  # let_go's ticket back on sale
+    holding = runtime.accounts.visit()  # its hold not swept yet: tickets to give back
+    runtime.inventory.hold_basket(holding.principal, [(open_day.id, 1)])
+    clock.advance(timedelta(days=1, hours=1))
+    recent = runtime.accounts.visit()  # arrives now: kept for a day
+
+    assert runtime.accounts.forget_idle_visits() == 2  # let_go and bought
+    with runtime.uow(readonly=True) as uow:
+        gone = {u: uow.users.get(u) is None for u in (
+            let_go.principal.user_id, bought.principal.user_id, holding.principal.user_id,
+            recent.principal.user_id, member.user_id, guest.user_id)}
+        kept_order = uow.orders.get(order.id)
+        left = uow.stock.levels([open_day.id])[open_day.id].available
+    assert gone == {let_go.principal.user_id: True, bought.principal.user_id: True,
+                    holding.principal.user_id: False, recent.principal.user_id: False,
+                    member.user_id: False, guest.user_id: False}  # the guest has the order
+    assert kept_order is not None and kept_order.user_id == guest.user_id
+    assert left == open_day.available - 3  # the 2 sold and holding's 1: nothing lost
+    assert runtime.accounts.forget_idle_visits() == 0
+    with pytest.raises(NotAuthenticated):
+        runtime.accounts.authenticate(let_go.token)
+    assert runtime.inventory.expire_holds() == 1  # holding's, swept at last...
+    clock.advance(timedelta(days=1, hours=2))
+    assert runtime.accounts.forget_idle_visits() == 2  # ...then it goes too, and recent

@@ -27,6 +27,16 @@ class Users(Protocol):
         """Address and name of each of these users that exists, in one read."""
         ...
 
+    def idle_visits(self, made_before: datetime, limit: int) -> list[str]:
+        """Accounts made for a web visit before `made_before` that hold nothing: no
+        password, every session over by then, no order, no active hold, no team, event or
+        till (a guest's account made at checkout has no session: not one of them)."""
+        ...
+
+    def delete(self, user_ids: list[str]) -> None:
+        """Delete these accounts with their sessions and tokens."""
+        ...
+
 
 class AccountTokens(Protocol):
     def add(self, token: AccountToken) -> None: ...

@@ -30,6 +30,7 @@ from tix.core.audit.service import AuditService
 from tix.core.clock import Clock
 from tix.core.errors import NotAuthenticated, NotFound, RuleViolation
 from tix.core.ids import new_id
+from tix.core.inventory.public import forget_holds_of
 from tix.core.ports import (
     AccessTokens,
     Cache,
@@ -45,6 +46,8 @@ VERIFICATION_TTL = timedelta(hours=24)
 RESET_TTL = timedelta(minutes=15)
 RESET_REQUESTS_PER_HOUR = 3
 PRINCIPAL_CACHE_TTL = timedelta(minutes=5)
+IDLE_VISIT_KEPT = timedelta(days=1)  # a visitor's account after its session: then deleted
+FORGET_BATCH = 500
 # Failed logins allowed before a source is told to wait: beyond the lockout of one account
 # (3 in a row), these stop guessing across many accounts from one host, or slow guessing.
 FAILED_LOGINS_PER_HOST = (20, timedelta(minutes=15))
@@ -185,6 +188,23 @@ class AccountService:
             uow.sessions.add(session)
             uow.commit()
         return self._login_of(user, session, now)
+
+    def forget_idle_visits(self) -> int:
+        """Daemon job: the accounts made for web visitors (one on a visitor's first hold)
+        that came to nothing — no order, nothing held, every session over a day ago —
+        deleted with their sessions and spent holds; returns how many. Else every
+        visitor who ever held a seat would stay in the users table for good."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            idle = uow.users.idle_visits(now - IDLE_VISIT_KEPT, FORGET_BATCH)
+            if not idle:
+                return 0
+            forget_holds_of(uow, idle)
+            uow.users.delete(idle)
+            self._audit.record(uow, "accounts.visits_forgotten", subject="accounts",
+                               details={"count": str(len(idle))})
+            uow.commit()
+        return len(idle)
 
     def guest_buyer(self, email: str | None, name: str) -> Buyer:
         """The buyer behind an email given at a guest checkout or at the counter: their

@@ -69,4 +69,9 @@ class Holds(Protocol):
         """ACTIVE → RELEASED, once."""
         ...
 
+    def forget_of_users(self, user_ids: list[str]) -> int:
+        """Delete these users' holds that are over (used, released, expired: an ACTIVE
+        one, even past its time, still has tickets to give back); returns how many."""
+        ...
+
     def held_per_type(self, ticket_type_ids: list[str], now: datetime) -> dict[str, int]: ...

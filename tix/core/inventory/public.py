@@ -193,6 +193,12 @@ def hold(uow: UnitOfWork, hold_id: str) -> Hold | None:
     return uow.holds.get(hold_id)
 
 
+def forget_holds_of(uow: UnitOfWork, user_ids: list[str]) -> int:
+    """The holds of accounts about to be deleted, those that are over (an active one
+    still has tickets to give back: its account is not deleted)."""
+    return uow.holds.forget_of_users(user_ids)
+
+
 def held_per_type(uow: UnitOfWork, ticket_type_ids: list[str], now: datetime
                   ) -> dict[str, int]:
     """Tickets in active holds, per ticket type id."""

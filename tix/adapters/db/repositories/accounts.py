@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, exc, select, update
+from sqlalchemy import ColumnElement, exc, exists, select, update
+from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
 from tix.adapters.crypto import FieldCipher
 from tix.adapters.db.rows.accounts import AccountTokenRow, SessionRow, UserRow
+from tix.adapters.db.rows.catalog import EventRow, EventTeamRow
+from tix.adapters.db.rows.inventory import HoldRow
+from tix.adapters.db.rows.orders import OrderRow, TillRow
 from tix.adapters.db.sql import one_of
-from tix.core.accounts.model import AccountToken, Contact, TokenPurpose, User
+from tix.core.accounts.model import NO_PASSWORD, AccountToken, Contact, TokenPurpose, User
 from tix.core.accounts.model import Session as UserSession
 from tix.core.errors import RuleViolation
+from tix.core.inventory.model import HoldStatus
 from tix.core.principal import Role
 
 
@@ -68,6 +73,30 @@ class SqlUsers:
         plain = self._cipher.decrypt
         return {row.id: Contact(row.id, plain(row.email), plain(row.name),
                                 erased=row.erased_at is not None) for row in rows}
+
+    def idle_visits(self, made_before: datetime, limit: int) -> list[str]:
+        mine = UserRow.id
+        query = (select(UserRow.id)
+                 .where(UserRow.password_hash == NO_PASSWORD, UserRow.role == Role.CUSTOMER,
+                        UserRow.created_at < made_before,
+                        exists().where(SessionRow.user_id == mine),  # a visit's session...
+                        ~exists().where(SessionRow.user_id == mine,  # ...over
+                                        SessionRow.revoked_at.is_(None),
+                                        SessionRow.expires_at > made_before),
+                        ~exists().where(OrderRow.user_id == mine),
+                        ~exists().where(HoldRow.user_id == mine,
+                                        HoldRow.status == HoldStatus.ACTIVE.value),
+                        ~exists().where(EventTeamRow.user_id == mine),
+                        ~exists().where(EventRow.organizer_id == mine),
+                        ~exists().where(TillRow.clerk_id == mine))
+                 .order_by(UserRow.created_at).limit(limit))
+        return list(self._session.scalars(query))
+
+    def delete(self, user_ids: list[str]) -> None:
+        # the sessions and tokens go first: SQLite enforces no ON DELETE CASCADE unasked
+        for table in (SessionRow, AccountTokenRow):
+            self._session.execute(sql_delete(table).where(table.user_id.in_(user_ids)))
+        self._session.execute(sql_delete(UserRow).where(UserRow.id.in_(user_ids)))
 
     def _one(self, condition: ColumnElement[bool], lock: bool) -> User | None:
         query = select(UserRow).where(condition)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Update,
     bindparam,
     case,
+    delete,
     func,
     insert,
     select,
@@ -232,6 +233,14 @@ class SqlHolds:
             HoldRow.id == hold_id, HoldRow.status == HoldStatus.ACTIVE.value
         ).values(status=HoldStatus.RELEASED.value))
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def forget_of_users(self, user_ids: list[str]) -> int:
+        over = select(HoldRow.id).where(HoldRow.user_id.in_(user_ids),
+                                        HoldRow.status != HoldStatus.ACTIVE.value)
+        self._session.execute(delete(HoldLineRow).where(HoldLineRow.hold_id.in_(over)))
+        result = self._session.execute(delete(HoldRow).where(
+            HoldRow.user_id.in_(user_ids), HoldRow.status != HoldStatus.ACTIVE.value))
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     def held_per_type(self, ticket_type_ids: list[str], now: datetime) -> dict[str, int]:
         rows = self._session.execute(
