@@ -33,8 +33,8 @@ from tix.core.tickets.events import TicketsGenerated
 
 if TYPE_CHECKING:
     from tix.adapters.db.housekeeping import DatabaseHousekeeping
-    from tix.core.accounts.service import AccountService
     from tix.config import Settings
+    from tix.core.accounts.service import AccountService
     from tix.core.audit.service import AuditService
     from tix.core.catalog.service import CatalogService
     from tix.core.inventory.service import InventoryService
