@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 from tests.conftest import PG_SERVER
 
@@ -19,6 +19,21 @@ EVENT = ("INSERT INTO events (id, number, organizer_id, name, description, categ
          " created_at, min_price, max_price, recent_sales) VALUES (:id, :number, 'u1', :name,"
          " '', 'music', 'V', :city, '2027-01-01 20:00:00', '2027-01-01 23:00:00', 'UTC',"
          " 'EUR', 'SCHEDULED', '[]', '2026-01-01 00:00:00', 0, 0, 0)")
+
+
+def downgrade_to(engine: Engine, revision: str) -> None:
+    """Take a database with rows back to an older revision, as if it had never been
+    upgraded past it (then `upgrade` carries its rows forward again)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from tix.adapters.db.migrate import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
 
 
 def add_events(conn: Connection, cities: list[str]) -> None:

@@ -3,12 +3,10 @@ admission as a scan of the main list, and are inside; the door goes on from ther
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
-
 from tests.catalog_support import an_event, on_every_team
+from tests.integration.old_databases import downgrade_to
 from tests.support import logged_in
-from tix.adapters.db.migrate import MIGRATIONS, head_revision, upgrade
+from tix.adapters.db.migrate import head_revision, upgrade
 from tix.core.orders.model import Tender
 from tix.core.principal import Role
 from tix.core.tickets.door import ScanKind
@@ -22,11 +20,7 @@ def test_tickets_admitted_before_0021_are_inside_on_main_with_their_admission(ru
     first, second, third = runtime.tickets.issue_now(clerk, order.number)
     for ticket in (first, second):
         runtime.tickets.check_in(clerk, ticket.qr_payload)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with runtime.engine.begin() as conn:  # back to before the scan log existed
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0020")
+    downgrade_to(runtime.engine, "0020")  # back to before the scan log existed
     assert upgrade(runtime.engine) == head_revision()
     on_every_team(runtime, clerk)  # the teams came with 0028, after the downgrade
 

@@ -77,9 +77,8 @@ def test_upgrading_empties_the_payloads_of_delivered_messages(tmp_path):
 
 def test_ticket_numbers_go_on_from_the_tickets_issued_before_revision_0019(runtime):
     """0019 fills each event's counter from its tickets: the next sale continues the series."""
-    from alembic import command
-
     from tests.catalog_support import an_event, on_every_team
+    from tests.integration.old_databases import downgrade_to
     from tests.support import logged_in
     from tix.adapters.db.migrate import upgrade
     from tix.core.orders.model import Tender
@@ -89,11 +88,7 @@ def test_ticket_numbers_go_on_from_the_tickets_issued_before_revision_0019(runti
     clerk = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
     on_every_team(runtime, clerk)
     runtime.orders.buy(clerk, standing, 3, tender=Tender.CASH, tendered=20_000)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with runtime.engine.begin() as conn:  # back to before the counter existed
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0018")
+    downgrade_to(runtime.engine, "0018")  # back to before the counter existed
     assert upgrade(runtime.engine) == head_revision()
     on_every_team(runtime, clerk)  # the teams came with 0028, after the downgrade
     later = runtime.orders.buy(clerk, standing, 2, tender=Tender.CASH, tendered=20_000)
@@ -104,9 +99,8 @@ def test_ticket_numbers_go_on_from_the_tickets_issued_before_revision_0019(runti
 def test_tickets_given_back_before_revision_0033_are_counted_returned(runtime):
     """0033 counts each completed order's refunded or voided tickets as returned — not
     the ones a transfer replaced — so the sales report's sold stays within the stock."""
-    from alembic import command
-
     from tests.catalog_support import an_event, on_every_team, organizer
+    from tests.integration.old_databases import downgrade_to
     from tests.support import logged_in
     from tix.adapters.db.migrate import upgrade
     from tix.core.orders.model import Tender
@@ -128,10 +122,6 @@ def test_tickets_given_back_before_revision_0033_are_counted_returned(runtime):
                     if line.ticket_type_id == standing)
 
     assert sold() == 2
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with runtime.engine.begin() as conn:  # back to before lines counted returned tickets
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0032")
+    downgrade_to(runtime.engine, "0032")  # back to before lines counted returned tickets
     assert upgrade(runtime.engine) == head_revision()
     assert sold() == 2  # 4 sold, 2 given back; the transfers gave nothing back

@@ -69,6 +69,17 @@ async def open_first_event(pilot, app: TixApp) -> None:
                 and app.screen.details is not None, "the event")
 
 
+async def open_event(pilot, app: TixApp, event_id: str) -> None:
+    """From the home screen straight to one event, its ticket types loaded."""
+    from tix.tui.screens.event import EventScreen
+    from tix.tui.screens.home import HomeScreen
+
+    await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+    app.push_screen(EventScreen(event_id))
+    await until(pilot, lambda: isinstance(app.screen, EventScreen)
+                and app.screen.details is not None, "the event")
+
+
 async def open_dashboard(pilot, app: TixApp) -> None:
     """From the home screen to the live sales of the first event listed there, shown."""
     from tix.tui.screens.dashboard import DashboardScreen

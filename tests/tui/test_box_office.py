@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from tests.catalog_support import an_event, on_team, organizer
 from tests.support import deliver, logged_in
-from tests.tui.pilot import run, signed_in_app, text_of, until
+from tests.tui.pilot import open_event, run, signed_in_app, text_of, until
 from tix.core.orders.model import OrderStatus, Tender
 from tix.core.principal import Role
 from tix.core.tickets.model import TicketStatus
@@ -67,10 +67,7 @@ def test_a_hold_that_runs_out_says_so_and_gives_the_tickets_back(sqlite_runtime,
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            app.push_screen(EventScreen(event_id))
-            await until(pilot, lambda: isinstance(app.screen, EventScreen)
-                        and app.screen.details is not None, "the event")
+            await open_event(pilot, app, event_id)
             await pilot.press("h")
             await until(pilot, lambda: isinstance(app.screen, CheckoutScreen), "the checkout")
             clock.advance(timedelta(minutes=9, seconds=30))
@@ -97,10 +94,7 @@ def test_a_declined_card_is_explained_and_the_tickets_go_back(make_runtime, data
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            app.push_screen(EventScreen(event_id))
-            await until(pilot, lambda: isinstance(app.screen, EventScreen)
-                        and app.screen.details is not None, "the event")
+            await open_event(pilot, app, event_id)
             await pilot.press("h")
             await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
                         and app.screen.tenders, "the checkout")

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from tests.catalog_support import an_event, organizer
 from tests.support import deliver
-from tests.tui.pilot import run, signed_in_app, until
+from tests.tui.pilot import open_event, run, signed_in_app, until
 from tix.core.principal import Role
 from tix.tui.screens.checkout import CheckoutScreen
 from tix.tui.screens.confirmation import ConfirmationScreen
-from tix.tui.screens.event import EventScreen
-from tix.tui.screens.home import HomeScreen
 
 
 def test_a_card_sale_shows_its_tickets_and_the_daemon_mails_them_once(make_runtime, database,
@@ -22,10 +20,7 @@ def test_a_card_sale_shows_its_tickets_and_the_daemon_mails_them_once(make_runti
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            app.push_screen(EventScreen(event_id))
-            await until(pilot, lambda: isinstance(app.screen, EventScreen)
-                        and app.screen.details is not None, "the event")
+            await open_event(pilot, app, event_id)
             await pilot.press("h")
             await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
                         and app.screen.tenders, "the checkout")

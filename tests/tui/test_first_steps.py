@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.catalog_support import an_event, organizer
-from tests.tui.pilot import run, signed_in_app, text_of, until
+from tests.tui.pilot import open_event, run, signed_in_app, text_of, until
 from tests.tui.test_box_office import a_ticket_sold
 from tests.tui.test_ticket_codes import two_tickets_sold
 from tix.core.principal import Role
@@ -26,10 +26,7 @@ def test_the_quantity_starts_at_one_again_after_a_sale(sqlite_runtime):
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            app.push_screen(EventScreen(event_id))
-            await until(pilot, lambda: isinstance(app.screen, EventScreen)
-                        and app.screen.details is not None, "the event")
+            await open_event(pilot, app, event_id)
             await pilot.press("+", "+")
             assert "3 x Standing" in text_of(app, "#total")
             await pilot.press("h")
@@ -54,10 +51,7 @@ def test_a_hold_given_up_keeps_the_quantity_for_another_try(sqlite_runtime):
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            app.push_screen(EventScreen(event_id))
-            await until(pilot, lambda: isinstance(app.screen, EventScreen)
-                        and app.screen.details is not None, "the event")
+            await open_event(pilot, app, event_id)
             await pilot.press("+", "h")
             await until(pilot, lambda: isinstance(app.screen, CheckoutScreen), "checkout")
             await pilot.press("escape")

@@ -4,12 +4,11 @@ stands; a good one discounts the sale."""
 from __future__ import annotations
 
 from tests.catalog_support import an_event, organizer
-from tests.tui.pilot import run, signed_in_app, text_of, until
+from tests.tui.pilot import open_event, run, signed_in_app, text_of, until
 from tix.core.vouchers.service import VoucherTerms
 from tix.tui.screens.checkout import CheckoutScreen
 from tix.tui.screens.confirmation import ConfirmationScreen
 from tix.tui.screens.event import EventScreen
-from tix.tui.screens.home import HomeScreen
 
 
 def test_a_code_typed_at_checkout_discounts_the_sale(sqlite_runtime):
@@ -21,10 +20,7 @@ def test_a_code_typed_at_checkout_discounts_the_sale(sqlite_runtime):
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            app.push_screen(EventScreen(event_id))
-            await until(pilot, lambda: isinstance(app.screen, EventScreen)
-                        and app.screen.details is not None, "the event")
+            await open_event(pilot, app, event_id)
             await pilot.press("+", "h")  # 2 x Standing, 90.00 EUR
             await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
                         and app.screen.tenders, "the checkout")
@@ -66,10 +62,7 @@ def test_a_code_given_on_the_event_screen_opens_a_hidden_type_for_the_sale(sqlit
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            app.push_screen(EventScreen(event_id))
-            await until(pilot, lambda: isinstance(app.screen, EventScreen)
-                        and app.screen.details is not None, "the event")
+            await open_event(pilot, app, event_id)
             screen = app.screen
             assert [t.name for t in screen.details.ticket_types] == ["Standing"]
             await pilot.press("c", *"nope", "enter")

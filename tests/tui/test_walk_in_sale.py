@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from tests.catalog_support import an_event, organizer
 from tests.support import deliver
-from tests.tui.pilot import run, signed_in_app, text_of, until
+from tests.tui.pilot import open_event, run, signed_in_app, text_of, until
 from tix.core.orders.model import Tender
 from tix.tui.screens.checkout import CheckoutScreen
 from tix.tui.screens.confirmation import ConfirmationScreen
-from tix.tui.screens.event import EventScreen
-from tix.tui.screens.home import HomeScreen
 
 
 def test_a_counter_sale_goes_to_the_walk_in_and_into_the_till(sqlite_runtime, mailer):
@@ -27,10 +25,7 @@ def test_a_counter_sale_goes_to_the_walk_in_and_into_the_till(sqlite_runtime, ma
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            app.push_screen(EventScreen(event_id))
-            await until(pilot, lambda: isinstance(app.screen, EventScreen)
-                        and app.screen.details is not None, "the event")
+            await open_event(pilot, app, event_id)
             await pilot.press("h")  # 1 x Standing, 45.00 EUR
             await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
                         and app.screen.tenders, "the checkout")
@@ -61,10 +56,7 @@ def test_a_clerk_without_a_till_is_told_so_at_checkout(sqlite_runtime):
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            app.push_screen(EventScreen(event_id))
-            await until(pilot, lambda: isinstance(app.screen, EventScreen)
-                        and app.screen.details is not None, "the event")
+            await open_event(pilot, app, event_id)
             await pilot.press("h")
             await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
                         and "No till open" in text_of(app, "#till-line"), "the till line")
