@@ -27,6 +27,15 @@ class Visitor(TestClient):
         assert "Traceback" not in answer.text
         return answer.text
 
+    def redirected(self, form_page: str, action: str, data: dict[str, Any]) -> str:
+        """Post a form with its page's token; it must answer 303: where it sends one."""
+        token = re.search(r'name="csrf_token" value="([^"]+)"', self.page(form_page))
+        assert token, form_page
+        answer = self.post(action, data={"csrf_token": token.group(1), **data}, headers=HTML,
+                           follow_redirects=False)
+        assert answer.status_code == 303, alert(answer.text)
+        return answer.headers["location"]
+
     def submit(self, form_page: str, action: str, data: dict[str, Any],
              status: int = 200) -> str:
         """Post a form as the browser would: with the token of the page it is on."""
@@ -177,29 +186,21 @@ def test_a_code_is_checked_on_the_event_page_taken_by_the_hold_and_kept_by_the_o
     html = browser.submit(page, f"{page}/hold", {f"qty-{standing.id}": "1", "voucher": "NOPE"},
                           status=404)
     assert "NOPE" in alert(html) and standing.available == 5  # nothing held
-    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.page(page)).group(1)
-    held = browser.post(f"{page}/hold", data={"csrf_token": token, "voucher": "half",
-                                               f"qty-{standing.id}": "2"},
-                        headers=HTML, follow_redirects=False)
-    assert held.status_code == 303, alert(held.text)
-    checkout = browser.page(held.headers["location"])
+    checkout = browser.page(browser.redirected(page, f"{page}/hold", {
+        "voucher": "half", f"qty-{standing.id}": "2"}))
     assert "Total (code HALF)" in checkout and "45.00 EUR" in checkout  # 90.00 halved
     assert "Continue to payment · 45.00 EUR" in checkout
 
     browser = Visitor(browser.app, base_url="http://shop.test")  # another buyer (limit 2)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.page(page)).group(1)
-    held = browser.post(f"{page}/hold", data={"csrf_token": token, "voucher": "GIFT",
-                                               f"qty-{standing.id}": "1"},
-                        headers=HTML, follow_redirects=False)
-    assert held.status_code == 303, alert(held.text)
-    hold_page = held.headers["location"]
+    hold_page = browser.redirected(page, f"{page}/hold", {"voucher": "GIFT",
+                                                          f"qty-{standing.id}": "1"})
     assert "Get my tickets" in browser.page(hold_page)  # nothing to pay: no card
     html = browser.submit(hold_page, hold_page.replace("?", "/checkout?", 1),
                           {"email": "gift@example.com", "name": "Gil Gift"})
     assert "Thank you! Order TIX-" in html and "45.00 EUR off with code GIFT" in html
-    again = browser.post(f"{page}/hold", data={"csrf_token": token, "voucher": "GIFT",
-                                                f"qty-{standing.id}": "1"}, headers=HTML)
-    assert again.status_code == 409 and "GIFT" in alert(again.text)  # its one use is taken
+    again = browser.submit(page, f"{page}/hold", {"voucher": "GIFT",
+                                                  f"qty-{standing.id}": "1"}, status=409)
+    assert "GIFT" in alert(again)  # its one use is taken
 
 
 def test_a_code_opens_hidden_types_on_the_event_page_and_they_are_held_and_sold_with_it(
@@ -227,12 +228,8 @@ def test_a_code_opens_hidden_types_on_the_event_page_and_they_are_held_and_sold_
     # without the code its quantity is not read: nothing chosen
     html = browser.submit(page, f"{page}/hold", {f"qty-{press_id}": "1"}, status=422)
     assert alert(html) == "Choose how many tickets you want of at least one type."
-    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.page(page)).group(1)
-    held = browser.post(f"{page}/hold", data={"csrf_token": token, "voucher": "press",
-                                               f"qty-{press_id}": "1"},
-                        headers=HTML, follow_redirects=False)
-    assert held.status_code == 303, alert(held.text)
-    hold_page = held.headers["location"]
+    hold_page = browser.redirected(page, f"{page}/hold", {"voucher": "press",
+                                                          f"qty-{press_id}": "1"})
     checkout = browser.page(hold_page)
     assert "Press" in checkout and "Total (code PRESS)" in checkout
     assert "Get my tickets" in checkout  # priced from the opened type: free, no card
