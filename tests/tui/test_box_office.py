@@ -253,3 +253,28 @@ def test_names_with_brackets_are_shown_as_typed_never_as_styles(sqlite_runtime):
             assert "[red]Zed[/ · Standing" in text_of(app, "#verdict")
 
     run(scenario)
+
+
+def test_a_free_ticket_is_sold_at_the_counter_as_free(sqlite_runtime):
+    """A free type's checkout offers "Free" first (chosen): no cash sale of nothing."""
+    runtime = sqlite_runtime
+    event_id = an_event(runtime, organizer(runtime), ticket_types=[
+        {"name": "Open day", "price": "0.00", "quantity": 10}])
+    app = signed_in_app(runtime)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_event(pilot, app, event_id)
+            await pilot.press("h")
+            await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
+                        and app.screen.tenders, "the checkout")
+            assert app.screen.tenders[0] is Tender.FREE and app.screen.tender() is Tender.FREE
+            assert "Free (nothing to pay)" in str(
+                app.screen.query_one("#tender-free").label)
+            assert not app.screen.query_one("#cash-row").display  # nothing tendered
+            await pilot.press("ctrl+g")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmationScreen)
+                        and app.screen.tickets, "the ticket", tries=200)
+            assert "(free)" in text_of(app, "#confirmation-title")
+
+    run(scenario)

@@ -92,3 +92,4 @@ def test_a_code_given_on_the_event_screen_opens_a_hidden_type_for_the_sale(sqlit
                         == ["Standing"], "the code gone with the sale")
 
     run(scenario)
+

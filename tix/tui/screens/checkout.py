@@ -42,7 +42,7 @@ from tix.tui.widgets import HoldCountdown
 from tix.tui.widgets_questions import QuestionFields
 
 TENDER_LABELS = {Tender.CASH: "Cash", Tender.CARD: "Card (Stripe)",
-                 Tender.COMP: "Complimentary"}
+                 Tender.COMP: "Complimentary", Tender.FREE: "Free (nothing to pay)"}
 
 
 class CheckoutScreen(TixScreen):
@@ -154,9 +154,10 @@ class CheckoutScreen(TixScreen):
         self.app.call_from_thread(self.show_tenders, tenders)
 
     def show_tenders(self, tenders: tuple[Tender, ...]) -> None:
-        self.tenders = list(tenders)
+        # free tickets: "Free" first, chosen — not a cash sale of nothing into the till
+        self.tenders = sorted(tenders, key=lambda tender: tender is not Tender.FREE)
         choices = self.query_one("#tender", RadioSet)
-        for index, tender in enumerate(tenders):
+        for index, tender in enumerate(self.tenders):
             choices.mount(RadioButton(TENDER_LABELS[tender], value=index == 0,
                                       id=f"tender-{tender.value}"))
         if not tenders:
