@@ -276,7 +276,8 @@ class Runtime:
     def vouchers(self) -> VoucherService:
         from tix.core.vouchers.service import VoucherService
 
-        return VoucherService(uow=self.uow, clock=self.clock, audit=self.audit)
+        return VoucherService(uow=self.uow, clock=self.clock, audit=self.audit,
+                              limiter=self.limiter)
 
     @cached_property
     def tickets(self) -> TicketService:

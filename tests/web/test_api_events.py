@@ -81,3 +81,40 @@ def test_refusals_by_role_and_input(web):
     event_id = an_event(runtime, organizer(runtime, "otto@example.com"))  # not olga's
     other = web.patch(f"/api/events/{event_id}", json={"name": "Mine now"}, headers=olga)
     assert other.status_code in (403, 404)
+
+
+def test_a_code_says_what_it_gives_and_opens_hidden_types_to_hold(web_sqlite):
+    from tix.core.vouchers.service import CODE_TRIES, VoucherTerms
+
+    web = web_sqlite
+    runtime = web.app.state.runtime
+    owner = organizer(runtime)
+    event_id = an_event(runtime, owner, ticket_types=[
+        {"name": "Standing", "price": "45.00", "quantity": 10},
+        {"name": "Crew", "price": "0.00", "quantity": 3, "hidden": True}])
+    runtime.vouchers.create(owner, event_id, "CREW", VoucherTerms(unlock_only=True))
+    runtime.vouchers.create(owner, event_id, "HALF", VoucherTerms(percent=50))
+    headers = bearer(runtime)
+    shown = web.post(f"/api/events/{event_id}/code", json={"code": "crew"}, headers=headers)
+    assert shown.status_code == 200, shown.text
+    assert (shown.json()["code"], shown.json()["percent"]) == ("CREW", 0)
+    [crew] = shown.json()["ticket_types"]
+    assert (crew["name"], crew["available"]) == ("Crew", 3)
+    half = web.post(f"/api/events/{event_id}/code", json={"code": "half"}, headers=headers)
+    assert (half.json()["percent"], half.json()["ticket_types"]) == (50, [])
+    held = web.post("/api/tickets/validate-availability", headers=headers, json={
+        "items": [{"ticket_type": crew["id"], "quantity": 1}], "voucher": "crew"})
+    assert held.status_code == 201, held.text
+    used_up = web.post(f"/api/events/{event_id}/code", json={"code": "CREW"},
+                       headers=headers)  # its one use is the hold's
+    assert used_up.status_code == 409 and used_up.json()["code"] == "voucher_used_up"
+    unknown = web.post(f"/api/events/{event_id}/code", json={"code": "NOPE"},
+                       headers=headers)
+    assert unknown.status_code == 404
+    for _ in range(CODE_TRIES.limit - 4):  # one asker's tries are counted
+        web.post(f"/api/events/{event_id}/code", json={"code": "GUESS"}, headers=headers)
+    refused = web.post(f"/api/events/{event_id}/code", json={"code": "HALF"},
+                       headers=headers)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    other = web.post(f"/api/events/{event_id}/code", json={"code": "HALF"})  # an address
+    assert other.status_code == 200

@@ -35,6 +35,13 @@ def host_of(request: Request) -> str:
                (request.client.host if request.client else ""))
 
 
+def asker(request: Request) -> str:
+    """Whose tries a public check counts (codes given): the session's account, else the
+    client's address."""
+    principal = optional_principal(request)
+    return f"user:{principal.user_id}" if principal is not None else f"host:{host_of(request)}"
+
+
 def bearer_token(request: Request) -> str | None:
     scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None

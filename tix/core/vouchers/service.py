@@ -4,7 +4,7 @@ generate many single-use ones, list them, void one."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tix.core.audit.service import AuditService
@@ -15,8 +15,9 @@ from tix.core.clock import Clock
 from tix.core.errors import Invalid, NotFound, RuleViolation
 from tix.core.ids import new_id, readable_code
 from tix.core.inventory import public as inventory
-from tix.core.ports import UnitOfWork, UnitOfWorkFactory
+from tix.core.ports import RateLimiter, UnitOfWork, UnitOfWorkFactory
 from tix.core.principal import Principal
+from tix.core.ratelimit import Rate, enforce
 from tix.core.vouchers.model import (
     MAX_GENERATED,
     Voucher,
@@ -29,6 +30,9 @@ from tix.core.vouchers.model import (
 
 GENERATED_CODE_LENGTH = 10
 GENERATE_ATTEMPTS = 5
+# codes given by the public, per asker: a person who mistypes is not stopped, one who
+# guesses at codes (an organizer's PRESS, CREW…) is
+CODE_TRIES = Rate(20, timedelta(minutes=10))
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,12 @@ class Unlocked:
 
 
 class VoucherService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, audit: AuditService) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, audit: AuditService,
+                 limiter: RateLimiter | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._audit = audit
+        self._limiter = limiter
 
     def create(self, principal: Principal, event_reference: str, code: str,
                terms: VoucherTerms) -> Voucher:
@@ -118,10 +124,15 @@ class VoucherService:
             voucher = uow.vouchers.by_code(first.event_id, normal_code(code))
             return check_usable(voucher, code, first.event_number, lines, now)
 
-    def unlocked(self, event_reference: str, code: str) -> Unlocked:
+    def unlocked(self, event_reference: str, code: str, *, asker: str | None = None
+                 ) -> Unlocked:
         """What `code` gives on the event's page: refused as a sale would refuse a code
-        that is unknown, voided, expired or used up (the basket is checked at the hold)."""
+        that is unknown, voided, expired or used up (the basket is checked at the hold).
+        `asker` (a session's user, an address): the public's tries are counted, at most
+        CODE_TRIES each; staff at the counter are not."""
         now = self._clock.now()
+        if asker is not None and self._limiter is not None:
+            enforce(self._limiter, f"codes:{asker}", CODE_TRIES, now, "codes tried")
         with self._uow(readonly=True) as uow:
             event = find_event(uow, event_reference)
             if event is None or event.status is EventStatus.DRAFT:  # sellable by nobody

@@ -13,9 +13,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from tix.core.errors import Invalid
-from tix.json_shapes import event_json, event_summary_json, quota_json
+from tix.json_shapes import event_json, event_summary_json, quota_json, ticket_type_json
 from tix.web.api.common import Caller, MaybeCaller, ok
-from tix.web.sessions import runtime_of
+from tix.web.sessions import asker, runtime_of
 
 router = APIRouter(prefix="/events", tags=["events"])
 MAX_PRICE = 10**9  # major units, as the CLI's bound
@@ -24,6 +24,10 @@ EventSpec = Annotated[dict[str, Any], Body(description="The event file's mapping
 
 class Cancellation(BaseModel):
     reason: str = Field("", max_length=500)
+
+
+class GivenCode(BaseModel):
+    code: str = Field(max_length=100, description="As the buyer typed it (any case).")
 
 
 @router.get("")
@@ -93,6 +97,19 @@ def show(request: Request, event: str, viewer: MaybeCaller) -> JSONResponse:
     if quotas:
         shown["quotas"] = [quota_json(q) for q in quotas]
     return ok(shown)
+
+
+@router.post("/{event}/code")
+def code(request: Request, event: str, body: GivenCode, principal: MaybeCaller
+         ) -> JSONResponse:
+    """What a buyer's code gives for the event: its discount and the hidden ticket types
+    it opens (press, crew, presale), to hold with `voucher`. 404 for a code the event has
+    not, 409 for one voided, expired or used up; 429 after too many tries."""
+    unlocked = runtime_of(request).vouchers.unlocked(event, body.code, asker=asker(request))
+    voucher = unlocked.voucher
+    return ok({"code": voucher.code, "percent": voucher.percent, "amount": voucher.amount,
+               "per_order": voucher.per_order, "valid_until": voucher.valid_until,
+               "ticket_types": [ticket_type_json(t) for t in unlocked.ticket_types]})
 
 
 @router.post("", status_code=201)

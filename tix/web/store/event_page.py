@@ -81,7 +81,8 @@ def _hold(request: Request, reference: str, form: FormData) -> Response:
     code = str(form.get("voucher", "")).strip()[:100]
     unlocked = None
     try:
-        unlocked = runtime.vouchers.unlocked(details.summary.id, code) if code else None
+        unlocked = runtime.vouchers.unlocked(details.summary.id, code,
+                                             asker=visitor.asker(request)) if code else None
         if form.get("apply"):
             return _page(request, details, chosen=_chosen(form, details, unlocked),
                          voucher=code, unlocked=unlocked)

@@ -70,3 +70,7 @@ def csrf_token(request: Request) -> str:
 
 def client_host(request: Request) -> str:
     return sessions.host_of(request)
+
+
+def asker(request: Request) -> str:
+    return sessions.asker(request)
