@@ -51,6 +51,35 @@ def test_an_organizer_creates_lists_and_voids_codes(tix):
     assert tix("voucher", "void", number, "NOPE").exit_code == 4
 
 
+def test_a_code_is_voided_by_itself_when_one_event_has_it(tix):
+    """`tix voucher void CODE` (the CLI contract's form) finds the one event of the
+    organizer's with that code; with two it asks for the event; others' codes are not."""
+    owner = organizer(tix.runtime)
+    first, second = (tix("event", "show", an_event(tix.runtime, owner, ticket_types=TYPES),
+                         "--json").json()["number"] for _ in range(2))
+    tix.login("olga@example.com", PASSWORD)
+    for number in (first, second):
+        assert tix("voucher", "create", number, "--code", "BOTH", "--percent", "5"
+                   ).exit_code == 0
+    assert tix("voucher", "create", first, "--code", "ONLY", "--percent", "5").exit_code == 0
+    voided = tix("voucher", "void", "only", "--json")
+    assert voided.exit_code == 0, voided.stderr
+    assert (voided.json()["code"], voided.json()["voided"]) == ("ONLY", True)
+    again = tix("voucher", "void", "ONLY")
+    assert again.exit_code == 5 and "already voided" in again.stderr
+    both = tix("voucher", "void", "BOTH")
+    assert both.exit_code == 2
+    assert f"code BOTH is in {first} and {second}: name the event" in both.stderr
+    assert tix("voucher", "void", second, "BOTH").exit_code == 0
+    assert tix("voucher", "void", "BOTH").exit_code == 0  # the one left that has it
+    assert tix("voucher", "void", "NOPE").exit_code == 4
+    assert tix("voucher", "void").exit_code == 2
+    tix("logout")
+    logged_in(tix.runtime, "oscar@example.com", role=Role.ORGANIZER)
+    assert tix.login("oscar@example.com", PASSWORD).exit_code == 0
+    assert tix("voucher", "void", "ONLY").exit_code == 4  # not his events' code
+
+
 def test_bad_terms_are_usage_errors_and_others_may_not_make_codes(tix):
     number = an_event_with_press(tix)
     tix.login("olga@example.com", PASSWORD)

@@ -17,6 +17,7 @@ import typer
 from tix.cli.ids import EventId
 from tix.cli.output import JsonFlag, emit, say, table
 from tix.cli.state import state
+from tix.core.errors import Invalid
 from tix.json_shapes import voucher_json
 
 if TYPE_CHECKING:
@@ -150,14 +151,22 @@ def list_(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
 
 
 @app.command("void")
-def void(ctx: typer.Context, event: EventId,
-         code: Annotated[str, typer.Argument(metavar="CODE", help="The code (any case).")],
+def void(ctx: typer.Context,
+         first: Annotated[str | None, typer.Argument(
+             metavar="[EVENT]", show_default=False,
+             help="The event (E12): needed only when several of yours have the code.")
+         ] = None,
+         code: Annotated[str | None, typer.Argument(
+             metavar="CODE", show_default=False, help="The code (any case).")] = None,
          json_: JsonFlag = False) -> None:
     """Void a code: no hold or order takes it from now on (those made keep it)."""
+    if first is None or not first.strip():
+        raise Invalid("a code is needed: tix voucher void [EVENT] CODE", field="code")
     cli = state(ctx)
     principal = cli.principal()
+    event, code = (None, first) if code is None else (first, code)
     voided = cli.runtime.vouchers.void(principal, event, code)
-    refs = cli.runtime.vouchers.type_refs(principal, event)
+    refs = cli.runtime.vouchers.type_refs(principal, voided.event_id)
     emit(voucher_json(voided, refs), as_json=json_,
          human=lambda d: say(f"Code {d['code']} voided ({d['used']} use(s) made)."))
 

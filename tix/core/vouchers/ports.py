@@ -18,6 +18,11 @@ class Vouchers(Protocol):
         """The event's voucher of this code (in normal form)."""
         ...
 
+    def events_with_code(self, code: str) -> list[tuple[str, bool]]:
+        """The events that have a voucher of this code (in normal form), each with
+        whether that voucher is voided."""
+        ...
+
     def terms(self, event_id: str, code: str) -> Voucher | None:
         """The voucher as `by_code` gives it, or as it was read a moment ago (a sale's
         check of the code; its uses left may be a moment old: the commit settles them)."""

@@ -165,10 +165,13 @@ class VoucherService:
             event = _own_event(uow, principal, event_reference)
             return {t.id: ticket_type_ref(event.number, t.number) for t in event.ticket_types}
 
-    def void(self, principal: Principal, event_reference: str, code: str) -> Voucher:
-        """No sale takes the code from now on; uses already made stay made."""
+    def void(self, principal: Principal, event_reference: str | None, code: str) -> Voucher:
+        """No sale takes the code from now on; uses already made stay made. Without an
+        event: the one event of the principal's that has the code."""
         now = self._clock.now()
         with self._uow() as uow:
+            if event_reference is None:
+                event_reference = _the_event_with(uow, principal, normal_code(code))
             event = _own_event(uow, principal, event_reference)
             voucher = uow.vouchers.by_code(event.id, normal_code(code))
             if voucher is None:
@@ -189,6 +192,24 @@ def _opened(uow: UnitOfWork, event: Event, voucher: Voucher) -> list[TicketTypeD
     left = inventory.levels(uow, [t.id for t in hidden])
     return [TicketTypeDetails.of(event, t, left[t.id].available if t.id in left else 0)
             for t in hidden]
+
+
+def _the_event_with(uow: UnitOfWork, principal: Principal, code: str) -> str:
+    """The one event with this code that the principal handles codes of: of those where
+    it is still valid, else of those where it was voided (to say so)."""
+    found = [(e, voided) for e, voided in (
+        (catalog.event(uow, event_id), voided)
+        for event_id, voided in uow.vouchers.events_with_code(code))
+        if e is not None and catalog.may(uow, principal, e.id, Act.MANAGE,
+                                         organizer_id=e.organizer_id)]
+    events = [e for e, voided in found if not voided] or [e for e, _ in found]
+    if not events:
+        raise NotFound("code", code)
+    if len(events) > 1:
+        numbers = " and ".join(f"E{e.number}" for e in sorted(events, key=lambda e: e.number))
+        raise Invalid(f"code {code} is in {numbers}: name the event "
+                      f"(tix voucher void EVENT {code})", field="event")
+    return events[0].id
 
 
 def _own_event(uow: UnitOfWork, principal: Principal, reference: str) -> Event:

@@ -81,6 +81,11 @@ class SqlVouchers:
         row = self._session.get(VoucherRow, voucher_id)
         return None if row is None else _voucher(row)
 
+    def events_with_code(self, code: str) -> list[tuple[str, bool]]:
+        rows = self._session.execute(select(VoucherRow.event_id, VoucherRow.voided_at)
+                                     .where(VoucherRow.code == code))
+        return [(event_id, voided_at is not None) for event_id, voided_at in rows]
+
     def of_event(self, event_id: str) -> list[Voucher]:
         rows = self._session.scalars(select(VoucherRow).where(VoucherRow.event_id == event_id)
                                      .order_by(VoucherRow.created_at.desc(), VoucherRow.code))
