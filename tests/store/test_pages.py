@@ -107,6 +107,39 @@ def test_checkout_without_an_email_asks_for_it_and_keeps_the_hold(shop):
     assert "Thank you! Order TIX-" in html
 
 
+def test_a_guest_cancels_and_has_tickets_mailed_again_by_the_link_of_the_receipt(
+        shop):
+    runtime, browser, event_id = shop
+    free = next(t for t in runtime.catalog.show(event_id).ticket_types if t.price == 0)
+    page = f"/events/{event_id}"
+    hold_page = browser.redirected(page, f"{page}/hold", {f"qty-{free.id}": "2"})
+    done = browser.post(hold_page.replace("?", "/checkout?", 1), headers=HTML,
+                        follow_redirects=False, data={
+                            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
+                                                    browser.page(hold_page)).group(1),
+                            "email": "gus@example.com", "name": "Gus"})
+    assert done.status_code == 303
+    order_link = done.headers["location"]  # /orders/<id>?key=…, as the receipt's
+    order_id = order_link.split("/orders/", 1)[1].split("?", 1)[0]
+    html = browser.page(order_link)
+    assert "Cancel this order" in html and "Mail my tickets again" in html
+    cancel_page = order_link.replace("?", "/cancel?", 1)
+    assert unescape(re.search(r'action="([^"]+/resend[^"]*)"', html).group(1)) == \
+        order_link.replace("?", "/resend?", 1)
+    resent = browser.submit(order_link, order_link.replace("?", "/resend?", 1), {})
+    assert "Your tickets are mailed again." in resent
+    form = browser.page(cancel_page)
+    assert "You will get back" in form
+    refund = re.search(r'name="refund" value="(\d+)"', form).group(1)
+    cancelled = browser.submit(cancel_page, cancel_page, {"refund": refund})
+    assert "cancelled" in cancelled
+    olga = runtime.accounts.login(email="olga@example.com", password=PASSWORD).principal
+    assert runtime.orders.show(olga, order_id).status.value == "CANCELLED"
+    assert runtime.catalog.show(event_id).ticket_types[1].available == free.available
+    wrong = order_link.split("?key=")[0] + "/cancel?key=x.y"
+    assert browser.get(wrong, headers=HTML).status_code == 404  # a wrong key: no order
+
+
 def test_someone_elses_hold_and_a_wrong_guest_key_are_not_found(shop):
     runtime, browser, event_id = shop
     other = runtime.accounts.visit()

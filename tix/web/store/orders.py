@@ -6,9 +6,11 @@ first, mailing the tickets again. A guest reaches their order by its signed link
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from tix.core.orders.model import Order, OrderStatus
 from tix.core.principal import Principal
@@ -26,7 +28,7 @@ def guest_order(request: Request, order_id: str) -> HTMLResponse:
     runtime = visitor.runtime(request)
     key = request.query_params.get("key", "")
     return _order_page(request, links.buyer_of(runtime, order_id, key), order_id,
-                       f"?key={key}")
+                       f"?key={quote(key)}")
 
 
 @router.get("/my/orders/{order_id}", response_class=HTMLResponse)
@@ -81,34 +83,55 @@ def ticket_file(request: Request, ticket_id: str, kind: str) -> Response:
 
 
 @router.get("/my/orders/{order_id}/cancel", response_class=HTMLResponse)
+@router.get("/orders/{order_id}/cancel", response_class=HTMLResponse)
 def cancel_form(request: Request, order_id: str) -> HTMLResponse:
-    me = visitor.member(request)
+    reader, home, access = _owner(request, order_id)
     runtime = visitor.runtime(request)
-    quote = runtime.orders.cancellation_quote(me, order_id)
+    quote = runtime.orders.cancellation_quote(reader, order_id)
     details = runtime.catalog.show(quote.order.event_id)
-    return page(request, "cancel.html", order=quote.order, quote=quote, s=details.summary)
+    return page(request, "cancel.html", order=quote.order, quote=quote, s=details.summary,
+                home=home, access=access)
 
 
 @router.post("/my/orders/{order_id}/cancel")
+@router.post("/orders/{order_id}/cancel")
 async def cancel(request: Request, order_id: str) -> Response:
+    shown = str((await request.form()).get("refund", ""))
+    return await run_in_threadpool(_cancel, request, order_id, shown)
+
+
+def _cancel(request: Request, order_id: str, shown: str) -> Response:
     from tix.core.errors import RuleViolation
 
-    me = visitor.member(request)
+    reader, home, access = _owner(request, order_id)
     runtime = visitor.runtime(request)
-    shown = str((await request.form()).get("refund", ""))
-    quote = runtime.orders.cancellation_quote(me, order_id)
+    quote = runtime.orders.cancellation_quote(reader, order_id)
     if shown != str(quote.refund):  # the refund moved since it was shown: show it again
         raise RuleViolation("the refund has changed since it was shown; look again before "
                             "you confirm", code="refund_changed")
-    runtime.orders.cancel(me, order_id)
-    return RedirectResponse(f"/my/orders/{order_id}?cancelled=1", status_code=303)
+    runtime.orders.cancel(reader, order_id)
+    return RedirectResponse(f"{home}{access or '?'}{'&' if access else ''}cancelled=1",
+                            status_code=303)
 
 
 @router.post("/my/orders/{order_id}/resend")
+@router.post("/orders/{order_id}/resend")
 def resend(request: Request, order_id: str) -> Response:
-    me = visitor.member(request)
-    visitor.runtime(request).tickets.resend(me, order_id)
-    return RedirectResponse(f"/my/orders/{order_id}?resent=1", status_code=303)
+    reader, home, access = _owner(request, order_id)
+    visitor.runtime(request).tickets.resend(reader, order_id)
+    return RedirectResponse(f"{home}{access or '?'}{'&' if access else ''}resent=1",
+                            status_code=303)
+
+
+def _owner(request: Request, order_id: str) -> tuple[Principal, str, str]:
+    """Who acts on the order, its page and the query that keeps them on it: the account
+    under /my/orders, the buyer the signed link names (?key=) under /orders — a guest
+    cancels and has tickets mailed again by the link of their receipt."""
+    if request.url.path.startswith("/my/"):
+        return visitor.member(request), f"/my/orders/{order_id}", ""
+    key = request.query_params.get("key", "")
+    buyer = links.buyer_of(visitor.runtime(request), order_id, key)
+    return buyer, f"/orders/{order_id}", f"?key={quote(key)}"
 
 
 def _reader(request: Request) -> Principal:
@@ -134,8 +157,9 @@ def _order_page(request: Request, reader: Principal, order_id: str,
         notice = "Your order is cancelled. The refund is on its way to your card."
     elif request.query_params.get("resent"):
         notice = "Your tickets are mailed again."
+    home = f"/orders/{order.id}" if access else f"/my/orders/{order.id}"
     return page(request, "order.html", order=order, s=details.summary, tickets=rows,
-                email=reader.email or None, notice=notice)
+                email=reader.email or None, notice=notice, home=home, access=access)
 
 
 def _ticket_row(ticket: Ticket, query: str) -> dict[str, Any]:
