@@ -86,7 +86,7 @@ def ticket_type_json(ticket_type: TicketTypeDetails) -> dict[str, Any]:
     return {"id": t.id, "ref": t.ref, "name": t.name, "price": t.price,
             "currency": t.currency, "quantity": t.quantity, "available": t.available,
             "limit": t.limit, "sale_starts_at": t.sale_starts_at,
-            "sale_ends_at": t.sale_ends_at}
+            "sale_ends_at": t.sale_ends_at, "hidden": t.hidden}
 
 
 def quota_json(quota: QuotaDetails) -> dict[str, Any]:

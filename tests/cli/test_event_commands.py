@@ -34,7 +34,7 @@ def test_create_prints_the_number_and_with_json_the_event(tix):
         "id": shown["ticket_types"][0]["id"], "ref": "E1-T1", "name": "Standing",
         "price": 4500,
         "currency": "EUR", "quantity": 500, "available": 500, "limit": 4,
-        "sale_starts_at": None, "sale_ends_at": None}
+        "sale_starts_at": None, "sale_ends_at": None, "hidden": False}
     created = tix("event", "create", *OPTIONS, *times(tix), "--json")
     assert created.json()["name"] == "Nils Frahm live" and created.json()["number"] == "E2"
 

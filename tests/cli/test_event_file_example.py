@@ -27,10 +27,13 @@ def test_the_readme_event_file_is_accepted_as_written(tix, tmp_path):
     assert created.exit_code == 0, created.stderr
     event = created.json()
     assert event["status"] == "DRAFT"
-    left = {t["name"]: t["available"] for t in event["ticket_types"]}
-    assert left == {"Standing": 500, "Standing + drink": 300, "Seated": 300}  # Crew hidden
+    left = {t["name"]: (t["available"], t["hidden"]) for t in event["ticket_types"]}
+    assert left == {"Standing": (500, False), "Standing + drink": (300, False),
+                    "Seated": (300, False), "Crew": (40, True)}  # hidden: its organizer's
     published = tix("event", "publish", event["number"], "--json")
     assert published.exit_code == 0, published.stderr
+    public = tix.runtime.catalog.show(event["id"], with_hidden=True)  # nobody else's
+    assert [t.name for t in public.ticket_types] == ["Standing", "Standing + drink", "Seated"]
     assert published.json()["status"] == "SCHEDULED"
     shown = tix("event", "show", event["number"], "--json").json()
     assert shown["quotas"] == [

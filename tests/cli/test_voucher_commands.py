@@ -51,6 +51,20 @@ def test_an_organizer_creates_lists_and_voids_codes(tix):
     assert tix("voucher", "void", number, "NOPE").exit_code == 4
 
 
+def test_its_organizer_sees_the_hidden_types_and_nobody_else(tix):
+    number = an_event_with_press(tix)
+    tix.login("olga@example.com", PASSWORD)
+    shown = tix("event", "show", number)
+    assert "Press (hidden)" in shown.stdout and f"{number}-T3" in shown.stdout
+    as_json = tix("event", "show", number, "--json").json()["ticket_types"]
+    assert [(t["name"], t["hidden"]) for t in as_json] == [
+        ("Standing", False), ("Seated", False), ("Press", True)]
+    tix("logout")
+    logged_in(tix.runtime, "cleo@example.com")
+    assert tix.login("cleo@example.com", PASSWORD).exit_code == 0
+    assert "Press" not in tix("event", "show", number).stdout
+
+
 def test_a_code_is_voided_by_itself_when_one_event_has_it(tix):
     """`tix voucher void CODE` (the CLI contract's form) finds the one event of the
     organizer's with that code; with two it asks for the event; others' codes are not."""

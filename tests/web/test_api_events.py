@@ -4,6 +4,7 @@ event, and organizers' changes with the refusals of each role."""
 from __future__ import annotations
 
 from tests.catalog_support import an_event, event_spec, organizer
+from tests.support import PASSWORD
 from tests.web.conftest import bearer
 from tix.core.principal import Role
 
@@ -95,6 +96,12 @@ def test_a_code_says_what_it_gives_and_opens_hidden_types_to_hold(web_sqlite):
     runtime.vouchers.create(owner, event_id, "CREW", VoucherTerms(unlock_only=True))
     runtime.vouchers.create(owner, event_id, "HALF", VoucherTerms(percent=50))
     headers = bearer(runtime)
+    olga = {"Authorization": "Bearer " + runtime.accounts.login(
+        email="olga@example.com", password=PASSWORD).token}
+    names = {who: [t["name"] for t in web.get(f"/api/events/{event_id}?hidden=true",
+                                              headers=h).json()["ticket_types"]]
+             for who, h in (("olga", olga), ("ann", headers))}
+    assert names == {"olga": ["Standing", "Crew"], "ann": ["Standing"]}  # its organizer's
     shown = web.post(f"/api/events/{event_id}/code", json={"code": "crew"}, headers=headers)
     assert shown.status_code == 200, shown.text
     assert (shown.json()["code"], shown.json()["percent"]) == ("CREW", 0)

@@ -80,7 +80,7 @@ def create(
     principal = cli.principal()
     event_id = _with_file(file, spec, lambda merged: cli.runtime.catalog.create(
         principal, merged))
-    details = cli.runtime.catalog.show(event_id, principal)
+    details = cli.runtime.catalog.show(event_id, principal, with_hidden=True)
     emit(event_json(details), as_json=json_,
          human=lambda _: typer.echo(f"E{details.summary.number}"))
 
@@ -114,7 +114,8 @@ def update(
     principal = cli.principal()
     event_id = _with_file(file, changes, lambda merged: cli.runtime.catalog.update(
         principal, event, merged))
-    emit(event_json(cli.runtime.catalog.show(event_id, principal)), as_json=json_,
+    emit(event_json(cli.runtime.catalog.show(event_id, principal, with_hidden=True)),
+         as_json=json_,
          human=lambda _: say(f"Updated {event}."))
 
 
@@ -124,7 +125,8 @@ def publish(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None
     cli = state(ctx)
     principal = cli.principal()
     event_id = cli.runtime.catalog.publish(principal, event)
-    emit(event_json(cli.runtime.catalog.show(event_id, principal)), as_json=json_,
+    emit(event_json(cli.runtime.catalog.show(event_id, principal, with_hidden=True)),
+         as_json=json_,
          human=lambda _: say(f"Published {event}: it is on sale."))
 
 
@@ -206,7 +208,7 @@ def show(ctx: typer.Context, event: EventId, json_: JsonFlag = False) -> None:
     organizer and admins only)."""
     cli = state(ctx)
     viewer = _viewer(cli)
-    details = cli.runtime.catalog.show(event, viewer)
+    details = cli.runtime.catalog.show(event, viewer, with_hidden=True)  # to its managers
     quotas = cli.runtime.catalog.quotas(event, viewer)
     questions = cli.runtime.catalog.questions(event, viewer)
     shown = event_json(details)
@@ -295,7 +297,8 @@ def _print_details(details: EventDetails, quotas: list[Any] | None = None,
     fitted_table([Column("ticket type", flexible=True), Column("ref"),
                   Column("price", justify="right"), Column("left", justify="right"),
                   Column("per person", justify="right")],
-                 [[t.name, t.ref, format_money(t.price, t.currency),
+                 [[t.name + (" (hidden)" if t.hidden else ""), t.ref,
+                   format_money(t.price, t.currency),
                    "sold out" if t.available == 0 else f"{t.available} of {t.quantity}",
                    str(t.limit or "")] for t in details.ticket_types])
     for quota in quotas or []:  # what several types share caps each of them

@@ -127,6 +127,7 @@ class TicketTypeDetails:
     sale_starts_at: datetime | None
     sale_ends_at: datetime | None
     ref: str = ""  # what people type: E12-T2
+    hidden: bool = False  # sold only with a code; listed to the event's managers only
 
     @classmethod
     def of(cls, event: Event, ticket_type: TicketType, available: int) -> TicketTypeDetails:
@@ -136,7 +137,8 @@ class TicketTypeDetails:
                    available=available, limit=ticket_type.per_person_limit,
                    sale_starts_at=ticket_type.sale_starts_at,
                    sale_ends_at=ticket_type.sale_ends_at,
-                   ref=ticket_type_ref(event.number, ticket_type.number))
+                   ref=ticket_type_ref(event.number, ticket_type.number),
+                   hidden=ticket_type.hidden)
 
 
 @dataclass(frozen=True)

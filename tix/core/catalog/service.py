@@ -205,11 +205,26 @@ class CatalogService:
             return []
         return self._search.suggest(prefix, self._clock.now(), SUGGESTIONS)
 
-    def show(self, reference: str, viewer: Principal | None = None) -> EventDetails:
+    def show(self, reference: str, viewer: Principal | None = None, *,
+             with_hidden: bool = False) -> EventDetails:
         """An event's page. Hot during a sale, so cached like search results: the cached
         page is checked against the catalog version in the same round trip that reads the
         tickets left, which are never cached. A draft is shown to its organizer and
-        admins only; to anyone else it is not there."""
+        admins only; to anyone else it is not there. `with_hidden`: the hidden types too,
+        after the others, when `viewer` manages the event (read live, never cached)."""
+        details = self._page(reference, viewer)
+        if with_hidden and self._may_see_draft(viewer, details.summary.id,
+                                               details.organizer_id):
+            with self._uow(readonly=True) as uow:
+                event = self._event(uow, details.summary.id)
+                hidden = [t for t in event.ticket_types if t.hidden]
+                left = inventory.levels(uow, [t.id for t in hidden])
+            details = replace(details, ticket_types=[*details.ticket_types, *(
+                TicketTypeDetails.of(event, t, left[t.id].available if t.id in left else 0)
+                for t in hidden)])
+        return details
+
+    def _page(self, reference: str, viewer: Principal | None) -> EventDetails:
         key = f"catalog:event:2:{reference.strip()}"  # 2: pages with ticket type refs
         cached = self._cache.get(key)
         if cached is not None:

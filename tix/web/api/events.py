@@ -88,10 +88,13 @@ def suggestions(request: Request,
 
 
 @router.get("/{event}")
-def show(request: Request, event: str, viewer: MaybeCaller) -> JSONResponse:
+def show(request: Request, event: str, viewer: MaybeCaller,
+         hidden: Annotated[bool, Query(description="Its hidden types too (after the "
+                                                  "others), for its organizers.")] = False
+         ) -> JSONResponse:
     """One event (id or E12) with its ticket types, live availability and quotas."""
     catalog = runtime_of(request).catalog
-    details = catalog.show(event, viewer)
+    details = catalog.show(event, viewer, with_hidden=hidden)
     shown = event_json(details)
     quotas = catalog.quotas(event, viewer)
     if quotas:
@@ -117,7 +120,7 @@ def create(request: Request, principal: Caller, spec: EventSpec) -> JSONResponse
     """Create an event with its ticket types (organizers)."""
     catalog = runtime_of(request).catalog
     event_id = catalog.create(principal, spec)
-    return ok(event_json(catalog.show(event_id, principal)), status=201)
+    return ok(event_json(catalog.show(event_id, principal, with_hidden=True)), status=201)
 
 
 @router.patch("/{event}")
@@ -126,14 +129,14 @@ def update(request: Request, event: str, principal: Caller,
     """Change an event (its organizer or an admin); holders hear of new times or places."""
     catalog = runtime_of(request).catalog
     event_id = catalog.update(principal, event, changes)
-    return ok(event_json(catalog.show(event_id, principal)))
+    return ok(event_json(catalog.show(event_id, principal, with_hidden=True)))
 
 
 @router.post("/{event}/publish")
 def publish(request: Request, event: str, principal: Caller) -> JSONResponse:
     catalog = runtime_of(request).catalog
     event_id = catalog.publish(principal, event)
-    return ok(event_json(catalog.show(event_id, principal)))
+    return ok(event_json(catalog.show(event_id, principal, with_hidden=True)))
 
 
 @router.post("/{event}/cancel")
