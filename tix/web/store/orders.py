@@ -154,7 +154,8 @@ def _order_page(request: Request, reader: Principal, order_id: str,
     details = runtime.catalog.show(order.event_id)
     notice = None
     if request.query_params.get("cancelled"):
-        notice = "Your order is cancelled. The refund is on its way to your card."
+        notice = "Your order is cancelled." + (  # a free one had nothing to give back
+            " The refund is on its way to your card." if order.refunded_amount else "")
     elif request.query_params.get("resent"):
         notice = "Your tickets are mailed again."
     home = f"/orders/{order.id}" if access else f"/my/orders/{order.id}"
