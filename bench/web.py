@@ -125,7 +125,8 @@ def serve(url: str, home: Path, port: int, workers: int) -> subprocess.Popen[byt
         except httpx.HTTPError:
             time.sleep(0.2)
     process.kill()
-    raise SystemExit(f"tix serve did not start: {process.stderr.read().decode()[-2000:]}")
+    said = process.stderr.read().decode() if process.stderr else ""  # piped: always there
+    raise SystemExit(f"tix serve did not start: {said[-2000:]}")
 
 
 def counted(url: str, ticket_type: str) -> tuple[int, int]:
