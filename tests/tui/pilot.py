@@ -80,6 +80,15 @@ async def open_event(pilot, app: TixApp, event_id: str) -> None:
                 and app.screen.details is not None, "the event")
 
 
+async def hold_and_check_out(pilot, app: TixApp) -> None:
+    """On an event: hold ("h") and wait for checkout, its tenders offered."""
+    from tix.tui.screens.checkout import CheckoutScreen
+
+    await pilot.press("h")
+    await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
+                and app.screen.tenders, "the checkout")
+
+
 async def open_dashboard(pilot, app: TixApp) -> None:
     """From the home screen to the live sales of the first event listed there, shown."""
     from tix.tui.screens.dashboard import DashboardScreen

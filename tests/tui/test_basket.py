@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from tests.catalog_support import an_event, organizer
-from tests.tui.pilot import open_first_event, run, signed_in_app, text_of, until
-from tix.tui.screens.checkout import CheckoutScreen
+from tests.tui.pilot import hold_and_check_out, open_first_event, run, signed_in_app, text_of, until
 from tix.tui.screens.confirmation import ConfirmationScreen
 
 
@@ -20,9 +19,7 @@ def test_a_basket_of_two_types_is_held_and_sold_as_one_order(sqlite_runtime):
             await pilot.press("+", "a")  # 2 x Standing into the basket
             await pilot.press("down")  # and 1 x Seated, highlighted
             assert "2 x Standing + 1 x Seated = 155.50 EUR" in text_of(app, "#total")
-            await pilot.press("h")
-            await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
-                        and app.screen.tenders, "the checkout")
+            await hold_and_check_out(pilot, app)
             assert "2 x Standing + 1 x Seated" in text_of(app, "#hold")
             assert "2 x Standing + 1 x Seated = 155.50 EUR" in text_of(
                 app, "#checkout-summary")

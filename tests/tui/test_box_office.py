@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from tests.catalog_support import an_event, on_team, organizer
 from tests.support import deliver, logged_in
-from tests.tui.pilot import open_event, run, signed_in_app, text_of, until
+from tests.tui.pilot import hold_and_check_out, open_event, run, signed_in_app, text_of, until
 from tix.core.orders.model import OrderStatus, Tender
 from tix.core.principal import Role
 from tix.core.tickets.model import TicketStatus
@@ -40,9 +40,7 @@ def test_search_hold_cash_checkout_and_the_tickets_shown(sqlite_runtime):
                         and app.screen.details is not None, "the event")
             await pilot.press("+")  # 2 x Standing (the first type, 45.00 EUR)
             assert "2 x Standing = 90.00 EUR" in text_of(app, "#total")
-            await pilot.press("h")
-            await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
-                        and app.screen.tenders, "the checkout")
+            await hold_and_check_out(pilot, app)
             assert "Hold: 10:00 left · 2 x Standing" in text_of(app, "#hold")
             await pilot.press(*"Ann A", "enter", *"Bob B", "enter")
             app.screen.query_one("#tendered").focus()
@@ -95,9 +93,7 @@ def test_a_declined_card_is_explained_and_the_tickets_go_back(make_runtime, data
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await open_event(pilot, app, event_id)
-            await pilot.press("h")
-            await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
-                        and app.screen.tenders, "the checkout")
+            await hold_and_check_out(pilot, app)
             assert [t.value for t in app.screen.tenders] == ["card"]  # a customer pays by card
             app.screen.query_one("#payment-method").focus()
             await pilot.press(*"pm_card_chargeCustomerFail", "enter")
@@ -265,9 +261,7 @@ def test_a_free_ticket_is_sold_at_the_counter_as_free(sqlite_runtime):
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await open_event(pilot, app, event_id)
-            await pilot.press("h")
-            await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
-                        and app.screen.tenders, "the checkout")
+            await hold_and_check_out(pilot, app)
             assert app.screen.tenders[0] is Tender.FREE and app.screen.tender() is Tender.FREE
             assert "Free (nothing to pay)" in str(
                 app.screen.query_one("#tender-free").label)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from tests.catalog_support import an_event, organizer
 from tests.support import deliver
-from tests.tui.pilot import open_event, run, signed_in_app, until
+from tests.tui.pilot import hold_and_check_out, open_event, run, signed_in_app, until
 from tix.core.principal import Role
-from tix.tui.screens.checkout import CheckoutScreen
 from tix.tui.screens.confirmation import ConfirmationScreen
 
 
@@ -21,9 +20,7 @@ def test_a_card_sale_shows_its_tickets_and_the_daemon_mails_them_once(make_runti
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await open_event(pilot, app, event_id)
-            await pilot.press("h")
-            await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
-                        and app.screen.tenders, "the checkout")
+            await hold_and_check_out(pilot, app)
             app.screen.query_one("#payment-method").focus()
             await pilot.press(*"pm_card_visa", "enter")
             await until(pilot, lambda: isinstance(app.screen, ConfirmationScreen)

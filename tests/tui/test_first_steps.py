@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.catalog_support import an_event, organizer
-from tests.tui.pilot import open_event, run, signed_in_app, text_of, until
+from tests.tui.pilot import hold_and_check_out, open_event, run, signed_in_app, text_of, until
 from tests.tui.test_box_office import a_ticket_sold
 from tests.tui.test_ticket_codes import two_tickets_sold
 from tix.core.principal import Role
@@ -29,9 +29,7 @@ def test_the_quantity_starts_at_one_again_after_a_sale(sqlite_runtime):
             await open_event(pilot, app, event_id)
             await pilot.press("+", "+")
             assert "3 x Standing" in text_of(app, "#total")
-            await pilot.press("h")
-            await until(pilot, lambda: isinstance(app.screen, CheckoutScreen)
-                        and app.screen.tenders, "the checkout")
+            await hold_and_check_out(pilot, app)
             app.screen.query_one("#tendered").focus()
             await pilot.press(*"135", "enter")
             await until(pilot, lambda: isinstance(app.screen, ConfirmationScreen),

@@ -213,15 +213,12 @@ class CatalogService:
         admins only; to anyone else it is not there. `with_hidden`: the hidden types too,
         after the others, when `viewer` manages the event (read live, never cached)."""
         details = self._page(reference, viewer)
-        if with_hidden and self._may_see_draft(viewer, details.summary.id,
-                                               details.organizer_id):
+        if with_hidden and self._manages(viewer, details.summary.id, details.organizer_id):
             with self._uow(readonly=True) as uow:
                 event = self._event(uow, details.summary.id)
-                hidden = [t for t in event.ticket_types if t.hidden]
-                left = inventory.levels(uow, [t.id for t in hidden])
-            details = replace(details, ticket_types=[*details.ticket_types, *(
-                TicketTypeDetails.of(event, t, left[t.id].available if t.id in left else 0)
-                for t in hidden)])
+                hidden = inventory.listed(uow, event,
+                                          [t for t in event.ticket_types if t.hidden])
+            details = replace(details, ticket_types=[*details.ticket_types, *hidden])
         return details
 
     def _page(self, reference: str, viewer: Principal | None) -> EventDetails:
@@ -267,12 +264,10 @@ class CatalogService:
     def _details(self, reference: str) -> EventDetails:
         with self._uow(readonly=True) as uow:
             event = self._event(uow, reference)
-            levels = inventory.levels(uow, [t.id for t in event.ticket_types])
+            # a hidden type is nobody's to see
+            types = inventory.listed(uow, event, [t for t in event.ticket_types if not t.hidden])
             capacity = next((q.available for q in inventory.quotas(uow, event.id)
                              if q.name is None), None)
-        types = [TicketTypeDetails.of(event, t, levels[t.id].available if t.id in levels
-                                      else 0)
-                 for t in event.ticket_types if not t.hidden]  # a hidden type is nobody's to see
         prices = [t.price for t in event.ticket_types if not t.hidden] or [0]
         summary = EventSummary(
             id=event.id, number=event.number, name=event.name, category=event.category.value,
@@ -336,14 +331,13 @@ class CatalogService:
     def _visible(self, details: EventDetails, viewer: Principal | None, reference: str
                  ) -> EventDetails:
         """The page, unless it is a draft the viewer may not see."""
-        if details.summary.status == EventStatus.DRAFT.value and not self._may_see_draft(
+        if details.summary.status == EventStatus.DRAFT.value and not self._manages(
                 viewer, details.summary.id, details.organizer_id):
             raise NotFound("event", reference)
         return details
 
-    def _may_see_draft(self, viewer: Principal | None, event_id: str,
-                       organizer_id: str) -> bool:
-        """A draft is its organizer's, its co-organizers' and admins' to see."""
+    def _manages(self, viewer: Principal | None, event_id: str, organizer_id: str) -> bool:
+        """Its organizer, co-organizers and admins: they see its draft, its hidden types."""
         if viewer is None:
             return False
         if allows(viewer, organizer_id, None, Act.MANAGE):

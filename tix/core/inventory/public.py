@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from tix.core.catalog.model import TicketTypeView
+from tix.core.catalog.model import Event, TicketType, TicketTypeView
+from tix.core.catalog.public import TicketTypeDetails
 from tix.core.catalog.public import ticket_types as find_ticket_types
 from tix.core.errors import Invalid, NotFound, RuleViolation
 from tix.core.intents import IntentRefused
@@ -219,6 +220,14 @@ def resize_stock(uow: UnitOfWork, ticket_type_id: str, quantity: int, *, was: in
         uow.publish(TicketsReturned(ticket_type_id=ticket_type_id, quantity=quantity - was,
                                     reason="resized"))
     return True
+
+
+def listed(uow: UnitOfWork, event: Event, ticket_types: list[TicketType]
+           ) -> list[TicketTypeDetails]:
+    """These types of the event as its page lists them, each with its tickets left now."""
+    left = levels(uow, [t.id for t in ticket_types])
+    return [TicketTypeDetails.of(event, t, left[t.id].available if t.id in left else 0)
+            for t in ticket_types]
 
 
 def levels(uow: UnitOfWork, ticket_type_ids: list[str]) -> dict[str, StockLevel]:

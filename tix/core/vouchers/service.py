@@ -188,10 +188,8 @@ class VoucherService:
 
 
 def _opened(uow: UnitOfWork, event: Event, voucher: Voucher) -> list[TicketTypeDetails]:
-    hidden = [t for t in event.ticket_types if t.hidden and voucher.unlocks(t.id)]
-    left = inventory.levels(uow, [t.id for t in hidden])
-    return [TicketTypeDetails.of(event, t, left[t.id].available if t.id in left else 0)
-            for t in hidden]
+    return inventory.listed(uow, event, [t for t in event.ticket_types
+                                         if t.hidden and voucher.unlocks(t.id)])
 
 
 def _the_event_with(uow: UnitOfWork, principal: Principal, code: str) -> str:

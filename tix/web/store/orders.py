@@ -110,8 +110,7 @@ def _cancel(request: Request, order_id: str, shown: str) -> Response:
         raise RuleViolation("the refund has changed since it was shown; look again before "
                             "you confirm", code="refund_changed")
     runtime.orders.cancel(reader, order_id)
-    return RedirectResponse(f"{home}{access or '?'}{'&' if access else ''}cancelled=1",
-                            status_code=303)
+    return _back(home, access, "cancelled")
 
 
 @router.post("/my/orders/{order_id}/resend")
@@ -119,7 +118,12 @@ def _cancel(request: Request, order_id: str, shown: str) -> Response:
 def resend(request: Request, order_id: str) -> Response:
     reader, home, access = _owner(request, order_id)
     visitor.runtime(request).tickets.resend(reader, order_id)
-    return RedirectResponse(f"{home}{access or '?'}{'&' if access else ''}resent=1",
+    return _back(home, access, "resent")
+
+
+def _back(home: str, access: str, done: str) -> RedirectResponse:
+    """To the order's page (with its key for a guest), saying what was `done`."""
+    return RedirectResponse(f"{home}{access}{'&' if access else '?'}{done}=1",
                             status_code=303)
 
 
