@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from tix.adapters.crypto import FieldCipher
+    from tix.adapters.db.admission import Admission
     from tix.adapters.db.housekeeping import DatabaseHousekeeping
     from tix.adapters.db.repositories.vouchers import VoucherTerms
     from tix.adapters.db.uow import SqlUnitOfWork
@@ -102,7 +103,16 @@ class Runtime:
         from tix.adapters.db.uow import SqlUnitOfWork
 
         return SqlUnitOfWork(self.sessions, self.clock, self.cipher, readonly=readonly,
-                             voucher_terms=self._voucher_terms)
+                             voucher_terms=self._voucher_terms, admission=self._admission)
+
+    @cached_property
+    def _admission(self) -> Admission:
+        """The process's units of work at the database, as many at a time as the pool's
+        size, first come first served (tix.adapters.db.admission)."""
+        from tix.adapters.db.admission import Admission
+        from tix.adapters.db.engine import POOL_TIMEOUT_S
+
+        return Admission(self.settings.database_pool_size, timeout=POOL_TIMEOUT_S)
 
     @cached_property
     def _voucher_terms(self) -> VoucherTerms:

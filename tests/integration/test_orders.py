@@ -1,5 +1,6 @@
 """Orders with offline tenders: the saga, its recovery, cancellations and who sees what."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -305,3 +306,40 @@ def test_a_pool_with_no_connection_free_in_time_is_busy_not_a_crash(runtime, dat
     finally:
         held.close()
         engine.dispose()
+
+
+def test_a_runtimes_units_of_work_take_turns_as_many_at_once_as_the_pool_size(
+        make_runtime, database):
+    """Every buyer's transaction at the server at once queued them on the hot rows' locks
+    and starved some for seconds (bench/purchase.py): a process lets in as many units of
+    work as its pool's size, the others wait their turn in the order they came."""
+    runtime = make_runtime(database, database_pool_size=1)
+    let_in: list[str] = []
+    first_inside, first_may_leave = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with runtime.uow(readonly=True) as uow:
+            uow.catalog.ticket_type("missing")
+            let_in.append("first")
+            first_inside.set()
+            first_may_leave.wait(5)
+
+    def second() -> None:
+        with runtime.uow() as uow:
+            uow.catalog.ticket_type("missing")
+            let_in.append("second")
+
+    one, two = threading.Thread(target=first), threading.Thread(target=second)
+    one.start()
+    assert first_inside.wait(5)
+    two.start()
+    two.join(timeout=0.3)
+    assert two.is_alive() and let_in == ["first"]  # waiting its turn, not at the server
+    first_may_leave.set()
+    one.join(timeout=5)
+    two.join(timeout=5)
+    assert let_in == ["first", "second"]
+    with runtime.uow() as uow:  # one inside another (a nested piece of work) still passes
+        with runtime.uow(readonly=True) as inner:
+            assert inner.catalog.ticket_type("missing") is None
+        uow.catalog.ticket_type("missing")

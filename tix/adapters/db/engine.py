@@ -14,6 +14,7 @@ from tix.core.errors import Busy, Invalid, TixError, Unavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 PG_LOCK_TIMEOUT_MS = 3000
+POOL_TIMEOUT_S = 30  # a wait for a connection, or for a turn at the database, refused after
 
 
 def make_engine(url: str, *, pool_size: int = 5, foreign_keys: bool = True,
@@ -24,7 +25,8 @@ def make_engine(url: str, *, pool_size: int = 5, foreign_keys: bool = True,
         engine = _sqlite_engine(url, foreign_keys=foreign_keys)
         return engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine
     return create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=False,
+        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_timeout=POOL_TIMEOUT_S,
+        pool_pre_ping=False,
         # Read views: every statement its own transaction, no BEGIN/ROLLBACK round trips.
         isolation_level="AUTOCOMMIT" if autocommit else "READ COMMITTED",
         connect_args={"connect_timeout": 5,

@@ -16,6 +16,7 @@ from sqlalchemy import exc, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from tix.adapters.crypto import FieldCipher
+from tix.adapters.db.admission import Admission
 from tix.adapters.db.engine import domain_error, pool_exhausted, translated_errors
 from tix.adapters.db.intents import apply, statements
 from tix.adapters.db.round_trip import NumberedTickets, Rows, commit_in_one_round_trip
@@ -50,8 +51,10 @@ class SqlUnitOfWork:
     session: Session
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, cipher: FieldCipher, *,
-                 readonly: bool = False, voucher_terms: VoucherTerms | None = None) -> None:
+                 readonly: bool = False, voucher_terms: VoucherTerms | None = None,
+                 admission: Admission | None = None) -> None:
         self._sessions = sessions
+        self._admission = admission  # the process's: its turn at the database waits there
         self._voucher_terms = voucher_terms  # the process's, kept across units of work
         self._clock = clock
         self.cipher = cipher  # repositories that keep personal data encrypt with it
@@ -141,6 +144,16 @@ class SqlUnitOfWork:
     # -- the transaction -----------------------------------------------------------------
 
     def __enter__(self) -> Self:
+        if self._admission is not None:
+            self._admission.enter()
+        try:
+            return self._begin()
+        except BaseException:
+            if self._admission is not None:
+                self._admission.leave()
+            raise
+
+    def _begin(self) -> Self:
         self.session = self._sessions()
         if self._readonly:
             # PostgreSQL: every statement on its own, no BEGIN and ROLLBACK round trips —
@@ -163,6 +176,9 @@ class SqlUnitOfWork:
             self.session.close()
         except exc.DBAPIError:
             pass  # the connection is already gone; the original error says why
+        finally:
+            if self._admission is not None:
+                self._admission.leave()
         if isinstance(error, exc.TimeoutError):
             raise pool_exhausted() from error
         if isinstance(error, exc.DBAPIError):
