@@ -89,7 +89,7 @@ FROM numbers, jsonb_to_recordset(%(rows)s::jsonb) AS t(
     ticket_type_id text, holder text, qr_payload text, status text, created_at timestamptz)
 RETURNING tickets.id AS issued_ticket, tickets.number AS issued_number
 """
-_ISSUED = ["issued_ticket", "issued_number"]  # the columns of what _ISSUE_TICKETS returns
+_ISSUED = (b"issued_ticket", b"issued_number")  # the columns of what _ISSUE_TICKETS returns
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,11 @@ def commit_in_one_round_trip(session: Session, *, rows: Rows, tickets: list[Numb
             cursor.execute(query.encode(), prepare=False)
             numbers: dict[str, str] = {}
             while True:  # a result per statement: the tickets' are the numbers
-                if cursor.description and [c.name for c in cursor.description] == _ISSUED:
+                # told by the raw result's column names: cursor.description would build
+                # column objects for every statement's result, to be looked at once
+                result = cursor.pgresult
+                if result is not None and result.nfields == len(_ISSUED) \
+                        and (result.fname(0), result.fname(1)) == _ISSUED:
                     numbers.update(cursor.fetchall())
                 if not cursor.nextset():
                     break
