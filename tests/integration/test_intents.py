@@ -41,6 +41,20 @@ def test_a_refused_intent_names_itself_and_nothing_is_committed(runtime, two_typ
     assert levels(runtime, standing, seated) == [100, 20]
 
 
+@pytest.mark.parametrize("short", [0, 1])  # standing (100 left), seated (20 left)
+def test_the_take_refused_is_named_whichever_row_comes_first(runtime, two_types, short):
+    """On PostgreSQL a take is a plain decrement that the row's CHECK refuses: the refusal
+    still names the take that found too few, not the first of the sale's takes."""
+    asked = [5, 2]
+    asked[short] = [101, 21][short]
+    with runtime.uow() as uow:
+        uow.intend(*(TakeStock(type_id, n) for type_id, n in zip(two_types, asked, strict=True)))
+        with pytest.raises(IntentRefused) as refused:
+            uow.commit()
+    assert refused.value.intent == TakeStock(two_types[short], asked[short])
+    assert levels(runtime, *two_types) == [100, 20]
+
+
 def test_a_hold_is_used_once(runtime, two_types):
     standing, _ = two_types
     hold = runtime.inventory.place_hold(logged_in(runtime), standing, 2)

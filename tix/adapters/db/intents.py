@@ -2,7 +2,8 @@
 
 Each intent is one statement written once (beside its table's repository) and run
 either by SQLAlchemy (SQLite, or PostgreSQL without a sale to end) or inside the one
-query that ends a sale on PostgreSQL (tix.adapters.db.stock_commit).
+query that ends a sale on PostgreSQL (tix.adapters.db.round_trip; a take there in its
+plain form, refused by its row's CHECK constraint).
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ from tix.adapters.db.repositories.inventory import (
     GIVE_BACK_STOCK,
     HELD_IN_EVENT,
     HELD_OF_TYPE,
+    QUOTA_NOT_NEGATIVE,
+    STOCK_NOT_NEGATIVE,
     TAKE_QUOTA,
+    TAKE_QUOTA_CHECKED,
     TAKE_STOCK,
+    TAKE_STOCK_CHECKED,
     USE_HOLD,
 )
 from tix.adapters.db.repositories.orders import BOUGHT_IN_EVENT, BOUGHT_OF_TYPE
@@ -40,11 +45,27 @@ from tix.core.vouchers.intents import GiveBackVoucher, RedeemVoucher
 
 
 @dataclass(frozen=True)
+class Checked:
+    """A conditional statement's plain form, refused by a CHECK constraint of its row
+    instead (in the one query that ends a sale): the row is the one whose `key` parameter
+    the violation's failing row names."""
+
+    statement: Update
+    constraint: str
+    key: str
+
+
+@dataclass(frozen=True)
 class IntentStatement:
     intent: Intent
     statement: Update | Select[Any]
     params: dict[str, Any]
     conditional: bool  # refused when it changes (an Update) or finds (a Select) no row
+    checked: Checked | None = None
+
+
+STOCK_CHECKED = Checked(TAKE_STOCK_CHECKED, STOCK_NOT_NEGATIVE, "type_id")
+QUOTA_CHECKED = Checked(TAKE_QUOTA_CHECKED, QUOTA_NOT_NEGATIVE, "quota_id")
 
 
 # The per-person limit: one buyer's sales of one type (or event) wait for each other here
@@ -93,7 +114,8 @@ def statements(intents: Iterable[Intent], *, postgres: bool) -> list[IntentState
             vouchers_given[intent.voucher_id] = vouchers_given.get(intent.voucher_id, 0) + 1
         elif isinstance(intent, TakeStock):
             takes.append(IntentStatement(intent, TAKE_STOCK, {
-                "type_id": intent.ticket_type_id, "taken": intent.quantity}, True))
+                "type_id": intent.ticket_type_id, "taken": intent.quantity}, True,
+                STOCK_CHECKED))
         elif isinstance(intent, GiveBackStock):
             given[intent.ticket_type_id] = given.get(intent.ticket_type_id, 0) \
                 + intent.quantity
@@ -110,7 +132,8 @@ def statements(intents: Iterable[Intent], *, postgres: bool) -> list[IntentState
                                      {"type_id": type_id, "given": quantity}, False)
                      for type_id, quantity in given.items()]
     quotas = [IntentStatement(take, TAKE_QUOTA, {"quota_id": quota_id, "taken": take.quantity},
-                              True) for quota_id, take in quota_takes.items()] + [
+                              True, QUOTA_CHECKED)
+              for quota_id, take in quota_takes.items()] + [
         IntentStatement(GiveBackQuota(quota_id, quantity), GIVE_BACK_QUOTA,
                         {"quota_id": quota_id, "given": quantity}, False)
         for quota_id, quantity in quota_given.items()]

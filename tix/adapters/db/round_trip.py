@@ -14,7 +14,8 @@ and the server runs them back to back to the COMMIT without waiting for us.
 Nothing may be committed when a conditional intent changes nothing (too few tickets
 left, the hold no longer active): its statement then fails — a cast of a text naming the
 intent, which aborts the transaction — and the server skips the rest of the query,
-COMMIT included. An order number already taken fails the same way.
+COMMIT included. A take from stock or a quota goes as a plain decrement instead, which
+the row's CHECK (available >= 0) fails the same way; an order number already taken too.
 """
 
 from __future__ import annotations
@@ -112,15 +113,17 @@ def _issue(cursor: psycopg.ClientCursor[Any], batch: NumberedTickets) -> str:
 def _intent(cursor: psycopg.ClientCursor[Any], dialect: Dialect, place: int,
             step: IntentStatement) -> str:
     """An intent's statement; a conditional one fails, naming its place, when it changed
-    no row. The failing text is built from the count, so the planner cannot fold it."""
-    known = _compiled_statements.get(id(step.statement))
+    no row (the failing text is built from the count, so the planner cannot fold it) —
+    or, with a plain form refused by its row's CHECK constraint, is sent in that form."""
+    statement = step.checked.statement if step.checked is not None else step.statement
+    known = _compiled_statements.get(id(statement))
     if known is None:
-        compiled = step.statement.compile(dialect=dialect)
+        compiled = statement.compile(dialect=dialect)
         # the statement's own literals (a status to set) are parameters of the compiled form
-        known = _compiled_statements[id(step.statement)] = (str(compiled), {
+        known = _compiled_statements[id(statement)] = (str(compiled), {
             name: value for name, value in compiled.params.items() if value is not None})
     sql, literals = known
-    if step.conditional:
+    if step.conditional and step.checked is None:
         found = sql if isinstance(step.statement, Select) else f"{sql} RETURNING 1"
         sql = (f"WITH changed AS ({found}) SELECT CASE WHEN count(*) = 0 THEN "
                f"('{_REFUSED}' || {place} || ':' || count(*))::int END FROM changed")
@@ -131,6 +134,20 @@ def _intent(cursor: psycopg.ClientCursor[Any], dialect: Dialect, place: int,
 _compiled_statements: dict[int, tuple[str, dict[str, Any]]] = {}
 _REFUSED = "tix-intent-refused:"
 _REFUSED_AT = re.compile(re.escape(_REFUSED) + r"(\d+):")
+
+
+def _refused_by_check(failure: psycopg.Error,
+                      intents: list[IntentStatement]) -> IntentStatement | None:
+    """The intent sent in its plain form that the CHECK constraint refused: the one whose
+    row the violation's failing row names (the first of that constraint's, should the
+    server not say)."""
+    candidates = [step for step in intents if step.checked is not None
+                  and step.checked.constraint == failure.diag.constraint_name]
+    failing_row = failure.diag.message_detail or ""
+    named = [step for step in candidates if step.checked is not None
+             and str(step.params[step.checked.key]) in failing_row]
+    found = named or candidates
+    return found[0] if found else None
 
 
 def commit_in_one_round_trip(session: Session, *, rows: Rows, tickets: list[NumberedTickets],
@@ -171,6 +188,10 @@ def commit_in_one_round_trip(session: Session, *, rows: Rows, tickets: list[Numb
         if isinstance(failure, psycopg.errors.InvalidTextRepresentation) else None
     if refused is not None:
         raise IntentRefused(intents[int(refused.group(1))].intent) from None
+    checked = _refused_by_check(failure, intents) \
+        if isinstance(failure, psycopg.errors.CheckViolation) else None
+    if checked is not None:
+        raise IntentRefused(checked.intent) from None
     if isinstance(failure, psycopg.errors.UniqueViolation) \
             and "orders_number" in (failure.diag.constraint_name or ""):
         raise OrderNumberTaken() from failure

@@ -153,10 +153,25 @@ def _giving_back(table: Any, key: Any, key_name: str) -> Update:
             .execution_options(synchronize_session=False))
 
 
+def _taking_unless_checked(table: Any, key: Any, key_name: str) -> Update:
+    """The same decrement without its condition, for the one query that ends a sale on
+    PostgreSQL: the row's CHECK (available >= 0) refuses it there instead — a plain
+    UPDATE costs the server a third less than one wrapped to fail when it changed nothing.
+    A type's stock row is made and deleted with the type, so the decrement finds it; a
+    quota deleted meanwhile has nothing left to keep."""
+    return (update(table).where(key == bindparam(key_name))
+            .values(available=table.available - bindparam("taken"))
+            .execution_options(synchronize_session=False))
+
+
 # The hot rows of a sale: the type's stock, and each quota's (taken from in the same commit).
 TAKE_STOCK = _taking(StockRow, StockRow.ticket_type_id, "type_id")
+TAKE_STOCK_CHECKED = _taking_unless_checked(StockRow, StockRow.ticket_type_id, "type_id")
+STOCK_NOT_NEGATIVE = "ck_stock_available_not_negative"
 GIVE_BACK_STOCK = _giving_back(StockRow, StockRow.ticket_type_id, "type_id")
 TAKE_QUOTA = _taking(QuotaRow, QuotaRow.id, "quota_id")
+TAKE_QUOTA_CHECKED = _taking_unless_checked(QuotaRow, QuotaRow.id, "quota_id")
+QUOTA_NOT_NEGATIVE = "ck_quotas_available_not_negative"
 GIVE_BACK_QUOTA = _giving_back(QuotaRow, QuotaRow.id, "quota_id")
 
 # What one buyer (:user) holds of a ticket type (:type) or of an event's types (:event),
