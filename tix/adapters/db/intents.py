@@ -30,7 +30,12 @@ from tix.adapters.db.repositories.inventory import (
 )
 from tix.adapters.db.repositories.orders import BOUGHT_IN_EVENT, BOUGHT_OF_TYPE
 from tix.adapters.db.repositories.tills import STAMP_TILL
-from tix.adapters.db.repositories.vouchers import GIVE_BACK_VOUCHER, REDEEM_VOUCHER
+from tix.adapters.db.repositories.vouchers import (
+    GIVE_BACK_VOUCHER,
+    REDEEM_VOUCHER,
+    REDEEM_VOUCHER_CHECKED,
+    USES_LEFT_NOT_NEGATIVE,
+)
 from tix.core.intents import Intent, IntentRefused
 from tix.core.inventory.intents import (
     GiveBackQuota,
@@ -66,6 +71,7 @@ class IntentStatement:
 
 STOCK_CHECKED = Checked(TAKE_STOCK_CHECKED, STOCK_NOT_NEGATIVE, "type_id")
 QUOTA_CHECKED = Checked(TAKE_QUOTA_CHECKED, QUOTA_NOT_NEGATIVE, "quota_id")
+VOUCHER_CHECKED = Checked(REDEEM_VOUCHER_CHECKED, USES_LEFT_NOT_NEGATIVE, "voucher")
 
 
 # The per-person limit: one buyer's sales of one type (or event) wait for each other here
@@ -109,7 +115,8 @@ def statements(intents: Iterable[Intent], *, postgres: bool) -> list[IntentState
             holds.append(IntentStatement(intent, USE_HOLD, {"hold_id": intent.hold_id}, True))
         elif isinstance(intent, RedeemVoucher):
             vouchers.append(IntentStatement(intent, REDEEM_VOUCHER,
-                                            {"voucher": intent.voucher_id}, True))
+                                            {"voucher": intent.voucher_id}, True,
+                                            VOUCHER_CHECKED))
         elif isinstance(intent, GiveBackVoucher):
             vouchers_given[intent.voucher_id] = vouchers_given.get(intent.voucher_id, 0) + 1
         elif isinstance(intent, TakeStock):

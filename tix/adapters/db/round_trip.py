@@ -14,8 +14,9 @@ and the server runs them back to back to the COMMIT without waiting for us.
 Nothing may be committed when a conditional intent changes nothing (too few tickets
 left, the hold no longer active): its statement then fails — a cast of a text naming the
 intent, which aborts the transaction — and the server skips the rest of the query,
-COMMIT included. A take from stock or a quota goes as a plain decrement instead, which
-the row's CHECK (available >= 0) fails the same way; an order number already taken too.
+COMMIT included. A take from stock, a quota or a code's uses goes as a plain decrement,
+which the row's CHECK (never below zero) fails the same way; an order number already
+taken too.
 """
 
 from __future__ import annotations

@@ -129,6 +129,16 @@ REDEEM_VOUCHER = (update(VoucherRow)
                   .values(uses_left=VoucherRow.uses_left - 1)
                   .execution_options(synchronize_session=False))
 
+# The same, for the one query that ends a sale on PostgreSQL: a plain UPDATE, the row's
+# CHECK (uses_left >= 0) refusing it instead of a wrapper that fails when it changed
+# nothing — a voided code's count is set below zero so that the check refuses it too.
+REDEEM_VOUCHER_CHECKED = (update(VoucherRow)
+                          .where(VoucherRow.id == bindparam("voucher"))
+                          .values(uses_left=case((VoucherRow.voided_at.is_(None),
+                                                  VoucherRow.uses_left - 1), else_=-1))
+                          .execution_options(synchronize_session=False))
+USES_LEFT_NOT_NEGATIVE = "ck_vouchers_uses_left_not_negative"
+
 # Uses given back never make more than the voucher had (a give-back replayed).
 GIVE_BACK_VOUCHER = (update(VoucherRow)
                      .where(VoucherRow.id == bindparam("voucher"))
