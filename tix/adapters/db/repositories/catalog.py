@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Executable, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -168,13 +169,14 @@ class SqlCatalog:
     def ticket_types(self, ticket_type_ids: list[str], *, viewer: str | None = None
                      ) -> dict[str, TicketTypeView]:
         """A basket's ticket types in one round trip."""
+        ids = {f"id{n}": ticket_type_id for n, ticket_type_id in enumerate(ticket_type_ids)}
         if viewer is not None:
             rows = self._session.connection().execute(
-                _TICKET_TYPE_VIEWS_AS, {"ids": ticket_type_ids, "user": viewer})
+                _ticket_type_views(len(ids), as_viewer=True), {**ids, "user": viewer})
             views = [self._kept_role(row, viewer) for row in rows]
             return {view.id: view for view in views}
-        found = self._session.connection().execute(_TICKET_TYPE_VIEWS,
-                                                   {"ids": ticket_type_ids})
+        found = self._session.connection().execute(
+            _ticket_type_views(len(ids), as_viewer=False), ids)
         return {view.id: view for view in map(_view, found) if view is not None}
 
     def _kept_role(self, row: Any, viewer: str) -> TicketTypeView:
@@ -271,15 +273,24 @@ _TICKET_TYPES = (
            (EventRow.questions != "[]").label("event_has_questions"))
     .join(EventRow, EventRow.id == TicketTypeRow.event_id))
 _TICKET_TYPE_VIEW = _TICKET_TYPES.where(TicketTypeRow.id == bindparam("id"))
-_TICKET_TYPE_VIEWS = _TICKET_TYPES.where(TicketTypeRow.id.in_(bindparam("ids",
-                                                                         expanding=True)))
 # A scan's one read: the view and the scanner's role on the event's team.
 _TEAM_ROLE_OF_VIEWER = (select(EventTeamRow.role)
                         .where(EventTeamRow.event_id == EventRow.id,
                                EventTeamRow.user_id == bindparam("user"))
                         .scalar_subquery().label("team_role"))
 _TICKET_TYPE_VIEW_AS = _TICKET_TYPE_VIEW.add_columns(_TEAM_ROLE_OF_VIEWER)
-_TICKET_TYPE_VIEWS_AS = _TICKET_TYPE_VIEWS.add_columns(_TEAM_ROLE_OF_VIEWER)
+
+
+@functools.lru_cache(maxsize=64)  # a size per basket length seen; bounded against odd ones
+def _ticket_type_views(count: int, *, as_viewer: bool) -> Executable:
+    """A basket's read of `count` ticket types (:id0, :id1, …), one statement per size:
+    an expanding IN list is rendered afresh on every execution, and an array (= ANY)
+    costs PostgreSQL more in planning than it saves here."""
+    found = _TICKET_TYPES.where(
+        TicketTypeRow.id.in_([bindparam(f"id{n}") for n in range(count)]))
+    return found.add_columns(_TEAM_ROLE_OF_VIEWER) if as_viewer else found
+
+
 _TEAM_ROLE = select(EventTeamRow.role).where(EventTeamRow.event_id == bindparam("event"),
                                              EventTeamRow.user_id == bindparam("user"))
 _ORGANIZER_AND_ROLE = select(EventRow.organizer_id, _TEAM_ROLE_OF_VIEWER).where(
