@@ -1,4 +1,4 @@
-"""Long-running processes (the daemon, the box office) and Python's garbage collector.
+"""Long-running processes (the daemon, the box office, `tix serve`) and Python's garbage collector.
 
 What start-up imports and builds lives as long as the process, yet every full collection
 scans it again, with every thread stopped meanwhile: under bench/load.py (125 simulated

@@ -27,3 +27,26 @@ def test_the_mail_links_are_the_shops_account_pages(web_sqlite):
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     reset = web_sqlite.get("/reset?token=nonsense", headers={"Accept": "text/html"})
     assert reset.status_code == 404 and 'href="/forgot"' in reset.text
+
+
+def test_a_servers_start_up_is_frozen_out_of_full_collections_and_a_tests_is_not(
+        sqlite_runtime):
+    """A worker's start-up lives as long as it does: frozen once up (tix.heap), every full
+    collection no longer scans it with each request waiting. An app built for a test is
+    left alone: a suite builds hundreds."""
+    import gc
+
+    from fastapi.testclient import TestClient
+
+    from tix.web.app import create_app
+
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(sqlite_runtime)) as client:
+            assert client.get("/healthz").status_code == 200
+            assert gc.get_freeze_count() == 0
+        with TestClient(create_app(sqlite_runtime, long_running=True)) as client:
+            assert client.get("/healthz").status_code == 200
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from tix.heap import settle
 from tix.web import api, ops
 from tix.web.csrf import check_csrf, csrf_key
 from tix.web.errors import install_error_handlers
@@ -35,8 +36,10 @@ TEMPLATES = HERE / "templates"
 STOREFRONT = "tix.web.store.routes"
 
 
-def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
-    """The application on `runtime`; `owns_runtime`: close it when the server stops."""
+def create_app(runtime: Runtime, *, owns_runtime: bool = False,
+               long_running: bool = False) -> FastAPI:
+    """The application on `runtime`; `owns_runtime`: close it when the server stops;
+    `long_running`: a server's process (not a test's), its start-up frozen (tix.heap)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -45,6 +48,10 @@ def create_app(runtime: Runtime, *, owns_runtime: bool = False) -> FastAPI:
                         "privacy"):
             getattr(runtime, service)
         _one_thread_per_connection(runtime)
+        if long_running:
+            # start-up done: full collections skip what lives as long as the worker (each
+            # scanned it all, every request waiting: p99 of orders 170-190 -> 103-112 ms)
+            settle()
         yield
         if owns_runtime:
             runtime.close()
@@ -95,7 +102,7 @@ def from_environment() -> FastAPI:
     """uvicorn's factory (`tix serve --workers N`): a Runtime from TIX_* and config.toml."""
     from tix.bootstrap import bootstrap
 
-    return create_app(bootstrap(), owns_runtime=True)
+    return create_app(bootstrap(), owns_runtime=True, long_running=True)
 
 
 def _version() -> str:

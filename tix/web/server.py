@@ -65,7 +65,8 @@ def run(runtime: Runtime, *, host: str, port: int, workers: int,
     if workers == 1:
         from tix.web.app import create_app
 
-        config = uvicorn.Config(create_app(runtime), **common)  # type: ignore[arg-type]
+        app = create_app(runtime, long_running=True)
+        config = uvicorn.Config(app, **common)  # type: ignore[arg-type]
     else:
         config = uvicorn.Config("tix.web.app:from_environment", factory=True,
                                 workers=workers, **common)  # type: ignore[arg-type]
