@@ -142,12 +142,12 @@ def _refused_by_check(failure: psycopg.Error,
     """The intent sent in its plain form that the CHECK constraint refused: the one whose
     row the violation's failing row names (the first of that constraint's, should the
     server not say)."""
-    candidates = [step for step in intents if step.checked is not None
+    candidates = [(step, step.checked) for step in intents if step.checked is not None
                   and step.checked.constraint == failure.diag.constraint_name]
     failing_row = failure.diag.message_detail or ""
-    named = [step for step in candidates if step.checked is not None
-             and str(step.params[step.checked.key]) in failing_row]
-    found = named or candidates
+    named = [step for step, checked in candidates
+             if str(step.params[checked.key]) in failing_row]
+    found = named or [step for step, _ in candidates]
     return found[0] if found else None
 
 

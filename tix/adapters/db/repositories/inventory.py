@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from tix.adapters.db.rows.base import table_of
+from tix.adapters.db.rows.base import check_named, table_of
 from tix.adapters.db.rows.catalog import TicketTypeRow
 from tix.adapters.db.rows.inventory import (
     HoldLineRow,
@@ -153,7 +153,7 @@ def _giving_back(table: Any, key: Any, key_name: str) -> Update:
             .execution_options(synchronize_session=False))
 
 
-def _taking_unless_checked(table: Any, key: Any, key_name: str) -> Update:
+def _taking_refused_by_check(table: Any, key: Any, key_name: str) -> Update:
     """The same decrement without its condition, for the one query that ends a sale on
     PostgreSQL: the row's CHECK (available >= 0) refuses it there instead — a plain
     UPDATE costs the server a third less than one wrapped to fail when it changed nothing.
@@ -166,12 +166,12 @@ def _taking_unless_checked(table: Any, key: Any, key_name: str) -> Update:
 
 # The hot rows of a sale: the type's stock, and each quota's (taken from in the same commit).
 TAKE_STOCK = _taking(StockRow, StockRow.ticket_type_id, "type_id")
-TAKE_STOCK_CHECKED = _taking_unless_checked(StockRow, StockRow.ticket_type_id, "type_id")
-STOCK_NOT_NEGATIVE = "ck_stock_available_not_negative"
+TAKE_STOCK_CHECKED = _taking_refused_by_check(StockRow, StockRow.ticket_type_id, "type_id")
+STOCK_NOT_NEGATIVE = check_named(StockRow, "available_not_negative")
 GIVE_BACK_STOCK = _giving_back(StockRow, StockRow.ticket_type_id, "type_id")
 TAKE_QUOTA = _taking(QuotaRow, QuotaRow.id, "quota_id")
-TAKE_QUOTA_CHECKED = _taking_unless_checked(QuotaRow, QuotaRow.id, "quota_id")
-QUOTA_NOT_NEGATIVE = "ck_quotas_available_not_negative"
+TAKE_QUOTA_CHECKED = _taking_refused_by_check(QuotaRow, QuotaRow.id, "quota_id")
+QUOTA_NOT_NEGATIVE = check_named(QuotaRow, "available_not_negative")
 GIVE_BACK_QUOTA = _giving_back(QuotaRow, QuotaRow.id, "quota_id")
 
 # What one buyer (:user) holds of a ticket type (:type) or of an event's types (:event),

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
+from tix.adapters.db.rows.base import check_named
 from tix.adapters.db.rows.vouchers import VoucherRow
 from tix.core.vouchers.model import Voucher
 
@@ -137,7 +138,7 @@ REDEEM_VOUCHER_CHECKED = (update(VoucherRow)
                           .values(uses_left=case((VoucherRow.voided_at.is_(None),
                                                   VoucherRow.uses_left - 1), else_=-1))
                           .execution_options(synchronize_session=False))
-USES_LEFT_NOT_NEGATIVE = "ck_vouchers_uses_left_not_negative"
+USES_LEFT_NOT_NEGATIVE = check_named(VoucherRow, "uses_left_not_negative")
 
 # Uses given back never make more than the voucher had (a give-back replayed).
 GIVE_BACK_VOUCHER = (update(VoucherRow)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, CheckConstraint, Integer, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -25,3 +25,10 @@ class Base(DeclarativeBase):
 def table_of(row_class: type[Base]) -> Table:
     """A mapped class's table, typed as the Table it is (for Core inserts of new rows)."""
     return row_class.__table__  # type: ignore[return-value]
+
+
+def check_named(row_class: type[Base], name: str) -> str:
+    """The name in the database of a row's CHECK constraint (`name` as the row class
+    declares it), as its violations report it."""
+    return next(str(c.name) for c in table_of(row_class).constraints
+                if isinstance(c, CheckConstraint) and str(c.name).endswith(f"_{name}"))
