@@ -5,7 +5,10 @@ kept one, and a change made through this process shows at once."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from types import SimpleNamespace
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.catalog_support import an_event, organizer
@@ -66,3 +69,63 @@ def _cache_of(client: TestClient) -> microcache.MicroCache:
     while not isinstance(app, microcache.MicroCache):
         app = app.app
     return app
+
+
+def test_a_stale_answer_is_read_again_by_one_caller_while_the_others_are_given_it():
+    store = microcache.Kept(1)
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(kept=store)))
+    now = [1000.0]
+    reads: list[str] = []
+
+    def read(value: str, meanwhile: Callable[[], object] | None = None) -> Callable[[], str]:
+        def reading() -> str:
+            reads.append(value)
+            if meanwhile is not None:
+                meanwhile()
+            return value
+        return reading
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(microcache.time, "monotonic", lambda: now[0])
+        assert microcache.kept(request, "page", read("first")) == "first"
+        assert microcache.kept(request, "page", read("unused")) == "first"
+        now[0] += 1.01
+        others: list[object] = []
+        # while one caller reads again, another is answered the stale value, not a read
+        assert microcache.kept(request, "page", read("second", lambda: others.append(
+            microcache.kept(request, "page", read("stampede"))))) == "second"
+        assert others == ["first"]
+        assert microcache.kept(request, "page", read("unused")) == "second"
+        # a change here while a caller reads: what it read is kept stale, read again next
+        store.clear()
+        assert microcache.kept(request, "page", read("third", store.clear)) == "third"
+        assert microcache.kept(request, "page", read("fourth")) == "fourth"
+        # a refused read is not kept, and the stale value is not served in its place
+        store.clear()
+
+        def refused() -> str:
+            raise LookupError("gone")
+        with pytest.raises(LookupError):
+            microcache.kept(request, "page", refused)
+        assert "page" not in store.entries
+        assert microcache.kept(request, "page", read("fifth")) == "fifth"
+    assert reads == ["first", "second", "third", "fourth", "fifth"]
+
+
+def test_a_kept_answer_gone_stale_is_not_served_in_place_of_an_error(monkeypatch):
+    answers = [200, 404, 404]
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        status = answers.pop(0)
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": str(status).encode()})
+
+    now = [1000.0]
+    monkeypatch.setattr(microcache.time, "monotonic", lambda: now[0])
+    client = TestClient(microcache.MicroCache(app, microcache.Kept(1)))
+    assert client.get("/api/events/E1").status_code == 200
+    assert client.get("/api/events/E1").status_code == 200  # kept
+    now[0] += 1.01
+    assert client.get("/api/events/E1").status_code == 404  # read again: gone
+    assert client.get("/api/events/E1").status_code == 404  # and not the stale 200
+    assert answers == []

@@ -4,15 +4,15 @@ An event's JSON or a search is the same for every anonymous caller, and during a
 crowd asks for it many times a second: the catalog's own cache still costs a Redis read
 and a database round trip (the tickets left, read live) and the route a thread. Here the
 finished answer is kept for TIX_WEB_CACHE_SECONDS (default 1; 0 turns it off), so its
-tickets left are at most that old — like the shop's live.js, which re-reads them every
-5 s. Only anonymous GETs (no Authorization, no session cookie: a draft is shown to its
-organizer) answered 200 are kept. Any state-changing request this process serves empties
-the cache when it is done, so a client sees its own purchase or change at once; another
-process's shows within the second.
+tickets left are at most that old (and one read) — like the shop's live.js, which re-reads
+them every 5 s. Only anonymous GETs (no Authorization, no session cookie: a draft is shown
+to its organizer) answered 200 are kept. Any state-changing request this process serves
+makes what is kept stale when it is done, so the next caller reads again and a client
+sees its own purchase or change at once; another process's shows within the second.
 
 A pure ASGI middleware, inside tix.web.security's (which adds the headers to every answer).
 The storefront's pages, whose HTML carries each browser's CSRF token, keep what they read
-instead (`kept`: the same second, emptied by the same changes).
+instead (`kept`: the same second, made stale by the same changes).
 """
 
 from __future__ import annotations
@@ -37,23 +37,44 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 class Kept:
-    """Values kept `seconds` in this process (threads share it: each step is atomic)."""
+    """Values kept `seconds` in this process (threads share it: each step is atomic).
+
+    When a value goes stale (its second is up, or this process changed something), the
+    first caller to ask reads it again while the callers meanwhile are answered the stale
+    one: a crowd never reads all at once. Before, every caller that came during the read
+    read too, so when reads were slow (a busy machine) the crowd made them slower still.
+    """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self.entries: dict[object, tuple[float, Any]] = {}
+        self.entries: dict[object, tuple[float, int, Any]] = {}  # (until, generation, value)
+        self.generation = 0  # moved on by `clear`: everything kept before is stale
 
     def get(self, key: object, now: float) -> Any:
+        """The value to answer with, or None: then the caller reads it and `put`s it (or
+        `forget`s the key when what it read is not to be kept)."""
         found = self.entries.get(key)
-        return found[1] if found is not None and found[0] > now else None
+        if found is None:
+            return None
+        until, generation, value = found
+        if until > now and generation == self.generation:
+            return value
+        # stale: this caller reads; the others get this value for the time of that read
+        self.entries[key] = (now + self.seconds, self.generation, value)
+        return None
 
-    def put(self, key: object, value: Any, now: float) -> None:
+    def put(self, key: object, value: Any, now: float, generation: int) -> None:
+        """Keep what was read since `generation` (taken before `get`): a value read across
+        a change is stored stale, so the next caller reads again."""
         if len(self.entries) >= MOST_KEPT:
             self.entries.clear()
-        self.entries[key] = (now + self.seconds, value)
+        self.entries[key] = (now + self.seconds, generation, value)
+
+    def forget(self, key: object) -> None:
+        self.entries.pop(key, None)
 
     def clear(self) -> None:
-        self.entries.clear()
+        self.generation += 1
 
 
 def kept(request: Request, key: object, read: Callable[[], T]) -> T:
@@ -62,11 +83,11 @@ def kept(request: Request, key: object, read: Callable[[], T]) -> T:
     store: Kept | None = getattr(request.app.state, "kept", None)
     if store is None or store.seconds <= 0:
         return read()
-    now = time.monotonic()
+    now, generation = time.monotonic(), store.generation
     found = store.get(key, now)
     if found is None:
-        found = read()
-        store.put(key, found, now)
+        found = _read_into(store, key, read)
+        store.put(key, found, now, generation)
     return found  # type: ignore[no-any-return]
 
 
@@ -78,12 +99,20 @@ async def kept_async(request: Request, key: object, read: Callable[[], T]) -> T:
     store: Kept | None = getattr(request.app.state, "kept", None)
     if store is None or store.seconds <= 0:
         return await run_in_threadpool(read)
-    now = time.monotonic()
+    now, generation = time.monotonic(), store.generation
     found = store.get(key, now)
     if found is None:
-        found = await run_in_threadpool(read)
-        store.put(key, found, now)
+        found = await run_in_threadpool(_read_into, store, key, read)
+        store.put(key, found, now, generation)
     return found  # type: ignore[no-any-return]
+
+
+def _read_into(store: Kept, key: object, read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except BaseException:
+        store.forget(key)  # a refusal is not kept, nor the stale value served in its place
+        raise
 
 
 class MicroCache:
@@ -106,7 +135,7 @@ class MicroCache:
         if key is None:
             await self.app(scope, receive, send)
             return
-        now = time.monotonic()
+        now, generation = time.monotonic(), self.kept.generation
         found: list[Message] | None = self.kept.get(key, now)
         if found is not None:
             for message in found:
@@ -118,9 +147,13 @@ class MicroCache:
             sent.append(dict(message))  # as the application sent it
             await send(message)
 
-        await self.app(scope, receive, keeping)
-        if _complete_ok(sent):
-            self.kept.put(key, sent, now)
+        try:
+            await self.app(scope, receive, keeping)
+        finally:
+            if _complete_ok(sent):
+                self.kept.put(key, sent, now, generation)
+            else:  # an error, a cookie, a stream: not kept, nor the stale answer served
+                self.kept.forget(key)
 
 
 def _key(scope: Scope) -> tuple[str, bytes] | None:
