@@ -86,8 +86,7 @@ def kept(request: Request, key: object, read: Callable[[], T]) -> T:
     now, generation = time.monotonic(), store.generation
     found = store.get(key, now)
     if found is None:
-        found = _read_into(store, key, read)
-        store.put(key, found, now, generation)
+        found = _read_and_keep(store, key, read, now, generation)
     return found  # type: ignore[no-any-return]
 
 
@@ -102,17 +101,19 @@ async def kept_async(request: Request, key: object, read: Callable[[], T]) -> T:
     now, generation = time.monotonic(), store.generation
     found = store.get(key, now)
     if found is None:
-        found = await run_in_threadpool(_read_into, store, key, read)
-        store.put(key, found, now, generation)
+        found = await run_in_threadpool(_read_and_keep, store, key, read, now, generation)
     return found  # type: ignore[no-any-return]
 
 
-def _read_into(store: Kept, key: object, read: Callable[[], T]) -> T:
+def _read_and_keep(store: Kept, key: object, read: Callable[[], T], now: float,
+                   generation: int) -> T:
     try:
-        return read()
+        found = read()
     except BaseException:
         store.forget(key)  # a refusal is not kept, nor the stale value served in its place
         raise
+    store.put(key, found, now, generation)
+    return found
 
 
 class MicroCache:
