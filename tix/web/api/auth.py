@@ -13,9 +13,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from tix.web.api.common import Caller, ok
+from tix.web.api.common import ok
 from tix.web.csrf import csrf_token, session_csrf_token
-from tix.web.sessions import end_session, host_of, runtime_of, start_session
+from tix.web.sessions import (
+    end_session,
+    host_of,
+    require_principal,
+    runtime_of,
+    start_session,
+)
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -99,8 +105,9 @@ def logout(request: Request) -> JSONResponse:
 
 
 @router.get("/me")
-def me(principal: Caller) -> JSONResponse:
+def me(request: Request) -> JSONResponse:
     """Who the session belongs to (`tix whoami --json`)."""
+    principal = require_principal(request)
     return ok({"id": principal.user_id, "email": principal.email, "name": principal.name,
                "role": principal.role.value})
 

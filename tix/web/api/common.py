@@ -1,22 +1,17 @@
-"""What every area of the API shares: a JSON answer in the shapes of `--json`, and the
-caller as a dependency."""
+"""What every area of the API shares: a JSON answer in the shapes of `--json`.
+
+A route reads its caller in its own body (tix.web.sessions: require_principal,
+optional_principal, principal_or_visitor), not as a FastAPI dependency: FastAPI runs a
+dependency that is a plain function in a worker thread of its own, a second thread hop
+per request before the route's own. That hop was about a tenth of a web order's CPU."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends
 from fastapi.responses import JSONResponse
 
-from tix.core.principal import Principal
 from tix.json_shapes import to_jsonable
-from tix.web.sessions import optional_principal, principal_or_visitor, require_principal
-
-Caller = Annotated[Principal, Depends(require_principal)]
-"""The logged-in caller (401 without a session)."""
-MaybeCaller = Annotated[Principal | None, Depends(optional_principal)]
-CallerOrVisitor = Annotated[Principal, Depends(principal_or_visitor)]
-"""The caller, or a visitor's session made now (its cookie set)."""
 
 
 def ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 
 from tix.core.errors import Invalid
 from tix.json_shapes import event_json, event_summary_json, quota_json, ticket_type_json
-from tix.web.api.common import Caller, MaybeCaller, ok
-from tix.web.sessions import asker, runtime_of
+from tix.web.api.common import ok
+from tix.web.sessions import asker, optional_principal, require_principal, runtime_of
 
 router = APIRouter(prefix="/events", tags=["events"])
 MAX_PRICE = 10**9  # major units, as the CLI's bound
@@ -88,11 +88,12 @@ def suggestions(request: Request,
 
 
 @router.get("/{event}")
-def show(request: Request, event: str, viewer: MaybeCaller,
+def show(request: Request, event: str,
          hidden: Annotated[bool, Query(description="Its hidden types too (after the "
                                                   "others), for its organizers.")] = False
          ) -> JSONResponse:
     """One event (id or E12) with its ticket types, live availability and quotas."""
+    viewer = optional_principal(request)
     catalog = runtime_of(request).catalog
     details = catalog.show(event, viewer, with_hidden=hidden)
     shown = event_json(details)
@@ -103,8 +104,7 @@ def show(request: Request, event: str, viewer: MaybeCaller,
 
 
 @router.post("/{event}/code")
-def code(request: Request, event: str, body: GivenCode, principal: MaybeCaller
-         ) -> JSONResponse:
+def code(request: Request, event: str, body: GivenCode) -> JSONResponse:
     """What a buyer's code gives for the event: its discount and the hidden ticket types
     it opens (press, crew, presale), to hold with `voucher`. 404 for a code the event has
     not, 409 for one voided, expired or used up; 429 after too many tries."""
@@ -116,33 +116,35 @@ def code(request: Request, event: str, body: GivenCode, principal: MaybeCaller
 
 
 @router.post("", status_code=201)
-def create(request: Request, principal: Caller, spec: EventSpec) -> JSONResponse:
+def create(request: Request, spec: EventSpec) -> JSONResponse:
     """Create an event with its ticket types (organizers)."""
+    principal = require_principal(request)
     catalog = runtime_of(request).catalog
     event_id = catalog.create(principal, spec)
     return ok(event_json(catalog.show(event_id, principal, with_hidden=True)), status=201)
 
 
 @router.patch("/{event}")
-def update(request: Request, event: str, principal: Caller,
-           changes: EventSpec) -> JSONResponse:
+def update(request: Request, event: str, changes: EventSpec) -> JSONResponse:
     """Change an event (its organizer or an admin); holders hear of new times or places."""
+    principal = require_principal(request)
     catalog = runtime_of(request).catalog
     event_id = catalog.update(principal, event, changes)
     return ok(event_json(catalog.show(event_id, principal, with_hidden=True)))
 
 
 @router.post("/{event}/publish")
-def publish(request: Request, event: str, principal: Caller) -> JSONResponse:
+def publish(request: Request, event: str) -> JSONResponse:
+    principal = require_principal(request)
     catalog = runtime_of(request).catalog
     event_id = catalog.publish(principal, event)
     return ok(event_json(catalog.show(event_id, principal, with_hidden=True)))
 
 
 @router.post("/{event}/cancel")
-def cancel(request: Request, event: str, principal: Caller,
-           body: Cancellation | None = None) -> JSONResponse:
+def cancel(request: Request, event: str, body: Cancellation | None = None) -> JSONResponse:
     """Cancel an event: every order is refunded in full, holders are told."""
+    principal = require_principal(request)
     event_id = runtime_of(request).catalog.cancel(principal, event,
                                                   body.reason if body else "")
     return ok({"id": event_id, "status": "CANCELLED"})

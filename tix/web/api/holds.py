@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from tix.json_shapes import hold_json
-from tix.web.api.common import CallerOrVisitor, ok
-from tix.web.sessions import runtime_of
+from tix.web.api.common import ok
+from tix.web.sessions import principal_or_visitor, runtime_of
 
 router = APIRouter(tags=["holds"])
 
@@ -26,7 +26,8 @@ class Basket(BaseModel):
 
 
 @router.post("/tickets/validate-availability", status_code=201)
-def hold(request: Request, principal: CallerOrVisitor, body: Basket) -> JSONResponse:
+def hold(request: Request, body: Basket) -> JSONResponse:
+    principal = principal_or_visitor(request)
     placed = runtime_of(request).inventory.hold_basket(
         principal, [(i.ticket_type, i.quantity) for i in body.items], voucher=body.voucher)
     return ok(hold_json(placed), status=201)

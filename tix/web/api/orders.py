@@ -17,9 +17,14 @@ from pydantic import BaseModel, Field
 
 from tix.core.errors import Invalid
 from tix.json_shapes import event_label_json, order_json
-from tix.web.api.common import Caller, CallerOrVisitor, MaybeCaller, ok
+from tix.web.api.common import ok
 from tix.web.api.holds import Item
-from tix.web.sessions import runtime_of
+from tix.web.sessions import (
+    optional_principal,
+    principal_or_visitor,
+    require_principal,
+    runtime_of,
+)
 
 if TYPE_CHECKING:
     from tix.bootstrap import Runtime
@@ -59,7 +64,7 @@ class CancelOrder(BaseModel):
 
 
 @router.post("/orders", status_code=201)
-def place(request: Request, principal: CallerOrVisitor, body: NewOrder) -> JSONResponse:
+def place(request: Request, body: NewOrder) -> JSONResponse:
     """Place an order for a hold (or items). A visitor's is a guest checkout: `email`
     (the tickets go there; its account is made now, claimed by registering) and the
     holders' names. Free orders are completed at once; card orders wait for the browser."""
@@ -67,6 +72,7 @@ def place(request: Request, principal: CallerOrVisitor, body: NewOrder) -> JSONR
     from tix.core.orders.model import Tender
     from tix.core.principal import is_undeliverable
 
+    principal = principal_or_visitor(request)
     runtime = runtime_of(request)
     tender = {"card": Tender.CARD, "free": Tender.FREE}.get(body.tender.lower())
     if tender is None:
@@ -96,8 +102,9 @@ def place(request: Request, principal: CallerOrVisitor, body: NewOrder) -> JSONR
 
 
 @router.get("/orders")
-def mine(request: Request, principal: Caller) -> JSONResponse:
+def mine(request: Request) -> JSONResponse:
     """The caller's orders (an organizer: their events'; an admin: all), newest first."""
+    principal = require_principal(request)
     runtime = runtime_of(request)
     orders = runtime.orders.list(principal, 100)
     tickets = runtime.tickets.of_orders([o.id for o in orders])
@@ -107,25 +114,27 @@ def mine(request: Request, principal: Caller) -> JSONResponse:
 
 
 @router.get("/orders/{order}")
-def show(request: Request, order: str, principal: Caller) -> JSONResponse:
+def show(request: Request, order: str) -> JSONResponse:
     """One order with its tickets (each one's page: /t/<ticket id>) and answers."""
+    principal = require_principal(request)
     runtime = runtime_of(request)
     return ok(_shown(runtime, principal, runtime.orders.show(principal, order)))
 
 
 @router.get("/orders/{order}/payment")
-def payment(request: Request, order: str, principal: MaybeCaller) -> JSONResponse:
+def payment(request: Request, order: str) -> JSONResponse:
     """Where a card order's browser payment stands, for the pay page (/pay/<order id>):
     by the order's id, no session needed (the link is as unguessable as a ticket's)."""
+    principal = optional_principal(request)
     runtime = runtime_of(request)
     found = runtime.orders.browser_payment(principal, order)
     return ok(_payment(runtime, found))
 
 
 @router.get("/orders/{order}/cancellation")
-def cancellation(request: Request, order: str, principal: Caller,
-                 refund_used: bool = False) -> JSONResponse:
+def cancellation(request: Request, order: str, refund_used: bool = False) -> JSONResponse:
     """What cancelling now refunds, and by which rule: shown before one confirms."""
+    principal = require_principal(request)
     quote = runtime_of(request).orders.cancellation_quote(principal, order,
                                                           refund_used=refund_used)
     return ok({"order": quote.order.number, "total": quote.order.amount,
@@ -135,10 +144,10 @@ def cancellation(request: Request, order: str, principal: Caller,
 
 
 @router.post("/orders/{order}/cancel")
-def cancel(request: Request, order: str, principal: Caller,
-           body: CancelOrder | None = None) -> JSONResponse:
+def cancel(request: Request, order: str, body: CancelOrder | None = None) -> JSONResponse:
     """Cancel under the event's policy (`tix order cancel --json`); the refund goes back
     the way it came."""
+    principal = require_principal(request)
     orders = runtime_of(request).orders
     refund_used = body.refund_used if body else False
     quote = orders.cancellation_quote(principal, order, refund_used=refund_used)
@@ -148,11 +157,12 @@ def cancel(request: Request, order: str, principal: Caller,
 
 
 @router.post("/payments/confirm")
-def confirm(request: Request, body: Confirmation, principal: MaybeCaller) -> JSONResponse:
+def confirm(request: Request, body: Confirmation) -> JSONResponse:
     """The browser paid (or gives its card's payment method to try): asked of Stripe.
     200 and the order once paid; 202 while Stripe still waits (`payment.status`:
     requires_action — run Stripe.js's 3-D Secure with `client_secret` — or processing);
     409 card_declined: the order stays payable with another card until `pay_until`."""
+    principal = optional_principal(request)
     runtime = runtime_of(request)
     paid = runtime.orders.pay_in_browser(principal, body.order,
                                          payment_method=body.payment_method)

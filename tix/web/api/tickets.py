@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 
 from tix.core.errors import NotFound
 from tix.json_shapes import ticket_json
-from tix.web.api.common import Caller, ok
-from tix.web.sessions import runtime_of
+from tix.web.api.common import ok
+from tix.web.sessions import require_principal, runtime_of
 
 if TYPE_CHECKING:
     from tix.bootstrap import Runtime
@@ -27,18 +27,21 @@ class Resend(BaseModel):
 
 
 @router.get("/tickets")
-def mine(request: Request, principal: Caller) -> JSONResponse:
+def mine(request: Request) -> JSONResponse:
     """The caller's tickets (`tix ticket list --json`)."""
+    principal = require_principal(request)
     return ok([ticket_json(t) for t in runtime_of(request).tickets.mine(principal)])
 
 
 @router.get("/tickets/{ticket_id}/pdf")
-def pdf(request: Request, ticket_id: str, principal: Caller) -> Response:
+def pdf(request: Request, ticket_id: str) -> Response:
+    principal = require_principal(request)
     return _file(runtime_of(request), principal, ticket_id, "pdf")
 
 
 @router.get("/tickets/{ticket_id}/ics")
-def ics(request: Request, ticket_id: str, principal: Caller) -> Response:
+def ics(request: Request, ticket_id: str) -> Response:
+    principal = require_principal(request)
     return _file(runtime_of(request), principal, ticket_id, "ics")
 
 
@@ -68,7 +71,8 @@ def _uuid(text: str) -> bool:
 
 
 @router.post("/notifications/resend", status_code=202)
-def resend(request: Request, principal: Caller, body: Resend) -> JSONResponse:
+def resend(request: Request, body: Resend) -> JSONResponse:
     """Mail an order's valid tickets to its buyer again."""
+    principal = require_principal(request)
     sent = runtime_of(request).tickets.resend(principal, body.order)
     return ok({"order": body.order, "tickets": sent}, status=202)
