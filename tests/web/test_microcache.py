@@ -129,3 +129,20 @@ def test_a_kept_answer_gone_stale_is_not_served_in_place_of_an_error(monkeypatch
     assert client.get("/api/events/E1").status_code == 404  # read again: gone
     assert client.get("/api/events/E1").status_code == 404  # and not the stale 200
     assert answers == []
+
+
+def test_a_flood_of_distinct_reads_pushes_out_the_longest_unread_not_a_page_read_each_second():
+    store = microcache.Kept(1)
+    now, searches = 1000.0, 0
+    store.put("event page", "page", now, store.generation)
+    for second in range(6):  # each second: the page read again, and a flood of searches
+        now = 1000.0 + second
+        if store.get("event page", now) is None:
+            store.put("event page", "page", now, store.generation)
+        for _ in range(microcache.MOST_KEPT // 3):
+            searches += 1
+            store.put(f"search {searches}", "results", now, store.generation)
+        assert store.get("event page", now) == "page", second
+        assert len(store.entries) <= microcache.MOST_KEPT
+    assert store.get(f"search {searches}", now) == "results"  # the newest are kept too
+    assert store.get("search 1", now) is None  # the flood's oldest went

@@ -67,8 +67,16 @@ class Kept:
         """Keep what was read since `generation` (taken before `get`): a value read across
         a change is stored stale, so the next caller reads again."""
         if len(self.entries) >= MOST_KEPT:
-            self.entries.clear()
+            self._make_room()
+        self.entries.pop(key, None)  # to the end: the first kept are the longest unread
         self.entries[key] = (now + self.seconds, generation, value)
+
+    def _make_room(self) -> None:
+        """Drop the half read longest ago: a flood of distinct searches pushes out its
+        own kind, not the pages read again every second (emptying it all, as before, sent
+        the whole crowd of a popular page to the database at once)."""
+        for key in list(self.entries)[:MOST_KEPT // 2]:  # a copy: other threads put too
+            self.entries.pop(key, None)
 
     def forget(self, key: object) -> None:
         self.entries.pop(key, None)
