@@ -383,7 +383,8 @@ class MemoryCatalog:
         self._uow.write("events", event.id, event)
 
     def add_ticket_type(self, ticket_type: TicketType) -> None:
-        event: Event = self._uow.read("events", ticket_type.event_id)
+        event: Event | None = self._uow.read("events", ticket_type.event_id)
+        assert event is not None, f"a ticket type of no event: {ticket_type.event_id}"
         event.ticket_types.append(ticket_type)
         self._uow.write("events", event.id, event)
 
