@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from tests.catalog_support import an_event, organizer
 from tests.support import PASSWORD, user
 from tix.bootstrap import Runtime
+from tix.web import guest_links
 from tix.web.app import create_app
-from tix.web.store import links
 
 HTML = {"Accept": "text/html"}
 
@@ -147,7 +147,7 @@ def test_someone_elses_hold_and_a_wrong_guest_key_are_not_found(shop):
         other.principal, [(runtime.catalog.show(event_id).ticket_types[1].id, 1)])
     browser.page(f"/holds/{hold.id}?event={event_id}", status=404)
     order_id = "3f1c2b1e-0000-4000-8000-000000000000"
-    good = links.order_key(runtime, order_id, other.principal.user_id)
+    good = guest_links.order_key(runtime, order_id, other.principal.user_id)
     browser.page(f"/orders/{order_id}?key={good[:-2]}xx", status=404)
     browser.page(f"/orders/{order_id}?key=", status=404)
 

@@ -134,6 +134,41 @@ def test_a_cancellation_shows_its_refund_first(web, free):
     assert again.status_code == 409
 
 
+def test_a_guest_reads_cancels_and_has_tickets_resent_by_the_key_of_their_checkout(
+        web, free, mailer):
+    web.token()
+    placed = web.post("/api/orders", json={
+        "items": [{"ticket_type": free[0].id, "quantity": 2}], "tender": "free",
+        "email": "gina@example.com", "holders": ["Gina", "Gil"]})
+    assert placed.status_code == 201, placed.text
+    order, key = placed.json()["id"], placed.json()["key"]
+    runtime = web.app.state.runtime
+    deliver(runtime)
+    mails = mailer.to("gina@example.com")
+    assert any(key in mail.text for mail in mails)  # the receipt's link has the same key
+    # a guest who gave no name is greeted without one, not "Hello ,"
+    assert all(m.text.startswith("Hello,\n") and "<p>Hello,</p>" in (m.html or "")
+               for m in mails), [m.text[:12] for m in mails]
+    later = Browser(create_app(runtime), base_url="http://shop.test")  # no session now
+    assert later.get(f"/api/orders/{order}").status_code == 401
+    assert later.get(f"/api/orders/{order}", params={"key": key + "x"}).status_code == 404
+    ann = bearer(runtime, "ann@example.com")
+    other = web.post("/api/orders", headers=ann, json={
+        "items": [{"ticket_type": free[0].id, "quantity": 1}], "tender": "free"}).json()
+    assert later.get(f"/api/orders/{other['id']}", params={"key": key}).status_code == 404
+    shown = later.get(f"/api/orders/{order}", params={"key": key})
+    assert shown.status_code == 200 and [t["holder"] for t in shown.json()["tickets"]] == [
+        "Gina", "Gil"]
+    assert "key" not in other  # an account's checkout has its session, not a key
+    resent = later.post("/api/notifications/resend", json={"order": order, "key": key})
+    assert resent.status_code == 202 and resent.json()["tickets"] == 2
+    quote = later.get(f"/api/orders/{order}/cancellation", params={"key": key}).json()
+    assert quote["refund"] == 0
+    cancelled = later.post(f"/api/orders/{order}/cancel", json={"key": key})
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "CANCELLED"
+    assert later.post(f"/api/orders/{order}/cancel", json={"key": key}).status_code == 409
+
+
 def test_the_webhook_needs_its_secret_and_skips_the_csrf_check(web):
     web.token()
     del web.headers["X-XSRF-TOKEN"]

@@ -9,15 +9,16 @@ tix), or give the browser's payment method id (pm_…, card_…) to POST /api/pa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from tix.core.errors import Invalid
 from tix.json_shapes import event_label_json, order_json
-from tix.web.api.common import ok
+from tix.web import guest_links
+from tix.web.api.common import KEY_HELP, ok, order_reader
 from tix.web.api.holds import Item
 from tix.web.sessions import (
     optional_principal,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from tix.core.principal import Principal
 
 router = APIRouter(tags=["orders"])
+Key = Annotated[str | None, Query(max_length=200, description=KEY_HELP)]
 
 
 class Answer(BaseModel):
@@ -61,6 +63,7 @@ class Confirmation(BaseModel):
 
 class CancelOrder(BaseModel):
     refund_used: bool = False
+    key: str | None = Field(None, max_length=200, description=KEY_HELP)
 
 
 @router.post("/orders", status_code=201)
@@ -98,6 +101,8 @@ def place(request: Request, body: NewOrder) -> JSONResponse:
     if tender is Tender.CARD:
         shown["payment"] = _payment(runtime, runtime.orders.browser_payment(principal,
                                                                            order.id))
+    if buyer is not None:  # the guest's way back to it without this session, as the receipt's
+        shown["key"] = guest_links.order_key(runtime, order.id, order.user_id)
     return ok(shown, status=201)
 
 
@@ -114,9 +119,10 @@ def mine(request: Request) -> JSONResponse:
 
 
 @router.get("/orders/{order}")
-def show(request: Request, order: str) -> JSONResponse:
-    """One order with its tickets (each one's page: /t/<ticket id>) and answers."""
-    principal = require_principal(request)
+def show(request: Request, order: str, key: Key = None) -> JSONResponse:
+    """One order with its tickets (each one's page: /t/<ticket id>) and answers; a guest's
+    by its id and key."""
+    principal = order_reader(request, order, key)
     runtime = runtime_of(request)
     return ok(_shown(runtime, principal, runtime.orders.show(principal, order)))
 
@@ -132,9 +138,10 @@ def payment(request: Request, order: str) -> JSONResponse:
 
 
 @router.get("/orders/{order}/cancellation")
-def cancellation(request: Request, order: str, refund_used: bool = False) -> JSONResponse:
+def cancellation(request: Request, order: str, refund_used: bool = False,
+                 key: Key = None) -> JSONResponse:
     """What cancelling now refunds, and by which rule: shown before one confirms."""
-    principal = require_principal(request)
+    principal = order_reader(request, order, key)
     quote = runtime_of(request).orders.cancellation_quote(principal, order,
                                                           refund_used=refund_used)
     return ok({"order": quote.order.number, "total": quote.order.amount,
@@ -146,8 +153,8 @@ def cancellation(request: Request, order: str, refund_used: bool = False) -> JSO
 @router.post("/orders/{order}/cancel")
 def cancel(request: Request, order: str, body: CancelOrder | None = None) -> JSONResponse:
     """Cancel under the event's policy (`tix order cancel --json`); the refund goes back
-    the way it came."""
-    principal = require_principal(request)
+    the way it came. A guest cancels with the order's key."""
+    principal = order_reader(request, order, body.key if body else None)
     orders = runtime_of(request).orders
     refund_used = body.refund_used if body else False
     quote = orders.cancellation_quote(principal, order, refund_used=refund_used)

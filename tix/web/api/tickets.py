@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from tix.core.errors import NotFound
 from tix.json_shapes import ticket_json
-from tix.web.api.common import ok
+from tix.web.api.common import KEY_HELP, ok, order_reader
 from tix.web.sessions import require_principal, runtime_of
 
 if TYPE_CHECKING:
@@ -23,7 +23,9 @@ FILES = {"pdf": "application/pdf", "ics": "text/calendar; charset=utf-8"}
 
 
 class Resend(BaseModel):
-    order: str = Field(max_length=100, description="The order's id or number.")
+    order: str = Field(max_length=100, description="The order's id or number (a guest: "
+                                                   "its id, with `key`).")
+    key: str | None = Field(None, max_length=200, description=KEY_HELP)
 
 
 @router.get("/tickets")
@@ -73,6 +75,6 @@ def _uuid(text: str) -> bool:
 @router.post("/notifications/resend", status_code=202)
 def resend(request: Request, body: Resend) -> JSONResponse:
     """Mail an order's valid tickets to its buyer again."""
-    principal = require_principal(request)
+    principal = order_reader(request, body.order, body.key)
     sent = runtime_of(request).tickets.resend(principal, body.order)
     return ok({"order": body.order, "tickets": sent}, status=202)

@@ -19,7 +19,8 @@ from tix.core.orders.checkout import PlaceOrder
 from tix.core.orders.model import Order, OrderLine, Tender, order_amount
 from tix.core.principal import Buyer, Principal
 from tix.error_table import http_status
-from tix.web.store import links, visitor
+from tix.web import guest_links
+from tix.web.store import visitor
 from tix.web.store.pages import PageRoute, sentence
 from tix.web.store.render import page
 
@@ -81,8 +82,8 @@ def _next(request: Request, who: Principal, order: Order) -> str:
     member = visitor.is_member(who)
     if order.amount == 0 or order.status.value == "COMPLETED":
         return f"/my/orders/{order.id}" if member else \
-            links.order_path(runtime, order.id, order.user_id)
-    key = "" if member else f"?key={links.order_key(runtime, order.id, order.user_id)}"
+            guest_links.order_path(runtime, order.id, order.user_id)
+    key = "" if member else f"?key={guest_links.order_key(runtime, order.id, order.user_id)}"
     return f"/pay/{order.id}{key}"
 
 

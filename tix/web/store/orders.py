@@ -1,7 +1,7 @@
 """After the sale: an order's page (the confirmation: its number, each ticket's QR code,
 PDF and calendar file), an account's orders and tickets, cancelling with the refund shown
 first, mailing the tickets again. A guest reaches their order by its signed link
-(tix.web.store.links), an account by its session."""
+(tix.web.guest_links), an account by its session."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from tix.core.orders.model import Order, OrderStatus
 from tix.core.principal import Principal
 from tix.core.tickets.model import Ticket
-from tix.web.store import links, visitor
+from tix.web import guest_links
+from tix.web.store import visitor
 from tix.web.store.pages import PageRoute
 from tix.web.store.render import page
 
@@ -27,7 +28,7 @@ FILES = {"pdf": "application/pdf", "ics": "text/calendar; charset=utf-8"}
 def guest_order(request: Request, order_id: str) -> HTMLResponse:
     runtime = visitor.runtime(request)
     key = request.query_params.get("key", "")
-    return _order_page(request, links.buyer_of(runtime, order_id, key), order_id,
+    return _order_page(request, guest_links.buyer_of(runtime, order_id, key), order_id,
                        f"?key={quote(key)}")
 
 
@@ -134,7 +135,7 @@ def _owner(request: Request, order_id: str) -> tuple[Principal, str, str]:
     if request.url.path.startswith("/my/"):
         return visitor.member(request), f"/my/orders/{order_id}", ""
     key = request.query_params.get("key", "")
-    buyer = links.buyer_of(visitor.runtime(request), order_id, key)
+    buyer = guest_links.buyer_of(visitor.runtime(request), order_id, key)
     return buyer, f"/orders/{order_id}", f"?key={quote(key)}"
 
 
@@ -142,7 +143,7 @@ def _reader(request: Request) -> Principal:
     order_id = request.query_params.get("order", "")
     key = request.query_params.get("key", "")
     if order_id and key:
-        return links.buyer_of(visitor.runtime(request), order_id, key)
+        return guest_links.buyer_of(visitor.runtime(request), order_id, key)
     return visitor.member(request)
 
 

@@ -15,7 +15,8 @@ from tix.core.errors import TixError
 from tix.core.orders.model import OrderStatus
 from tix.core.principal import Principal
 from tix.error_table import http_status
-from tix.web.store import links, visitor
+from tix.web import guest_links
+from tix.web.store import visitor
 from tix.web.store.pages import PageRoute, sentence
 from tix.web.store.render import page
 
@@ -96,11 +97,11 @@ async def _json(request: Request) -> dict[str, object]:
 def _reader(request: Request, order_id: str) -> tuple[Principal, str]:
     key = request.query_params.get("key", "")
     if key:
-        return links.buyer_of(visitor.runtime(request), order_id, key), f"?key={key}"
+        return guest_links.buyer_of(visitor.runtime(request), order_id, key), f"?key={key}"
     return visitor.member(request), ""
 
 
 def _done_url(request: Request, order_id: str, reader: Principal, access: str) -> str:
     if access:
-        return links.order_path(visitor.runtime(request), order_id, reader.user_id)
+        return guest_links.order_path(visitor.runtime(request), order_id, reader.user_id)
     return f"/my/orders/{order_id}"
