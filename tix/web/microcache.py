@@ -73,8 +73,8 @@ class Kept:
 
     def _make_room(self) -> None:
         """Drop the half read longest ago: a flood of distinct searches pushes out its
-        own kind, not the pages read again every second (emptying it all, as before, sent
-        the whole crowd of a popular page to the database at once)."""
+        own kind, not the pages read again every second (emptying it all would send the
+        whole crowd of a popular page to the database at once)."""
         for key in list(self.entries)[:MOST_KEPT // 2]:  # a copy: other threads put too
             self.entries.pop(key, None)
 
