@@ -16,7 +16,9 @@ machine (say so when quoting: on 2 cores they share the CPU with the server and 
     against what that person holds and bought; --accounts 32 makes each client one person
     who buys over a hundred times, the per-person count then growing with every order)
     until a type of QUANTITY is sold out:
-    orders/s, p50/p95/p99, oversold from the database (must be 0: sold = QUANTITY, stock 0).
+    orders/s, p50/p95/p99, oversold from the database (must be 0: sold = QUANTITY, stock 0),
+    as a row keyed by the clients: bench/versus.py gives the medians of two trees, e.g.
+    .venv/bin/python bench/versus.py /tmp/tix-base web.py --rounds 5 -- --only orders
 Each line also gives the server's CPU per request (its processes, from /proc), the
 loader's CPU share of one core and the load average.
 
@@ -277,13 +279,15 @@ def run(url: str, options: argparse.Namespace) -> None:
               f"{len(tokens)} people in turn, free tickets until the type of "
               f"{options.quantity} is sold out (loader: python {http_load.loop_name()} "
               "raw HTTP)")
-        print(f"  {tally.rate:7.0f} orders/s  p50 {http_load.ms(tally.latencies, .5):6.1f} ms"
-              f"  p95 {http_load.ms(tally.latencies, .95):6.1f} ms  p99 "
-              f"{http_load.ms(tally.latencies, .99):6.1f} ms  sold {sold} (stored {stored}) "
-              f"of {options.quantity}, left {left}, oversold {oversold}, other answers "
-              f"{tally.errors(201)}")
-        print(f"  server CPU {1000 * served:4.1f} ms/order  loader CPU "
-              f"{tally.cpu_share:4.0%}  {load()}")
+        # a row keyed by the clients, as bench/versus.py reads it (medians of two trees)
+        print(f"  {'clients':>7} {'orders/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+              f"{'oversold':>8} {'server_cpu_ms/order':>19}")
+        print(f"  {options.buyers:>7} {tally.rate:>8.0f} "
+              f"{http_load.ms(tally.latencies, .5):>7.1f} "
+              f"{http_load.ms(tally.latencies, .95):>7.1f} "
+              f"{http_load.ms(tally.latencies, .99):>7.1f} {oversold:>8} {1000 * served:>19.2f}")
+        print(f"  sold {sold} (stored {stored}) of {options.quantity}, left {left}, other "
+              f"answers {tally.errors(201)}; loader CPU {tally.cpu_share:.0%}; {load()}")
     finally:
         process.terminate()
         process.wait(timeout=20)
