@@ -94,6 +94,22 @@ def test_cancel_shows_the_refund_and_refuses_without_a_terminal(tix):
     assert weird.exit_code == 4 and "\x1b" not in weird.stderr
 
 
+def test_cancelling_a_free_order_says_there_is_nothing_to_refund(tix):
+    event_id = an_event(tix.runtime, organizer(tix.runtime), ticket_types=[
+        {"name": "Open day", "price": "0.00", "quantity": 10}])
+    logged_in(tix.runtime, "fay@example.com")
+    assert tix.login("fay@example.com", PASSWORD).exit_code == 0
+    free = tix.runtime.catalog.show(event_id).ticket_types[0].id
+    number = tix("buy", free, "--quantity", "2", "--pay", "free", "--json").json()["number"]
+    asked = tix("order", "cancel", number)  # no terminal: says what it would do
+    assert asked.exit_code == 2 and f"nothing cancelled: {number} was free: cancelling it " \
+        "refunds nothing" in asked.stderr, asked.stderr
+    done = tix("order", "cancel", number, "--yes")
+    assert done.exit_code == 0, done.stderr
+    assert f"Cancelled {number}; it was free: nothing to refund." in done.stderr
+    assert "0.00 EUR" not in asked.stderr + done.stderr
+
+
 def test_demo_reset_without_a_terminal_says_so(tix):
     tix("demo")
     refused = tix("demo", "--reset")

@@ -66,16 +66,23 @@ def cancel(ctx: typer.Context, order: OrderId,
     quote = cli.runtime.orders.cancellation_quote(principal, order, refund_used=refund_used)
     total = quote.order.amount
     currency = quote.order.currency
-    offer = (f"refunds {format_money(quote.refund, currency)} of "
-             f"{format_money(total, currency)} ({quote.describe()})")
+    number = quote.order.number
+    if total:
+        offer = (f"refunds {format_money(quote.refund, currency)} of "
+                 f"{format_money(total, currency)} ({quote.describe()})")
+        question, unasked = f"It {offer}.", f"cancelling {number} {offer}"
+    else:  # not "refunds 0.00 EUR of 0.00 EUR"
+        question = "It was free: there is nothing to refund."
+        unasked = f"{number} was free: cancelling it refunds nothing"
     if not yes:
-        confirm(f"Cancel order {quote.order.number}? It {offer}.",
-                nothing_done=f"nothing cancelled: cancelling {quote.order.number} {offer}")
+        confirm(f"Cancel order {number}? {question}",
+                nothing_done=f"nothing cancelled: {unasked}")
     cancelled = cli.runtime.orders.cancel(principal, order, refund_used=refund_used,
                                           reason=reason)
     data = {**order_json(cancelled), "refund_percent": quote.percent,
             "refund_rule": quote.describe()}
     emit(data, as_json=json_, human=lambda d: say(
+        f"Cancelled {d['number']}; it was free: nothing to refund." if not total else
         f"Cancelled {d['number']}; refunded {format_money(d['refunded'], currency)} of "
         f"{format_money(total, currency)}"
         + (f" ({quote.describe()})." if d["refunded"] == quote.refund else ".")))
