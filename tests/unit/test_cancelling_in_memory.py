@@ -9,6 +9,7 @@ import pytest
 from tests.unit.memory_core import MemoryCore
 from tix.core.errors import NotFound, RuleViolation
 from tix.core.inventory.events import TicketsReturned
+from tix.core.messages import load_message
 from tix.core.orders.events import OrderCancelled
 from tix.core.orders.model import OrderStatus, Tender
 from tix.core.tickets.model import TicketStatus
@@ -60,7 +61,10 @@ def test_cancelling_refunds_the_quote_voids_the_tickets_and_puts_them_back_on_sa
     assert core.order(order.id).status is OrderStatus.CANCELLED
     assert core.stock(standing).available == 100
     [message] = core.store.messages(OrderCancelled)
-    assert (message.order_id, message.refund_amount) == (order.id, 4500)
+    assert (message.order_id, message.refund_amount, message.total) == (order.id, 4500, 9000)
+    # one written before it said the total is read back without it: not taken for free
+    written_before = {k: v for k, v in message.to_payload().items() if k != "total"}
+    assert load_message("OrderCancelled", written_before).total is None
     assert [(m.quantity, m.reason) for m in core.store.messages(TicketsReturned)] \
         == [(2, "cancelled")]
     assert [e.details["amount"] for e in core.store.audit("order.refunded")] == ["4500"]

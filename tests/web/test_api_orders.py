@@ -167,6 +167,9 @@ def test_a_guest_reads_cancels_and_has_tickets_resent_by_the_key_of_their_checko
     cancelled = later.post(f"/api/orders/{order}/cancel", json={"key": key})
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "CANCELLED"
     assert later.post(f"/api/orders/{order}/cancel", json={"key": key}).status_code == 409
+    deliver(runtime)
+    told = [m for m in mailer.to("gina@example.com") if "is cancelled" in m.text]
+    assert told and "It was free: there is nothing to refund." in told[0].text
 
 
 def test_the_webhook_needs_its_secret_and_skips_the_csrf_check(web):

@@ -49,7 +49,7 @@ class OrderMails:
     def mail_cancellation(self, msg: OrderCancelled, uow: UnitOfWork) -> None:
         self._mail_buyer(uow, msg.user_id, msg.event_id, "order_cancelled", {
             "order_number": msg.order_number, "refund_amount": msg.refund_amount,
-            "currency": msg.currency, "reason": msg.reason})
+            "currency": msg.currency, "reason": msg.reason, "was_free": msg.total == 0})
 
     def mail_refund(self, msg: OrderRefunded, uow: UnitOfWork) -> None:
         """The buyer hears of a refund short of a cancellation: how much, of which ticket

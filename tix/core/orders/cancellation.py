@@ -211,7 +211,7 @@ class Cancellations:
             uow.publish(OrderCancelled(order_id=current.id, order_number=current.number,
                                        user_id=current.user_id, event_id=current.event_id,
                                        refund_amount=amount, currency=current.currency,
-                                       reason=reason))
+                                       reason=reason, total=current.amount))
             self._audit.record(uow, "order.refunded", subject=f"order:{current.id}",
                                actor_id=actor_id, actor=actor,
                                details={"amount": str(amount), "currency": current.currency,

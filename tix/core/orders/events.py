@@ -62,6 +62,7 @@ class OrderCancelled(Message):
     refund_amount: int  # minor units
     currency: str
     reason: str = ""
+    total: int | None = None  # the order's amount (None: a message written before it was)
 
 
 @dataclass(frozen=True, kw_only=True)
