@@ -219,6 +219,30 @@ def test_an_order_is_cancelled_after_seeing_the_refund(sqlite_runtime):
     assert runtime.orders.show(clara, order.number).refunded_amount == 4500
 
 
+def test_cancelling_a_free_order_says_there_is_nothing_to_refund(sqlite_runtime):
+    runtime = sqlite_runtime
+    event_id = an_event(runtime, organizer(runtime), days=10, ticket_types=[
+        {"name": "Open day", "price": "0.00", "quantity": 10}])
+    clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(runtime, event_id, "clara@example.com")
+    free = runtime.catalog.show(event_id).ticket_types[0]
+    runtime.orders.buy(clara, free.id, 1, tender=Tender.FREE)
+    app = signed_in_app(runtime)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+            await pilot.press("o")
+            await until(pilot, lambda: isinstance(app.screen, OrdersScreen)
+                        and app.screen.orders, "the orders")
+            await pilot.press("x")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmCancel), "the question")
+            said = text_of(app, "#refund")
+            assert "It was free: there is nothing to refund." in said and "0.00" not in said
+
+    run(scenario)
+
+
 def test_names_with_brackets_are_shown_as_typed_never_as_styles(sqlite_runtime):
     """Event names and holders are user text: "[b]" and a stray "[/" must show literally."""
     runtime = sqlite_runtime

@@ -37,7 +37,9 @@ class ConfirmCancel(TixModal):
             yield Static(f"Refund: [b]{format_money(self.refund, self.order.currency)}[/b] of "
                         f"{format_money(self.order.amount, self.order.currency)} "
                         f"({escape(self.rule)}), back the way it was paid "
-                        f"({self.order.tender.value}). Its tickets stop working.", id="refund")
+                        f"({self.order.tender.value}). Its tickets stop working."
+                        if self.order.amount else "It was free: there is nothing to refund. "
+                        "Its tickets stop working.", id="refund")
             with Horizontal():
                 yield Button("Yes, cancel (y)", variant="error", id="yes")
                 yield Button("No (n)", id="no")
