@@ -239,6 +239,9 @@ def test_cancelling_a_free_order_says_there_is_nothing_to_refund(sqlite_runtime)
             await until(pilot, lambda: isinstance(app.screen, ConfirmCancel), "the question")
             said = text_of(app, "#refund")
             assert "It was free: there is nothing to refund." in said and "0.00" not in said
+            await pilot.press("y")
+            await until(pilot, lambda: any("it was free, nothing to refund" in str(n.message)
+                                           for n in app._notifications), "the notice")
 
     run(scenario)
 

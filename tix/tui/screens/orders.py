@@ -187,8 +187,9 @@ class OrdersScreen(TixScreen):
         except TixError as error:
             self.app.call_from_thread(self.say, f"[b red]{escape(error.message)}[/]")
             return
-        self.app.call_from_thread(self.app.notify, f"Cancelled {done.number}: refunded "
-                                  f"{format_money(done.refunded_amount, done.currency)}.")
+        said = (f"refunded {format_money(done.refunded_amount, done.currency)}"
+                if done.amount else "it was free, nothing to refund")
+        self.app.call_from_thread(self.app.notify, f"Cancelled {done.number}: {said}.")
         self.load()
 
     def action_refund_order(self) -> None:
