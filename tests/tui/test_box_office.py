@@ -190,24 +190,35 @@ def test_the_dashboard_follows_a_sale_made_from_the_command_line(sqlite_runtime)
     run(scenario)
 
 
+def clerk_on(runtime, event_id: str):
+    """Clara, a clerk on the event's team."""
+    clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
+    on_team(runtime, event_id, "clara@example.com")
+    return clara
+
+
+async def asked_to_cancel(pilot, app) -> None:
+    """From the home screen to the cancel question of the first order."""
+    await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+    await pilot.press("o")
+    await until(pilot, lambda: isinstance(app.screen, OrdersScreen)
+                and app.screen.orders, "the orders")
+    await pilot.press("x")
+    await until(pilot, lambda: isinstance(app.screen, ConfirmCancel), "the question")
+
+
 def test_an_order_is_cancelled_after_seeing_the_refund(sqlite_runtime):
     runtime = sqlite_runtime
     event_id = an_event(runtime, organizer(runtime), days=10, cancellation_policy=[
         {"before_hours": 720, "percent": 100}, {"before_hours": 24, "percent": 50}])
-    clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
-    on_team(runtime, event_id, "clara@example.com")
+    clara = clerk_on(runtime, event_id)
     standing = runtime.catalog.show(event_id).ticket_types[0]
     order = runtime.orders.buy(clara, standing.id, 2, tender=Tender.CASH, tendered=9000)
     app = signed_in_app(runtime)
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            await pilot.press("o")
-            await until(pilot, lambda: isinstance(app.screen, OrdersScreen)
-                        and app.screen.orders, "the orders")
-            await pilot.press("x")
-            await until(pilot, lambda: isinstance(app.screen, ConfirmCancel), "the question")
+            await asked_to_cancel(pilot, app)
             assert "Refund: 45.00 EUR of 90.00 EUR" in text_of(app, "#refund")  # 10 days: 50%
             assert "(50 %: less than 30 days before the start)" in text_of(app, "#refund")
             await pilot.press("y")
@@ -223,20 +234,13 @@ def test_cancelling_a_free_order_says_there_is_nothing_to_refund(sqlite_runtime)
     runtime = sqlite_runtime
     event_id = an_event(runtime, organizer(runtime), days=10, ticket_types=[
         {"name": "Open day", "price": "0.00", "quantity": 10}])
-    clara = logged_in(runtime, "clara@example.com", role=Role.CLERK, name="Clara Clerk")
-    on_team(runtime, event_id, "clara@example.com")
     free = runtime.catalog.show(event_id).ticket_types[0]
-    runtime.orders.buy(clara, free.id, 1, tender=Tender.FREE)
+    runtime.orders.buy(clerk_on(runtime, event_id), free.id, 1, tender=Tender.FREE)
     app = signed_in_app(runtime)
 
     async def scenario() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-            await pilot.press("o")
-            await until(pilot, lambda: isinstance(app.screen, OrdersScreen)
-                        and app.screen.orders, "the orders")
-            await pilot.press("x")
-            await until(pilot, lambda: isinstance(app.screen, ConfirmCancel), "the question")
+            await asked_to_cancel(pilot, app)
             said = text_of(app, "#refund")
             assert "It was free: there is nothing to refund." in said and "0.00" not in said
             await pilot.press("y")
