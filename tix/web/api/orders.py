@@ -101,7 +101,7 @@ def place(request: Request, body: NewOrder) -> JSONResponse:
     if tender is Tender.CARD:
         shown["payment"] = _payment(runtime, runtime.orders.browser_payment(principal,
                                                                            order.id))
-    if buyer is not None:  # the guest's way back to it without this session, as the receipt's
+    if buyer is not None:  # a guest's way back to the order later, as in the receipt's link
         shown["key"] = guest_links.order_key(runtime, order.id, order.user_id)
     return ok(shown, status=201)
 
